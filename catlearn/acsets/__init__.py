@@ -1,0 +1,39 @@
+"""The C-set engine: schemas, ACSets, their morphisms, JSON and pictures.
+
+Generic: it knows nothing about learning. Names follow Catlab.jl / ACSets.jl.
+
+>>> from catlearn.acsets import ACSet, SchGraph, ACSetTransformation
+>>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); _ = g.add_part("E", src=0, tgt=1)
+>>> ACSetTransformation(g, g, V=[0, 1], E=[0]).is_iso()
+True
+"""
+
+from catlearn.acsets.acset import UNSET, ACSet
+from catlearn.acsets.attrvar import AttrVar, is_var
+from catlearn.acsets.graphviz import dot_available, render, render_svg, to_graphviz
+from catlearn.acsets.morphism import ACSetTransformation, compose, id_, identity
+from catlearn.acsets.schema import (
+    PathEquation,
+    Schema,
+    SchGraph,
+    SchLabeledGraph,
+    SchReflexiveGraph,
+    SchSymmetricGraph,
+)
+from catlearn.acsets.serialization import (
+    SchemaJSON,
+    generate_json_acset,
+    parse_json_acset,
+    read_json_acset,
+    read_json_schema,
+    write_json_acset,
+    write_json_schema,
+)
+
+__all__ = [
+    "UNSET", "ACSet", "AttrVar", "is_var", "ACSetTransformation", "compose", "id_",
+    "identity", "PathEquation", "Schema", "SchGraph", "SchLabeledGraph",
+    "SchReflexiveGraph", "SchSymmetricGraph", "SchemaJSON", "generate_json_acset",
+    "parse_json_acset", "read_json_acset", "read_json_schema", "write_json_acset",
+    "write_json_schema", "to_graphviz", "render", "render_svg", "dot_available",
+]

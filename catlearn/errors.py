@@ -1,0 +1,86 @@
+"""Error classes and message templates of catlearn, kept in one module.
+
+Every error the library raises names what is wrong: the schema, object, part, hom,
+attribute, edge or path. The classes subclass :class:`ValueError` or :class:`TypeError`
+so callers that catch the builtin kinds keep working.
+
+>>> err = SchemaError(MESSAGES["unknown_ob"].format(schema="SchGraph", ob="W"))
+>>> str(err)
+"schema SchGraph has no object 'W'"
+>>> isinstance(err, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+
+class CatlearnError(Exception):
+    """Base class of every error raised on purpose by catlearn."""
+
+
+class SchemaError(CatlearnError, ValueError):
+    """A schema is ill-formed, or a name is not in a schema."""
+
+
+class ACSetError(CatlearnError, ValueError):
+    """A write to an ACSet would break it (a hom out of range, an equation, a part id)."""
+
+
+class AttributeTypeError(CatlearnError, TypeError):
+    """An attribute value does not have the Python type bound to its attribute type."""
+
+
+class NaturalityError(CatlearnError, ValueError):
+    """A family of functions is not a natural transformation (an ACSet morphism)."""
+
+
+class CompositionError(CatlearnError, ValueError):
+    """Two morphisms do not compose: the codomain of one is not the domain of the other."""
+
+
+MESSAGES: dict[str, str] = {
+    # schemas
+    "unknown_ob": "schema {schema} has no object {ob!r}",
+    "unknown_hom": "schema {schema} has no hom {hom!r}",
+    "unknown_attr": "schema {schema} has no attribute {attr!r}",
+    "unknown_attrtype": "schema {schema} has no attribute type {attrtype!r}",
+    "unknown_name": "schema {schema} has no hom or attribute {name!r}",
+    "unknown_ob_or_type": "schema {schema} has no object or attribute type {ob!r}",
+    "duplicate_name": "schema {schema}: the name {name!r} is used twice",
+    "bad_arrow_end": "schema {schema}: {kind} {name!r} has {end} {target!r}, "
+    "which is not {expected}",
+    "bad_equation": "schema {schema}: equation {name} is not well formed: {why}",
+    # acsets
+    "bad_part": "{schema}: {ob} has no part {part} (it has {n} parts, ids 0..{last})",
+    "hom_out_of_range": "{schema}: hom {hom}: {dom} -> {codom}, part {part} of {dom}: value "
+    "{value} is not a part of {codom} ({n} parts)",
+    "column_length": "{schema}: column {name} for {ob} has length {got}, expected {n}",
+    "bad_hom_value": "{schema}: hom {hom}, part {part} of {dom}: value {value!r} is not an "
+    "integer part id",
+    "attr_type": "{schema}: attribute {attr}: {dom} -> {attrtype}, part {part} of {dom}: "
+    "value {value!r} has type {got}, expected {expected}",
+    "equation_broken": "{schema}: writing {name}({part}) = {value} breaks the equation "
+    "{equation} at part {at} of {dom}: {lhs} != {rhs}",
+    "equation_fails": "{schema}: equation {equation} fails at part {at} of {dom}: "
+    "{lhs} != {rhs}",
+    "bad_var": "{schema}: attribute type {attrtype} has no variable {var} "
+    "({n} variables)",
+    "negative_count": "{schema}: cannot add {n} parts to {ob}: the count must be >= 0",
+    # morphisms
+    "component_missing": "morphism {dom} -> {codom}: no component for object {ob}",
+    "component_unknown": "morphism {dom} -> {codom}: {ob!r} is not an object of schema "
+    "{schema}",
+    "component_length": "morphism {dom} -> {codom}: component {ob} has length {got}, "
+    "expected {n} (the parts of {ob} in the domain)",
+    "component_range": "morphism {dom} -> {codom}: component {ob} sends part {part} to "
+    "{value}, which is not a part of {ob} in the codomain ({n} parts)",
+    "not_natural": "morphism {dom} -> {codom} is not natural: hom {hom}: {src} -> {tgt} at "
+    "part {part} of {src}: {via_hom} != {via_component}",
+    "attr_not_preserved": "morphism {dom} -> {codom} does not preserve attribute {attr} at "
+    "part {part} of {ob}: {value!r} != {image!r}",
+    "schema_mismatch": "{what}: schemas differ ({left} vs {right})",
+    "not_composable": "cannot compose {f} then {g}: the codomain of the first is not the "
+    "domain of the second",
+    "var_component": "morphism {dom} -> {codom}: attribute type {attrtype}, variable {var} "
+    "is sent to {value!r}, which is not a value or a variable of the codomain",
+}
