@@ -18,7 +18,8 @@ True
 >>> ACSetTransformation(X, X, V=[1, 0], E=[0])
 Traceback (most recent call last):
 ...
-catlearn.errors.NaturalityError: morphism SchGraph(V=2, E=1) -> SchGraph(V=2, E=1) is not natural: hom src: E -> V at part 0 of E: V[src(0)] = 1 != src(E[0]) = 0
+catlearn.errors.NaturalityError: morphism SchGraph(V=2, E=1) -> SchGraph(V=2, E=1) is not natural:
+hom src: E -> V at part 0 of E: V[src(0)] = 1 != src(E[0]) = 0
 """
 
 from __future__ import annotations
