@@ -238,9 +238,9 @@ class ACSetTransformation:
             inv = np.empty_like(c)
             inv[c] = np.arange(c.size)
             comps[ob] = inv
-        for t, c in self.var_components.items():
-            inv_t: list[Any] = [None] * len(c)
-            for k, v in enumerate(c):
+        for t, vc in self.var_components.items():
+            inv_t: list[Any] = [None] * len(vc)
+            for k, v in enumerate(vc):
                 inv_t[v.val] = AttrVar(k)
             comps[t] = inv_t
         return ACSetTransformation(self.codom, self.dom, **comps)

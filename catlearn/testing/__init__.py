@@ -16,7 +16,7 @@ empty); attributes get small integers, or attribute variables when ``variables=T
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -156,7 +156,7 @@ class _UnionFind:
         return True
 
 
-def quotient_morphism(X: ACSet, pairs: dict[str, Sequence[tuple[int, int]]],
+def quotient_morphism(X: ACSet, pairs: Mapping[str, Sequence[tuple[int, int]]],
                       extra: dict[str, int] | None = None) -> ACSetTransformation:
     """The quotient ``X -> X/~`` by the smallest congruence containing ``pairs``, then the
     inclusion into ``X/~`` plus ``extra`` fresh parts per object (their homs point at part
