@@ -38,6 +38,10 @@ class CompositionError(CatlearnError, ValueError):
     """Two morphisms do not compose: the codomain of one is not the domain of the other."""
 
 
+class LearningGraphError(CatlearnError, ValueError):
+    """A learning graph or diagram is ill-formed (a name, a role, an end, an equation)."""
+
+
 MESSAGES: dict[str, str] = {
     # schemas
     "unknown_ob": "schema {schema} has no object {ob!r}",
@@ -79,6 +83,18 @@ MESSAGES: dict[str, str] = {
     "attr_not_preserved": "morphism {dom} -> {codom} does not preserve attribute {attr} at "
     "part {part} of {ob}: {value!r} != {image!r}",
     "schema_mismatch": "{what}: schemas differ ({left} vs {right})",
+    # learning graphs
+    "bad_role": "edge {edge!r}: role {role!r} is not one of {roles}",
+    "bad_name": "a {kind} name must be a non-empty string, not {name!r}",
+    "no_space": "no space is called {name!r} (spaces: {known})",
+    "no_edge": "no edge is called {name!r} (edges: {known})",
+    "edge_conflict": "edge {name!r} already goes {old}; it cannot also go {new}",
+    "data_not_from_source": "data edge {name!r} must leave a data source, but {src!r} is "
+    "not one: {why}",
+    "map_from_source": "edge {name!r} ({role}) cannot leave {src!r}: it is a data source, "
+    "whose outgoing edges are data columns",
+    "into_source": "edge {name!r} cannot go into {tgt!r}: it is a data source (an index "
+    "set), which no map reaches",
     "not_composable": "cannot compose {f} then {g}: the codomain of the first is not the "
     "domain of the second",
     "var_component": "morphism {dom} -> {codom}: attribute type {attrtype}, variable {var} "

@@ -1,0 +1,249 @@
+"""Learning graphs: spaces (vertices) and maps (edges) with roles, as C-sets.
+
+A learning graph is an ACSet of :data:`SchLearningGraph`: objects ``V`` (spaces) and
+``E`` (maps), homs ``src, tgt: E -> V``, attributes ``vlabel: V -> Name`` (the space's
+name), ``elabel: E -> Name`` (the map's name) and ``role: E -> Role`` with a role in
+``data`` (a column of a data set), ``fixed`` (a frozen map) or ``learnable`` (a model).
+Names are unique per kind; a **source** is a vertex all of whose outgoing edges are data
+edges (the index set of a data set), and a data edge must leave a source.
+
+>>> g = LearningGraph()
+>>> g = g.data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+>>> g.sources()
+('N',)
+>>> g.edge_names(), g.role("c")
+(('x', 'y', 'c'), 'learnable')
+>>> g.data("x", "N", "Z")
+Traceback (most recent call last):
+...
+catlearn.errors.LearningGraphError: edge 'x' already goes N -> X (data); it cannot also go N -> Z (data)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from catlearn.acsets import ACSet, Schema
+from catlearn.errors import MESSAGES, LearningGraphError
+
+__all__ = ["SchLearningGraph", "LearningGraph", "ROLES", "DATA", "FIXED", "LEARNABLE"]
+
+DATA, FIXED, LEARNABLE = "data", "fixed", "learnable"
+#: The roles an edge can play.
+ROLES = (DATA, FIXED, LEARNABLE)
+
+SchLearningGraph = Schema(
+    "SchLearningGraph",
+    obs=("V", "E"),
+    homs=(("src", "E", "V"), ("tgt", "E", "V")),
+    attrtypes=("Name", "Role"),
+    attrs=(("vlabel", "V", "Name"), ("elabel", "E", "Name"), ("role", "E", "Role")),
+)
+
+
+class LearningGraph(ACSet):
+    """A learning graph with a fluent builder (``space``, ``data``, ``fixed``, ``model``).
+
+    Builder methods return the graph itself, so calls chain; ``vertex(name)`` and
+    ``edge(name)`` give part ids. As an ACSet it has every C-set verb, so colimits,
+    morphisms and homomorphism search apply to it directly.
+
+    >>> LearningGraph().space("X").space("X").nparts("V")
+    1
+    """
+
+    def __init__(self) -> None:
+        super().__init__(SchLearningGraph, types={"Name": str, "Role": str})
+
+    # ------------------------------------------------------------------ checks
+    def _check_attr_values(self, a: str, parts: np.ndarray, values: Any) -> np.ndarray:
+        vals = super()._check_attr_values(a, parts, values)
+        if a == "role":
+            for p, v in zip(parts.tolist(), vals.tolist(), strict=True):
+                if isinstance(v, str) and v not in ROLES:
+                    raise LearningGraphError(MESSAGES["bad_role"].format(
+                        edge=p, role=v, roles=", ".join(ROLES)))
+        return vals
+
+    # ------------------------------------------------------------------ lookups
+    def vertex(self, name: str) -> int:
+        """The id of the space called ``name``.
+
+        >>> LearningGraph().space("X").vertex("X")
+        0
+        """
+        found = self.incident(name, "vlabel")
+        if found.size == 0:
+            raise LearningGraphError(MESSAGES["no_space"].format(
+                name=name, known=", ".join(self.vertex_names()) or "none"))
+        return int(found[0])
+
+    def edge(self, name: str) -> int:
+        """The id of the edge called ``name``."""
+        found = self.incident(name, "elabel")
+        if found.size == 0:
+            raise LearningGraphError(MESSAGES["no_edge"].format(
+                name=name, known=", ".join(self.edge_names()) or "none"))
+        return int(found[0])
+
+    def has_space(self, name: str) -> bool:
+        """Whether a space is called ``name``."""
+        return bool(self.incident(name, "vlabel").size)
+
+    def has_edge(self, name: str) -> bool:
+        """Whether an edge is called ``name``."""
+        return bool(self.incident(name, "elabel").size)
+
+    def vertex_names(self) -> tuple[str, ...]:
+        """The names of the spaces, by id."""
+        return tuple(self.subpart("vlabel").tolist())
+
+    def edge_names(self) -> tuple[str, ...]:
+        """The names of the edges, by id."""
+        return tuple(self.subpart("elabel").tolist())
+
+    def role(self, edge: str) -> str:
+        """The role of the edge called ``edge``."""
+        return str(self.subpart(self.edge(edge), "role"))
+
+    def ends(self, edge: str) -> tuple[str, str]:
+        """The names of the source and target spaces of an edge.
+
+        >>> LearningGraph().model("f", "X", "Y").ends("f")
+        ('X', 'Y')
+        """
+        e = self.edge(edge)
+        return (str(self.subpart(e, ("src", "vlabel"))), str(self.subpart(e, ("tgt", "vlabel"))))
+
+    def edges(self, role: str | None = None) -> tuple[tuple[str, str, str, str], ...]:
+        """``(name, src, tgt, role)`` of every edge (of one role when given), by id."""
+        names = self.vertex_names()
+        out = []
+        for e, (name, s, t, r) in enumerate(zip(self.subpart("elabel").tolist(),
+                                                 self.subpart("src").tolist(),
+                                                 self.subpart("tgt").tolist(),
+                                                 self.subpart("role").tolist(), strict=True)):
+            if s < 0 or t < 0:
+                raise LearningGraphError(f"edge {name!r} (id {e}) has no "
+                                         f"{'source' if s < 0 else 'target'} space")
+            if role is None or r == role:
+                out.append((name, names[s], names[t], r))
+        return tuple(out)
+
+    def out_roles(self, space: str) -> tuple[str, ...]:
+        """The roles of the edges leaving a space."""
+        return tuple(self.subpart(self.incident(self.vertex(space), "src"), "role").tolist())
+
+    def is_source(self, space: str) -> bool:
+        """Whether a space is a data source: it has outgoing edges, all of them data."""
+        roles = self.out_roles(space)
+        return bool(roles) and all(r == DATA for r in roles)
+
+    def sources(self) -> tuple[str, ...]:
+        """The data sources, by id."""
+        return tuple(v for v in self.vertex_names() if self.is_source(v))
+
+    # ------------------------------------------------------------------ building
+    def space(self, name: str) -> LearningGraph:
+        """Add the space ``name`` unless it exists; return the graph."""
+        self._space_id(name)
+        return self
+
+    def _space_id(self, name: str) -> int:
+        if not isinstance(name, str) or not name:
+            raise LearningGraphError(MESSAGES["bad_name"].format(kind="space", name=name))
+        found = self.incident(name, "vlabel")
+        if found.size:
+            return int(found[0])
+        return self.add_part("V", vlabel=name)
+
+    def add_edge(self, name: str, src: str, tgt: str, role: str) -> int:
+        """Add an edge of a given role (idempotent for an identical edge); return its id."""
+        if not isinstance(name, str) or not name:
+            raise LearningGraphError(MESSAGES["bad_name"].format(kind="edge", name=name))
+        if role not in ROLES:
+            raise LearningGraphError(MESSAGES["bad_role"].format(
+                edge=name, role=role, roles=", ".join(ROLES)))
+        for end in (src, tgt):
+            if not isinstance(end, str) or not end:
+                raise LearningGraphError(MESSAGES["bad_name"].format(kind="space", name=end))
+        if self.has_edge(name):
+            old = (*self.ends(name), self.role(name))
+            if old == (src, tgt, role):
+                return self.edge(name)
+            raise LearningGraphError(MESSAGES["edge_conflict"].format(
+                name=name, old=f"{old[0]} -> {old[1]} ({old[2]})",
+                new=f"{src} -> {tgt} ({role})"))
+        if self.has_space(src):
+            roles = self.out_roles(src)
+            if role == DATA and any(r != DATA for r in roles):
+                raise LearningGraphError(MESSAGES["data_not_from_source"].format(
+                    name=name, src=src, why="it has outgoing maps that are not data"))
+            if role != DATA and DATA in roles:
+                raise LearningGraphError(MESSAGES["map_from_source"].format(
+                    name=name, role=role, src=src))
+        if role == DATA and self.has_space(src) and self.incident(self.vertex(src),
+                                                                   "tgt").size:
+            raise LearningGraphError(MESSAGES["data_not_from_source"].format(
+                name=name, src=src, why="maps go into it"))
+        if self.has_space(tgt) and self.is_source(tgt):
+            raise LearningGraphError(MESSAGES["into_source"].format(name=name, tgt=tgt))
+        s, t = self._space_id(src), self._space_id(tgt)
+        return self.add_part("E", src=s, tgt=t, elabel=name, role=role)
+
+    def data(self, name: str, src: str, tgt: str) -> LearningGraph:
+        """Add a data column ``name: src -> tgt`` (``src`` is the data set's index set)."""
+        self.add_edge(name, src, tgt, DATA)
+        return self
+
+    def fixed(self, name: str, src: str, tgt: str) -> LearningGraph:
+        """Add a fixed (frozen) map ``name: src -> tgt``."""
+        self.add_edge(name, src, tgt, FIXED)
+        return self
+
+    def model(self, name: str, src: str, tgt: str) -> LearningGraph:
+        """Add a learnable model ``name: src -> tgt``."""
+        self.add_edge(name, src, tgt, LEARNABLE)
+        return self
+
+    @classmethod
+    def from_edges(cls, edges: Iterable[tuple[str, str, str, str]],
+                   spaces: Iterable[str] = ()) -> LearningGraph:
+        """Build from ``(name, src, tgt, role)`` rows (and extra isolated spaces).
+
+        >>> LearningGraph.from_edges([("x", "N", "X", "data")]).sources()
+        ('N',)
+        """
+        g = cls()
+        for s in spaces:
+            g.space(s)
+        for name, src, tgt, role in edges:
+            g.add_edge(name, src, tgt, role)
+        return g
+
+    def to_graph(self) -> Any:
+        """The underlying named graph (:class:`catlearn.categories.Graph`) for paths."""
+        from catlearn.categories import Graph
+
+        return Graph(self.vertex_names(), tuple((n, s, t) for n, s, t, _ in self.edges()))
+
+    def relabel(self, spaces: Mapping[str, str] | None = None,
+                edges: Mapping[str, str] | None = None) -> LearningGraph:
+        """A copy with spaces and edges renamed (names not in the maps are kept)."""
+        spaces, edges = dict(spaces or {}), dict(edges or {})
+        out = LearningGraph()
+        for v in self.vertex_names():
+            out.space(spaces.get(v, v))
+        for n, s, t, r in self.edges():
+            out.add_edge(edges.get(n, n), spaces.get(s, s), spaces.get(t, t), r)
+        return out
+
+    def __repr__(self) -> str:
+        rows = [f"{n}: {s} -> {t} ({r})" for n, s, t, r in self.edges()]
+        isolated = [v for v in self.vertex_names()
+                    if not any(v in (s, t) for _, s, t, _ in self.edges())]
+        body = "; ".join(rows + [f"space {v}" for v in isolated])
+        return f"LearningGraph({body})"
