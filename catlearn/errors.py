@@ -85,7 +85,8 @@ MESSAGES: dict[str, str] = {
     "schema_mismatch": "{what}: schemas differ ({left} vs {right})",
     # learning graphs
     "bad_role": "edge {edge!r}: role {role!r} is not one of {roles}",
-    "bad_name": "a {kind} name must be a non-empty string, not {name!r}",
+    "bad_name": "a {kind} name must be a non-empty string without surrounding spaces or "
+    "the path separator '⋅', not {name!r}",
     "no_space": "no space is called {name!r} (spaces: {known})",
     "no_edge": "no edge is called {name!r} (edges: {known})",
     "edge_conflict": "edge {name!r} already goes {old}; it cannot also go {new}",
@@ -95,6 +96,27 @@ MESSAGES: dict[str, str] = {
     "whose outgoing edges are data columns",
     "into_source": "edge {name!r} cannot go into {tgt!r}: it is a data source (an index "
     "set), which no map reaches",
+    # learning diagrams
+    "not_parallel": "equation {lhs!r} = {rhs!r}: the paths are not parallel ({lsrc} -> "
+    "{ltgt} vs {rsrc} -> {rtgt}); both must start at one data source and end in one space",
+    "bad_weight": "equation {equation}: weight {weight!r} must be a finite number >= 0",
+    "bad_grad": "equation {equation}: grad {grad!r} is not one of {sides}",
+    "not_a_source": "equation {equation}: its paths start at {src!r}, which is not a data "
+    "source (sources: {sources})",
+    "path_not_in_graph": "equation {equation}: edge {edge!r} of path {path!r} is not an "
+    "edge {src} -> {tgt} of the graph",
+    "unbounded_cycle": "the space {vertex!r} lies on a cycle reachable from the data source "
+    "{source!r} ({cycle}); without a bound the equations through the cycle would be "
+    "missed: pass max_length=N to follow walks of at most N edges (e.g. autoencoders, "
+    "cycle consistency), or simple=True to keep simple paths only",
+    "too_many_paths": "path finding from source {source!r} found more than max_paths="
+    "{max_paths} paths ({count} so far); the diagram is too large to enumerate: lower "
+    "max_length, use policy='against_data', give the equations explicitly, or raise "
+    "max_paths",
+    "too_many_equations": "more than max_equations={limit} equations from source "
+    "{source!r} ({count} so far, from {npaths} paths); use policy='against_data', give "
+    "the equations explicitly, or raise max_equations",
+    "bad_policy": "policy {policy!r} is not one of {policies}",
     "not_composable": "cannot compose {f} then {g}: the codomain of the first is not the "
     "domain of the second",
     "var_component": "morphism {dom} -> {codom}: attribute type {attrtype}, variable {var} "

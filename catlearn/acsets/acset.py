@@ -322,7 +322,7 @@ class ACSet:
                 prv[b] = a
             nxt[p] = prv[p] = UNSET
 
-    def incident(self, part: int, f: str | Sequence[str]) -> np.ndarray:
+    def incident(self, part: Any, f: str | Sequence[str]) -> np.ndarray:
         """The parts ``x`` with ``f(x) == part``, sorted, from the index (not a scan).
 
         ``f`` may be a hom, an attribute (then ``part`` is a value; answered by a

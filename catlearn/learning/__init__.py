@@ -1,10 +1,18 @@
 """Learning graphs and learning diagrams (the heart of catlearn; backend-free).
 
->>> from catlearn.learning import LearningGraph
->>> LearningGraph().data("x", "N", "X").sources()
-('N',)
+>>> from catlearn.learning import LearningDiagram, LearningGraph
+>>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+>>> LearningDiagram.from_graph(g).equations
+(Equation(N ⋅ x ⋅ c = N ⋅ y),)
 """
 
+from catlearn.learning.diagram import (
+    DEFAULT_COMPARATOR,
+    POLICIES,
+    LearningDiagram,
+    find_equations,
+)
+from catlearn.learning.equation import GRAD_SIDES, Equation, path_text
 from catlearn.learning.graph import (
     DATA,
     FIXED,
@@ -13,5 +21,22 @@ from catlearn.learning.graph import (
     LearningGraph,
     SchLearningGraph,
 )
+from catlearn.learning.plan import LossPlan, PlanEquation, PlanNode, compile_plan
+from catlearn.learning.spec import (
+    LearningDiagramSpec,
+    SpecError,
+    diagram_from_text,
+    dump_spec,
+    json_schema,
+    load_diagram,
+    load_spec,
+    to_spec,
+)
 
-__all__ = ["DATA", "FIXED", "LEARNABLE", "ROLES", "LearningGraph", "SchLearningGraph"]
+__all__ = [
+    "DATA", "FIXED", "LEARNABLE", "ROLES", "LearningGraph", "SchLearningGraph",
+    "Equation", "GRAD_SIDES", "path_text", "LearningDiagram", "find_equations", "POLICIES",
+    "DEFAULT_COMPARATOR", "LossPlan", "PlanEquation", "PlanNode", "compile_plan",
+    "LearningDiagramSpec", "SpecError", "diagram_from_text", "dump_spec", "json_schema",
+    "load_diagram", "load_spec", "to_spec",
+]

@@ -16,7 +16,7 @@ edges (the index set of a data set), and a data edge must leave a source.
 >>> g.data("x", "N", "Z")
 Traceback (most recent call last):
 ...
-catlearn.errors.LearningGraphError: edge 'x' already goes N -> X (data); it cannot also go N -> Z (data)
+catlearn.errors.LearningGraphError: edge 'x' already goes N -> X (data); it cannot also go ...
 """
 
 from __future__ import annotations
@@ -42,6 +42,12 @@ SchLearningGraph = Schema(
     attrtypes=("Name", "Role"),
     attrs=(("vlabel", "V", "Name"), ("elabel", "E", "Name"), ("role", "E", "Role")),
 )
+
+
+def _check_name(kind: str, name: object) -> None:
+    """Names are non-empty strings without surrounding spaces or the path separator ``⋅``."""
+    if not isinstance(name, str) or not name or name != name.strip() or "⋅" in name:
+        raise LearningGraphError(MESSAGES["bad_name"].format(kind=kind, name=name))
 
 
 class LearningGraph(ACSet):
@@ -153,8 +159,7 @@ class LearningGraph(ACSet):
         return self
 
     def _space_id(self, name: str) -> int:
-        if not isinstance(name, str) or not name:
-            raise LearningGraphError(MESSAGES["bad_name"].format(kind="space", name=name))
+        _check_name("space", name)
         found = self.incident(name, "vlabel")
         if found.size:
             return int(found[0])
@@ -162,14 +167,12 @@ class LearningGraph(ACSet):
 
     def add_edge(self, name: str, src: str, tgt: str, role: str) -> int:
         """Add an edge of a given role (idempotent for an identical edge); return its id."""
-        if not isinstance(name, str) or not name:
-            raise LearningGraphError(MESSAGES["bad_name"].format(kind="edge", name=name))
+        _check_name("edge", name)
         if role not in ROLES:
             raise LearningGraphError(MESSAGES["bad_role"].format(
                 edge=name, role=role, roles=", ".join(ROLES)))
         for end in (src, tgt):
-            if not isinstance(end, str) or not end:
-                raise LearningGraphError(MESSAGES["bad_name"].format(kind="space", name=end))
+            _check_name("space", end)
         if self.has_edge(name):
             old = (*self.ends(name), self.role(name))
             if old == (src, tgt, role):

@@ -36,6 +36,7 @@ __all__ = [
     "composable_pairs",
     "composable_triples",
     "quotient_morphism",
+    "learning_graphs",
 ]
 
 
@@ -292,3 +293,38 @@ def composable_triples(draw: st.DrawFn, X: ACSet | st.SearchStrategy[ACSet]
     f, g = draw(composable_pairs(X))
     h = draw(transformations(g.codom))
     return f, g, h
+
+
+@st.composite
+def learning_graphs(draw: st.DrawFn, max_sources: int = 2, max_spaces: int = 4,
+                    max_edges: int = 7, cycles: bool = False) -> Any:
+    """Random learning graphs: sources ``N0, N1, ...`` with data columns into spaces
+    ``S0, S1, ...`` and fixed/learnable maps between spaces (acyclic unless ``cycles``;
+    parallel maps allowed).
+
+    >>> from hypothesis import find
+    >>> find(learning_graphs(), lambda g: len(g.sources()) == 2).sources()
+    ('N0', 'N1')
+    """
+    from catlearn.learning.graph import LearningGraph
+
+    g = LearningGraph()
+    nsrc = draw(st.integers(1, max_sources))
+    nsp = draw(st.integers(1, max_spaces))
+    spaces = [f"S{i}" for i in range(nsp)]
+    for s in range(nsrc):
+        k = draw(st.integers(1, min(3, nsp)))
+        targets = draw(st.lists(st.sampled_from(spaces), min_size=k, max_size=k))
+        for j, t in enumerate(targets):
+            g.data(f"d{s}_{j}", f"N{s}", t)
+    nmaps = draw(st.integers(0, max_edges))
+    for k in range(nmaps):
+        a = draw(st.integers(0, nsp - 1))
+        b = draw(st.integers(0, nsp - 1))
+        if not cycles:
+            if a == b:
+                continue
+            a, b = min(a, b), max(a, b)
+        role = draw(st.sampled_from(["learnable", "learnable", "fixed"]))
+        g.add_edge(f"m{k}", spaces[a], spaces[b], role)
+    return g

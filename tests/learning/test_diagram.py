@@ -1,0 +1,170 @@
+import itertools
+
+import pytest
+from hypothesis import given
+
+from catlearn.categories import Edge, Path
+from catlearn.errors import LearningGraphError
+from catlearn.learning import Equation, LearningDiagram, LearningGraph, find_equations
+from catlearn.learning.plan import distinct_prefixes
+from catlearn.testing import learning_graphs
+
+
+def names(D):
+    return [e.name for e in D.equations]
+
+
+def test_supervised_square():
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    assert names(LearningDiagram.from_graph(g)) == ["x ⋅ c = y"]
+
+
+def test_knowledge_distillation():
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    g.fixed("t", "X", "Y").model("s", "X", "Y")
+    D = LearningDiagram.from_graph(g)
+    assert names(D) == ["x ⋅ s = x ⋅ t", "x ⋅ s = y"]
+    assert names(LearningDiagram.from_graph(g, policy="against_data")) == ["x ⋅ s = y"]
+
+
+def test_shared_backbone_two_sources():
+    g = LearningGraph().data("x1", "N1", "X").data("y1", "N1", "Y1")
+    g.data("x2", "N2", "X").data("y2", "N2", "Y2")
+    g.model("m", "X", "F").model("h1", "F", "Y1").model("h2", "F", "Y2")
+    D = LearningDiagram.from_graph(g)
+    assert names(D) == ["x1 ⋅ m ⋅ h1 = y1", "x2 ⋅ m ⋅ h2 = y2"]
+    assert {e.source for e in D.equations} == {"N1", "N2"}
+    plan = D.compile_plan()
+    assert plan.sources == ("N1", "N2")
+    assert plan.count_edge_runs()["m"] == 2  # once per source's batch
+
+
+def test_autoencoder_and_cycle_consistency_need_a_bound():
+    ae = LearningGraph().data("x", "N", "X").model("enc", "X", "Z").model("dec", "Z", "X")
+    with pytest.raises(LearningGraphError, match=r"space 'X' lies on a cycle reachable from "
+                       r"the data source 'N' \(enc ⋅ dec\).*max_length=N"):
+        LearningDiagram.from_graph(ae)
+    assert names(LearningDiagram.from_graph(ae, max_length=3)) == ["x ⋅ enc ⋅ dec = x"]
+    assert names(LearningDiagram.from_graph(ae, simple=True)) == []
+    cyc = LearningGraph().data("a", "NA", "A").data("b", "NB", "B")
+    cyc.model("G", "A", "B").model("F", "B", "A")
+    D = LearningDiagram.from_graph(cyc, max_length=3)
+    assert names(D) == ["a ⋅ G ⋅ F = a", "b ⋅ F ⋅ G = b"]
+
+
+def test_blow_up_is_reported_with_a_count():
+    g = LearningGraph().data("x", "N", "L0")
+    for layer in range(12):
+        g.model(f"a{layer}", f"L{layer}", f"L{layer + 1}")
+        g.model(f"b{layer}", f"L{layer}", f"L{layer + 1}")
+    with pytest.raises(LearningGraphError, match=r"more than max_paths=1000 paths \(1000 so "
+                       r"far\).*policy='against_data'"):
+        LearningDiagram.from_graph(g, max_paths=1000)
+    with pytest.raises(LearningGraphError, match="more than max_equations=50"):
+        LearningDiagram.from_graph(g, max_equations=50)
+
+
+def test_policy_checked():
+    with pytest.raises(LearningGraphError, match="policy 'some' is not one of"):
+        find_equations(LearningGraph(), policy="some")
+
+
+def test_explicit_equations_validated():
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    g.model("f", "X", "Z")
+    D = LearningDiagram(g, [("x ⋅ c", "y"), (["x", "c"], ["x", "c"])])
+    assert names(D) == ["x ⋅ c = y", "x ⋅ c = x ⋅ c"] and D.equations[1].is_degenerate
+    with pytest.raises(LearningGraphError, match="not parallel"):
+        LearningDiagram(g, [("x ⋅ c", "x ⋅ f")])
+    with pytest.raises(LearningGraphError, match="no edge is called 'q'"):
+        LearningDiagram(g, [("x ⋅ q", "y")])
+    with pytest.raises(LearningGraphError, match="not a path"):
+        LearningDiagram(g, [("c ⋅ x", "y")])
+    with pytest.raises(LearningGraphError, match="'X', which is not a data source"):
+        LearningDiagram(g, [("c", "c")])
+    with pytest.raises(LearningGraphError, match="names must be unique"):
+        LearningDiagram(g, [("x ⋅ c", "y"), ("x ⋅ c", "y")])
+    with pytest.raises(LearningGraphError, match="is an Equation or a pair"):
+        LearningDiagram(g, ["x"])
+    bogus = Equation(Path("N", [Edge("x", "N", "X"), Edge("c", "X", "W")]),
+                     Path("N", [Edge("x", "N", "X"), Edge("c", "X", "W")]))
+    with pytest.raises(LearningGraphError, match="not paths of the graph"):
+        LearningDiagram(g, [bogus])
+
+
+def test_weights_comparators_and_unreached_models():
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    g.model("lonely", "Z", "W")
+    D = LearningDiagram.from_graph(g, comparators={"Y": "cross_entropy"},
+                                   weights={"x ⋅ c = y": 0.5})
+    assert D.equations[0].weight == 0.5 and D.comparator_for(D.equations[0]) == "cross_entropy"
+    assert D.unreached_models() == ("lonely",)
+    assert D.reweighted({"x ⋅ c = y": 2}).equations[0].weight == 2.0
+    assert D.with_comparators({"Y": "mse"}).comparator_for(D.equations[0]) == "mse"
+    with pytest.raises(LearningGraphError, match="weights name no equation: nope"):
+        D.reweighted({"nope": 1.0})
+    with pytest.raises(LearningGraphError, match="weight -1"):
+        D.reweighted({"x ⋅ c = y": -1})
+    with pytest.raises(LearningGraphError, match="no space is called 'Q'"):
+        LearningDiagram(g, [], comparators={"Q": "mse"})
+    assert "x ⋅ c = y   (in Y, cross_entropy, weight 0.5)" in D.describe()
+    assert D.equation("x ⋅ c = y") is D.equations[0]
+    with pytest.raises(LearningGraphError, match="no equation is called"):
+        D.equation("z")
+
+
+def brute_force_paths(g: LearningGraph, source: str) -> list[tuple[str, ...]]:
+    """Simple paths, breadth first: extend every path by every edge that composes."""
+    edges = {n: (s, t) for n, s, t, _ in g.edges()}
+    found, frontier = [], [((), source, {source})]
+    while frontier:
+        nxt = []
+        for seq, here, seen in frontier:
+            for e, (s, t) in edges.items():
+                if s == here and t not in seen:
+                    found.append(seq + (e,))
+                    nxt.append((seq + (e,), t, seen | {t}))
+        frontier = nxt
+    return found
+
+
+@given(learning_graphs(max_edges=5))
+def test_equations_equal_a_brute_force_enumeration(g):
+    roles = {n: r for n, _, _, r in g.edges()}
+    expected = set()
+    for s in g.sources():
+        paths = brute_force_paths(g, s)
+        ends = {p: g.ends(p[-1])[1] for p in paths}
+        for p, q in itertools.combinations(paths, 2):
+            if ends[p] == ends[q] and any(roles[e] == "learnable" for e in p + q):
+                expected.add(frozenset([p, q]))
+    D = LearningDiagram.from_graph(g)
+    got = {frozenset([e.lhs.names, e.rhs.names]) for e in D.equations}
+    assert got == expected and len(D.equations) == len(expected)
+    for e in D.equations:
+        assert e.lhs != e.rhs and e.lhs.src == e.rhs.src and e.lhs.tgt == e.rhs.tgt
+        assert g.is_source(e.source)
+
+
+@given(learning_graphs())
+def test_trie_has_one_node_per_distinct_prefix(g):
+    D = LearningDiagram.from_graph(g)
+    plan = D.compile_plan()
+    paths = [p for e in D.equations for p in (e.lhs, e.rhs)]
+    assert len(plan.nodes) == distinct_prefixes(paths)
+    for n in plan.nodes:
+        assert n.id == plan.nodes.index(n)
+        if n.parent is not None:
+            assert n.parent < n.id and plan.nodes[n.parent].path == n.path[:-1]
+    # evaluating through the plan equals evaluating each path on its own
+    values = plan.run({s: (s,) for s in plan.sources}, lambda node, v: v + (node.edge,))
+    for pe, e in zip(plan.equations, D.equations, strict=True):
+        assert values[pe.lhs] == (e.source, *e.lhs.names)
+        assert values[pe.rhs] == (e.source, *e.rhs.names)
+
+
+def test_plan_run_needs_every_source():
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    plan = LearningDiagram.from_graph(g).compile_plan()
+    with pytest.raises(LearningGraphError, match="no batch for the data source"):
+        plan.run({}, lambda n, v: v)
