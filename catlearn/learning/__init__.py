@@ -21,6 +21,7 @@ from catlearn.learning.graph import (
     LearningGraph,
     SchLearningGraph,
 )
+from catlearn.learning.picture import to_text, write_picture
 from catlearn.learning.plan import LossPlan, PlanEquation, PlanNode, compile_plan
 from catlearn.learning.spec import (
     LearningDiagramSpec,
@@ -38,5 +39,5 @@ __all__ = [
     "Equation", "GRAD_SIDES", "path_text", "LearningDiagram", "find_equations", "POLICIES",
     "DEFAULT_COMPARATOR", "LossPlan", "PlanEquation", "PlanNode", "compile_plan",
     "LearningDiagramSpec", "SpecError", "diagram_from_text", "dump_spec", "json_schema",
-    "load_diagram", "load_spec", "to_spec",
+    "load_diagram", "load_spec", "to_spec", "to_text", "write_picture",
 ]

@@ -297,6 +297,23 @@ class LearningDiagram:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def to_graphviz(self, highlight: Equation | str | int | None = None) -> str:
+        """DOT text of the diagram; ``highlight`` draws one equation's two paths in colour."""
+        from catlearn.learning.picture import to_graphviz
+
+        return to_graphviz(self, highlight)
+
+    def _repr_svg_(self) -> str | None:
+        from catlearn.acsets.graphviz import render_svg
+
+        return render_svg(self.to_graphviz())
+
+    def to_spec(self, name: str | None = None) -> Any:
+        """The diagram as a :class:`~catlearn.learning.spec.LearningDiagramSpec`."""
+        from catlearn.learning.spec import to_spec
+
+        return to_spec(self, name)
+
     def describe(self) -> str:
         """A plain-text rendering: the edges, then the equations with their settings."""
         lines = ["LearningDiagram"]
