@@ -17,7 +17,7 @@ range(0, 3)
 >>> g.set_subpart(0, "tgt", 7)
 Traceback (most recent call last):
 ...
-catlearn.errors.ACSetError: SchGraph: hom tgt: E -> V, part 0 of E: value 7 is not a part of V (3 parts)
+catlearn.errors.ACSetError: SchGraph: hom tgt: E -> V, part 0 of E: value 7 is not a part ...
 
 Incident queries are answered from an index that every mutation keeps up to date: for
 each hom ``f: X -> Y`` a doubly linked list through the parts of ``X`` per part of ``Y``
@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from catlearn.acsets.attrvar import AttrVar
-from catlearn.acsets.schema import PathEquation, Schema, SchGraph
+from catlearn.acsets.schema import PathEquation, Schema, SchGraph  # noqa: F401 (doctests)
 from catlearn.errors import MESSAGES, ACSetError, AttributeTypeError, SchemaError
 
 __all__ = ["ACSet", "UNSET"]
@@ -73,7 +73,7 @@ class ACSet:
     >>> g.add_part("V", label=3)
     Traceback (most recent call last):
     ...
-    catlearn.errors.AttributeTypeError: SchLabeledGraph: attribute label: V -> Label, part 1 of V: value 3 has type int, expected str
+    catlearn.errors.AttributeTypeError: SchLabeledGraph: attribute label: V -> Label, part 1 ...
     >>> g.nparts("V")
     1
     """
@@ -163,7 +163,7 @@ class ACSet:
                 isinstance(v, (bool, np.bool_)))
             raise ACSetError(MESSAGES["bad_hom_value"].format(
                 schema=self.name, hom=f, dom=dom, part=int(parts[0]), value=bad)) from None
-        if vals.size == 1 and parts.size > 1:
+        if np.ndim(values) == 0 and parts.size != 1:
             vals = np.full(parts.size, vals[0], dtype=np.int64)
         if vals.size != parts.size:
             raise ACSetError(MESSAGES["column_length"].format(
@@ -334,9 +334,9 @@ class ACSet:
         ([0, 2], [0, 1, 2])
         """
         if not isinstance(f, str):
-            path = list(f)
-            current = np.asarray([part], dtype=np.int64)
-            for h in reversed(path):
+            path = self._path(f)
+            current = self.incident(part, path[-1])
+            for h in reversed(path[:-1]):
                 current = np.concatenate(
                     [self.incident(int(y), h) for y in current] or [np.zeros(0, np.int64)])
             return np.unique(current)
@@ -371,11 +371,12 @@ class ACSet:
         >>> g.subpart([0, 1], ("src", "src"))
         Traceback (most recent call last):
         ...
-        catlearn.errors.SchemaError: schema SchGraph: the path ('src', 'src') does not compose (src ends at V, src starts at E)
+        catlearn.errors.SchemaError: schema SchGraph: the path ('src', 'src') does not compose ...
         """
         if f is None:
-            if not isinstance(part, str):
-                raise TypeError("subpart(f) takes the name of a hom or attribute")
+            if not isinstance(part, (str, tuple)):
+                raise TypeError("subpart(f) takes the name of a hom or attribute, or a "
+                                "tuple of names (a path)")
             f = part
             path = self._path(f)
             ob = self.schema.dom(path[0])
@@ -570,10 +571,12 @@ class ACSet:
                 both = np.asarray(sorted({p, last}), dtype=np.int64)
                 self._unlink_many(f, both)
                 value = self._hom[f][last]
-                self._hom[f][p] = value
                 self._hom[f][last] = UNSET
-                if value != UNSET:
-                    self._link_many(f, np.asarray([p], np.int64), np.asarray([value], np.int64))
+                if last != p:
+                    self._hom[f][p] = value
+                    if value != UNSET:
+                        self._link_many(f, np.asarray([p], np.int64),
+                                        np.asarray([value], np.int64))
             for a in self.schema.attrs_out(ob):
                 self._attr[a][p] = self._attr[a][last]
                 self._attr[a][last] = None

@@ -18,7 +18,8 @@ True
 >>> ACSetTransformation(X, X, V=[1, 0], E=[0])
 Traceback (most recent call last):
 ...
-catlearn.errors.NaturalityError: morphism SchGraph(V=2, E=1) -> SchGraph(V=2, E=1) is not natural: hom src: E -> V at part 0 of E: V[src(0)] = 1 != src(E[0]) = 0
+catlearn.errors.NaturalityError: morphism SchGraph(V=2, E=1) -> SchGraph(V=2, E=1) is not natural:
+hom src: E -> V at part 0 of E: V[src(0)] = 1 != src(E[0]) = 0
 """
 
 from __future__ import annotations
@@ -237,9 +238,9 @@ class ACSetTransformation:
             inv = np.empty_like(c)
             inv[c] = np.arange(c.size)
             comps[ob] = inv
-        for t, c in self.var_components.items():
-            inv_t: list[Any] = [None] * len(c)
-            for k, v in enumerate(c):
+        for t, vc in self.var_components.items():
+            inv_t: list[Any] = [None] * len(vc)
+            for k, v in enumerate(vc):
                 inv_t[v.val] = AttrVar(k)
             comps[t] = inv_t
         return ACSetTransformation(self.codom, self.dom, **comps)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, model_validator
 
@@ -152,7 +152,6 @@ def read_json_schema(text: str | Mapping[str, Any], name: str | None = None) -> 
 
 
 # ------------------------------------------------------------------ instances
-_JSONValue = Union[str, int, float, bool, None, list[Any], dict[str, Any]]
 
 
 class _Row(RootModel[dict[str, Any]]):

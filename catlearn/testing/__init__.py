@@ -16,7 +16,7 @@ empty); attributes get small integers, or attribute variables when ``variables=T
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -156,7 +156,7 @@ class _UnionFind:
         return True
 
 
-def quotient_morphism(X: ACSet, pairs: dict[str, Sequence[tuple[int, int]]],
+def quotient_morphism(X: ACSet, pairs: Mapping[str, Sequence[tuple[int, int]]],
                       extra: dict[str, int] | None = None) -> ACSetTransformation:
     """The quotient ``X -> X/~`` by the smallest congruence containing ``pairs``, then the
     inclusion into ``X/~`` plus ``extra`` fresh parts per object (their homs point at part
@@ -173,23 +173,31 @@ def quotient_morphism(X: ACSet, pairs: dict[str, Sequence[tuple[int, int]]],
     extra = dict(extra or {})
     uf = {x: _UnionFind(X.nparts(x)) for x in schema.obs}
 
-    def attrs_agree(x: str, i: int, j: int) -> bool:
-        return all(X.subpart(i, a) == X.subpart(j, a) for a in schema.attrs_out(x))
+    def close() -> None:  # congruence closure: i ~ j implies f(i) ~ f(j)
+        changed = True
+        while changed:
+            changed = False
+            for f, x, y in schema.homs:
+                col = cols[f]
+                for i in range(X.nparts(x)):
+                    r = uf[x].find(i)
+                    if r != i and col[i] >= 0 and col[r] >= 0:
+                        changed |= uf[y].union(col[i], col[r])
 
+    def clash() -> bool:
+        return any(vals[i] != vals[uf[x].find(i)] for a, x, _ in schema.attrs
+                   for vals in [attr_cols[a]] for i in range(X.nparts(x)))
+
+    cols = {f: X.subpart(f).tolist() for f in schema.hom_names()}
+    attr_cols = {a: X.subpart(a).tolist() for a in schema.attr_names()}
     for x, ps in pairs.items():
         for i, j in ps:
-            if attrs_agree(x, i, j):
-                uf[x].union(i, j)
-    changed = True
-    while changed:  # congruence closure: i ~ j implies f(i) ~ f(j)
-        changed = False
-        for f, x, y in schema.homs:
-            col = X.subpart(f).tolist()
-            for i in range(X.nparts(x)):
-                r = uf[x].find(i)
-                if r != i and col[i] >= 0 and col[r] >= 0:
-                    changed |= uf[y].union(col[i], col[r])
-    # attributes of a class must agree; split classes where they do not by re-checking
+            saved = {y: list(u.parent) for y, u in uf.items()}
+            uf[x].union(i, j)
+            close()
+            if clash():  # this identification would merge different attribute values
+                for y, parent in saved.items():
+                    uf[y].parent = parent
     comps: dict[str, np.ndarray] = {}
     reps: dict[str, list[int]] = {}
     for x in schema.obs:
@@ -200,12 +208,6 @@ def quotient_morphism(X: ACSet, pairs: dict[str, Sequence[tuple[int, int]]],
         for i, r in enumerate(roots):
             rep_of.setdefault(ids[r], i)
         reps[x] = [rep_of[k] for k in range(len(ids))]
-    for a, x, _ in schema.attrs:
-        vals = X.subpart(a).tolist()
-        for i in range(X.nparts(x)):
-            if vals[i] != vals[reps[x][comps[x][i]]]:
-                raise SchemaError("quotient_morphism: the congruence closure identified "
-                                  f"parts of {x} with different {a}; choose other pairs")
     Y = X.empty()
     for t in schema.attrtypes:
         Y.add_parts(t, X.nparts(t))
@@ -253,7 +255,7 @@ def transformations(draw: st.DrawFn, X: ACSet, monic: bool = False, max_pairs: i
                                          min_size=k, max_size=k))
     extra = {x: draw(st.integers(0, max_extra)) for x in schema.obs}
     # fresh parts need a target for their homs: only where the codomain is non-empty
-    for f, x, y in schema.homs:
+    for _f, x, y in schema.homs:
         if X.nparts(y) == 0 and extra.get(y, 0) == 0:
             extra[x] = 0
     extra = _counts_closed_extra(schema, X, extra)

@@ -1,0 +1,26 @@
+"""The code stays ruff- and mypy-clean (skipped where the tools are not installed)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*cmd: str) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is not installed")
+def test_ruff_is_clean():
+    proc = run("ruff", "check", ".")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_mypy_is_clean():
+    pytest.importorskip("mypy")
+    proc = run(sys.executable, "-m", "mypy", "catlearn", "catlearn_torch")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
