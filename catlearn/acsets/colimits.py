@@ -59,6 +59,8 @@ from catlearn.acsets.diagram import (
     FinDiagram,
     check_commutes,
     collect_legs,
+    fill_acset,
+    other_apex,
     universal,
 )
 from catlearn.acsets.morphism import ACSetTransformation, describe
@@ -166,12 +168,14 @@ class Cocone:
         return self._legs[name]
 
     def universal(self, other_legs: Sequence[ACSetTransformation]
-                  | Mapping[str, ACSetTransformation]) -> ACSetTransformation:
+                  | Mapping[str, ACSetTransformation] = (),
+                  apex: ACSet | None = None) -> ACSetTransformation:
         """The unique ``u: apex -> Z`` with ``leg_i ⋅ u = other_i`` for every object.
 
         ``other_legs`` is aligned with :attr:`feet` (or a mapping from object names);
-        raises :class:`ColimitError` naming the arrow, part and values when it is not a
-        cocone.
+        ``apex`` is the other cocone's apex ``Z``, needed only over the empty diagram
+        (:func:`initial`). Raises :class:`ColimitError` naming the arrow, part and
+        values when the legs are not a cocone.
 
         >>> from catlearn.acsets.schema import SchGraph
         >>> from catlearn.acsets.morphism import identity
@@ -183,15 +187,13 @@ class Cocone:
         >>> q.universal([identity(X)])
         Traceback (most recent call last):
         ...
-        catlearn.errors.ColimitError: not a cocone: arrow 'g': A -> B at part 0 of V in 'A': leg 'A' gives 0, but arrow 'g' then leg 'B' gives 1
+        catlearn.errors.ColimitError: not a cocone: arrow 'g': A -> B at part 0 of V in 'A':
+        leg 'A' gives 0, but arrow 'g' then leg 'B' gives 1
         """
         given = collect_legs(self.diagram, self.feet, other_legs, "cocone", cocone=True)
         check_commutes(self.diagram, given, ColimitError, cocone=True)
-        Z = next(iter(given.values())).codom if given else None
+        Z = other_apex(given, apex, "cocone", ColimitError, cocone=True)
         schema = self.apex.schema
-        if Z is None:
-            raise ColimitError("cocone over the empty diagram: give the target as a leg-less "
-                               "map with initial_map(apex, Z)")
         comps: dict[str, Any] = {}
         for c in schema.obs:
             u = np.full(self.apex.nparts(c), UNSET, dtype=np.int64)
@@ -218,16 +220,6 @@ class Cocone:
 
     def __repr__(self) -> str:
         return f"Cocone(apex={describe(self.apex)}, feet={self.feet!r})"
-
-
-def initial_map(X: ACSet, Z: ACSet) -> ACSetTransformation:
-    """The unique map out of an empty ACSet ``X`` (the initial object) into ``Z``.
-
-    >>> from catlearn.acsets.schema import SchGraph
-    >>> initial_map(ACSet(SchGraph), ACSet(SchGraph)).is_monic()
-    True
-    """
-    return ACSetTransformation(X, Z)
 
 
 # ====================================================================== the algorithm
@@ -285,7 +277,7 @@ def _colimit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cocone:
         roots[c] = components(int(offsets[c][-1]), u, v)
     # the hom columns of the disjoint union (global ids, -1 where unset)
     columns: dict[str, np.ndarray] = {}
-    for f, c, d in schema.homs:
+    for f, _c, d in schema.homs:
         cols = []
         for i, X in enumerate(Xs):
             col = X.subpart(f)
@@ -303,8 +295,9 @@ def _colimit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cocone:
         out[cls_c[s]] = classes[d][0][col[s]]
         apex_homs[f] = out
     apex_attrs, apex_nvars, var_images = _glue_attributes(diagram, offsets, classes)
-    apex = _build_apex(Xs[0].empty() if Xs else ACSet(schema), schema, classes, apex_homs,
-                       apex_attrs, apex_nvars)
+    counts = {c: classes[c][1] for c in schema.obs}
+    apex = fill_acset(Xs[0].empty() if Xs else ACSet(schema), counts, apex_homs,
+                      apex_attrs, apex_nvars)
     legs: dict[str, ACSetTransformation] = {}
     for i, (name, X) in enumerate(zip(names, Xs, strict=True)):
         comps: dict[str, Any] = {}
@@ -449,43 +442,6 @@ def _check_direct_clash(diagram: FinDiagram, a: str, c: str, t: str, node_arr: n
         v1=nodes.values[int(lo[k]) - nodes.nvars], v2=nodes.values[int(hi[k]) - nodes.nvars]))
 
 
-def _build_apex(Y: ACSet, schema: Schema, classes: dict[str, tuple[np.ndarray, int]],
-                homs: dict[str, np.ndarray], attrs: dict[str, np.ndarray],
-                nvars: dict[str, int]) -> ACSet:
-    """Fill the empty ``Y`` with whole columns: objects in an order where codomains come
-    first when possible; homs that are partial or point at a later object are set last."""
-    for t in schema.attrtypes:
-        Y.add_parts(t, nvars.get(t, 0))
-    done: set[str] = set()
-    later: list[str] = []
-    todo = list(schema.obs)
-    while todo:
-        ready = [c for c in todo if all(schema.codom(f) in done or schema.codom(f) == c
-                                        for f in schema.homs_out(c))]
-        c = ready[0] if ready else todo[0]
-        todo.remove(c)
-        cols: dict[str, Any] = {}
-        for f in schema.homs_out(c):
-            d = schema.codom(f)
-            if (d in done or d == c) and (homs[f] >= 0).all():
-                cols[f] = homs[f]
-            else:
-                later.append(f)
-        for a in schema.attrs_out(c):
-            if any(v is not None for v in attrs[a]):
-                cols[a] = attrs[a]
-        n = classes[c][1]
-        if n or cols:
-            Y.add_parts(c, n, **cols)
-        done.add(c)
-    for f in later:
-        col = homs[f]
-        s = np.flatnonzero(col >= 0)
-        if s.size:
-            Y.set_subpart(s, f, col[s])
-    return Y
-
-
 # ====================================================================== constructions
 def colimit(diagram: FinDiagram) -> Cocone:
     """The colimit of a finite diagram of ACSets (a leg at every object).
@@ -509,6 +465,8 @@ def initial(schema: Schema) -> Cocone:
     >>> I = initial(SchGraph)
     >>> I.apex.nparts("V"), I.legs
     (0, ())
+    >>> I.universal(apex=ACSet(SchGraph)).is_monic()
+    True
     """
     return _colimit(FinDiagram({}, schema=schema))
 

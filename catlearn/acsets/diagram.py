@@ -19,7 +19,8 @@ take diagrams; a cocone or cone over ``D`` only has to commute with the arrows o
 >>> FinDiagram({"A": A, "B": B}, {"h": ("B", "A", f)})
 Traceback (most recent call last):
 ...
-catlearn.errors.DiagramError: diagram: arrow 'h': B -> A: the domain of its map is SchGraph(V=1, E=0), but the diagram object 'B' is SchGraph(V=2, E=0)
+catlearn.errors.DiagramError: diagram: arrow 'h': B -> A: the domain of its map is
+SchGraph(V=1, E=0), but the diagram object 'B' is SchGraph(V=2, E=0)
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from catlearn.acsets.schema import Schema
 from catlearn.errors import MESSAGES, CatlearnError, DiagramError, SchemaError
 
 __all__ = ["DiagramArrow", "FinDiagram", "Diagram", "universal", "same_acset",
-           "collect_legs", "check_commutes"]
+           "collect_legs", "check_commutes", "fill_acset", "other_apex"]
 
 
 def same_acset(X: ACSet, Y: ACSet) -> bool:
@@ -253,16 +254,19 @@ class HasUniversal(Protocol):
     """Anything with universal data: a :class:`Cocone` or a :class:`Cone`."""
 
     def universal(self, other_legs: Sequence[ACSetTransformation]
-                  | Mapping[str, ACSetTransformation]) -> ACSetTransformation:
+                  | Mapping[str, ACSetTransformation] = (),
+                  apex: ACSet | None = None) -> ACSetTransformation:
         """The unique mediating map to (from) another cocone (cone) over the diagram."""
         ...
 
 
 def universal(cone_or_cocone: HasUniversal,
-              other_legs: Sequence[ACSetTransformation] | Mapping[str, ACSetTransformation]
-              ) -> ACSetTransformation:
+              other_legs: Sequence[ACSetTransformation]
+              | Mapping[str, ACSetTransformation] = (),
+              apex: ACSet | None = None) -> ACSetTransformation:
     """The unique map from a colimit's apex to another cocone's apex (or from another
     cone's apex to a limit's apex) that makes every triangle commute; checked.
+    ``apex`` (the other cocone's or cone's apex) is needed only over the empty diagram.
 
     >>> from catlearn.acsets.colimits import coproduct
     >>> from catlearn.acsets.schema import SchGraph
@@ -271,7 +275,7 @@ def universal(cone_or_cocone: HasUniversal,
     >>> universal(c, c.legs)["V"].tolist()
     [0, 1]
     """
-    return cone_or_cocone.universal(other_legs)
+    return cone_or_cocone.universal(other_legs, apex)
 
 
 def collect_legs(diagram: FinDiagram, feet: Sequence[str],
@@ -366,7 +370,8 @@ def check_commutes(diagram: FinDiagram, legs: Mapping[str, ACSetTransformation],
     >>> check_commutes(D, {"X": identity(X), "Y": identity(X)}, ColimitError, True)
     Traceback (most recent call last):
     ...
-    catlearn.errors.ColimitError: not a cocone: arrow 's': X -> Y at part 0 of V in 'X': leg 'X' gives 0, but arrow 's' then leg 'Y' gives 1
+    catlearn.errors.ColimitError: not a cocone: arrow 's': X -> Y at part 0 of V in 'X':
+    leg 'X' gives 0, but arrow 's' then leg 'Y' gives 1
     """
     schema = diagram.schema
     for a, arr in diagram.arrows.items():
@@ -395,3 +400,74 @@ def check_commutes(diagram: FinDiagram, legs: Mapping[str, ACSetTransformation],
                     raise error(fmt.format(arrow=a, src=arr.src, tgt=arr.tgt,
                                            part=f"{AttrVar(k)}", ob=t, direct=repr(d),
                                            via=repr(v)))
+
+
+def fill_acset(Y: ACSet, counts: Mapping[str, int], homs: Mapping[str, np.ndarray],
+               attrs: Mapping[str, np.ndarray], nvars: Mapping[str, int]) -> ACSet:
+    """Fill the empty ``Y`` with ``counts[c]`` parts per object and whole columns (``-1``:
+    unset hom, ``None``: unset attribute), never part by part: objects go in an order
+    where codomains come first when possible; homs that are partial or point at a later
+    object are written last, as whole columns too.
+
+    >>> from catlearn.acsets.schema import SchGraph
+    >>> Y = fill_acset(ACSet(SchGraph), {"V": 2, "E": 1},
+    ...                {"src": np.array([0]), "tgt": np.array([-1])}, {}, {})
+    >>> Y.subpart("src").tolist(), Y.subpart("tgt").tolist()
+    ([0], [-1])
+    """
+    schema = Y.schema
+    for t in schema.attrtypes:
+        Y.add_parts(t, nvars.get(t, 0))
+    done: set[str] = set()
+    later: list[str] = []
+    todo = list(schema.obs)
+    while todo:
+        ready = [c for c in todo if all(schema.codom(f) in done or schema.codom(f) == c
+                                        for f in schema.homs_out(c))]
+        c = ready[0] if ready else todo[0]
+        todo.remove(c)
+        cols: dict[str, Any] = {}
+        for f in schema.homs_out(c):
+            d = schema.codom(f)
+            if (d in done or d == c) and (homs[f] >= 0).all():
+                cols[f] = homs[f]
+            else:
+                later.append(f)
+        for a in schema.attrs_out(c):
+            if any(v is not None for v in attrs[a]):
+                cols[a] = attrs[a]
+        n = counts[c]
+        if n or cols:
+            Y.add_parts(c, n, **cols)
+        done.add(c)
+    for f in later:
+        col = homs[f]
+        s = np.flatnonzero(col >= 0)
+        if s.size:
+            Y.set_subpart(s, f, col[s])
+    return Y
+
+
+def other_apex(legs: Mapping[str, ACSetTransformation], apex: ACSet | None, what: str,
+               error: type[CatlearnError], cocone: bool) -> ACSet:
+    """The apex of another cocone (the legs' codomain) or cone (their domain), checked
+    against ``apex`` when both are known.
+
+    >>> from catlearn.acsets.schema import SchGraph
+    >>> from catlearn.errors import ColimitError
+    >>> other_apex({}, None, "cocone", ColimitError, True)
+    Traceback (most recent call last):
+    ...
+    catlearn.errors.ColimitError: cocone: over the empty diagram, give the other apex as apex=...
+    """
+    if not legs:
+        if apex is None:
+            raise error(f"{what}: over the empty diagram, give the other apex as apex=...")
+        return apex
+    name, leg = next(iter(legs.items()))
+    found = leg.codom if cocone else leg.dom
+    if apex is not None and not same_acset(apex, found):
+        raise error(f"{what}: apex={describe(apex)} is not the "
+                    f"{'codomain' if cocone else 'domain'} {describe(found)} of the leg "
+                    f"for {name!r}")
+    return found
