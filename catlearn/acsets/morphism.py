@@ -237,9 +237,9 @@ class ACSetTransformation:
             inv = np.empty_like(c)
             inv[c] = np.arange(c.size)
             comps[ob] = inv
-        for t, c in self.var_components.items():
-            inv_t: list[Any] = [None] * len(c)
-            for k, v in enumerate(c):
+        for t, var_comp in self.var_components.items():
+            inv_t: list[Any] = [None] * len(var_comp)
+            for k, v in enumerate(var_comp):
                 inv_t[v.val] = AttrVar(k)
             comps[t] = inv_t
         return ACSetTransformation(self.codom, self.dom, **comps)
