@@ -85,6 +85,35 @@ MESSAGES: dict[str, str] = {
     "is sent to {value!r}, which is not a value or a variable of the codomain",
 }
 
+
+# --- homomorphism search
+class HomSearchError(CatlearnError, ValueError):
+    """A homomorphism search was asked something inconsistent (a name, part or image that
+    does not exist, an initial assignment that no morphism extends, a free variable)."""
+
+
+MESSAGES.update({
+    "homsearch_unknown": "homomorphism search {dom} -> {codom}: {what} names {name!r}, "
+    "which is not {expected} of schema {schema}",
+    "homsearch_bad_arg": "homomorphism search {dom} -> {codom}: {what} must be {expected}, "
+    "not {got!r}",
+    "homsearch_part": "homomorphism search {dom} -> {codom}: {what} for {ob}: {part!r} is "
+    "not a part of {ob} in the domain ({n} parts)",
+    "homsearch_image": "homomorphism search {dom} -> {codom}: {what} for {ob}: image "
+    "{image!r} of part {part} is not a part of {ob} in the codomain ({n} parts)",
+    "homsearch_var": "homomorphism search {dom} -> {codom}: initial for attribute type {ob}: "
+    "{part!r} is not a variable of the domain ({n} variables)",
+    "homsearch_var_image": "homomorphism search {dom} -> {codom}: initial for attribute type "
+    "{ob}: image {image!r} of {var} is not a value or a variable of the codomain "
+    "({n} variables)",
+    "homsearch_free_var": "homomorphism search {dom} -> {codom}: attribute type {attrtype}: "
+    "{var} occurs in no attribute of the domain, so nothing determines its image; give "
+    "it with initial={{{attrtype!r}: {{{k}: image}}}}",
+    "homsearch_initial": "homomorphism search {dom} -> {codom}: no morphism extends the "
+    "initial assignment: {why}",
+})
+
+
 # --- colimits and limits
 
 
