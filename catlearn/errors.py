@@ -122,3 +122,86 @@ MESSAGES: dict[str, str] = {
     "var_component": "morphism {dom} -> {codom}: attribute type {attrtype}, variable {var} "
     "is sent to {value!r}, which is not a value or a variable of the codomain",
 }
+
+
+# --- homomorphism search
+class HomSearchError(CatlearnError, ValueError):
+    """A homomorphism search was asked something inconsistent (a name, part or image that
+    does not exist, an initial assignment that no morphism extends, a free variable)."""
+
+
+MESSAGES.update({
+    "homsearch_unknown": "homomorphism search {dom} -> {codom}: {what} names {name!r}, "
+    "which is not {expected} of schema {schema}",
+    "homsearch_bad_arg": "homomorphism search {dom} -> {codom}: {what} must be {expected}, "
+    "not {got!r}",
+    "homsearch_part": "homomorphism search {dom} -> {codom}: {what} for {ob}: {part!r} is "
+    "not a part of {ob} in the domain ({n} parts)",
+    "homsearch_image": "homomorphism search {dom} -> {codom}: {what} for {ob}: image "
+    "{image!r} of part {part} is not a part of {ob} in the codomain ({n} parts)",
+    "homsearch_var": "homomorphism search {dom} -> {codom}: initial for attribute type {ob}: "
+    "{part!r} is not a variable of the domain ({n} variables)",
+    "homsearch_var_image": "homomorphism search {dom} -> {codom}: initial for attribute type "
+    "{ob}: image {image!r} of {var} is not a value or a variable of the codomain "
+    "({n} variables)",
+    "homsearch_free_var": "homomorphism search {dom} -> {codom}: attribute type {attrtype}: "
+    "{var} occurs in no attribute of the domain, so nothing determines its image; give "
+    "it with initial={{{attrtype!r}: {{{k}: image}}}}",
+    "homsearch_initial": "homomorphism search {dom} -> {codom}: no morphism extends the "
+    "initial assignment: {why}",
+})
+
+
+# --- colimits and limits
+
+
+class DiagramError(CatlearnError, ValueError):
+    """A finite diagram of ACSets is ill-formed (an arrow's ends do not match its map)."""
+
+
+class ColimitError(CatlearnError, ValueError):
+    """A colimit does not exist (attributes clash) or a family of maps is not a cocone."""
+
+
+class LimitError(CatlearnError, ValueError):
+    """A limit is not supported or does not exist, or a family of maps is not a cone."""
+
+
+MESSAGES.update({
+    "diagram_not_acset": "diagram: object {name!r} is a {got}, not an ACSet",
+    "diagram_not_map": "diagram: arrow {arrow!r} carries a {got}, not an ACSetTransformation",
+    "diagram_unknown_end": "diagram: arrow {arrow!r} has {end} {name!r}, which is not an "
+    "object of the diagram (objects: {objects})",
+    "diagram_end_mismatch": "diagram: arrow {arrow!r}: {src} -> {tgt}: the {end} of its map "
+    "is {got}, but the diagram object {name!r} is {expected}",
+    "diagram_schema": "diagram: object {name!r} has schema {got}, but the diagram's schema "
+    "is {expected}",
+    "diagram_duplicate": "diagram: the name {name!r} names both an object and an arrow",
+    "diagram_no_schema": "{what}: an empty diagram needs schema=... to know its schema",
+    "colimit_attr_clash": "colimit: attribute {attr}: {ob} -> {attrtype}: {first} and "
+    "{second} are identified (apex part {apex_part} of {ob}), but their values differ: "
+    "{v1!r} != {v2!r}",
+    "colimit_attr_clash_vars": "colimit: attribute type {attrtype}: the values {v1!r} "
+    "({first}) and {v2!r} ({second}) are identified through attribute variables",
+    "legs_count": "{what}: expected {n} legs (for {names}), got {got}",
+    "legs_unknown": "{what}: {name!r} is not an object of the diagram (objects: {names})",
+    "leg_not_map": "{what}: the leg for {name!r} is a {got}, not an ACSetTransformation",
+    "leg_wrong_end": "{what}: the leg for {name!r} has {end} {got}, but the diagram object "
+    "{name!r} is {expected}",
+    "legs_apex": "{what}: the legs for {first!r} and {name!r} have different {end}s "
+    "({a} and {b})",
+    "cocone_fails": "not a cocone: arrow {arrow!r}: {src} -> {tgt} at part {part} of {ob} "
+    "in {src!r}: leg {src!r} gives {direct}, but arrow {arrow!r} then leg {tgt!r} gives "
+    "{via}",
+    "cone_fails": "not a cone: arrow {arrow!r}: {src} -> {tgt} at part {part} of {ob} in "
+    "the apex: leg {tgt!r} gives {direct}, but leg {src!r} then arrow {arrow!r} gives {via}",
+    "cone_no_mediator": "no mediating map into the limit: part {part} of {ob} in the cone's "
+    "apex goes to {images}, which is not a part of the limit's {ob} (attribute {attr} "
+    "takes different values there: {values})",
+    "cone_var_mediator": "no mediating map into the limit: attribute type {attrtype}: "
+    "variable {var} of the cone's apex is sent to different values by the legs: {values}",
+    "limit_attrvars": "limit: object {name!r} of the diagram has {n} attribute variables of "
+    "{attrtype}; limits support concrete attribute values only",
+    "terminal_attrs": "terminal: schema {schema} has attributes ({attrs}); no terminal "
+    "ACSet exists when attribute values are fixed",
+})

@@ -1,0 +1,473 @@
+"""Finite diagrams of ACSets: named objects and named arrows between them.
+
+A :class:`FinDiagram` is a functor ``D: J -> C-Set`` from the free category on a finite
+graph ``J`` (parallel arrows and cycles allowed): each object name carries an ACSet and
+each arrow name carries an :class:`ACSetTransformation` between the ACSets at its ends.
+Colimits (:mod:`catlearn.acsets.colimits`) and limits (:mod:`catlearn.acsets.limits`)
+take diagrams; a cocone or cone over ``D`` only has to commute with the arrows of ``J``
+(composites then commute by themselves).
+
+>>> from catlearn.acsets.acset import ACSet
+>>> from catlearn.acsets.morphism import ACSetTransformation
+>>> from catlearn.acsets.schema import SchGraph
+>>> A = ACSet(SchGraph); _ = A.add_parts("V", 1)
+>>> B = ACSet(SchGraph); _ = B.add_parts("V", 2)
+>>> f = ACSetTransformation(A, B, V=[0]); g = ACSetTransformation(A, B, V=[1])
+>>> D = FinDiagram({"A": A, "B": B}, {"f": ("A", "B", f), "g": ("A", "B", g)})
+>>> D.names, D.arrow_names, D.arrows_out("A")
+(('A', 'B'), ('f', 'g'), ('f', 'g'))
+>>> FinDiagram({"A": A, "B": B}, {"h": ("B", "A", f)})
+Traceback (most recent call last):
+...
+catlearn.errors.DiagramError: diagram: arrow 'h': B -> A: the domain of its map is
+SchGraph(V=1, E=0), but the diagram object 'B' is SchGraph(V=2, E=0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
+
+import numpy as np
+
+from catlearn.acsets.acset import ACSet
+from catlearn.acsets.attrvar import AttrVar
+from catlearn.acsets.morphism import ACSetTransformation, describe
+from catlearn.acsets.schema import Schema
+from catlearn.errors import MESSAGES, CatlearnError, DiagramError, SchemaError
+
+__all__ = ["DiagramArrow", "FinDiagram", "Diagram", "universal", "same_acset",
+           "collect_legs", "check_commutes", "fill_acset", "other_apex"]
+
+
+def same_acset(X: ACSet, Y: ACSet) -> bool:
+    """Whether two ACSets are the same object (identical, or equal as values).
+
+    >>> from catlearn.acsets.schema import SchGraph
+    >>> same_acset(ACSet(SchGraph), ACSet(SchGraph))
+    True
+    """
+    return X is Y or X == Y
+
+
+class DiagramArrow(NamedTuple):
+    """An arrow of a diagram: the names of its ends and the transformation it carries.
+
+    >>> from catlearn.acsets.morphism import identity
+    >>> from catlearn.acsets.schema import SchGraph
+    >>> DiagramArrow("A", "A", identity(ACSet(SchGraph))).src
+    'A'
+    """
+
+    src: str
+    tgt: str
+    map: ACSetTransformation
+
+
+class FinDiagram:
+    """A finite diagram of ACSets: ``objects`` maps names to ACSets, ``arrows`` maps names
+    to ``(src name, tgt name, ACSetTransformation)``.
+
+    Every object must have the same schema; every arrow's map must go from the ACSet at
+    its source to the ACSet at its target (identical or equal as values). ``schema`` is
+    needed only for the empty diagram.
+
+    >>> from catlearn.acsets.schema import SchGraph
+    >>> D = FinDiagram({"X": ACSet(SchGraph)})
+    >>> len(D), D.schema.name
+    (1, 'SchGraph')
+    >>> len(FinDiagram({}, schema=SchGraph))
+    0
+    """
+
+    __slots__ = ("objects", "arrows", "schema")
+
+    def __init__(self, objects: Mapping[str, ACSet] | Iterable[tuple[str, ACSet]],
+                 arrows: Mapping[str, tuple[str, str, ACSetTransformation]]
+                 | Iterable[tuple[str, tuple[str, str, ACSetTransformation]]] = (),
+                 schema: Schema | None = None) -> None:
+        objs = dict(objects.items() if isinstance(objects, Mapping) else objects)
+        arrs = dict(arrows.items() if isinstance(arrows, Mapping) else arrows)
+        for name, X in objs.items():
+            if not isinstance(X, ACSet):
+                raise DiagramError(MESSAGES["diagram_not_acset"].format(
+                    name=name, got=type(X).__name__))
+        if schema is None:
+            if not objs:
+                raise DiagramError(MESSAGES["diagram_no_schema"].format(what="FinDiagram"))
+            schema = next(iter(objs.values())).schema
+        for name, X in objs.items():
+            if X.schema != schema:
+                raise DiagramError(MESSAGES["diagram_schema"].format(
+                    name=name, got=X.schema.name, expected=schema.name))
+        checked: dict[str, DiagramArrow] = {}
+        for a, value in arrs.items():
+            checked[a] = self._check_arrow(a, value, objs)
+        self.objects: dict[str, ACSet] = objs
+        self.arrows: dict[str, DiagramArrow] = checked
+        self.schema: Schema = schema
+
+    @staticmethod
+    def _check_arrow(a: str, value: Any, objs: dict[str, ACSet]) -> DiagramArrow:
+        if a in objs:
+            raise DiagramError(MESSAGES["diagram_duplicate"].format(name=a))
+        try:
+            src, tgt, m = value
+        except (TypeError, ValueError):
+            raise DiagramError(
+                f"diagram: arrow {a!r} must be given as (src name, tgt name, "
+                f"ACSetTransformation), not {value!r}") from None
+        if not isinstance(m, ACSetTransformation):
+            raise DiagramError(MESSAGES["diagram_not_map"].format(
+                arrow=a, got=type(m).__name__))
+        names = ", ".join(repr(n) for n in objs)
+        for end, name in (("source", src), ("target", tgt)):
+            if name not in objs:
+                raise DiagramError(MESSAGES["diagram_unknown_end"].format(
+                    arrow=a, end=end, name=name, objects=names or "none"))
+        for end, name, X in (("domain", src, m.dom), ("codomain", tgt, m.codom)):
+            if not same_acset(X, objs[name]):
+                raise DiagramError(MESSAGES["diagram_end_mismatch"].format(
+                    arrow=a, src=src, tgt=tgt, end=end, got=describe(X), name=name,
+                    expected=describe(objs[name])))
+        return DiagramArrow(str(src), str(tgt), m)
+
+    # ------------------------------------------------------------------ shapes
+    @classmethod
+    def discrete(cls, *Xs: ACSet, schema: Schema | None = None) -> FinDiagram:
+        """The diagram with objects ``X0, X1, ...`` and no arrows (for coproducts/products).
+
+        >>> from catlearn.acsets.schema import SchGraph
+        >>> FinDiagram.discrete(ACSet(SchGraph), ACSet(SchGraph)).names
+        ('X0', 'X1')
+        """
+        return cls({f"X{i}": X for i, X in enumerate(Xs)}, {}, schema=schema)
+
+    @classmethod
+    def parallel(cls, f: ACSetTransformation, g: ACSetTransformation) -> FinDiagram:
+        """The diagram ``f, g: A ⇉ B`` (for coequalizers and equalizers).
+
+        >>> from catlearn.acsets.morphism import identity
+        >>> from catlearn.acsets.schema import SchGraph
+        >>> i = identity(ACSet(SchGraph)); FinDiagram.parallel(i, i).arrow_names
+        ('f', 'g')
+        """
+        _same_schema("parallel pair", f, g)
+        if not same_acset(f.dom, g.dom) or not same_acset(f.codom, g.codom):
+            raise DiagramError(
+                f"parallel pair: f: {describe(f.dom)} -> {describe(f.codom)} and "
+                f"g: {describe(g.dom)} -> {describe(g.codom)} are not parallel")
+        return cls({"A": f.dom, "B": f.codom}, {"f": ("A", "B", f), "g": ("A", "B", g)})
+
+    @classmethod
+    def span(cls, f: ACSetTransformation, g: ACSetTransformation) -> FinDiagram:
+        """The span ``B <-f- A -g-> C`` (for pushouts).
+
+        >>> from catlearn.acsets.morphism import identity
+        >>> from catlearn.acsets.schema import SchGraph
+        >>> i = identity(ACSet(SchGraph)); FinDiagram.span(i, i).names
+        ('A', 'B', 'C')
+        """
+        _same_schema("span", f, g)
+        if not same_acset(f.dom, g.dom):
+            raise DiagramError(
+                f"span: f and g must have the same domain, got {describe(f.dom)} and "
+                f"{describe(g.dom)}")
+        return cls({"A": f.dom, "B": f.codom, "C": g.codom},
+                   {"f": ("A", "B", f), "g": ("A", "C", g)})
+
+    @classmethod
+    def cospan(cls, f: ACSetTransformation, g: ACSetTransformation) -> FinDiagram:
+        """The cospan ``B -f-> D <-g- C`` (for pullbacks).
+
+        >>> from catlearn.acsets.morphism import identity
+        >>> from catlearn.acsets.schema import SchGraph
+        >>> i = identity(ACSet(SchGraph)); FinDiagram.cospan(i, i).names
+        ('B', 'C', 'D')
+        """
+        _same_schema("cospan", f, g)
+        if not same_acset(f.codom, g.codom):
+            raise DiagramError(
+                f"cospan: f and g must have the same codomain, got {describe(f.codom)} and "
+                f"{describe(g.codom)}")
+        return cls({"B": f.dom, "C": g.dom, "D": f.codom},
+                   {"f": ("B", "D", f), "g": ("C", "D", g)})
+
+    # ------------------------------------------------------------------ queries
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The object names, in order."""
+        return tuple(self.objects)
+
+    @property
+    def arrow_names(self) -> tuple[str, ...]:
+        """The arrow names, in order."""
+        return tuple(self.arrows)
+
+    def __getitem__(self, name: str) -> ACSet:
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise DiagramError(MESSAGES["legs_unknown"].format(
+                what="diagram", name=name, names=", ".join(map(repr, self.objects))
+            )) from None
+
+    def __len__(self) -> int:
+        return len(self.objects)
+
+    def arrow(self, name: str) -> DiagramArrow:
+        """The arrow called ``name``."""
+        try:
+            return self.arrows[name]
+        except KeyError:
+            raise DiagramError(f"diagram has no arrow {name!r} (arrows: "
+                               f"{', '.join(map(repr, self.arrows)) or 'none'})") from None
+
+    def arrows_out(self, name: str) -> tuple[str, ...]:
+        """The names of the arrows whose source is ``name``."""
+        return tuple(a for a, arr in self.arrows.items() if arr.src == name)
+
+    def arrows_in(self, name: str) -> tuple[str, ...]:
+        """The names of the arrows whose target is ``name``."""
+        return tuple(a for a, arr in self.arrows.items() if arr.tgt == name)
+
+    def __repr__(self) -> str:
+        obs = ", ".join(f"{n}: {describe(X)}" for n, X in self.objects.items())
+        arrs = ", ".join(f"{a}: {arr.src} -> {arr.tgt}" for a, arr in self.arrows.items())
+        return f"FinDiagram({obs}; {arrs})" if arrs else f"FinDiagram({obs})"
+
+
+Diagram = FinDiagram
+
+
+def _same_schema(what: str, f: ACSetTransformation, g: ACSetTransformation) -> None:
+    for m in (f, g):
+        if not isinstance(m, ACSetTransformation):
+            raise DiagramError(f"{what}: expected ACSetTransformations, got "
+                               f"{type(m).__name__}")
+    if f.schema != g.schema:
+        raise SchemaError(MESSAGES["schema_mismatch"].format(
+            what=what, left=f.schema.name, right=g.schema.name))
+
+
+class HasUniversal(Protocol):
+    """Anything with universal data: a :class:`Cocone` or a :class:`Cone`."""
+
+    def universal(self, other_legs: Sequence[ACSetTransformation]
+                  | Mapping[str, ACSetTransformation] = (),
+                  apex: ACSet | None = None) -> ACSetTransformation:
+        """The unique mediating map to (from) another cocone (cone) over the diagram."""
+        ...
+
+
+def universal(cone_or_cocone: HasUniversal,
+              other_legs: Sequence[ACSetTransformation]
+              | Mapping[str, ACSetTransformation] = (),
+              apex: ACSet | None = None) -> ACSetTransformation:
+    """The unique map from a colimit's apex to another cocone's apex (or from another
+    cone's apex to a limit's apex) that makes every triangle commute; checked.
+    ``apex`` (the other cocone's or cone's apex) is needed only over the empty diagram.
+
+    >>> from catlearn.acsets.colimits import coproduct
+    >>> from catlearn.acsets.schema import SchGraph
+    >>> X = ACSet(SchGraph); _ = X.add_parts("V", 1)
+    >>> c = coproduct(X, X)
+    >>> universal(c, c.legs)["V"].tolist()
+    [0, 1]
+    """
+    return cone_or_cocone.universal(other_legs, apex)
+
+
+def collect_legs(diagram: FinDiagram, feet: Sequence[str],
+                 other_legs: Sequence[ACSetTransformation] | Mapping[str, ACSetTransformation],
+                 what: str, cocone: bool) -> dict[str, ACSetTransformation]:
+    """Check and name the legs of a would-be cocone (``cocone=True``) or cone.
+
+    ``other_legs`` is a sequence aligned with ``feet`` or a mapping from object names
+    (the feet, or any objects). Every leg must start (cocone) or end (cone) at its
+    diagram object, and all legs must share the other end. The legs at objects that are
+    not given are derived along arrows out of (cocone) or into (cone) known objects.
+
+    >>> from catlearn.acsets.morphism import identity
+    >>> from catlearn.acsets.schema import SchGraph
+    >>> X = ACSet(SchGraph); D = FinDiagram({"X": X})
+    >>> sorted(collect_legs(D, ["X"], [identity(X)], "test", True))
+    ['X']
+    >>> collect_legs(D, ["X"], [], "test", True)
+    Traceback (most recent call last):
+    ...
+    catlearn.errors.DiagramError: test: expected 1 legs (for 'X'), got 0
+    """
+    names = ", ".join(map(repr, diagram.names)) or "none"
+    if isinstance(other_legs, Mapping):
+        given = dict(other_legs)
+        for name in given:
+            if name not in diagram.objects:
+                raise DiagramError(MESSAGES["legs_unknown"].format(
+                    what=what, name=name, names=names))
+        missing = [n for n in feet if n not in given]
+        if missing:
+            raise DiagramError(MESSAGES["legs_count"].format(
+                what=what, n=len(feet), names=", ".join(map(repr, feet)), got=len(given))
+                + f" (no leg for {missing[0]!r})")
+    else:
+        seq = list(other_legs)
+        if len(seq) != len(feet):
+            raise DiagramError(MESSAGES["legs_count"].format(
+                what=what, n=len(feet), names=", ".join(map(repr, feet)) or "none",
+                got=len(seq)))
+        given = dict(zip(feet, seq, strict=True))
+    near, far = ("dom", "codom") if cocone else ("codom", "dom")
+    first: str | None = None
+    for name, leg in given.items():
+        if not isinstance(leg, ACSetTransformation):
+            raise DiagramError(MESSAGES["leg_not_map"].format(
+                what=what, name=name, got=type(leg).__name__))
+        if not same_acset(getattr(leg, near), diagram.objects[name]):
+            raise DiagramError(MESSAGES["leg_wrong_end"].format(
+                what=what, name=name, end="domain" if cocone else "codomain",
+                got=describe(getattr(leg, near)), expected=describe(diagram.objects[name])))
+        if first is None:
+            first = name
+        elif not same_acset(getattr(leg, far), getattr(given[first], far)):
+            end = "codomain" if cocone else "domain"
+            raise DiagramError(MESSAGES["legs_apex"].format(
+                what=what, first=first, name=name, end=end,
+                a=describe(getattr(given[first], far)), b=describe(getattr(leg, far))))
+    changed = True
+    while changed and len(given) < len(diagram):
+        changed = False
+        for arr in diagram.arrows.values():
+            if cocone and arr.src not in given and arr.tgt in given:
+                given[arr.src] = arr.map >> given[arr.tgt]
+                changed = True
+            elif not cocone and arr.tgt not in given and arr.src in given:
+                given[arr.tgt] = given[arr.src] >> arr.map
+                changed = True
+    if len(given) < len(diagram):
+        lost = next(n for n in diagram.names if n not in given)
+        raise DiagramError(f"{what}: no leg for {lost!r}, and none can be derived along "
+                           "the diagram's arrows")
+    return given
+
+
+def _image(value: Any, comp: Sequence[Any]) -> Any:
+    return comp[value.val] if isinstance(value, AttrVar) else value
+
+
+def check_commutes(diagram: FinDiagram, legs: Mapping[str, ACSetTransformation],
+                   error: type[CatlearnError], cocone: bool) -> None:
+    """Raise ``error`` naming the arrow, object, part and values where the legs do not
+    commute with an arrow of the diagram (``leg_src = arrow ⋅ leg_tgt`` for a cocone,
+    ``leg_src ⋅ arrow = leg_tgt`` for a cone); components of attribute variables too.
+
+    >>> from catlearn.acsets.morphism import identity
+    >>> from catlearn.acsets.schema import SchGraph
+    >>> from catlearn.errors import ColimitError
+    >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
+    >>> swap = ACSetTransformation(X, X, V=[1, 0])
+    >>> D = FinDiagram({"X": X, "Y": X}, {"s": ("X", "Y", swap)})
+    >>> check_commutes(D, {"X": identity(X), "Y": identity(X)}, ColimitError, True)
+    Traceback (most recent call last):
+    ...
+    catlearn.errors.ColimitError: not a cocone: arrow 's': X -> Y at part 0 of V in 'X':
+    leg 'X' gives 0, but arrow 's' then leg 'Y' gives 1
+    """
+    schema = diagram.schema
+    for a, arr in diagram.arrows.items():
+        li, lj, phi = legs[arr.src], legs[arr.tgt], arr.map
+        for c in schema.obs:
+            if cocone:
+                direct, via = li.components[c], lj.components[c][phi.components[c]]
+            else:
+                direct, via = lj.components[c], phi.components[c][li.components[c]]
+            bad = direct != via
+            if bad.any():
+                k = int(np.argmax(bad))
+                fmt = MESSAGES["cocone_fails" if cocone else "cone_fails"]
+                raise error(fmt.format(arrow=a, src=arr.src, tgt=arr.tgt, part=k, ob=c,
+                                       direct=int(direct[k]), via=int(via[k])))
+        for t in schema.attrtypes:
+            if cocone:
+                dvals = li.var_components[t]
+                vvals = [_image(v, lj.var_components[t]) for v in phi.var_components[t]]
+            else:
+                dvals = lj.var_components[t]
+                vvals = [_image(v, phi.var_components[t]) for v in li.var_components[t]]
+            for k, (d, v) in enumerate(zip(dvals, vvals, strict=True)):
+                if type(d) is not type(v) or d != v:
+                    fmt = MESSAGES["cocone_fails" if cocone else "cone_fails"]
+                    raise error(fmt.format(arrow=a, src=arr.src, tgt=arr.tgt,
+                                           part=f"{AttrVar(k)}", ob=t, direct=repr(d),
+                                           via=repr(v)))
+
+
+def fill_acset(Y: ACSet, counts: Mapping[str, int], homs: Mapping[str, np.ndarray],
+               attrs: Mapping[str, np.ndarray], nvars: Mapping[str, int]) -> ACSet:
+    """Fill the empty ``Y`` with ``counts[c]`` parts per object and whole columns (``-1``:
+    unset hom, ``None``: unset attribute), never part by part: objects go in an order
+    where codomains come first when possible; homs that are partial or point at a later
+    object are written last, as whole columns too.
+
+    >>> from catlearn.acsets.schema import SchGraph
+    >>> Y = fill_acset(ACSet(SchGraph), {"V": 2, "E": 1},
+    ...                {"src": np.array([0]), "tgt": np.array([-1])}, {}, {})
+    >>> Y.subpart("src").tolist(), Y.subpart("tgt").tolist()
+    ([0], [-1])
+    """
+    schema = Y.schema
+    for t in schema.attrtypes:
+        Y.add_parts(t, nvars.get(t, 0))
+    done: set[str] = set()
+    later: list[str] = []
+    todo = list(schema.obs)
+    while todo:
+        ready = [c for c in todo if all(schema.codom(f) in done or schema.codom(f) == c
+                                        for f in schema.homs_out(c))]
+        c = ready[0] if ready else todo[0]
+        todo.remove(c)
+        cols: dict[str, Any] = {}
+        for f in schema.homs_out(c):
+            d = schema.codom(f)
+            if (d in done or d == c) and (homs[f] >= 0).all():
+                cols[f] = homs[f]
+            else:
+                later.append(f)
+        for a in schema.attrs_out(c):
+            if any(v is not None for v in attrs[a]):
+                cols[a] = attrs[a]
+        n = counts[c]
+        if n or cols:
+            Y.add_parts(c, n, **cols)
+        done.add(c)
+    for f in later:
+        col = homs[f]
+        s = np.flatnonzero(col >= 0)
+        if s.size:
+            Y.set_subpart(s, f, col[s])
+    return Y
+
+
+def other_apex(legs: Mapping[str, ACSetTransformation], apex: ACSet | None, what: str,
+               error: type[CatlearnError], cocone: bool) -> ACSet:
+    """The apex of another cocone (the legs' codomain) or cone (their domain), checked
+    against ``apex`` when both are known.
+
+    >>> from catlearn.acsets.schema import SchGraph
+    >>> from catlearn.errors import ColimitError
+    >>> other_apex({}, None, "cocone", ColimitError, True)
+    Traceback (most recent call last):
+    ...
+    catlearn.errors.ColimitError: cocone: over the empty diagram, give the other apex as apex=...
+    """
+    if not legs:
+        if apex is None:
+            raise error(f"{what}: over the empty diagram, give the other apex as apex=...")
+        return apex
+    name, leg = next(iter(legs.items()))
+    found = leg.codom if cocone else leg.dom
+    if apex is not None and not same_acset(apex, found):
+        raise error(f"{what}: apex={describe(apex)} is not the "
+                    f"{'codomain' if cocone else 'domain'} {describe(found)} of the leg "
+                    f"for {name!r}")
+    return found

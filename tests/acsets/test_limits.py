@@ -1,0 +1,252 @@
+"""Limits of ACSets: property tests (200 examples each) and unit tests of every error."""
+
+from __future__ import annotations
+
+from itertools import islice
+from itertools import product as cartesian
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from catlearn.acsets.acset import ACSet
+from catlearn.acsets.attrvar import AttrVar
+from catlearn.acsets.diagram import FinDiagram
+from catlearn.acsets.homsearch import homomorphisms
+from catlearn.acsets.limits import (
+    Cone,
+    equalizer,
+    limit,
+    product,
+    pullback,
+    terminal,
+    universal,
+)
+from catlearn.acsets.morphism import ACSetTransformation, identity
+from catlearn.acsets.schema import SchGraph, SchLabeledGraph, SchReflexiveGraph
+from catlearn.errors import DiagramError, LimitError
+from catlearn.testing import acsets, graphs, schemas, transformations
+
+PROPS = settings(max_examples=200, deadline=None)
+ANY_SCHEMA = schemas(max_obs=2, max_homs=2)
+
+
+def brute_limit_sizes(D: FinDiagram) -> dict[str, int]:
+    """Objectwise FinSet limit sizes by enumerating every family (small cases only),
+    keeping those compatible with every arrow whose members share attribute values."""
+    names = list(D.names)
+    out = {}
+    for c in D.schema.obs:
+        count = 0
+        for fam in cartesian(*[range(D.objects[n].nparts(c)) for n in names]):
+            x = dict(zip(names, fam, strict=True))
+            if not all(int(a.map[c][x[a.src]]) == x[a.tgt] for a in D.arrows.values()):
+                continue
+            ok = True
+            for attr in D.schema.attrs_out(c):
+                vals = [D.objects[n].subpart(x[n], attr) for n in names]
+                ok &= len({(type(v), v) for v in vals}) <= 1
+            count += ok
+        out[c] = count
+    return out
+
+
+@st.composite
+def diagrams(draw: st.DrawFn, schema: st.SearchStrategy = ANY_SCHEMA) -> FinDiagram:
+    """Random small diagrams: maps out of a first ACSet, extra arrows by hom search."""
+    objs = {"X0": draw(acsets(schema, max_parts=2))}
+    arrows = {}
+    for k in range(draw(st.integers(0, 2))):
+        src = draw(st.sampled_from(sorted(objs)))
+        f = draw(transformations(objs[src], max_extra=1, max_pairs=2))
+        objs[f"X{len(objs)}"] = f.codom
+        arrows[f"a{k}"] = (src, f"X{len(objs) - 1}", f)
+    if draw(st.booleans()):  # a separate piece: products with attribute joins
+        objs[f"X{len(objs)}"] = draw(acsets(objs["X0"].schema, max_parts=2))
+    for k in range(draw(st.integers(0, 1))):
+        src, tgt = draw(st.sampled_from(sorted(objs))), draw(st.sampled_from(sorted(objs)))
+        found = list(islice(homomorphisms(objs[src], objs[tgt]), 20))
+        if found:
+            arrows[f"b{k}"] = (src, tgt, draw(st.sampled_from(found)))
+    return FinDiagram(objs, arrows)
+
+
+def assert_cone(L: Cone) -> None:
+    for name, X in L.diagram.objects.items():
+        leg = L.leg(name)
+        assert leg.dom is L.apex and leg.codom is X
+        ACSetTransformation(L.apex, X, **leg.components)
+    for arr in L.diagram.arrows.values():
+        assert (L.leg(arr.src) >> arr.map) == L.leg(arr.tgt)
+
+
+@PROPS
+@given(diagrams())
+def test_limit_legs_natural_commute_and_sizes_match_finset(D):
+    L = limit(D)
+    assert_cone(L)
+    assert {c: L.apex.nparts(c) for c in D.schema.obs} == brute_limit_sizes(D)
+    L.apex.validate()
+
+
+@PROPS
+@given(diagrams(st.just(SchGraph)), st.data())
+def test_limit_universal_exists_commutes_and_is_unique(D, data):
+    L = limit(D)
+    Z = data.draw(graphs(2, 2))
+    found = list(islice(homomorphisms(Z, L.apex), 200))
+    h = data.draw(st.sampled_from(found)) if found else identity(L.apex)
+    Z = h.dom
+    other = {n: h >> L.leg(n) for n in D.names}
+    u = universal(L, other)
+    assert u == h
+    assert all((u >> L.leg(n)) == other[n] for n in D.names)
+    everything = list(islice(homomorphisms(Z, L.apex), 3000))
+    if len(everything) < 3000:
+        commuting = [k for k in everything if all((k >> L.leg(n)) == other[n]
+                                                  for n in D.names)]
+        assert commuting == [u]
+
+
+@PROPS
+@given(st.lists(graphs(3, 3), min_size=0, max_size=3))
+def test_product_sizes_multiply(Xs):
+    P = product(*Xs, schema=SchGraph)
+    for c in SchGraph.obs:
+        expected = 1
+        for X in Xs:
+            expected *= X.nparts(c)
+        assert P.apex.nparts(c) == expected
+    assert_cone(P)
+
+
+@PROPS
+@given(graphs(3, 3), st.data())
+def test_pullback_and_equalizer(B, data):
+    f = data.draw(transformations(B, max_extra=1))
+    found = list(islice(homomorphisms(B, f.codom), 20))
+    g = data.draw(st.sampled_from(found))
+    P = pullback(f, g)
+    assert (P.legs[0] >> f) == (P.legs[1] >> g)
+    E = equalizer(f, g)
+    (e,) = E.legs
+    assert e.is_monic() and (e >> f) == (e >> g)
+    assert E.apex.nparts("V") == sum(int(f["V"][v] == g["V"][v]) for v in range(B.nparts("V")))
+    mono = data.draw(transformations(B, monic=True, max_extra=1))
+    # pullbacks preserve monos
+    assert pullback(mono, mono).legs[0].is_monic()
+
+
+# ====================================================================== unit tests
+def labeled(*labels: object) -> ACSet:
+    X = ACSet(SchLabeledGraph)
+    X.add_parts("V", len(labels), label=list(labels))
+    return X
+
+
+def test_terminal_and_its_universal():
+    T = terminal(SchReflexiveGraph)
+    T.apex.validate()
+    assert T.apex.subpart("refl").tolist() == [0]
+    X = ACSet(SchReflexiveGraph)
+    X.add_parts("V", 2)
+    X.add_parts("E", 2, src=[0, 1], tgt=[0, 1])
+    X.set_subpart([0, 1], "refl", [0, 1])
+    assert T.universal(apex=X)["V"].tolist() == [0, 0]
+    with pytest.raises(LimitError, match="empty diagram"):
+        T.universal()
+    with pytest.raises(LimitError, match="schema SchLabeledGraph has attributes"):
+        terminal(SchLabeledGraph)
+    with pytest.raises(DiagramError, match="schema="):
+        product()
+
+
+def test_product_keeps_agreeing_attributes_and_unsets_dangling_homs():
+    X = ACSet(SchLabeledGraph)
+    X.add_parts("V", 2, label=["a", "b"])
+    X.add_part("E", src=0, tgt=1)
+    Y = labeled("a", "b", "a")
+    Y.add_part("E", src=0, tgt=2)
+    P = product(X, Y)
+    assert P.apex.subpart("label").tolist() == ["a", "a", "b"]
+    # the edge pair goes from (0, 0) to (1, 2), whose labels differ: unset target
+    assert P.apex.subpart("src").tolist() == [0] and P.apex.subpart("tgt").tolist() == [-1]
+    assert_cone(P)
+
+
+def test_limit_rejects_attribute_variables():
+    X = ACSet(SchLabeledGraph)
+    X.add_parts("Label", 1)
+    X.add_parts("V", 1, label=[AttrVar(0)])
+    with pytest.raises(LimitError, match="object 'X0' of the diagram has 1 attribute"):
+        product(X)
+
+
+def test_universal_rejects_non_cones():
+    X = ACSet(SchGraph)
+    X.add_parts("V", 2)
+    swap = ACSetTransformation(X, X, V=[1, 0])
+    P = pullback(identity(X), swap)
+    with pytest.raises(LimitError, match="not a cone: arrow 'g'.*part 0 of V in the apex"):
+        P.universal([identity(X), identity(X)])
+    with pytest.raises(DiagramError, match="expected 2 legs"):
+        P.universal([identity(X)])
+    Y = ACSet(SchGraph)
+    Y.add_parts("V", 1)
+    with pytest.raises(DiagramError, match="different domains"):
+        P.universal([ACSetTransformation(Y, X, V=[0]), identity(X)])
+    with pytest.raises(DiagramError, match="the leg for 'B' has codomain"):
+        P.universal([identity(Y), identity(X)])
+    assert P.universal({"B": swap, "C": identity(X)})["V"].tolist() == [1, 0]
+
+
+def test_universal_without_mediator_names_part_and_values():
+    X, Y = labeled("a"), labeled("b")
+    P = product(X, Y)
+    assert P.apex.nparts("V") == 0
+    Z = ACSet(SchLabeledGraph)
+    Z.add_parts("V", 1)  # label unset: maps anywhere
+    legs = [ACSetTransformation(Z, X, V=[0]), ACSetTransformation(Z, Y, V=[0])]
+    with pytest.raises(LimitError, match="part 0 of V in the cone's apex.*attribute label"
+                                         ".*'X0': 'a', 'X1': 'b'"):
+        P.universal(legs)
+
+
+def test_universal_with_variables_in_the_cone_apex():
+    X = labeled("a")
+    P = product(X, X)
+    Z = ACSet(SchLabeledGraph)
+    Z.add_parts("Label", 1)
+    Z.add_parts("V", 1, label=[AttrVar(0)])
+    leg = ACSetTransformation(Z, X, V=[0], Label=["a"])
+    assert P.universal([leg, leg]).var_components["Label"] == ("a",)
+    Q = product(X, labeled("a", "b"))
+    other = ACSetTransformation(Z, labeled("a", "b"), V=[0], Label=["a"])
+    assert Q.universal([leg, other])["V"].tolist() == [0]
+    with pytest.raises(LimitError, match="variable AttrVar\\(0\\).*different values"):
+        _var_mismatch()
+
+
+def _var_mismatch() -> None:
+    X = labeled("a")
+    Z = ACSet(SchLabeledGraph)
+    Z.add_parts("Label", 1)
+    W = ACSet(SchLabeledGraph)
+    W.add_parts("V", 1, label=["a"])
+    P = product(X, W)
+    one = ACSetTransformation(Z, X, Label=["a"])
+    two = ACSetTransformation(Z, W, Label=["b"])
+    P.universal([one, two])
+
+
+def test_limit_of_a_loop_and_errors():
+    X = ACSet(SchGraph)
+    X.add_parts("V", 3)
+    shift = ACSetTransformation(X, X, V=[1, 2, 2])
+    L = limit(FinDiagram({"X": X}, {"s": ("X", "X", shift)}))
+    assert L.leg("X")["V"].tolist() == [2]
+    with pytest.raises(DiagramError, match="limit takes a FinDiagram"):
+        limit(X)  # type: ignore[arg-type]
+    with pytest.raises(DiagramError, match="'nope' is not an object"):
+        L.leg("nope")
+    assert repr(L).startswith("Cone(apex=SchGraph(V=1")
