@@ -1,6 +1,8 @@
 """The C-set engine: schemas, ACSets, their morphisms, JSON and pictures.
 
-Generic: it knows nothing about learning. Names follow Catlab.jl / ACSets.jl.
+Generic: it knows nothing about learning. Names follow Catlab.jl / ACSets.jl: schemas,
+ACSets and their morphisms; finite colimits and limits with their universal maps;
+homomorphism search; JSON interchangeable with ACSets.jl; Graphviz pictures.
 
 >>> from catlearn.acsets import ACSet, SchGraph, ACSetTransformation
 >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); _ = g.add_part("E", src=0, tgt=1)
@@ -10,7 +12,25 @@ True
 
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar, is_var
+from catlearn.acsets.colimits import (
+    Cocone,
+    coequalizer,
+    colimit,
+    coproduct,
+    initial,
+    pushout,
+)
+from catlearn.acsets.diagram import Diagram, DiagramArrow, FinDiagram, universal
 from catlearn.acsets.graphviz import dot_available, render, render_svg, to_graphviz
+from catlearn.acsets.homsearch import (
+    count_homomorphisms,
+    homomorphism,
+    homomorphisms,
+    is_homomorphic,
+    is_isomorphic,
+    isomorphism,
+)
+from catlearn.acsets.limits import Cone, equalizer, limit, product, pullback, terminal
 from catlearn.acsets.morphism import ACSetTransformation, compose, id_, identity
 from catlearn.acsets.schema import (
     PathEquation,
@@ -36,4 +56,8 @@ __all__ = [
     "SchReflexiveGraph", "SchSymmetricGraph", "SchemaJSON", "generate_json_acset",
     "parse_json_acset", "read_json_acset", "read_json_schema", "write_json_acset",
     "write_json_schema", "to_graphviz", "render", "render_svg", "dot_available",
+    "Cocone", "coequalizer", "colimit", "coproduct", "initial", "pushout", "Diagram",
+    "DiagramArrow", "FinDiagram", "universal", "count_homomorphisms", "homomorphism",
+    "homomorphisms", "is_homomorphic", "is_isomorphic", "isomorphism", "Cone", "equalizer",
+    "limit", "product", "pullback", "terminal",
 ]

@@ -291,7 +291,7 @@ class ACSet:
                 prv[old] = p
             head[y] = p
             return
-        order = np.argsort(vals, kind="stable")
+        order = np.argsort(vals)  # order inside a list is free: incident() sorts
         ps, ys = parts[order], vals[order]
         first = np.ones(ps.size, dtype=bool)
         first[1:] = ys[1:] != ys[:-1]
