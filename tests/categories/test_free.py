@@ -29,7 +29,8 @@ def matmul(a: tuple[tuple[int, ...], ...], b: tuple[tuple[int, ...], ...]
            ) -> tuple[tuple[int, ...], ...]:
     if len(a[0]) != len(b):
         raise ValueError("shapes do not match")
-    return tuple(tuple(sum(x * y for x, y in zip(row, col, strict=True)) for col in zip(*b))
+    cols = list(zip(*b, strict=True))
+    return tuple(tuple(sum(x * y for x, y in zip(row, col, strict=True)) for col in cols)
                  for row in a)
 
 
