@@ -16,7 +16,7 @@ from the free category into :class:`SymbolicMaps` — exactly, with no float tol
     >>> check_functor_laws(R.functor(), [C.path("x"), C.path("f"), C.path("x", "f")])
     4
     >>> R.loss_expr([("N ⋅ x ⋅ f", "N ⋅ y")])
-    (-2*N_0 + N_0*W_{f,0,0} + b_{f,0})**2
+    (N_0*W_{f,0,0} - 2*N_0 + b_{f,0})**2
 """
 
 from __future__ import annotations

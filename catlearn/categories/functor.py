@@ -40,14 +40,15 @@ def _table(
     given: Mapping[str, Any] | Callable[[Any], Any],
 ) -> dict[str, Any]:
     keys = list(keys)
+    plural = {"vertex": "vertices", "edge": "edges"}[kind]
     if isinstance(given, Mapping):
         names = {name(k) for k in keys}
         extra = [k for k in given if k not in names]
         if extra:
-            raise CategoryError(f"the {kind} map names unknown {kind}s: {extra!r}")
+            raise CategoryError(f"the {kind} map names unknown {plural}: {extra!r}")
         missing = [name(k) for k in keys if name(k) not in given]
         if missing:
-            raise CategoryError(f"the {kind} map gives no image for the {kind}s {missing!r}")
+            raise CategoryError(f"the {kind} map gives no image for the {plural} {missing!r}")
         return {name(k): given[name(k)] for k in keys}
     if callable(given):
         return {name(k): given(k) for k in keys}
