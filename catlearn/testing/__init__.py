@@ -176,19 +176,30 @@ def quotient_morphism(X: ACSet, pairs: dict[str, Sequence[tuple[int, int]]],
     def attrs_agree(x: str, i: int, j: int) -> bool:
         return all(X.subpart(i, a) == X.subpart(j, a) for a in schema.attrs_out(x))
 
+    def close() -> None:
+        changed = True
+        while changed:  # congruence closure: i ~ j implies f(i) ~ f(j)
+            changed = False
+            for f, x, y in schema.homs:
+                col = X.subpart(f).tolist()
+                for i in range(X.nparts(x)):
+                    r = uf[x].find(i)
+                    if r != i and col[i] >= 0 and col[r] >= 0:
+                        changed |= uf[y].union(col[i], col[r])
+
+    def classes_agree() -> bool:
+        return all(attrs_agree(x, i, uf[x].find(i))
+                   for x in schema.obs for i in range(X.nparts(x)))
+
     for x, ps in pairs.items():
         for i, j in ps:
             if attrs_agree(x, i, j):
+                saved = {z: list(u.parent) for z, u in uf.items()}
                 uf[x].union(i, j)
-    changed = True
-    while changed:  # congruence closure: i ~ j implies f(i) ~ f(j)
-        changed = False
-        for f, x, y in schema.homs:
-            col = X.subpart(f).tolist()
-            for i in range(X.nparts(x)):
-                r = uf[x].find(i)
-                if r != i and col[i] >= 0 and col[r] >= 0:
-                    changed |= uf[y].union(col[i], col[r])
+                close()
+                if not classes_agree():  # the closure would identify clashing parts
+                    for z, u in uf.items():
+                        u.parent = saved[z]
     # attributes of a class must agree; split classes where they do not by re-checking
     comps: dict[str, np.ndarray] = {}
     reps: dict[str, list[int]] = {}
