@@ -183,11 +183,7 @@ class _Search:
         self.monics = monics
         self.allowed: list[list[frozenset[int] | None] | None] = [None] * nob
         self.base: list[list[Any]] = [[range(self.nY[i])] * self.nX[i] for i in range(nob)]
-        if self.dead:
-            return
         self._build_domains(preds)
-        if self.dead:
-            return
         self._apply_initial(init_obs, init_types)
 
     # ------------------------------------------------------------------ validation
@@ -360,8 +356,7 @@ class _Search:
                 full = range(self.nY[ci])
                 self.base[ci] = [full if s is None else sorted(s) for s in sets]
                 if any(s is not None and not s for s in sets):
-                    self.dead = True
-                    return
+                    self.dead = True  # a part with no candidate: no morphism
 
     def _apply_initial(self, init_obs: dict[str, dict[int, int]],
                        init_types: dict[str, dict[int, Any]]) -> None:
@@ -543,6 +538,8 @@ class _Search:
         return True
 
     def _epic_ok(self) -> bool:
+        if self.dead:  # no morphism at all (cardinality); epic is then moot
+            return True
         for ci in self.epic_obs:
             if self.unhit[ci] > self.unassigned[ci]:
                 return False
