@@ -721,6 +721,7 @@ def homomorphisms(X: ACSet, Y: ACSet, *, monic: Selection = False, epic: Selecti
     The arguments are checked when the function is called (a :class:`HomSearchError` or
     :class:`SchemaError` names the object, part and values); the search itself runs as
     the iterator is consumed, so ``next(...)`` or breaking out of a loop stops it early.
+    ``X`` and ``Y`` must not be changed while the iterator is in use.
 
     * ``monic``, ``epic``, ``iso``: a bool, or the names of the objects and attribute
       types on which the components must be injective / surjective / bijective (see the
