@@ -171,7 +171,7 @@ class _Search:
         # --- objects: assignment, monic used-sets, epic hit counts
         self.assign: list[list[int]] = [[-1] * n for n in self.nX]
         self.unassigned = list(self.nX)
-        self.left = sum(self.nX)
+        self.total = sum(self.nX)
         self.used: list[list[int] | None] = [
             [-1] * self.nY[i] if c in monics else None for i, c in enumerate(self.obs)]
         self.epic_obs = [i for i, c in enumerate(self.obs) if c in epics]
@@ -183,11 +183,16 @@ class _Search:
         self.monics = monics
         self.allowed: list[list[frozenset[int] | None] | None] = [None] * nob
         self.base: list[list[Any]] = [[range(self.nY[i])] * self.nX[i] for i in range(nob)]
-        if self.dead:
-            return
         self._build_domains(preds)
-        if self.dead:
-            return
+        # per part of X: (assignment row of d, X.f(x), incident lists of Y.f) for set homs
+        self.outs_of: list[list[list[tuple[list[int], int, list[list[int]]]]]] = [
+            [[(self.assign[d], xcol[x], inc) for xcol, d, _, inc, _ in self.homs_out[c]
+              if xcol[x] >= 0] for x in range(self.nX[c])] for c in range(nob)]
+        # objects whose parts need none of the optional checks take a fast path
+        self.plain = [self.allowed[c] is None and self.used[c] is None
+                      and self.pred[c] is None and not self.var_attrs[c]
+                      and self.hit[c] is None for c in range(nob)]
+        self.any_epic = bool(self.epic_obs or self.epic_types)
         self._apply_initial(init_obs, init_types)
 
     # ------------------------------------------------------------------ validation
@@ -360,8 +365,7 @@ class _Search:
                 full = range(self.nY[ci])
                 self.base[ci] = [full if s is None else sorted(s) for s in sets]
                 if any(s is not None and not s for s in sets):
-                    self.dead = True
-                    return
+                    self.dead = True  # a part with no candidate: no morphism
 
     def _apply_initial(self, init_obs: dict[str, dict[int, int]],
                        init_types: dict[str, dict[int, Any]]) -> None:
@@ -481,7 +485,8 @@ class _Search:
 
         On ``False`` the state may hold some of the forced assignments: undo to a mark.
         """
-        assign, trail = self.assign, self.trail
+        assign, trail, plain = self.assign, self.trail, self.plain
+        unassigned, homs_out = self.unassigned, self.homs_out
         todo = [(c0, x0, y0)]
         while todo:
             c, x, y = todo.pop()
@@ -494,6 +499,20 @@ class _Search:
                     self.why = (f"part {x} of {self.obs[c]} would be sent to both {cur} and "
                                 f"{y}")
                 return False
+            if plain[c]:
+                a[x] = y
+                trail.append((c, x))
+                unassigned[c] -= 1
+                for xcol, d, ycol, _, f in homs_out[c]:
+                    z = xcol[x]
+                    if z >= 0:
+                        w = ycol[y]
+                        if w < 0:
+                            if explain:
+                                self.why = self._why_unset(c, x, y, f, z)
+                            return False
+                        todo.append((d, z, w))
+                continue
             allowed = self.allowed[c]
             if allowed is not None:
                 s = allowed[x]
@@ -516,8 +535,7 @@ class _Search:
                 return False
             a[x] = y
             trail.append((c, x))
-            self.unassigned[c] -= 1
-            self.left -= 1
+            unassigned[c] -= 1
             if used is not None:
                 used[y] = x
             hit = self.hit[c]
@@ -531,18 +549,22 @@ class _Search:
                     w = ycol[y]
                     if w < 0:
                         if explain:
-                            self.why = (f"part {x} of {self.obs[c]} would go to {y}, where hom "
-                                        f"{f} is unset in the codomain, but {f}({x}) = {z} in "
-                                        "the domain")
+                            self.why = self._why_unset(c, x, y, f, z)
                         return False
                     todo.append((d, z, w))
-        if not self._epic_ok():
+        if self.any_epic and not self._epic_ok():
             if explain:
                 self.why = "too few parts are left to make the morphism epic"
             return False
         return True
 
+    def _why_unset(self, c: int, x: int, y: int, f: str, z: int) -> str:
+        return (f"part {x} of {self.obs[c]} would go to {y}, where hom {f} is unset in the "
+                f"codomain, but {f}({x}) = {z} in the domain")
+
     def _epic_ok(self) -> bool:
+        if self.dead:  # no morphism at all (cardinality); epic is then moot
+            return True
         for ci in self.epic_obs:
             if self.unhit[ci] > self.unassigned[ci]:
                 return False
@@ -559,7 +581,6 @@ class _Search:
             y = a[x]
             a[x] = -1
             self.unassigned[c] += 1
-            self.left += 1
             used = self.used[c]
             if used is not None:
                 used[y] = -1
@@ -573,33 +594,58 @@ class _Search:
 
     def _choose(self) -> tuple[int, int, Any] | None:
         """The unassigned part with the fewest candidates, and its candidate list."""
-        if self.left == 0:
+        if len(self.trail) == self.total:
             return None
-        assign = self.assign
+        assign, unassigned = self.assign, self.unassigned
         best: tuple[int, int, Any] | None = None
         best_n = -1
         for c in range(len(self.obs)):
-            if self.unassigned[c] == 0:
+            if unassigned[c] == 0:
                 continue
-            a, base, outs = assign[c], self.base[c], self.homs_out[c]
+            a, base, outs_of = assign[c], self.base[c], self.outs_of[c]
             for x in range(self.nX[c]):
                 if a[x] >= 0:
                     continue
                 lst = base[x]
                 n = len(lst)
-                for xcol, d, _, inc, _ in outs:
-                    z = xcol[x]
-                    if z >= 0:
-                        w = assign[d][z]
-                        if w >= 0:
-                            cand = inc[w]
-                            if len(cand) < n:
-                                n, lst = len(cand), cand
+                for row, z, inc in outs_of[x]:
+                    w = row[z]
+                    if w >= 0:
+                        cand = inc[w]
+                        if len(cand) < n:
+                            n, lst = len(cand), cand
                 if best is None or n < best_n:
                     best, best_n = (c, x, lst), n
                     if n == 0:
                         return best
-        return best
+        if best is None:
+            return None
+        return self._narrow(*best)
+
+    def _narrow(self, c: int, x: int, lst: Any) -> tuple[int, int, Any]:
+        """Keep the candidates of ``x`` that agree with its assigned hom values (all of
+        them, not only the one whose incident list was picked) and its static domain."""
+        assign = self.assign
+        checks = []
+        for xcol, d, ycol, inc, _ in self.homs_out[c]:
+            z = xcol[x]
+            if z >= 0:
+                w = assign[d][z]
+                if w >= 0 and inc[w] is not lst:
+                    checks.append((ycol, w))
+        allowed = self.allowed[c]
+        s = allowed[x] if allowed is not None else None
+        if s is not None and lst is not self.base[c][x]:
+            lst = [y for y in lst if y in s]
+        if len(checks) == 1:
+            ycol, w = checks[0]
+            lst = [y for y in lst if ycol[y] == w]
+        elif checks:
+            lst = [y for y in lst if all(ycol[y] == w for ycol, w in checks)]
+        used = self.used[c]
+        if used is not None:
+            lst = [y for y in lst if used[y] < 0]
+        return c, x, lst
 
     def leaves(self) -> Iterator[None]:
         """Yield once per complete assignment (the state holds it while suspended)."""
@@ -675,6 +721,7 @@ def homomorphisms(X: ACSet, Y: ACSet, *, monic: Selection = False, epic: Selecti
     The arguments are checked when the function is called (a :class:`HomSearchError` or
     :class:`SchemaError` names the object, part and values); the search itself runs as
     the iterator is consumed, so ``next(...)`` or breaking out of a loop stops it early.
+    ``X`` and ``Y`` must not be changed while the iterator is in use.
 
     * ``monic``, ``epic``, ``iso``: a bool, or the names of the objects and attribute
       types on which the components must be injective / surjective / bijective (see the

@@ -1,0 +1,520 @@
+"""Homomorphism search: exactness against brute force, options, attribute rules, errors."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catlearn.acsets import (
+    ACSet,
+    ACSetTransformation,
+    AttrVar,
+    Schema,
+    SchGraph,
+    SchLabeledGraph,
+    SchReflexiveGraph,
+)
+from catlearn.acsets.homsearch import (
+    count_homomorphisms,
+    homomorphism,
+    homomorphisms,
+    is_homomorphic,
+    is_isomorphic,
+    isomorphism,
+)
+from catlearn.errors import HomSearchError, NaturalityError, SchemaError
+from catlearn.testing import acsets, graphs, schemas, transformations
+
+PROPERTY = settings(max_examples=200, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+# ---------------------------------------------------------------- brute force
+def _tag(v: Any) -> Any:
+    return (type(v).__name__, v)
+
+
+def key(f: ACSetTransformation) -> tuple:
+    """A hashable identity of a morphism (types of attribute values included)."""
+    obs = tuple(tuple(f.components[c].tolist()) for c in f.dom.schema.obs)
+    vs = tuple(tuple(_tag(v) for v in f.var_components[t]) for t in f.dom.schema.attrtypes)
+    return obs, vs
+
+
+def var_candidates(Y: ACSet, t: str) -> list[Any]:
+    """Every image a variable of type ``t`` can have: values found in Y, variables of Y."""
+    out: dict[Any, Any] = {}
+    for a in Y.schema.attrs_into(t):
+        for v in Y.subpart(a).tolist():
+            out.setdefault(_tag(v), v)
+    for j in range(Y.nparts(t)):
+        out.setdefault(_tag(AttrVar(j)), AttrVar(j))
+    return list(out.values())
+
+
+def brute_force(X: ACSet, Y: ACSet, var_initial: dict[str, dict[int, Any]] | None = None
+                ) -> Iterator[ACSetTransformation]:
+    """All families of maps ACSetTransformation accepts (itertools.product over all)."""
+    S = X.schema
+    var_initial = var_initial or {}
+    cols = [(X.subpart(f).tolist(), Y.subpart(f).tolist(), x, y) for f, x, y in S.homs]
+    choices = [itertools.product(range(Y.nparts(c)), repeat=X.nparts(c)) for c in S.obs]
+    var_choices = []
+    for t in S.attrtypes:
+        per_var = [[var_initial[t][k]] if k in var_initial.get(t, {}) else var_candidates(Y, t)
+                   for k in range(X.nparts(t))]
+        var_choices.append(list(itertools.product(*per_var)))
+    for combo in itertools.product(*choices):
+        comps = dict(zip(S.obs, combo, strict=True))
+        if any(z >= 0 and comps[y][z] != ycol[comps[x][i]]
+               for xcol, ycol, x, y in cols for i, z in enumerate(xcol)):
+            continue  # a quick pre-filter; ACSetTransformation below is the authority
+        for vcombo in itertools.product(*var_choices):
+            kw: dict[str, Any] = {c: list(v) for c, v in comps.items()}
+            kw.update({t: list(v) for t, v in zip(S.attrtypes, vcombo, strict=True)})
+            try:
+                yield ACSetTransformation(X, Y, **kw)
+            except NaturalityError:
+                pass
+
+
+def free_vars(X: ACSet) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for t in X.schema.attrtypes:
+        seen = {v.val for a in X.schema.attrs_into(t) for v in X.subpart(a).tolist()
+                if isinstance(v, AttrVar)}
+        out[t] = [k for k in range(X.nparts(t)) if k not in seen]
+    return out
+
+
+def keys(fs: Iterable[ACSetTransformation]) -> list[tuple]:
+    return [key(f) for f in fs]
+
+
+def monic_on(f: ACSetTransformation, names: Iterable[str]) -> bool:
+    return all(np.unique(f.components[c]).size == f.components[c].size for c in names)
+
+
+def epic_on(f: ACSetTransformation, names: Iterable[str]) -> bool:
+    return all(np.unique(f.components[c]).size == f.codom.nparts(c) for c in names)
+
+
+def assert_agrees(X: ACSet, Y: ACSet, var_initial: dict[str, dict[int, Any]] | None = None
+                  ) -> None:
+    """Search == brute force, for plain, monic, epic, iso and per-object variants."""
+    brute = list(brute_force(X, Y, var_initial))
+    initial = {t: dict(m) for t, m in (var_initial or {}).items() if m}
+    found = keys(homomorphisms(X, Y, initial=initial))
+    assert len(found) == len(set(found)), "duplicated morphisms"
+    assert set(found) == set(keys(brute))
+    assert count_homomorphisms(X, Y, initial=initial) == len(brute)
+    checked = keys(homomorphisms(X, Y, initial=initial, check=True))
+    assert checked == found
+    filters: list[tuple[dict[str, Any], Any]] = [
+        ({"monic": True}, ACSetTransformation.is_monic),
+        ({"epic": True}, ACSetTransformation.is_epic),
+        ({"iso": True}, ACSetTransformation.is_iso),
+        ({"monic": X.schema.obs[:1]}, lambda f: monic_on(f, X.schema.obs[:1])),
+        ({"epic": X.schema.obs[:1]}, lambda f: epic_on(f, X.schema.obs[:1])),
+    ]
+    for option, keep in filters:
+        expected = {key(f) for f in brute if keep(f)}
+        try:
+            got = keys(homomorphisms(X, Y, initial=initial, **option))
+        except HomSearchError:  # the initial images of variables clash with the option
+            assert not expected and initial, option
+            continue
+        assert len(got) == len(set(got))
+        assert set(got) == expected, option
+
+
+# ---------------------------------------------------------------- exactness
+@PROPERTY
+@given(graphs(max_vertices=3, max_edges=3), graphs(max_vertices=3, max_edges=4))
+def test_graphs_agree_with_brute_force(X: ACSet, Y: ACSet) -> None:
+    assert_agrees(X, Y)
+
+
+@st.composite
+def schema_pairs(draw: st.DrawFn, variables: bool) -> tuple[ACSet, ACSet, dict]:
+    S = draw(schemas(max_obs=2 if variables else 3, max_homs=3, max_attrtypes=1,
+                     max_attrs=2))
+    X = draw(acsets(S, max_parts=2, variables=variables, max_vars=2))
+    Y = draw(acsets(S, max_parts=3 if not variables else 2, variables=variables,
+                    max_vars=2))
+    var_initial: dict[str, dict[int, Any]] = {}
+    for t, ks in free_vars(X).items():
+        options = var_candidates(Y, t) + [7]
+        var_initial[t] = {k: draw(st.sampled_from(options)) for k in ks}
+    return X, Y, var_initial
+
+
+@PROPERTY
+@given(schema_pairs(variables=False))
+def test_random_schemas_agree_with_brute_force(pair: tuple[ACSet, ACSet, dict]) -> None:
+    X, Y, var_initial = pair
+    assert_agrees(X, Y, var_initial)
+
+
+@PROPERTY
+@given(schema_pairs(variables=True))
+def test_attribute_variables_agree_with_brute_force(pair: tuple[ACSet, ACSet, dict]) -> None:
+    X, Y, var_initial = pair
+    assert_agrees(X, Y, var_initial)
+
+
+@st.composite
+def partial_maps(draw: st.DrawFn, X: ACSet, Y: ACSet) -> dict[str, dict[int, int]]:
+    out: dict[str, dict[int, int]] = {}
+    for c in X.schema.obs:
+        if Y.nparts(c) == 0:
+            continue
+        parts = draw(st.lists(st.sampled_from(list(X.parts(c))), unique=True)
+                     if X.nparts(c) else st.just([]))
+        out[c] = {x: draw(st.integers(0, Y.nparts(c) - 1)) for x in parts}
+    return out
+
+
+@PROPERTY
+@given(st.data(), graphs(max_vertices=3, max_edges=3), graphs(max_vertices=3, max_edges=4),
+       st.sampled_from([False, True]))
+def test_initial_agrees_with_brute_force(data: st.DataObject, X: ACSet, Y: ACSet,
+                                         monic: bool) -> None:
+    initial = data.draw(partial_maps(X, Y))
+    expected = {key(f) for f in brute_force(X, Y) if (f.is_monic() or not monic)
+                and all(f.components[c][x] == y for c, m in initial.items()
+                        for x, y in m.items())}
+    try:
+        found = keys(homomorphisms(X, Y, initial=initial, monic=monic))
+    except HomSearchError:
+        assert not expected  # the initial assignment extends to no morphism
+        return
+    assert len(found) == len(set(found)) and set(found) == expected
+
+
+@PROPERTY
+@given(st.data(), graphs(max_vertices=3, max_edges=3), graphs(max_vertices=3, max_edges=4))
+def test_predicates_agree_with_brute_force(data: st.DataObject, X: ACSet, Y: ACSet) -> None:
+    brute = list(brute_force(X, Y))
+    # collections of allowed images on V, a callable on E
+    allowed = {x: data.draw(st.sets(st.integers(0, max(Y.nparts("V") - 1, 0)))
+                            if Y.nparts("V") else st.just(set()))
+               for x in data.draw(st.sets(st.sampled_from(list(X.parts("V"))))
+                                  if X.nparts("V") else st.just(set()))}
+    table = data.draw(st.dictionaries(st.tuples(st.integers(0, 3), st.integers(0, 4)),
+                                      st.booleans()))
+
+    def edge_ok(x: int, y: int) -> bool:
+        return table.get((x, y), True)
+
+    expected = {key(f) for f in brute
+                if all(int(f.components["V"][x]) in ys for x, ys in allowed.items())
+                and all(edge_ok(x, int(y)) for x, y in enumerate(f.components["E"]))}
+    found = keys(homomorphisms(X, Y, predicates={"V": allowed, "E": edge_ok}))
+    assert len(found) == len(set(found)) and set(found) == expected
+
+
+@PROPERTY
+@given(st.data(), acsets(SchGraph, max_parts=4) | acsets(SchLabeledGraph, max_parts=4))
+def test_random_morphisms_are_found(data: st.DataObject, X: ACSet) -> None:
+    f = data.draw(transformations(X, max_extra=1))
+    Y = f.codom
+    assert key(f) in set(keys(homomorphisms(X, Y)))
+    initial = {c: dict(enumerate(f.components[c].tolist())) for c in X.schema.obs}
+    assert keys(homomorphisms(X, Y, initial=initial)) == [key(f)]
+    assert is_homomorphic(X, Y)
+    if f.is_monic():
+        assert key(f) in set(keys(homomorphisms(X, Y, monic=True)))
+
+
+def permuted(X: ACSet, perms: dict[str, list[int]]) -> ACSet:
+    """``X`` with the parts of each object renumbered by ``perms`` (old id -> new id)."""
+    S = X.schema
+    Y = X.empty()
+    for t in S.attrtypes:
+        Y.add_parts(t, X.nparts(t))
+    for c in S.obs:
+        Y.add_parts(c, X.nparts(c))
+    for c in S.obs:
+        inv = np.argsort(perms[c])  # new id -> old id
+        for f in S.homs_out(c):
+            col = X.subpart(f)
+            d = S.codom(f)
+            vals = [perms[d][col[o]] if col[o] >= 0 else -1 for o in inv.tolist()]
+            parts = [i for i, v in enumerate(vals) if v >= 0]
+            if parts:
+                Y.set_subpart(parts, f, [vals[i] for i in parts])
+        for a in S.attrs_out(c):
+            col = X.subpart(a)
+            if len(col):
+                Y.set_subpart(list(range(len(col))), a, [col[o] for o in inv.tolist()])
+    return Y
+
+
+@PROPERTY
+@given(st.data(), acsets(schemas(max_obs=3, max_homs=4), max_parts=6))
+def test_isomorphic_to_a_relabelling(data: st.DataObject, X: ACSet) -> None:
+    perms = {c: data.draw(st.permutations(list(range(X.nparts(c))))) for c in X.schema.obs}
+    Y = permuted(X, perms)
+    iso = isomorphism(X, Y)
+    assert iso is not None and iso.is_iso()
+    assert iso.inverse() >> iso == ACSetTransformation(
+        Y, Y, **{c: np.arange(Y.nparts(c)) for c in X.schema.obs})
+    assert is_isomorphic(Y, X)
+
+
+@PROPERTY
+@given(graphs(max_vertices=3, max_edges=3), graphs(max_vertices=3, max_edges=3))
+def test_is_isomorphic_agrees_with_brute_force(X: ACSet, Y: ACSet) -> None:
+    def invertible(f: ACSetTransformation) -> bool:
+        try:
+            f.inverse()
+        except NaturalityError:
+            return False
+        return True
+
+    expected = any(f.is_iso() and invertible(f) for f in brute_force(X, Y))
+    assert is_isomorphic(X, Y) == expected
+    found = isomorphism(X, Y)
+    assert (found is not None) == expected
+    if found is not None:
+        found.inverse()
+
+
+# ---------------------------------------------------------------- at scale
+def random_graph(nv: int, ne: int, seed: int) -> ACSet:
+    rng = np.random.default_rng(seed)
+    g = ACSet(SchGraph)
+    g.add_parts("V", nv)
+    g.add_parts("E", ne, src=rng.integers(0, nv, ne), tgt=rng.integers(0, nv, ne))
+    return g
+
+
+def graph(nv: int, edges: list[tuple[int, int]]) -> ACSet:
+    g = ACSet(SchGraph)
+    g.add_parts("V", nv)
+    if edges:
+        g.add_parts("E", len(edges), src=[s for s, _ in edges], tgt=[t for _, t in edges])
+    return g
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_counts_match_adjacency_matrix_formulas(seed: int) -> None:
+    G = random_graph(40, 160, seed)
+    A = np.zeros((40, 40), dtype=np.int64)
+    np.add.at(A, (G.subpart("src"), G.subpart("tgt")), 1)
+    out, inn = A.sum(axis=1), A.sum(axis=0)
+    path = graph(3, [(0, 1), (1, 2)])
+    triangle = graph(3, [(0, 1), (1, 2), (2, 0)])
+    square = graph(4, [(0, 1), (1, 2), (2, 3), (3, 0)])
+    star = graph(4, [(0, 1), (0, 2), (0, 3)])
+    assert count_homomorphisms(path, G) == int((inn * out).sum())
+    assert count_homomorphisms(triangle, G) == int(np.trace(A @ A @ A))
+    assert count_homomorphisms(square, G) == int(np.trace(A @ A @ A @ A))
+    assert count_homomorphisms(star, G) == int((out ** 3).sum())
+    assert len(list(homomorphisms(triangle, G))) == int(np.trace(A @ A @ A))
+
+
+def test_reflexive_graphs_with_equations_agree_with_brute_force() -> None:
+    X = ACSet(SchReflexiveGraph)
+    X.add_parts("V", 2)
+    X.add_parts("E", 2, src=[0, 1], tgt=[0, 1])
+    X.set_subpart([0, 1], "refl", [0, 1])
+    X.add_part("E", src=0, tgt=1)
+    Y = X.copy()
+    Y.add_part("E", src=1, tgt=0)
+    assert_agrees(X, Y)
+
+
+# ---------------------------------------------------------------- laziness
+def test_lazy_generator_stops_early() -> None:
+    G = random_graph(30, 120, 5)
+    path = graph(3, [(0, 1), (1, 2)])
+    calls = 0
+
+    def counting(x: int, y: int) -> bool:
+        nonlocal calls
+        calls += 1
+        return True
+
+    it = homomorphisms(path, G, predicates={"V": counting})
+    first = next(it)
+    early = calls
+    everything = list(homomorphisms(path, G))
+    assert key(first) == key(everything[0])
+    rest = list(it)
+    assert 0 < early < calls
+    assert [key(first)] + keys(rest) == keys(everything)
+    assert keys(homomorphisms(path, G, max_results=5)) == keys(everything[:5])
+    assert list(homomorphisms(path, G, max_results=0)) == []
+    found = homomorphism(path, G)
+    assert found is not None and key(found) == key(everything[0])
+
+
+# ---------------------------------------------------------------- attribute rules
+Sch = Schema("SchLSet", obs=("X",), attrtypes=("D",), attrs=(("f", "X", "D"),))
+
+
+def lset(values: list[Any], nvars: int = 0) -> ACSet:
+    A = ACSet(Sch)
+    A.add_parts("D", nvars)
+    A.add_parts("X", len(values))
+    if values:
+        A.set_subpart(list(range(len(values))), "f", values)
+    return A
+
+
+def test_concrete_values_are_preserved_exactly() -> None:
+    assert count_homomorphisms(lset([1]), lset([1, 2, 1])) == 2
+    assert count_homomorphisms(lset([1]), lset([True, 1.0])) == 0  # same ==, other type
+    assert count_homomorphisms(lset([None]), lset([1, "a"])) == 2  # unset: no constraint
+    assert count_homomorphisms(lset([1]), lset([None])) == 0
+
+
+def test_concrete_value_never_maps_onto_a_variable() -> None:
+    assert count_homomorphisms(lset([1]), lset([AttrVar(0)], nvars=1)) == 0
+
+
+def test_variables_go_to_values_or_variables_consistently() -> None:
+    X = lset([AttrVar(0), AttrVar(0)], nvars=1)
+    Y = lset(["a", "b", AttrVar(0)], nvars=1)
+    fs = list(homomorphisms(X, Y))
+    assert [(f["X"].tolist(), f.var_components["D"]) for f in fs] == [
+        ([0, 0], ("a",)), ([1, 1], ("b",)), ([2, 2], (AttrVar(0),))]
+
+
+def test_monic_on_attribute_types_follows_catlab() -> None:
+    A = lset([AttrVar(0), AttrVar(1)], nvars=2)
+    B = lset([AttrVar(0)], nvars=1)
+    assert count_homomorphisms(A, B, monic=["D"]) == 0
+    assert count_homomorphisms(B, A, monic=["D"]) == 2
+    assert count_homomorphisms(A, A, monic=["D"]) == 2
+    assert count_homomorphisms(A, lset(["a", "b"]), monic=["D"]) == 0
+    assert count_homomorphisms(A, lset(["a", "b"])) == 4
+
+
+def test_free_variable_given_in_initial() -> None:
+    X = lset([], nvars=1)
+    f = homomorphism(X, lset(["a"]), initial={"D": {0: "z"}})
+    assert f is not None and f.var_components["D"] == ("z",)
+
+
+def test_unset_homs() -> None:
+    X = graph(2, [(0, 1)])
+    X.clear_subpart(0, "tgt")  # tgt unset in X: no constraint on where it goes
+    Y = graph(2, [(0, 0), (0, 1)])
+    assert count_homomorphisms(X, Y) == 2 * 2
+    Y.clear_subpart(0, "tgt")  # unset in Y: a set value of X cannot go there
+    Z = graph(2, [(0, 1)])
+    assert count_homomorphisms(Z, Y) == 1
+
+
+def test_labelled_graph_pattern() -> None:
+    G = ACSet(SchLabeledGraph)
+    G.add_parts("V", 3, label=["x", "y", "x"])
+    G.add_parts("E", 3, src=[0, 1, 2], tgt=[1, 2, 0])
+    P = ACSet(SchLabeledGraph)
+    P.add_parts("V", 2, label=["x", "y"])
+    P.add_part("E", src=0, tgt=1)
+    assert [f["V"].tolist() for f in homomorphisms(P, G)] == [[0, 1]]
+
+
+# ---------------------------------------------------------------- errors
+E = graph(2, [(0, 1)])
+L = graph(1, [(0, 0)])
+
+
+def test_error_schema_mismatch() -> None:
+    with pytest.raises(SchemaError, match="schemas differ"):
+        homomorphisms(E, ACSet(SchLabeledGraph))
+    with pytest.raises(SchemaError, match="schemas differ"):
+        is_isomorphic(E, ACSet(SchLabeledGraph))
+
+
+@pytest.mark.parametrize("kw, match", [
+    ({"initial": {"W": {0: 0}}}, r"initial names 'W', which is not an object"),
+    ({"initial": {"V": {5: 0}}}, r"initial for V: 5 is not a part of V in the domain"),
+    ({"initial": {"V": {0: 3}}}, r"initial for V: image 3 of part 0 is not a part of V"),
+    ({"initial": {"V": [0]}}, r"initial\['V'\] must be a mapping"),
+    ({"initial": [("V", 0)]}, r"initial must be a mapping"),
+    ({"monic": ["W"]}, r"monic names 'W'"),
+    ({"epic": 3}, r"epic must be a bool or a collection of names"),
+    ({"predicates": {"W": {}}}, r"predicates names 'W', which is not an object"),
+    ({"predicates": {"V": {7: [0]}}}, r"predicates for V: 7 is not a part of V"),
+    ({"predicates": {"V": {0: [9]}}}, r"predicates for V: image 9 of part 0"),
+    ({"predicates": {"V": 3}}, r"predicates\['V'\] must be a mapping"),
+    ({"predicates": {"V": {0: 1}}}, r"predicates\['V'\]\[0\] must be a collection"),
+    ({"max_results": -1}, r"max_results must be a non-negative integer"),
+])
+def test_argument_errors(kw: dict, match: str) -> None:
+    with pytest.raises(HomSearchError, match=match):
+        homomorphisms(E, E, **kw)
+
+
+def test_error_initial_breaks_a_hom() -> None:
+    with pytest.raises(HomSearchError, match=r"part 1 of V would be sent to both 1 and 0"):
+        homomorphisms(E, E, initial={"E": {0: 0}, "V": {1: 0}})
+
+
+def test_error_initial_hits_an_unset_hom() -> None:
+    Y = graph(2, [(0, 1)])
+    Y.clear_subpart(0, "src")
+    with pytest.raises(HomSearchError, match=r"hom src is unset in the codomain"):
+        homomorphisms(E, Y, initial={"E": {0: 0}})
+
+
+def test_error_initial_breaks_an_attribute() -> None:
+    with pytest.raises(HomSearchError, match=r"attribute f is 1 at part 0 of X in the domain "
+                                             r"but 2 at part 0"):
+        homomorphisms(lset([1]), lset([2]), initial={"X": {0: 0}})
+
+
+def test_error_initial_clashes_with_a_variable() -> None:
+    X = lset([AttrVar(0), AttrVar(0)], nvars=1)
+    with pytest.raises(HomSearchError, match=r"AttrVar\(0\) of D would be sent to both"):
+        homomorphisms(X, lset(["a", "b"]), initial={"X": {0: 0, 1: 1}})
+    with pytest.raises(HomSearchError, match=r"would be sent to both 'b' and 'a'"):
+        homomorphisms(X, lset(["a", "b"]), initial={"D": {0: "b"}, "X": {0: 0}})
+
+
+def test_error_initial_clashes_with_monic_and_predicates() -> None:
+    two = graph(2, [])
+    with pytest.raises(HomSearchError, match=r"monic on V: parts 0 and 1 would both be sent"):
+        homomorphisms(two, two, monic=True, initial={"V": {0: 0, 1: 0}})
+    with pytest.raises(HomSearchError, match=r"the predicate for V excludes sending part 0"):
+        homomorphisms(two, two, predicates={"V": {0: [1]}}, initial={"V": {0: 0}})
+    with pytest.raises(HomSearchError, match=r"monic on D"):
+        homomorphisms(lset([], nvars=1), lset([]), monic=["D"], initial={"D": {0: "a"}})
+
+
+def test_error_initial_variable_out_of_range() -> None:
+    with pytest.raises(HomSearchError, match=r"initial for attribute type D: 3 is not a "
+                                             r"variable of the domain"):
+        homomorphisms(lset([]), lset([]), initial={"D": {3: "a"}})
+    with pytest.raises(HomSearchError, match=r"image AttrVar\(4\) of AttrVar\(0\)"):
+        homomorphisms(lset([], nvars=1), lset([]), initial={"D": {0: AttrVar(4)}})
+
+
+def test_error_free_variable() -> None:
+    with pytest.raises(HomSearchError, match=r"attribute type D: AttrVar\(0\) occurs in no "
+                                             r"attribute.*initial=\{'D': \{0: image\}\}"):
+        homomorphisms(lset([], nvars=1), lset(["a"]))
+
+
+def test_errors_are_raised_on_call_not_on_iteration() -> None:
+    with pytest.raises(HomSearchError):
+        homomorphisms(E, L, initial={"V": {9: 0}})  # never iterated
+
+
+def test_cardinality_prechecks_give_no_morphisms() -> None:
+    three, two = graph(3, []), graph(2, [])
+    assert count_homomorphisms(three, two, monic=True) == 0
+    assert count_homomorphisms(two, three, epic=True) == 0
+    assert count_homomorphisms(two, graph(0, [])) == 0
+    assert count_homomorphisms(graph(0, []), graph(0, [])) == 1
