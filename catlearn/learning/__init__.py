@@ -6,6 +6,7 @@
 (Equation(N ⋅ x ⋅ c = N ⋅ y),)
 """
 
+from catlearn.learning.compose import colimit_of, glue, inclusion, shared_subgraph
 from catlearn.learning.diagram import (
     DEFAULT_COMPARATOR,
     POLICIES,
@@ -21,8 +22,22 @@ from catlearn.learning.graph import (
     LearningGraph,
     SchLearningGraph,
 )
+from catlearn.learning.morphism import (
+    SYMMETRIC_COMPARATORS,
+    DiagramMorphism,
+    find_embeddings,
+    find_graph_maps,
+)
 from catlearn.learning.picture import to_text, write_picture
 from catlearn.learning.plan import LossPlan, PlanEquation, PlanNode, compile_plan
+from catlearn.learning.semantics import (
+    equation_triples,
+    loss_expr,
+    loss_functor,
+    loss_functor_on,
+    pullback_realisation,
+    symbolic_realisation,
+)
 from catlearn.learning.spec import (
     LearningDiagramSpec,
     SpecError,
@@ -39,5 +54,8 @@ __all__ = [
     "Equation", "GRAD_SIDES", "path_text", "LearningDiagram", "find_equations", "POLICIES",
     "DEFAULT_COMPARATOR", "LossPlan", "PlanEquation", "PlanNode", "compile_plan",
     "LearningDiagramSpec", "SpecError", "diagram_from_text", "dump_spec", "json_schema",
-    "load_diagram", "load_spec", "to_spec", "to_text", "write_picture",
+    "load_diagram", "load_spec", "to_spec", "to_text", "write_picture", "glue",
+    "colimit_of", "inclusion", "shared_subgraph", "DiagramMorphism", "find_embeddings",
+    "find_graph_maps", "SYMMETRIC_COMPARATORS", "equation_triples", "loss_expr",
+    "loss_functor", "loss_functor_on", "pullback_realisation", "symbolic_realisation",
 ]

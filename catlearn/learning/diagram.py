@@ -181,6 +181,8 @@ class LearningDiagram:
             eqs = tuple(e.with_(weight=weights[e.name]) if e.name in weights else e
                         for e in eqs)
         self.equations: tuple[Equation, ...] = eqs
+        #: For a glued regime, the leg of each part into ``graph`` (see ``compose``).
+        self.legs: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -274,6 +276,19 @@ class LearningDiagram:
         """Learnable edges that no equation uses (they would never get a gradient)."""
         used = {n for e in self.equations for n in e.edge_names()}
         return tuple(n for n in self.learnable_edges() if n not in used)
+
+    def loss_expr(self, realisation: Any = None, batch: Mapping[str, Any] | None = None
+                  ) -> Any:
+        """The loss as a sympy expression (formal, or exact with a symbolic realisation);
+        see :func:`catlearn.learning.semantics.loss_expr`."""
+        from catlearn.learning.semantics import loss_expr
+
+        return loss_expr(self, realisation, batch)
+
+    def _repr_latex_(self) -> str:
+        import sympy
+
+        return f"$L = {sympy.latex(self.loss_expr())}$"
 
     def compile_plan(self) -> LossPlan:
         """The loss program (a prefix trie per source; see :mod:`catlearn.learning.plan`)."""
