@@ -70,8 +70,8 @@ class DiagramMorphism:
             index = {n: i for i, n in enumerate(targets)}
             bad = [v for v in given.values() if v not in index]
             if bad:
-                raise LearningGraphError(f"diagram morphism: {bad[0]!r} is not one of the {what}s of "
-                                         f"the codomain ({', '.join(targets)})")
+                raise LearningGraphError(f"diagram morphism: {bad[0]!r} is not one of the "
+                                         f"{what}s of the codomain ({', '.join(targets)})")
             arr = np.asarray([index[given[n]] for n in names], dtype=np.int64)
         else:
             arr = np.asarray(given, dtype=np.int64).reshape(-1)
