@@ -26,6 +26,7 @@ A graph with a cycle reachable from the data needs a bound (or an explicit ``sim
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -157,11 +158,13 @@ class LearningDiagram:
         if not isinstance(graph, LearningGraph):
             raise LearningGraphError(f"a learning diagram is built on a LearningGraph, not "
                                      f"{type(graph).__name__}")
-        graph.edges()  # every edge has both ends
         self.graph: LearningGraph = graph.copy()  # type: ignore[assignment]
+        rows = self.graph.edges()  # raises when an edge lacks an end
+        self._ends: dict[str, tuple[str, str]] = {n: (s, t) for n, s, t, _ in rows}
+        self._sources = frozenset(self.graph.sources())
         eqs = tuple(self._equation(e) for e in equations)
         names = [e.name for e in eqs]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = sorted(n for n, k in Counter(names).items() if k > 1)
         if dupes:
             raise LearningGraphError(f"equation names must be unique; repeated: "
                                      f"{', '.join(dupes)}")
@@ -214,8 +217,9 @@ class LearningDiagram:
             names = list(spec)
         edges = []
         for n in names:
-            s, t = self.graph.ends(n)
-            edges.append(Edge(n, s, t))
+            if n not in self._ends:
+                self.graph.edge(n)  # raises, naming the edge and the known ones
+            edges.append(Edge(n, *self._ends[n]))
         if not edges:
             if source is None:
                 raise LearningGraphError("an empty path needs its source space")
@@ -243,7 +247,7 @@ class LearningDiagram:
         else:
             raise LearningGraphError(f"an equation is an Equation or a pair (lhs, rhs), not "
                                      f"{e!r}")
-        if not self.graph.is_source(eq.source):
+        if eq.source not in self._sources:
             raise LearningGraphError(MESSAGES["not_a_source"].format(
                 equation=eq.name, src=eq.source,
                 sources=", ".join(self.graph.sources()) or "none"))

@@ -137,26 +137,34 @@ def compile_plan(diagram: LearningDiagram) -> LossPlan:
     the order equations first use them), so a parent always precedes its children.
     """
     roles = {name: role for name, _, _, role in diagram.graph.edges()}
-    prefixes: dict[Path, None] = {}
     sources = list(dict.fromkeys(eq.source for eq in diagram.equations))
+    rank = {s: i for i, s in enumerate(sources)}
+    # a prefix is keyed by (source, edge names); its Path is built once, for its node
+    prefixes: dict[tuple[str, tuple[str, ...]], tuple[Path, int]] = {}
     for eq in diagram.equations:
         for p in (eq.lhs, eq.rhs):
+            names = p.names
             for k in range(len(p) + 1):
-                prefixes.setdefault(p[:k], None)
-    ordered = sorted(prefixes, key=lambda p: (sources.index(p.src), len(p)))
-    ids: dict[Path, int] = {}
+                key = (p.src, names[:k])
+                if key not in prefixes:
+                    prefixes[key] = (p, k)
+    ordered = sorted(prefixes, key=lambda key: (rank[key[0]], len(key[1])))
+    ids: dict[tuple[str, tuple[str, ...]], int] = {}
     nodes = []
-    for i, p in enumerate(ordered):
-        ids[p] = i
-        if len(p) == 0:
-            nodes.append(PlanNode(i, p.src, None, None, None, p.src, p))
+    for i, key in enumerate(ordered):
+        ids[key] = i
+        src, names = key
+        whole, k = prefixes[key]
+        path = whole if k == len(whole) else Path(src, whole.edges[:k])
+        if k == 0:
+            nodes.append(PlanNode(i, src, None, None, None, src, path))
         else:
-            last = p.edges[-1]
-            nodes.append(PlanNode(i, p.src, ids[p[:-1]], last.name, roles[last.name],
-                                  p.tgt, p))
+            nodes.append(PlanNode(i, src, ids[(src, names[:-1])], names[-1], roles[names[-1]],
+                                  path.tgt, path))
     equations = tuple(
-        PlanEquation(k, eq.name, eq.source, eq.target, ids[eq.lhs], ids[eq.rhs], eq.weight,
-                     diagram.comparator_for(eq), eq.grad)
+        PlanEquation(k, eq.name, eq.source, eq.target, ids[(eq.source, eq.lhs.names)],
+                     ids[(eq.source, eq.rhs.names)], eq.weight, diagram.comparator_for(eq),
+                     eq.grad)
         for k, eq in enumerate(diagram.equations))
     return LossPlan(tuple(nodes), equations, tuple(sources))
 
