@@ -168,3 +168,25 @@ def test_plan_run_needs_every_source():
     plan = LearningDiagram.from_graph(g).compile_plan()
     with pytest.raises(LearningGraphError, match="no batch for the data source"):
         plan.run({}, lambda n, v: v)
+
+
+@given(learning_graphs(max_edges=5))
+def test_plan_evaluation_equals_path_by_path_evaluation_exactly(g):
+    import random
+
+    import sympy
+
+    from catlearn.learning import symbolic_realisation
+
+    D = LearningDiagram.from_graph(g)
+    rng = random.Random(len(D.equations))
+    maps = {n: f"{rng.randint(-2, 2)}*{s}_0 + {rng.randint(-1, 1)}"
+            for n, s, _, r in g.edges() if r != "learnable"}
+    R = symbolic_realisation(D, {v: 1 for v in g.vertex_names()}, maps=maps)
+    plan = D.compile_plan()
+    batches = {s: sympy.Matrix([[1, -2]]) for s in plan.sources}
+    values = plan.run(batches, lambda node, v: R.evaluate([node.edge], v))
+    for pe, e in zip(plan.equations, D.equations, strict=True):
+        B = batches[e.source]
+        assert sympy.expand(values[pe.lhs] - R.evaluate(e.lhs, B)) == sympy.zeros(1, 2)
+        assert sympy.expand(values[pe.rhs] - R.evaluate(e.rhs, B)) == sympy.zeros(1, 2)
