@@ -12,3 +12,44 @@ def test_demo_writes_files(tmp_path, capsys):
 def test_no_command_prints_help(capsys):
     assert main([]) == 2
     assert "usage" in capsys.readouterr().out
+
+
+SPEC = """\
+name: square
+spaces: [{name: Y, comparator: cross_entropy}]
+edges:
+  - {name: x, src: N, tgt: X, role: data}
+  - {name: y, src: N, tgt: Y, role: data}
+  - {name: c, src: X, tgt: Y, role: learnable, model: mlp}
+  - {name: idle, src: Y, tgt: Z, role: learnable}
+"""
+
+
+def test_check_lists_spaces_edges_equations(tmp_path, capsys):
+    f = tmp_path / "square.yaml"
+    f.write_text(SPEC)
+    assert main(["check", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "valid spec (square)" in out and "N [source]" in out
+    assert "c: X -> Y  [learnable]  model mlp" in out
+    assert "0. x ⋅ c = y   (in Y, cross_entropy, weight 1)" in out
+
+
+def test_draw_writes_pictures(tmp_path, capsys):
+    f = tmp_path / "square.yaml"
+    f.write_text(SPEC)
+    assert main(["draw", str(f), "-o", str(tmp_path / "sq.dot"), "--highlight", "0"]) == 0
+    assert "#d62728" in (tmp_path / "sq.dot").read_text()
+    assert main(["draw", str(f), "-o", str(tmp_path / "sq.txt")]) == 0
+
+
+def test_bad_spec_is_one_paragraph_without_traceback(tmp_path, capsys):
+    f = tmp_path / "bad.yaml"
+    f.write_text(SPEC.replace("role: data}", "role: datum}", 1))
+    assert main(["check", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("catlearn check: error: ") and "line 4: edges.0.role" in err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert main(["check", str(tmp_path / "missing.yaml")]) == 2
+    assert "cannot read the spec file" in capsys.readouterr().err
+    assert main(["draw", str(tmp_path / "bad.yaml"), "-o", str(tmp_path / "x.gif")]) == 2
