@@ -178,7 +178,7 @@ def test_few_label_subset_errors():
 
 def test_digits_tasks_classes_scheme():
     split = load_digits_split()
-    tasks = digits_tasks(k=4)
+    tasks = digits_tasks(k=4, scheme="classes")
     assert tasks.scheme == "classes" and len(tasks.few_train) == 20
     assert tasks.many_labels == ("0", "1", "2", "3", "4")
     assert tasks.few_labels == ("5", "6", "7", "8", "9")
@@ -191,6 +191,19 @@ def test_digits_tasks_classes_scheme():
     fives = split.train.column("x")[y_train == 5]
     first = tasks.few_train.column("x")[tasks.few_train.column("y") == 0][0]
     assert any(torch.equal(first, row) for row in fives)
+
+
+def test_digits_tasks_pairs_scheme_is_the_default():
+    split = load_digits_split()
+    tasks = digits_tasks(k=3)
+    assert tasks.scheme == "pairs"
+    assert tasks.many_labels == ("0|1", "2|3", "4|5", "6|7", "8|9")
+    assert tasks.few_labels == tuple("0123456789")
+    assert torch.equal(tasks.many_train.column("x"), split.train.column("x"))
+    assert torch.equal(tasks.many_train.column("y"), split.train.column("y") // 2)
+    assert torch.equal(tasks.many_test.column("y"), split.test.column("y") // 2)
+    assert torch.bincount(tasks.few_train.column("y")).tolist() == [3] * 10
+    assert torch.equal(tasks.few_test.column("y"), split.test.column("y"))
 
 
 def test_digits_tasks_parity_scheme():
