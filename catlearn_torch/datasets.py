@@ -816,6 +816,9 @@ class ShapesCaptions(ColumnDataset):
         if not layouts_t or any(lay not in _LAYOUTS for lay in layouts_t):
             raise DatasetError(MESSAGES["bad_layouts"].format(known=_LAYOUTS, value=layouts))
         length = _check_count("length", length, 8)
+        if image_name == caption_name:
+            raise DatasetError(MESSAGES["duplicate_columns"].format(
+                names=[image_name, caption_name], name=image_name))
         images = np.zeros((n, 3, size, size), dtype=np.float32)
         scenes: list[Scene] = []
         for i in range(n):
@@ -823,9 +826,6 @@ class ShapesCaptions(ColumnDataset):
             images[i], scene = _draw_scene(rng, size, float(noise), layouts_t, canonical)
             scenes.append(scene)
         captions = VOCABULARY.encode_batch([s.caption() for s in scenes], length)
-        if image_name == caption_name:
-            raise DatasetError(MESSAGES["duplicate_columns"].format(
-                names=[image_name, caption_name], name=image_name))
         super().__init__({image_name: torch.from_numpy(images), caption_name: captions})
         self.scenes: tuple[Scene, ...] = tuple(scenes)
         self.vocab: Vocabulary = VOCABULARY

@@ -194,10 +194,12 @@ def test_register_checks_names_and_results():
 def test_shapes_captions_are_learnable_by_cnn_encoder_and_caption_decoder():
     """A cnn_encoder + caption_decoder trained briefly with plain cross-entropy names the
     colours and shapes far above chance (colours 1/4, shapes 1/3): the data set is
-    learnable. Seeds are fixed; the margin is wide (typically ~0.65 vs chance ~0.29)."""
+    learnable. Seeds are fixed; the margin is wide (~0.68 vs chance ~0.29). One thread:
+    these small convolutions gain nothing from more, and on a busy machine two threads
+    fighting for cores made the test up to 5x slower."""
     torch.manual_seed(0)
     threads = torch.get_num_threads()
-    torch.set_num_threads(min(threads, 2))
+    torch.set_num_threads(1)
     try:
         train = ShapesCaptions(1500, seed=0)
         test = ShapesCaptions(400, seed=1)
