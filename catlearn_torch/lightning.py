@@ -69,10 +69,9 @@ def lightning_class() -> type:
 
         def _step(self, batches: Any, stage: str) -> torch.Tensor:
             total, terms = self.compiled(batches)
-            n = None
-            self.log(f"{stage}/total", total, prog_bar=True, batch_size=n)
+            self.log(f"{stage}/total", total, prog_bar=True)
             for name, t in terms.items():
-                self.log(f"{stage}/{name}", t, batch_size=n)
+                self.log(f"{stage}/{name}", t)
             return total
 
         def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
