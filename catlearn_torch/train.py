@@ -339,6 +339,8 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
       ``edge_lr[edge]`` or ``lr``. ``scheduler(optimizer)`` builds an LR scheduler
       stepped after every optimiser step. ``clip_grad_norm`` clips the gradient norm.
     * ``check``: run :meth:`CompiledDiagram.check` on the first step's batches.
+    * A loader whose sampler has ``set_epoch`` (``DistributedSampler``) gets
+      ``set_epoch(epoch)`` at the start of every epoch, as Lightning does.
     * ``evaluate(compiled, epoch)``: called after each epoch in eval mode under
       ``no_grad``; the metrics it returns go into the history and the progress bar.
     * ``checkpoint``: a file written atomically after every epoch (and every
@@ -388,6 +390,10 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
             history.checkpoint = last_good
 
     for epoch in range(start_epoch, epochs):
+        for ld in cycle.loaders.values():  # DistributedSampler reshuffles per epoch
+            sampler = getattr(ld, "sampler", None)
+            if hasattr(sampler, "set_epoch"):
+                sampler.set_epoch(epoch)
         compiled.train()
         sums = dict.fromkeys(["total", *names], 0.0)
         count = 0
