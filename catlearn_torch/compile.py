@@ -35,7 +35,6 @@ equation's name to its comparator value (unweighted) and
 
 from __future__ import annotations
 
-import contextlib
 import math
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -64,7 +63,12 @@ _BOTH, _DETACH_RHS, _DETACH_LHS = 0, 1, 2
 
 
 class LossOutput(NamedTuple):
-    """What a compiled diagram returns: the total loss and the per-equation terms."""
+    """What a compiled diagram returns: the total loss and the per-equation terms.
+
+    >>> total, terms = LossOutput(torch.tensor(1.0), {"x ⋅ c = y": torch.tensor(1.0)})
+    >>> list(terms)
+    ['x ⋅ c = y']
+    """
 
     total: Tensor
     terms: dict[str, Tensor]
@@ -77,6 +81,9 @@ class CheckReport:
     ``values``: each trie node's path and the shape/dtype of its value; ``terms``: each
     equation's value; ``unreached``: learnable edges that get no gradient;
     ``warnings``: other remarks (e.g. a learnable module without parameters).
+
+    >>> CheckReport(terms={"x ⋅ c = y": 0.5}).terms
+    {'x ⋅ c = y': 0.5}
     """
 
     values: dict[str, str] = field(default_factory=dict)
@@ -118,6 +125,13 @@ class CompiledDiagram(nn.Module):
 
     The realisation's modules live in ``self.models``, an ``nn.ModuleDict`` keyed by edge
     name, so ``state_dict`` keys read ``models.<edge>.<param>``.
+
+    >>> from catlearn.learning import LearningDiagram, LearningGraph
+    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    >>> D = LearningDiagram.from_graph(g)
+    >>> L = CompiledDiagram(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+    >>> list(L.state_dict())
+    ['models.c.weight', 'models.c.bias']
     """
 
     def __init__(self, diagram: LearningDiagram, realisation: Realisation) -> None:
@@ -187,13 +201,29 @@ class CompiledDiagram(nn.Module):
 
     @property
     def device(self) -> torch.device:
-        """The device of the modules (where data columns are moved); CPU if none."""
+        """The device of the modules (where data columns are moved); CPU if none.
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> L.device
+        device(type='cpu')
+        """
         return self._device
 
     # ------------------------------------------------------------------ forward
     def forward(self, batches: Any) -> LossOutput:
         """The total loss and the per-equation terms on one batch per source (see
-        :mod:`catlearn_torch.data` for the batch formats)."""
+        :mod:`catlearn_torch.data` for the batch formats).
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> L({"x": torch.zeros(3, 2), "y": torch.zeros(3, 1)}).total.shape
+        torch.Size([])
+        """
         per_source = split_batches(batches, self.sources)
         values: list[Any] = [None] * len(self.plan.nodes)
         for s in self.sources:
@@ -233,7 +263,15 @@ class CompiledDiagram(nn.Module):
     # ------------------------------------------------------------------ check
     def gradient_edges(self) -> tuple[str, ...]:
         """The trainable learnable edges some equation sends gradient to (on a side that
-        is not detached), in graph order."""
+        is not detached), in graph order.
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> L.gradient_edges()
+        ('c',)
+        """
         reach: set[str] = set()
         for eq in self.diagram.equations:
             sides = {"both": (eq.lhs, eq.rhs), "lhs": (eq.lhs,), "rhs": (eq.rhs,)}[eq.grad]
@@ -267,7 +305,15 @@ class CompiledDiagram(nn.Module):
     def find_unused_parameters(self) -> bool:
         """What ``DistributedDataParallel(find_unused_parameters=...)`` needs: whether
         some trainable parameter gets no gradient in a step (a learnable edge that no
-        equation reaches, or only through detached sides)."""
+        equation reaches, or only through detached sides).
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> L.find_unused_parameters
+        False
+        """
         return any(p.requires_grad for n in self.unreached()
                    for p in self.models[n].parameters())
 
@@ -283,6 +329,19 @@ class CompiledDiagram(nn.Module):
         It runs in eval mode under ``no_grad`` and restores the RNG state, the modules'
         modes and everything else: parameters, buffers and later random draws are as if
         it had not run.
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> list(L.check({"x": torch.zeros(3, 2), "y": torch.zeros(3, 1)}).terms)
+        ['x ⋅ c = y']
+        >>> L.check({"x": torch.zeros(3, 5), "y": torch.zeros(3, 1)})
+        Traceback (most recent call last):
+        ...
+        catlearn_torch.errors.CheckError: check found 1 problem(s):
+          - edge 'c' (learnable, X -> Y) on path N ⋅ x ⋅ c failed on an input of shape \
+(3, 5) and dtype float32: RuntimeError: mat1 and mat2 shapes cannot be multiplied ...
         """
         per_source = split_batches(batches, self.sources)
         problems: list[str] = []
@@ -417,6 +476,13 @@ class CompiledDiagram(nn.Module):
     def replace(self, edge: str, module: nn.Module) -> nn.Module:
         """Put ``module`` in place of the edge's module (frozen if the edge is); returns
         the old one. An optimiser built before keeps the old parameters: build it again.
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> L.replace("c", nn.Linear(2, 1, bias=False))
+        Linear(in_features=2, out_features=1, bias=True)
         """
         old = self.model(edge)
         if not isinstance(module, nn.Module):
@@ -435,14 +501,32 @@ class CompiledDiagram(nn.Module):
 
     def freeze(self, edge: str) -> None:
         """Freeze a learnable edge: no gradient, eval mode, computed under ``no_grad``
-        where nothing learnable precedes it (see the module docstring)."""
+        where nothing learnable precedes it (see the module docstring).
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> L.freeze("c")
+        >>> L.frozen(), L.model("c").weight.requires_grad
+        (('c',), False)
+        """
         m = self.model(edge)
         self._freeze_module(m)
         self._frozen.add(edge)
         self._build()
 
     def unfreeze(self, edge: str) -> None:
-        """Undo :meth:`freeze` (a fixed edge of the diagram stays frozen)."""
+        """Undo :meth:`freeze` (a fixed edge of the diagram stays frozen).
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> L.freeze("c"); L.unfreeze("c")
+        >>> L.frozen()
+        ()
+        """
         m = self.model(edge)
         if self.roles[edge] == FIXED:
             raise RealisationError(f"edge {edge!r} is fixed in the diagram; it cannot be "
@@ -453,11 +537,28 @@ class CompiledDiagram(nn.Module):
         self._build()
 
     def frozen(self) -> tuple[str, ...]:
-        """The frozen edges (fixed ones and those frozen by :meth:`freeze`)."""
+        """The frozen edges (fixed ones and those frozen by :meth:`freeze`).
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> L.frozen()
+        ()
+        """
         return tuple(n for n in self.roles if n in self._frozen)
 
     def reweight(self, weights: Mapping[str, float]) -> None:
-        """Change some equations' weights (by equation name), here and in ``diagram``."""
+        """Change some equations' weights (by equation name), here and in ``diagram``.
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> L.reweight({"x ⋅ c = y": 0.5})
+        >>> L.weights, L.diagram.equations[0].weight
+        ({'x ⋅ c = y': 0.5}, 0.5)
+        """
         for name, w in weights.items():
             if name not in self.weights:
                 raise RealisationError(f"no equation is called {name!r} (equations: "
@@ -470,35 +571,63 @@ class CompiledDiagram(nn.Module):
         self.diagram = self.diagram.reweighted(weights)
 
     def train(self, mode: bool = True) -> CompiledDiagram:
-        """Set train/eval mode; frozen edges stay in eval mode."""
+        """Set train/eval mode; frozen edges stay in eval mode.
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> L.train().model("c").training
+        True
+        """
         super().train(mode)
         for n in self._frozen:
             self.models[n].eval()
         return self
 
     def learnable_parameters(self) -> Iterator[nn.Parameter]:
-        """The trainable parameters of the learnable (not frozen) edges."""
+        """The trainable parameters of the learnable (not frozen) edges.
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> [tuple(p.shape) for p in L.learnable_parameters()]
+        [(1, 2), (1,)]
+        """
         for n in self.learnable_edges():
             for p in self.models[n].parameters():
                 if p.requires_grad:
                     yield p
 
     def learnable_edges(self) -> tuple[str, ...]:
-        """The learnable edges that are not frozen, in graph order."""
+        """The learnable edges that are not frozen, in graph order.
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> L.learnable_edges()
+        ('c',)
+        """
         return tuple(n for n, r in self.roles.items()
                      if r == LEARNABLE and n not in self._frozen)
 
     def spec_text(self) -> str:
-        """The diagram as spec JSON (what checkpoints record)."""
+        """The diagram as spec JSON (what checkpoints record).
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> '"role": "learnable"' in L.spec_text()
+        True
+        """
         return dump_spec(to_spec(self.diagram), "json")
 
     def extra_repr(self) -> str:
         return (f"sources={list(self.sources)}, equations={len(self._equations)}, "
                 f"nodes={len(self.plan.nodes)}")
-
-    def no_sync(self) -> contextlib.AbstractContextManager[None]:
-        """A no-op context (what ``DistributedDataParallel.no_sync`` is outside DDP)."""
-        return contextlib.nullcontext()
 
 
 def compile(diagram: LearningDiagram, realisation: Realisation) -> CompiledDiagram:

@@ -160,7 +160,11 @@ class MaxSizeCycle:
 
     @property
     def sized(self) -> bool:
-        """Whether the epoch length is known (every loader has a ``len``)."""
+        """Whether the epoch length is known (every loader has a ``len``).
+
+        >>> MaxSizeCycle({"A": iter([1])}).sized
+        False
+        """
         return self._len is not None
 
     def __len__(self) -> int:
@@ -204,14 +208,26 @@ class MaxSizeCycle:
 
     def state(self) -> dict[str, Any]:
         """Where the iteration stands: the step in the epoch, and per source the RNG
-        state at its iterator's creation and the number of batches drawn from it."""
+        state at its iterator's creation and the number of batches drawn from it.
+
+        >>> c = MaxSizeCycle({"A": [1, 2, 3]})
+        >>> it = iter(c); _ = next(it)
+        >>> c.state()["step"], c.state()["sources"]["A"]["drawn"]
+        (1, 1)
+        """
         return {"step": self._step,
                 "sources": {s: {"rng": self._rng[s].clone(), "drawn": self._drawn[s]}
                             for s in self.loaders if s in self._rng}}
 
     def resume(self, state: Mapping[str, Any]) -> None:
         """Rebuild the iterators from :meth:`state` (the global torch RNG state is
-        changed; the caller restores it afterwards)."""
+        changed; the caller restores it afterwards).
+
+        >>> c = MaxSizeCycle({"A": [1, 2, 3]})
+        >>> it = iter(c); _ = next(it)
+        >>> d = MaxSizeCycle({"A": [1, 2, 3]}); d.resume(c.state()); list(d)
+        [{'A': 2}, {'A': 3}]
+        """
         for s in self.loaders:
             st = state["sources"][s]
             torch.set_rng_state(st["rng"])

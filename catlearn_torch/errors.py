@@ -31,25 +31,45 @@ __all__ = [
 
 
 class TorchBackendError(CatlearnError):
-    """Base class of the errors raised on purpose by ``catlearn_torch``."""
+    """Base class of the errors raised on purpose by ``catlearn_torch``.
+
+    >>> issubclass(CheckpointError, TorchBackendError)
+    True
+    """
 
 
 class RealisationError(TorchBackendError, ValueError):
     """A realisation does not fit its diagram: a missing or extra module or space, a
-    module that is not an ``nn.Module``, an unknown comparator name."""
+    module that is not an ``nn.Module``, an unknown comparator name.
+
+    >>> isinstance(RealisationError("edge 'f'"), ValueError)
+    True
+    """
 
 
 class ComparatorError(TorchBackendError, ValueError):
-    """A comparator cannot compare two values (shapes, dtypes, bad parameters)."""
+    """A comparator cannot compare two values (shapes, dtypes, bad parameters).
+
+    >>> isinstance(ComparatorError("kl: temperature"), ValueError)
+    True
+    """
 
 
 class BatchError(TorchBackendError, ValueError):
-    """A batch does not fit the diagram: a missing source or data column, a bad type."""
+    """A batch does not fit the diagram: a missing source or data column, a bad type.
+
+    >>> isinstance(BatchError("no column 'y'"), ValueError)
+    True
+    """
 
 
 class CheckError(TorchBackendError, ValueError):
     """:meth:`CompiledDiagram.check` found problems; the message lists each one, naming
-    the edge and the path (the original exception, if any, is kept as ``original``)."""
+    the edge and the path (the original exception, if any, is kept as ``original``).
+
+    >>> CheckError("check found 1 problem(s)", ("edge 'f' ...",)).problems
+    ("edge 'f' ...",)
+    """
 
     def __init__(self, message: str, problems: tuple[str, ...] = (),
                  original: BaseException | None = None) -> None:
@@ -60,7 +80,11 @@ class CheckError(TorchBackendError, ValueError):
 
 class NonFiniteLossError(TorchBackendError, FloatingPointError):
     """Training produced a NaN or infinite loss; the message names the equation(s), the
-    epoch and step, and the last good checkpoint."""
+    epoch and step, and the last good checkpoint.
+
+    >>> NonFiniteLossError("nan", ("x ⋅ c = y",), "run.pt").checkpoint
+    'run.pt'
+    """
 
     def __init__(self, message: str, equations: tuple[str, ...] = (),
                  checkpoint: str | None = None) -> None:
@@ -70,16 +94,28 @@ class NonFiniteLossError(TorchBackendError, FloatingPointError):
 
 
 class CheckpointError(TorchBackendError, ValueError):
-    """A checkpoint cannot be read or does not fit the run that loads it."""
+    """A checkpoint cannot be read or does not fit the run that loads it.
+
+    >>> isinstance(CheckpointError("run.pt"), ValueError)
+    True
+    """
 
 
 class MissingDependencyError(TorchBackendError, ImportError):
-    """An optional dependency (e.g. ``lightning``) is not installed."""
+    """An optional dependency (e.g. ``lightning``) is not installed.
+
+    >>> isinstance(MissingDependencyError("pip install lightning"), ImportError)
+    True
+    """
 
 
 class UnreachedModelWarning(UserWarning):
     """A learnable model never receives a gradient (no equation reaches it, or only the
-    detached side of equations does)."""
+    detached side of equations does).
+
+    >>> issubclass(UnreachedModelWarning, UserWarning)
+    True
+    """
 
 
 MESSAGES: dict[str, str] = {

@@ -45,7 +45,15 @@ def _import_lightning() -> Any:
 
 
 def lightning_class() -> type:
-    """The ``LightningModule`` subclass (made on first use; needs ``lightning``)."""
+    """The ``LightningModule`` subclass (made on first use; needs ``lightning``).
+
+    >>> try:
+    ...     cls = lightning_class()
+    ... except MissingDependencyError:
+    ...     cls = None
+    >>> cls is None or cls.__name__ == "DiagramModule"
+    True
+    """
     if _CLASS:
         return _CLASS[0]
     pl = _import_lightning()
@@ -100,10 +108,18 @@ def lightning_module(compiled: CompiledDiagram, optimizer: OptimizerArg = None,
                      scheduler: Callable[[torch.optim.Optimizer], Any] | None = None) -> Any:
     """Wrap a compiled diagram in a ``LightningModule`` (needs ``lightning``).
 
+    >>> import torch.nn as nn
+    >>> from catlearn.learning import LearningDiagram, LearningGraph
+    >>> from catlearn_torch import Realisation, compile
+    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    >>> D = LearningDiagram.from_graph(g)
+    >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
     >>> try:
-    ...     lightning_module(None)  # doctest: +SKIP
-    ... except MissingDependencyError:
-    ...     pass
+    ...     module = lightning_module(L, lr=0.01)
+    ... except MissingDependencyError as err:  # without lightning installed
+    ...     module = str(err)
+    >>> "pip install lightning" in module if isinstance(module, str) else module.compiled is L
+    True
     """
     return lightning_class()(compiled, optimizer=optimizer, lr=lr, edge_lr=edge_lr,
                              scheduler=scheduler)

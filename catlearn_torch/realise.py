@@ -180,7 +180,14 @@ not have: d (its fixed and learnable edges: c)
         return self.spaces.get(name, Space())
 
     def comparator(self, equation: Equation) -> Comparator:
-        """The comparator of an equation of the diagram (see the module docstring)."""
+        """The comparator of an equation of the diagram (see the module docstring).
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g, comparators={"Y": "l1"})
+        >>> Realisation(D, models={"c": nn.Identity()}).comparator(D.equations[0])
+        L1()
+        """
         if equation.comparator is not None:
             return get_comparator(equation.comparator, self.registry)
         sp = self.spaces.get(equation.target)

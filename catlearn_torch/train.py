@@ -87,7 +87,12 @@ OptimizerArg = torch.optim.Optimizer | Callable[..., torch.optim.Optimizer] | No
 @dataclass
 class History:
     """What :func:`fit` returns: per-epoch means (``"total"``, each equation, and the
-    evaluation metrics), the number of optimiser steps, the last checkpoint written."""
+    evaluation metrics), the number of optimiser steps, the last checkpoint written.
+
+
+    >>> History(steps=3).epochs
+    []
+    """
 
     epochs: list[dict[str, float]] = field(default_factory=list)
     steps: int = 0
@@ -265,7 +270,20 @@ def restore_checkpoint(compiled: nn.Module, checkpoint: Mapping[str, Any],
                        scheduler: Any = None, path: str = "<checkpoint>",
                        rng: bool = True) -> None:
     """Load a checkpoint's models (by edge name), frozen edges, weights, optimiser,
-    scheduler and (``rng=True``) RNG states into a run; the diagram must match."""
+    scheduler and (``rng=True``) RNG states into a run; the diagram must match.
+
+    >>> import tempfile, torch.nn as nn
+    >>> from catlearn.learning import LearningDiagram, LearningGraph
+    >>> from catlearn_torch import Realisation, compile
+    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    >>> D = LearningDiagram.from_graph(g)
+    >>> A = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+    >>> B = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     restore_checkpoint(B, load_checkpoint(save_checkpoint(f"{d}/a.pt", A)))
+    >>> torch.equal(A.model("c").weight, B.model("c").weight)
+    True
+    """
     core = unwrap(compiled)
     ours = core.spec_text()
     if checkpoint["spec"] != ours:
@@ -349,6 +367,18 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
 
     A NaN or infinite loss stops training with :class:`NonFiniteLossError`, naming the
     equation(s), the step and the last good checkpoint; the optimiser has not stepped.
+
+    >>> import torch.nn as nn
+    >>> from catlearn.learning import LearningDiagram, LearningGraph
+    >>> from catlearn_torch import Realisation, compile
+    >>> g = LearningGraph().data("x", "A", "X").data("y", "A", "Y")
+    >>> g = g.data("u", "B", "X").data("v", "B", "Y").model("c", "X", "Y")
+    >>> D = LearningDiagram.from_graph(g)
+    >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+    >>> a = [{"x": torch.randn(4, 2), "y": torch.randn(4, 1)}] * 3  # any iterable of batches
+    >>> b = [(torch.randn(4, 2), torch.randn(4, 1))]                 # cycled 3 times
+    >>> fit(L, {"A": a, "B": b}, epochs=2, progress=False).steps
+    6
     """
     core = unwrap(compiled)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
@@ -391,9 +421,9 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
 
     for epoch in range(start_epoch, epochs):
         for ld in cycle.loaders.values():  # DistributedSampler reshuffles per epoch
-            sampler = getattr(ld, "sampler", None)
-            if hasattr(sampler, "set_epoch"):
-                sampler.set_epoch(epoch)
+            set_epoch = getattr(getattr(ld, "sampler", None), "set_epoch", None)
+            if callable(set_epoch):
+                set_epoch(epoch)
         compiled.train()
         sums = dict.fromkeys(["total", *names], 0.0)
         count = 0

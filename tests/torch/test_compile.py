@@ -10,8 +10,8 @@ from catlearn_torch import (
     BatchError,
     CompiledDiagram,
     Lambda,
-    RealisationError,
     Realisation,
+    RealisationError,
     Space,
     compile,
 )

@@ -10,13 +10,10 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-from catlearn.learning import LearningDiagram, LearningGraph
 from catlearn_torch import (
     CheckpointError,
     NonFiniteLossError,
     RealisationError,
-    Realisation,
-    compile,
     fit,
     load_checkpoint,
     make_optimizer,
