@@ -43,6 +43,7 @@ where they were (the skipped batches are loaded again, not trained on).
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
@@ -265,12 +266,22 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     return data
 
 
+def _structure(spec: str) -> Any:
+    """A spec without its weights (runs may reweight equations as they go)."""
+    data = json.loads(spec)
+    data.pop("weights", None)
+    for eq in data.get("equations") or []:
+        eq.pop("weight", None)
+    return data
+
+
 def restore_checkpoint(compiled: nn.Module, checkpoint: Mapping[str, Any],
                        optimizer: torch.optim.Optimizer | None = None,
                        scheduler: Any = None, path: str = "<checkpoint>",
                        rng: bool = True) -> None:
     """Load a checkpoint's models (by edge name), frozen edges, weights, optimiser,
-    scheduler and (``rng=True``) RNG states into a run; the diagram must match.
+    scheduler and (``rng=True``) RNG states into a run; the diagram must match (up to
+    the equations' weights, which are restored from the checkpoint).
 
     >>> import tempfile, torch.nn as nn
     >>> from catlearn.learning import LearningDiagram, LearningGraph
@@ -286,7 +297,7 @@ def restore_checkpoint(compiled: nn.Module, checkpoint: Mapping[str, Any],
     """
     core = unwrap(compiled)
     ours = core.spec_text()
-    if checkpoint["spec"] != ours:
+    if _structure(checkpoint["spec"]) != _structure(ours):
         raise CheckpointError(MESSAGES["ckpt_diagram"].format(
             path=path, theirs=checkpoint["spec"], ours=ours))
     models = checkpoint["models"]

@@ -244,3 +244,22 @@ def test_resume_is_bitwise_exact(tmp_path, fail_after, every):
     assert h.steps == 15 and len(h.epochs) == 3
     got = params(L2)
     assert all(torch.equal(expected[k], got[k]) for k in expected)
+
+
+def test_resume_restores_weights_and_distributed_samplers_get_set_epoch(tmp_path):
+    D, L = backbone_heads(k=2)
+    ckpt = tmp_path / "run.pt"
+    name = "x ⋅ m ⋅ h1 = y1"
+
+    def reweight(compiled, epoch):
+        compiled.reweight({name: 0.25})
+
+    fit(L, backbone_loader(k=2), epochs=1, evaluate=reweight, checkpoint=ckpt,
+        progress=False)
+    D2, K = backbone_heads(k=2)
+    loader = backbone_loader(k=2)
+    epochs = []
+    loader.sampler.set_epoch = epochs.append  # what DistributedSampler offers
+    h = fit(K, loader, epochs=3, resume=True, checkpoint=ckpt, progress=False)
+    assert K.weights[name] == 0.25 and h.steps == 9
+    assert epochs == [1, 2]
