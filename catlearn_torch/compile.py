@@ -184,7 +184,8 @@ class CompiledDiagram(nn.Module):
         self._roots = {n.source: n.id for n in plan.roots()}
         self._equations = [
             (eq.name, eq.lhs, eq.rhs, self.comparators[eq.name],
-             {"both": _BOTH, "lhs": _DETACH_RHS, "rhs": _DETACH_LHS}[eq.grad])
+             {"both": _BOTH, "lhs": _DETACH_RHS, "rhs": _DETACH_LHS}[eq.grad],
+             self.weights[eq.name])
             for eq in plan.equations]
 
     def _find_device(self) -> torch.device:
@@ -244,8 +245,7 @@ class CompiledDiagram(nn.Module):
                     values[nid] = models[name](values[pid])
         terms: dict[str, Tensor] = {}
         total: Tensor | None = None
-        weights = self.weights
-        for name, lhs, rhs, comp, side in self._equations:
+        for name, lhs, rhs, comp, side, w in self._equations:
             a, b = values[lhs], values[rhs]
             if side == _DETACH_RHS:
                 b = b.detach()
@@ -253,7 +253,6 @@ class CompiledDiagram(nn.Module):
                 a = a.detach()
             t = comp(a, b)
             terms[name] = t
-            w = weights[name]
             wt = t if w == 1.0 else t * w
             total = wt if total is None else total + wt
         if total is None:
@@ -569,6 +568,7 @@ class CompiledDiagram(nn.Module):
                                        "number >= 0")
         self.weights.update({k: float(v) for k, v in weights.items()})
         self.diagram = self.diagram.reweighted(weights)
+        self._build()
 
     def train(self, mode: bool = True) -> CompiledDiagram:
         """Set train/eval mode; frozen edges stay in eval mode.
