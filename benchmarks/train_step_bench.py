@@ -1,0 +1,233 @@
+"""Per-step training time: a compiled learning diagram vs the same regime by hand.
+
+Two regimes, each written twice over identical modules (deep copies with the same
+initial weights), identical batches and identical optimisers (SGD with momentum):
+
+* **distillation**: a frozen teacher MLP and a student MLP; cross-entropy of the student
+  against the labels plus ``0.5 · T² KL`` (T = 4) against the teacher;
+* **backbone-8**: a shared backbone MLP with 8 heads, each compared (MSE) with its own
+  target column.
+
+A step is ``zero_grad``, forward, ``backward``, ``optimizer.step``. The two sides run
+interleaved in one process (A, B, then B, A, ...), ``--steps`` steps per block; the
+script prints the median step times, the median of the per-round ratios
+compiled/hand-written (goal: ≤ 1.02), and the number of module forward calls per step on
+each side (goal: equal). ``--compile`` repeats it with ``torch.compile`` on both sides
+(inductor; skipped with a note where it fails on this machine).
+
+    python benchmarks/train_step_bench.py            # eager
+    python benchmarks/train_step_bench.py --compile  # and torch.compile on both sides
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import fmt  # noqa: E402
+
+from catlearn.learning import Equation, LearningDiagram, LearningGraph  # noqa: E402
+from catlearn_torch import Realisation, compile  # noqa: E402
+
+T = 4.0
+
+
+def mlp(*sizes: int) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    for a, b in zip(sizes[:-1], sizes[1:], strict=True):
+        layers += [nn.Linear(a, b), nn.ReLU()]
+    return nn.Sequential(*layers[:-1])
+
+
+# ------------------------------------------------------------------ distillation
+class HandKD(nn.Module):
+    """Knowledge distillation written by hand."""
+
+    def __init__(self, teacher: nn.Module, student: nn.Module) -> None:
+        super().__init__()
+        self.teacher, self.student = teacher, student
+        self.teacher.requires_grad_(False).eval()
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        x, y = batch["x"], batch["y"]
+        with torch.no_grad():
+            t = self.teacher(x)
+        s = self.student(x)
+        kl = F.kl_div(F.log_softmax(s / T, dim=1), F.log_softmax(t / T, dim=1),
+                      reduction="batchmean", log_target=True) * (T * T)
+        return F.cross_entropy(s, y) + kl * 0.5
+
+
+def distillation(batch_size: int) -> tuple[nn.Module, nn.Module, list[dict[str, Any]],
+                                           list[nn.Module], list[nn.Module]]:
+    torch.manual_seed(0)
+    teacher, student = mlp(256, 512, 512, 10), mlp(256, 256, 10)
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    g = g.fixed("teacher", "X", "Y").model("student", "X", "Y")
+    D0 = LearningDiagram(g, [])
+    D = LearningDiagram(g, [
+        Equation(D0.path("x ⋅ student"), D0.path("y"), comparator="cross_entropy"),
+        Equation(D0.path("x ⋅ student"), D0.path("x ⋅ teacher"),
+                 comparator=f"kl(temperature={T})", weight=0.5)])
+    ours = compile(D, Realisation(D, models={"teacher": copy.deepcopy(teacher),
+                                             "student": copy.deepcopy(student)}))
+    hand = HandKD(teacher, student)
+    batches = [{"x": torch.randn(batch_size, 256), "y": torch.randint(0, 10, (batch_size,))}
+               for _ in range(4)]
+    return ours, hand, batches, list(ours.models.values()), [hand.teacher, hand.student]
+
+
+# ------------------------------------------------------------------ backbone with heads
+class HandHeads(nn.Module):
+    """A shared backbone with K heads, written by hand."""
+
+    def __init__(self, backbone: nn.Module, heads: list[nn.Module]) -> None:
+        super().__init__()
+        self.backbone, self.heads = backbone, nn.ModuleList(heads)
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        f = self.backbone(batch["x"])
+        total = F.mse_loss(self.heads[0](f), batch["y0"])
+        for i in range(1, len(self.heads)):
+            total = total + F.mse_loss(self.heads[i](f), batch[f"y{i}"])
+        return total
+
+
+def backbone(batch_size: int, k: int = 8) -> tuple[nn.Module, nn.Module,
+                                                   list[dict[str, Any]], list[nn.Module],
+                                                   list[nn.Module]]:
+    torch.manual_seed(0)
+    body = mlp(128, 512, 512)
+    heads = [mlp(512, 64, 16) for _ in range(k)]
+    g = LearningGraph().data("x", "N", "X")
+    for i in range(k):
+        g = g.data(f"y{i}", "N", f"Y{i}")
+    g = g.model("backbone", "X", "F")
+    for i in range(k):
+        g = g.model(f"head{i}", "F", f"Y{i}")
+    D = LearningDiagram.from_graph(g)
+    models = {"backbone": copy.deepcopy(body)}
+    models.update({f"head{i}": copy.deepcopy(h) for i, h in enumerate(heads)})
+    ours = compile(D, Realisation(D, models=models))
+    hand = HandHeads(body, heads)
+    batches = []
+    for _ in range(4):
+        b = {"x": torch.randn(batch_size, 128)}
+        b.update({f"y{i}": torch.randn(batch_size, 16) for i in range(k)})
+        batches.append(b)
+    return ours, hand, batches, list(ours.models.values()), [hand.backbone, *hand.heads]
+
+
+# ------------------------------------------------------------------ timing
+def stepper(model: nn.Module, loss_of: Callable[[Any], torch.Tensor],
+            params: list[nn.Parameter]) -> Callable[[dict[str, Any]], None]:
+    opt = torch.optim.SGD(params, lr=1e-3, momentum=0.9)
+
+    def step(batch: dict[str, Any]) -> None:
+        opt.zero_grad(set_to_none=True)
+        loss = loss_of(batch)
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def calls_per_step(loss_of: Callable[[Any], torch.Tensor], modules: list[nn.Module],
+                   batch: dict[str, Any]) -> int:
+    """Module forward calls in one forward and backward (counted by hooks)."""
+    count = [0]
+
+    def hook(*_: Any) -> None:
+        count[0] += 1
+
+    handles = [m.register_forward_hook(hook) for m in modules]
+    try:
+        loss_of(batch).backward()
+    finally:
+        for h in handles:
+            h.remove()
+    for m in modules:
+        m.zero_grad(set_to_none=True)
+    return count[0]
+
+
+def block(step: Callable[[dict[str, Any]], None], batches: list[dict[str, Any]],
+          n: int) -> float:
+    t0 = time.perf_counter()
+    for i in range(n):
+        step(batches[i % len(batches)])
+    return (time.perf_counter() - t0) / n
+
+
+def compare(name: str, ours: nn.Module, hand: nn.Module, batches: list[dict[str, Any]],
+            our_mods: list[nn.Module], hand_mods: list[nn.Module], rounds: int, steps: int,
+            use_compile: bool) -> None:
+    our_params = [p for p in ours.parameters() if p.requires_grad]
+    hand_params = [p for p in hand.parameters() if p.requires_grad]
+    n_ours = calls_per_step(lambda b: ours(b).total, our_mods, batches[0])
+    n_hand = calls_per_step(hand, hand_mods, batches[0])
+    label = name
+    if use_compile:
+        torch._dynamo.reset()
+        ours_run: Any = torch.compile(ours)
+        hand_run: Any = torch.compile(hand)
+        label += " +torch.compile"
+    else:
+        ours_run, hand_run = ours, hand
+    a = stepper(ours_run, lambda b: ours_run(b).total, our_params)
+    b = stepper(hand_run, hand_run, hand_params)
+    for _ in range(3):  # warm-up (and compilation)
+        a(batches[0])
+        b(batches[0])
+    ta, tb, ratios = [], [], []
+    for r in range(rounds):
+        if r % 2 == 0:
+            x, y = block(a, batches, steps), block(b, batches, steps)
+        else:
+            y, x = block(b, batches, steps), block(a, batches, steps)
+        ta.append(x)
+        tb.append(y)
+        ratios.append(x / y)
+    print(f"{label:<46} compiled {fmt(statistics.median(ta)):>9}/step   "
+          f"hand-written {fmt(statistics.median(tb)):>9}/step   "
+          f"ratio {statistics.median(ratios):.2f}   "
+          f"forward calls/step {n_ours} vs {n_hand}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=15)
+    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--batch-size", type=int, default=256)
+    ap.add_argument("--compile", action="store_true", help="also with torch.compile")
+    args = ap.parse_args(argv)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, batch "
+          f"{args.batch_size}, {args.rounds} interleaved rounds of {args.steps} steps")
+    for name, make in (("distillation (teacher frozen)", distillation),
+                       ("backbone + 8 heads", backbone)):
+        modes = [False, True] if args.compile else [False]
+        for use_compile in modes:
+            ours, hand, batches, our_mods, hand_mods = make(args.batch_size)
+            try:
+                compare(name, ours, hand, batches, our_mods, hand_mods, args.rounds,
+                        args.steps, use_compile)
+            except Exception as err:  # torch.compile may be unavailable on this machine
+                first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+                print(f"{name} +torch.compile: n/a ({type(err).__name__}: {first})")
+
+
+if __name__ == "__main__":
+    main()

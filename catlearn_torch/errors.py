@@ -1,0 +1,193 @@
+"""Error classes and message templates of the torch backend, kept in one module.
+
+Every error names what is wrong: the edge, the path, the space, the equation, the data
+source or the checkpoint file. The classes subclass :class:`catlearn.errors.CatlearnError`
+and a builtin kind (``ValueError``, ``TypeError``, ``ImportError``, ``FloatingPointError``)
+so callers that catch the builtin kinds keep working.
+
+>>> err = RealisationError(MESSAGES["missing_models"].format(names="f, g"))
+>>> str(err)
+'no module is given for the edge(s) f, g: every fixed and learnable edge needs an nn.Module'
+>>> isinstance(err, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+from catlearn.errors import CatlearnError
+
+__all__ = [
+    "TorchBackendError",
+    "RealisationError",
+    "ComparatorError",
+    "BatchError",
+    "CheckError",
+    "NonFiniteLossError",
+    "CheckpointError",
+    "MissingDependencyError",
+    "UnreachedModelWarning",
+    "MESSAGES",
+]
+
+
+class TorchBackendError(CatlearnError):
+    """Base class of the errors raised on purpose by ``catlearn_torch``.
+
+    >>> issubclass(CheckpointError, TorchBackendError)
+    True
+    """
+
+
+class RealisationError(TorchBackendError, ValueError):
+    """A realisation does not fit its diagram: a missing or extra module or space, a
+    module that is not an ``nn.Module``, an unknown comparator name.
+
+    >>> isinstance(RealisationError("edge 'f'"), ValueError)
+    True
+    """
+
+
+class ComparatorError(TorchBackendError, ValueError):
+    """A comparator cannot compare two values (shapes, dtypes, bad parameters).
+
+    >>> isinstance(ComparatorError("kl: temperature"), ValueError)
+    True
+    """
+
+
+class BatchError(TorchBackendError, ValueError):
+    """A batch does not fit the diagram: a missing source or data column, a bad type.
+
+    >>> isinstance(BatchError("no column 'y'"), ValueError)
+    True
+    """
+
+
+class CheckError(TorchBackendError, ValueError):
+    """:meth:`CompiledDiagram.check` found problems; the message lists each one, naming
+    the edge and the path (the original exception, if any, is kept as ``original``).
+
+    >>> CheckError("check found 1 problem(s)", ("edge 'f' ...",)).problems
+    ("edge 'f' ...",)
+    """
+
+    def __init__(self, message: str, problems: tuple[str, ...] = (),
+                 original: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems
+        self.original = original
+
+
+class NonFiniteLossError(TorchBackendError, FloatingPointError):
+    """Training produced a NaN or infinite loss; the message names the equation(s), the
+    epoch and step, and the last good checkpoint.
+
+    >>> NonFiniteLossError("nan", ("x ⋅ c = y",), "run.pt").checkpoint
+    'run.pt'
+    """
+
+    def __init__(self, message: str, equations: tuple[str, ...] = (),
+                 checkpoint: str | None = None) -> None:
+        super().__init__(message)
+        self.equations = equations
+        self.checkpoint = checkpoint
+
+
+class CheckpointError(TorchBackendError, ValueError):
+    """A checkpoint cannot be read or does not fit the run that loads it.
+
+    >>> isinstance(CheckpointError("run.pt"), ValueError)
+    True
+    """
+
+
+class MissingDependencyError(TorchBackendError, ImportError):
+    """An optional dependency (e.g. ``lightning``) is not installed.
+
+    >>> isinstance(MissingDependencyError("pip install lightning"), ImportError)
+    True
+    """
+
+
+class UnreachedModelWarning(UserWarning):
+    """A learnable model never receives a gradient (no equation reaches it, or only the
+    detached side of equations does).
+
+    >>> issubclass(UnreachedModelWarning, UserWarning)
+    True
+    """
+
+
+MESSAGES: dict[str, str] = {
+    # realisations
+    "missing_models": "no module is given for the edge(s) {names}: every fixed and "
+    "learnable edge needs an nn.Module",
+    "extra_models": "modules are given for edge(s) the diagram does not have: {names} "
+    "(its fixed and learnable edges: {known})",
+    "data_edge_model": "edge(s) {names} are data columns (they come from the batch), not "
+    "models: leave them out of models=",
+    "not_a_module": "the model of {role} edge {edge!r} must be an nn.Module, not {type}",
+    "extra_spaces": "spaces= names space(s) the diagram does not have: {names} (its spaces: "
+    "{known})",
+    "bad_space": "the realisation of space {space!r} must be a comparator name, a callable "
+    "(a, b) -> scalar or a Space, not {type}",
+    "diagram_mismatch": "compile(diagram, realisation): the realisation was made for "
+    "another diagram",
+    # comparators
+    "unknown_comparator": "unknown comparator {name!r} (built in: {builtins}; or register "
+    "one with Realisation(..., comparators={{name: callable}}))",
+    "bad_comparator_spec": "cannot read the comparator {text!r}: {why} (write e.g. 'kl', "
+    "'kl(temperature=4)')",
+    "bad_comparator_args": "comparator {name!r}: {why}",
+    "not_scalar": "comparator {name} returned {what}, not a scalar tensor",
+    # batches
+    "no_source_batch": "no batch for the data source(s) {missing} (sources: {sources})",
+    "extra_source_batch": "batches are given for {extra}, which are not data sources of "
+    "the diagram (sources: {sources})",
+    "missing_column": "the batch of source {source!r} has no column {edge!r} (a data edge "
+    "of {source}); it has: {have}",
+    "column_count": "the batch of source {source!r} is a sequence of {got} items, but the "
+    "source has {n} data edge(s) ({edges}), matched in that order",
+    "bad_batch": "the batch of source {source!r} must be a mapping from data-edge names to "
+    "tensors, a tuple/list of tensors in the order {edges}{single}, not {type}",
+    "bad_batches": "batches must be a mapping from source names ({sources}) to batches, or "
+    "a tuple/list of one batch per source in that order, not {type}",
+    # check
+    "check_failed": "check found {n} problem(s):\n{problems}",
+    "module_failed": "edge {edge!r} ({role}, {src} -> {tgt}) on path {path} failed on an "
+    "input of {got}: {error}",
+    "not_a_tensor": "edge {edge!r} ({role}, {src} -> {tgt}) on path {path} returned "
+    "{type}, not a tensor",
+    "batch_size": "path {path} (edge {edge!r}) has batch size {got}, but the batch of "
+    "source {source!r} has {expected} (from data edge {first!r})",
+    "space_shape": "path {path} (edge {edge!r}) gives a value of {got} in space {space!r}, "
+    "which is declared with per-example shape {shape}",
+    "space_dtype": "path {path} (edge {edge!r}) gives a value of {got} in space {space!r}, "
+    "which is declared with dtype {dtype}",
+    "comparison_failed": "equation {equation!r} in space {space!r} ({comparator}): cannot "
+    "compare lhs {lhs} ({lgot}) with rhs {rhs} ({rgot}): {why}",
+    "unreached": "learnable model(s) {names} get no gradient: {why}",
+    "no_parameters": "learnable edge {edge!r} has a module with no trainable parameters",
+    # training
+    "non_finite": "non-finite loss at epoch {epoch}, step {step}: {terms}; {checkpoint}",
+    "no_learnable": "no trainable parameters: the diagram's learnable edges are all "
+    "frozen or have no parameters",
+    "bad_loaders": "loaders must be one loader (one source), a mapping from source names "
+    "({sources}) to loaders, or a sequence of one loader per source, not {type}",
+    "empty_loader": "the loader of source {source!r} yields no batch",
+    "bad_edge_lr": "edge_lr names edge(s) that are not learnable edges: {names} "
+    "(learnable: {known})",
+    "bad_optimizer": "optimizer must be a torch.optim.Optimizer, a callable taking "
+    "parameter groups (e.g. an optimizer class or functools.partial), or None, not {type}",
+    # checkpoints
+    "ckpt_unreadable": "cannot read the checkpoint {path}: {why}",
+    "ckpt_format": "{path} is not a catlearn_torch checkpoint (format {got!r}, expected "
+    "{expected!r} version {version})",
+    "ckpt_diagram": "the checkpoint {path} was written for another diagram:\n{theirs}\n"
+    "this run's diagram:\n{ours}",
+    "ckpt_models": "the checkpoint {path} holds models for edges {theirs}, but this run has "
+    "{ours}",
+    # optional dependencies
+    "missing_dependency": "{feature} needs the package {package!r}, which is not "
+    "installed: pip install {pip}",
+}
