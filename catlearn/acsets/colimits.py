@@ -57,6 +57,7 @@ from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.diagram import (
     FinDiagram,
+    LegFamily,
     check_commutes,
     collect_legs,
     fill_acset,
@@ -123,7 +124,7 @@ def _group_min(groups: np.ndarray, values: np.ndarray, ngroups: int) -> np.ndarr
 
 
 # ====================================================================== cocones
-class Cocone:
+class Cocone(LegFamily):
     """A cocone over a diagram: an ``apex`` and a leg ``X_i -> apex`` per object, with
     its universal property when it is a colimit.
 
@@ -138,34 +139,8 @@ class Cocone:
     (('X0', 'X1'), 4, [2, 3])
     """
 
-    __slots__ = ("diagram", "apex", "feet", "_legs")
-
-    def __init__(self, diagram: FinDiagram, apex: ACSet,
-                 legs: Mapping[str, ACSetTransformation],
-                 feet: Sequence[str] | None = None) -> None:
-        self.diagram = diagram
-        self.apex = apex
-        self.feet: tuple[str, ...] = tuple(diagram.names if feet is None else feet)
-        self._legs = dict(legs)
-
-    @property
-    def legs(self) -> tuple[ACSetTransformation, ...]:
-        """The legs at the feet, in order."""
-        return tuple(self._legs[n] for n in self.feet)
-
-    def leg(self, name: str) -> ACSetTransformation:
-        """The leg at the diagram object ``name`` (feet or not).
-
-        >>> from catlearn.acsets.schema import SchGraph
-        >>> X = ACSet(SchGraph); _ = X.add_parts("V", 1)
-        >>> from catlearn.acsets.morphism import identity
-        >>> coequalizer(identity(X), identity(X)).leg("A")["V"].tolist()
-        [0]
-        """
-        if name not in self._legs:
-            raise DiagramError(MESSAGES["legs_unknown"].format(
-                what="cocone", name=name, names=", ".join(map(repr, self._legs))))
-        return self._legs[name]
+    __slots__ = ()
+    kind = "cocone"
 
     def universal(self, other_legs: Sequence[ACSetTransformation]
                   | Mapping[str, ACSetTransformation] = (),

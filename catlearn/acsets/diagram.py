@@ -250,6 +250,44 @@ def _same_schema(what: str, f: ACSetTransformation, g: ACSetTransformation) -> N
             what=what, left=f.schema.name, right=g.schema.name))
 
 
+class LegFamily:
+    """An apex with a leg per object of a diagram: the shared part of cones and cocones.
+
+    ``legs`` lists the legs at ``feet``; :meth:`leg` gives the leg at any object.
+    Subclasses add ``universal``.
+    """
+
+    __slots__ = ("diagram", "apex", "feet", "_legs")
+    #: "cone" or "cocone", for messages.
+    kind = "family"
+
+    def __init__(self, diagram: FinDiagram, apex: ACSet,
+                 legs: Mapping[str, ACSetTransformation],
+                 feet: Sequence[str] | None = None) -> None:
+        self.diagram = diagram
+        self.apex = apex
+        self.feet: tuple[str, ...] = tuple(diagram.names if feet is None else feet)
+        self._legs = dict(legs)
+
+    @property
+    def legs(self) -> tuple[ACSetTransformation, ...]:
+        """The legs at the feet, in order."""
+        return tuple(self._legs[n] for n in self.feet)
+
+    def leg(self, name: str) -> ACSetTransformation:
+        """The leg at the diagram object ``name`` (feet or not).
+
+        >>> from catlearn.acsets import ACSet, SchGraph, coproduct
+        >>> X = ACSet(SchGraph); _ = X.add_parts("V", 1)
+        >>> coproduct(X, X).leg("X1")["V"].tolist()
+        [1]
+        """
+        if name not in self._legs:
+            raise DiagramError(MESSAGES["legs_unknown"].format(
+                what=self.kind, name=name, names=", ".join(map(repr, self._legs))))
+        return self._legs[name]
+
+
 class HasUniversal(Protocol):
     """Anything with universal data: a :class:`Cocone` or a :class:`Cone`."""
 

@@ -57,6 +57,7 @@ from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.diagram import (
     FinDiagram,
+    LegFamily,
     check_commutes,
     collect_legs,
     fill_acset,
@@ -163,7 +164,7 @@ class _Codes:
 
 
 # ====================================================================== cones
-class Cone:
+class Cone(LegFamily):
     """A cone over a diagram: an ``apex`` and a leg ``apex -> X_i`` per object, with its
     universal property when it is a limit.
 
@@ -178,34 +179,8 @@ class Cone:
     (('X0', 'X1'), 4, [0, 1, 0, 1])
     """
 
-    __slots__ = ("diagram", "apex", "feet", "_legs")
-
-    def __init__(self, diagram: FinDiagram, apex: ACSet,
-                 legs: Mapping[str, ACSetTransformation],
-                 feet: Sequence[str] | None = None) -> None:
-        self.diagram = diagram
-        self.apex = apex
-        self.feet: tuple[str, ...] = tuple(diagram.names if feet is None else feet)
-        self._legs = dict(legs)
-
-    @property
-    def legs(self) -> tuple[ACSetTransformation, ...]:
-        """The legs at the feet, in order."""
-        return tuple(self._legs[n] for n in self.feet)
-
-    def leg(self, name: str) -> ACSetTransformation:
-        """The leg at the diagram object ``name`` (feet or not).
-
-        >>> from catlearn.acsets.morphism import identity
-        >>> from catlearn.acsets.schema import SchGraph
-        >>> X = ACSet(SchGraph); _ = X.add_parts("V", 1)
-        >>> equalizer(identity(X), identity(X)).leg("B")["V"].tolist()
-        [0]
-        """
-        if name not in self._legs:
-            raise DiagramError(MESSAGES["legs_unknown"].format(
-                what="cone", name=name, names=", ".join(map(repr, self._legs))))
-        return self._legs[name]
+    __slots__ = ()
+    kind = "cone"
 
     def universal(self, other_legs: Sequence[ACSetTransformation]
                   | Mapping[str, ACSetTransformation] = (),
