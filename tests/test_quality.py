@@ -24,3 +24,14 @@ def test_mypy_is_clean():
     pytest.importorskip("mypy")
     proc = run(sys.executable, "-m", "mypy", "catlearn", "catlearn_torch")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_core_never_imports_torch():
+    code = ("import sys, pkgutil, importlib, catlearn\n"
+            "for m in pkgutil.walk_packages(catlearn.__path__, 'catlearn.'):\n"
+            "    importlib.import_module(m.name)\n"
+            "bad = sorted(k for k in sys.modules if k == 'torch' or k.startswith('torch.'))\n"
+            "print(len(bad))\n")
+    proc = run(sys.executable, "-c", code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "0", "importing catlearn imported torch"
