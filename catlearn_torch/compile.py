@@ -56,7 +56,7 @@ import math
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import torch
 from torch import Tensor, nn
@@ -162,6 +162,13 @@ class _NodeCache:
             self.values, self.filled = grown, filled
         self.values[idx] = value
         self.filled[idx] = True
+
+
+def _common_rows(ml: Tensor | None, mr: Tensor | None) -> Tensor:
+    """The rows where both sides are defined (at least one side has a mask)."""
+    if ml is None:
+        return cast(Tensor, mr)
+    return ml if mr is None else ml & mr
 
 
 def unwrap(model: nn.Module) -> CompiledDiagram:
@@ -287,13 +294,11 @@ class CompiledDiagram(nn.Module):
                                       if n in ends or n in has_other_child))
         self._chain: dict[int, tuple[int, ...]] = {}
         for f in self._frontier:
-            chain, n = [], f
-            while n in cacheable:
-                chain.append(n)
-                parent = plan.nodes[n].parent
-                if parent is None:
-                    break
-                n = parent
+            chain: list[int] = []
+            cur: int | None = f
+            while cur is not None and cur in cacheable:
+                chain.append(cur)
+                cur = plan.nodes[cur].parent
             self._chain[f] = tuple(chain)
         for nid in list(self._cache):
             if nid not in self._frontier:
@@ -522,9 +527,9 @@ class CompiledDiagram(nn.Module):
             index = self._indices(values)
             needed: set[int] = set()
             for f in self._frontier:
-                col = self._chain[f][-1]
-                col = nodes[col].parent if nodes[col].parent is not None else col
-                r = rows[col]
+                first = self._chain[f][-1]
+                col = nodes[first].parent
+                r = rows[col] if col is not None else None
                 ids = index[nodes[f].source]
                 ids = ids if r is None else ids[r]
                 got = self._cache.setdefault(f, _NodeCache()).lookup(ids)
@@ -559,7 +564,7 @@ class CompiledDiagram(nn.Module):
             a, b = values[lhs], values[rhs]
             ml, mr = rows[lhs], rows[rhs]
             if ml is not None or mr is not None:
-                m = ml if mr is None else (mr if ml is None else ml & mr)
+                m = _common_rows(ml, mr)
                 count = int(m.sum()) if a is not None and b is not None else 0
                 if count == 0:
                     terms[name] = torch.zeros((), device=self._device)
@@ -770,7 +775,7 @@ class CompiledDiagram(nn.Module):
             a, b = values[eq.lhs], values[eq.rhs]
             ml, mr = self._check_rows.get(eq.lhs), self._check_rows.get(eq.rhs)
             if ml is not None or mr is not None:
-                m = ml if mr is None else (mr if ml is None else ml & mr)
+                m = _common_rows(ml, mr)
                 if not bool(m.any()):
                     continue
                 a = a[m] if ml is None else a[m[ml]]

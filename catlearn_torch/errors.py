@@ -215,6 +215,8 @@ MESSAGES: dict[str, str] = {
     "{expected!r} version {version})",
     "ckpt_diagram": "the checkpoint {path} was written for another diagram:\n{theirs}\n"
     "this run's diagram:\n{ours}",
+    "ckpt_weighting": "the checkpoint {path} was written with the weighting {theirs}, but "
+    "this run uses {ours}",
     "ckpt_models": "the checkpoint {path} holds models for edges {theirs}, but this run has "
     "{ours}",
     # weighting

@@ -186,6 +186,7 @@ class Uncertainty(Weighting):
     """
 
     name = "uncertainty"
+    log_var: nn.Parameter
 
     def __init__(self) -> None:
         super().__init__()
@@ -234,6 +235,11 @@ class DWA(Weighting):
     """
 
     name = "dwa"
+    lambdas: Tensor
+    sums: Tensor
+    counts: Tensor
+    means: Tensor
+    epochs_seen: Tensor
 
     def __init__(self, temperature: float = 2.0) -> None:
         super().__init__()
@@ -376,6 +382,9 @@ class GradNorm(Weighting):
     """
 
     name = "gradnorm"
+    task_weights: nn.Parameter
+    initial: Tensor
+    has_initial: Tensor
 
     def __init__(self, alpha: float = 1.5, shared: Sequence[str] | str | None = None) -> None:
         super().__init__()
