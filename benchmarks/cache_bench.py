@@ -94,9 +94,8 @@ def main() -> None:
     print(f"KD: {args.examples} examples, batch {args.batch}, {args.epochs} epochs, teacher "
           f"{args.teacher_depth}x{args.teacher_width} MLP, student 1x64 MLP, "
           f"device {args.device}")
-    with torch.no_grad():  # warm-up (threads, allocator) before anything is timed
-        for _ in range(3):
-            teacher.to(args.device)(x[: args.batch].to(args.device))
+    warm = argparse.Namespace(**{**vars(args), "epochs": 1})  # untimed warm-up epoch
+    epoch_times(warm, regime(args, teacher, student, False), data)
     results = {}
     for cache in (False, True):
         L = regime(args, teacher, student, cache)
