@@ -46,7 +46,7 @@ def test_fixed_is_the_weighted_sum_and_names_resolve():
     L.reweight({E1: 3.0})
     out = L(ONE)  # L0 = (2·1)² = 4, L1 = 1
     assert float(out.terms[E0].detach()) == 4.0 and float(out.terms[E1].detach()) == 1.0
-    assert float(out.total) == 4.0 + 3.0 * 1.0
+    assert float(out.total.detach()) == 4.0 + 3.0 * 1.0
     assert isinstance(L.weighting, Fixed)
     assert float(Fixed().combine(out.terms, L)) == 7.0
     with pytest.raises(WeightingError, match="unknown weighting 'pcgrad'"):
