@@ -48,7 +48,7 @@ def test_fixed_is_the_weighted_sum_and_names_resolve():
     assert float(out.terms[E0].detach()) == 4.0 and float(out.terms[E1].detach()) == 1.0
     assert float(out.total.detach()) == 4.0 + 3.0 * 1.0
     assert isinstance(L.weighting, Fixed)
-    assert float(Fixed().combine(out.terms, L)) == 7.0
+    assert float(Fixed().combine(out.terms, L).detach()) == 7.0
     with pytest.raises(WeightingError, match="unknown weighting 'pcgrad'"):
         get_weighting("pcgrad")
     with pytest.raises(WeightingError, match="temperature must be a number > 0"):
