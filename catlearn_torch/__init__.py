@@ -40,7 +40,15 @@ from catlearn_torch.comparators import (
     get_comparator,
 )
 from catlearn_torch.compile import CheckReport, CompiledDiagram, LossOutput, compile, unwrap
-from catlearn_torch.data import MaxSizeCycle, as_columns, source_columns, split_batches
+from catlearn_torch.data import (
+    INDEX,
+    Indexed,
+    Masked,
+    MaxSizeCycle,
+    as_columns,
+    source_columns,
+    split_batches,
+)
 from catlearn_torch.distributed import ddp
 from catlearn_torch.errors import (
     BatchError,
@@ -50,10 +58,13 @@ from catlearn_torch.errors import (
     MissingDependencyError,
     NonFiniteLossError,
     RealisationError,
+    SurgeryError,
     TorchBackendError,
     UnreachedModelWarning,
+    WeightingError,
 )
 from catlearn_torch.realise import Lambda, Realisation, Space
+from catlearn_torch.surgery import load_model, rewrap, save_model, sync_optimizer, transfer
 from catlearn_torch.train import (
     History,
     fit,
@@ -63,6 +74,16 @@ from catlearn_torch.train import (
     restore_checkpoint,
     save_checkpoint,
 )
+from catlearn_torch.weighting import (
+    DWA,
+    WEIGHTINGS,
+    Fixed,
+    GradNorm,
+    Uncertainty,
+    Weighting,
+    get_weighting,
+    shared_edges,
+)
 
 __all__ = [
     "Realisation", "Space", "Lambda",
@@ -70,10 +91,15 @@ __all__ = [
     "Comparator", "MSE", "SqDist", "L1", "CrossEntropy", "KL", "Cosine", "InfoNCE",
     "FunctionComparator", "BUILTINS", "get_comparator",
     "MaxSizeCycle", "as_columns", "source_columns", "split_batches",
+    "Masked", "Indexed", "INDEX",
+    "Weighting", "Fixed", "Uncertainty", "DWA", "GradNorm", "WEIGHTINGS", "get_weighting",
+    "shared_edges",
+    "save_model", "load_model", "transfer", "sync_optimizer", "rewrap",
     "fit", "History", "param_groups", "make_optimizer",
     "save_checkpoint", "load_checkpoint", "restore_checkpoint",
     "ddp",
     "TorchBackendError", "RealisationError", "ComparatorError", "BatchError", "CheckError",
-    "NonFiniteLossError", "CheckpointError", "MissingDependencyError",
+    "NonFiniteLossError", "CheckpointError", "MissingDependencyError", "WeightingError",
+    "SurgeryError",
     "UnreachedModelWarning",
 ]

@@ -16,6 +16,23 @@ equation's name to its comparator value (unweighted) and
 * An equation with ``grad="lhs"`` detaches its rhs value when comparing (only for that
   equation: the trie node is shared and stays attached for the others); ``"rhs"``
   likewise.
+* ``weighting=``: how the terms become the total (:mod:`catlearn_torch.weighting`;
+  default ``Σ weight · term``).
+* **Missing values** (``Masked`` columns, ``"<edge>.mask"`` keys, ``missing=`` ignore
+  values; see :mod:`catlearn_torch.data`): each path is computed on the examples where
+  its data column is defined, each equation compares its paths on the examples where
+  both are (so its term is the comparator's mean over exactly those examples); an
+  equation with no such example contributes 0 (never NaN). ``last_defined`` then maps
+  each equation to its number of compared examples (``None`` after a batch without
+  missing values).
+* ``cache=True`` memoises **frozen paths** — a data column followed only by frozen edges,
+  e.g. a fixed teacher's logits — per example, keyed by the batch's ``"index"`` (see
+  :class:`catlearn_torch.data.Indexed`), on the modules' device: the teacher runs once
+  per example over a whole run. Replacing or unfreezing an edge on such a path (or
+  loading parameters with ``load_state_dict``, ``load_model``, ``transfer``,
+  ``restore_checkpoint``) drops its entries; after changing a frozen module's weights by
+  hand call :meth:`CompiledDiagram.clear_cache`. Only use it when an example's data
+  columns are the same every time it is drawn (no random augmentation on the way in).
 
 >>> import torch, torch.nn as nn
 >>> from catlearn.learning import LearningDiagram, LearningGraph
@@ -39,7 +56,7 @@ import math
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import torch
 from torch import Tensor, nn
@@ -47,14 +64,24 @@ from torch import Tensor, nn
 from catlearn.learning import FIXED, LEARNABLE, LearningDiagram, dump_spec, path_text, to_spec
 from catlearn.learning.plan import LossPlan
 from catlearn_torch.comparators import Comparator, describe
-from catlearn_torch.data import as_columns, source_columns, split_batches
+from catlearn_torch.data import (
+    INDEX,
+    MASK_SUFFIX,
+    Masked,
+    as_columns,
+    column_mask,
+    source_columns,
+    split_batches,
+)
 from catlearn_torch.errors import (
     MESSAGES,
+    BatchError,
     CheckError,
     RealisationError,
     UnreachedModelWarning,
 )
 from catlearn_torch.realise import Realisation
+from catlearn_torch.weighting import Fixed, Weighting, get_weighting
 
 __all__ = ["compile", "CompiledDiagram", "LossOutput", "CheckReport", "unwrap"]
 
@@ -99,6 +126,51 @@ class CheckReport:
         return "\n".join(lines)
 
 
+class _NodeCache:
+    """Per-example values of one frozen trie node, indexed by example index."""
+
+    def __init__(self) -> None:
+        self.values: Tensor | None = None
+        self.filled: Tensor | None = None
+
+    def lookup(self, idx: Tensor) -> Tensor | None:
+        if self.values is None or self.filled is None or idx.numel() == 0:
+            return None
+        idx = idx.to(self.filled.device)
+        if int(idx.max()) >= self.filled.shape[0] or not bool(self.filled[idx].all()):
+            return None
+        return self.values[idx]
+
+    def store(self, idx: Tensor, value: Tensor) -> None:
+        if idx.numel() == 0:
+            return
+        value = value.detach()
+        idx = idx.to(value.device)
+        need = int(idx.max()) + 1
+        if self.values is None or self.filled is None or self.values.shape[1:] != \
+                value.shape[1:] or self.values.dtype != value.dtype:
+            self.values = torch.empty((need, *value.shape[1:]), dtype=value.dtype,
+                                      device=value.device)
+            self.filled = torch.zeros(need, dtype=torch.bool, device=value.device)
+        elif need > self.values.shape[0]:
+            size = max(need, 2 * self.values.shape[0])
+            grown = torch.empty((size, *value.shape[1:]), dtype=value.dtype,
+                                device=value.device)
+            grown[: self.values.shape[0]] = self.values
+            filled = torch.zeros(size, dtype=torch.bool, device=value.device)
+            filled[: self.filled.shape[0]] = self.filled
+            self.values, self.filled = grown, filled
+        self.values[idx] = value
+        self.filled[idx] = True
+
+
+def _common_rows(ml: Tensor | None, mr: Tensor | None) -> Tensor:
+    """The rows where both sides are defined (at least one side has a mask)."""
+    if ml is None:
+        return cast(Tensor, mr)
+    return ml if mr is None else ml & mr
+
+
 def unwrap(model: nn.Module) -> CompiledDiagram:
     """The :class:`CompiledDiagram` inside wrappers (``DistributedDataParallel``,
     ``torch.compile``'s module).
@@ -134,7 +206,9 @@ class CompiledDiagram(nn.Module):
     ['models.c.weight', 'models.c.bias']
     """
 
-    def __init__(self, diagram: LearningDiagram, realisation: Realisation) -> None:
+    def __init__(self, diagram: LearningDiagram, realisation: Realisation, *,
+                 weighting: str | Weighting | None = None,
+                 missing: Mapping[str, Any] | None = None, cache: bool = False) -> None:
         super().__init__()
         if realisation.diagram is not diagram and realisation.diagram != diagram:
             raise RealisationError(MESSAGES["diagram_mismatch"])
@@ -155,7 +229,25 @@ class CompiledDiagram(nn.Module):
         self.weights: dict[str, float] = {eq.name: eq.weight for eq in diagram.equations}
         for n in self._frozen:
             self._freeze_module(self.models[n])
+        data_edges = [e for cols in self.columns.values() for e in cols]
+        self.missing: dict[str, Any] = dict(missing or {})
+        bad = [e for e in self.missing if e not in data_edges]
+        if bad:
+            raise RealisationError(MESSAGES["bad_missing"].format(
+                names=", ".join(bad), known=", ".join(data_edges) or "none"))
+        if cache and INDEX in data_edges:
+            raise RealisationError(MESSAGES["index_edge"])
+        #: per equation, the number of examples compared on the last batch with missing
+        #: values (``None`` when the last batch had none)
+        self.last_defined: dict[str, int] | None = None
+        #: bumped by every change of modules, frozen edges or weighting (surgery)
+        self.version = 0
+        self._cache_on = bool(cache)
+        self._cache: dict[int, _NodeCache] = {}
         self._device = self._find_device()
+        self.weighting: Weighting = get_weighting(weighting)
+        self.weighting.bind(self)
+        self.weighting.to(self._device)
         self._build()
 
     # ------------------------------------------------------------------ program
@@ -187,6 +279,31 @@ class CompiledDiagram(nn.Module):
              {"both": _BOTH, "lhs": _DETACH_RHS, "rhs": _DETACH_LHS}[eq.grad],
              self.weights[eq.name])
             for eq in plan.equations]
+        # frozen paths: a data column, then frozen edges only
+        cacheable: set[int] = set()
+        columns = {nid for nid, _, kind, _, _ in steps if kind == _COLUMN}
+        for nid, pid, kind, name, _ in steps:
+            if kind != _COLUMN and name in self._frozen and (pid in columns
+                                                             or pid in cacheable):
+                cacheable.add(nid)
+        ends = {i for eq in plan.equations for i in (eq.lhs, eq.rhs)}
+        has_other_child = {n.parent for n in plan.nodes
+                           if n.parent in cacheable and n.id not in cacheable}
+        self._cacheable = cacheable
+        self._frontier = tuple(sorted(n for n in cacheable
+                                      if n in ends or n in has_other_child))
+        self._chain: dict[int, tuple[int, ...]] = {}
+        for f in self._frontier:
+            chain: list[int] = []
+            cur: int | None = f
+            while cur is not None and cur in cacheable:
+                chain.append(cur)
+                cur = plan.nodes[cur].parent
+            self._chain[f] = tuple(chain)
+        for nid in list(self._cache):
+            if nid not in self._frontier:
+                del self._cache[nid]
+        self._general = self._cache_on and bool(self._frontier) or bool(self.missing)
 
     def _find_device(self) -> torch.device:
         for p in self.parameters():
@@ -198,7 +315,104 @@ class CompiledDiagram(nn.Module):
     def _apply(self, fn: Callable[..., Any], recurse: bool = True) -> CompiledDiagram:
         out = super()._apply(fn, recurse)
         self._device = self._find_device()
+        if hasattr(self, "_cache"):
+            self._cache.clear()
         return out  # type: ignore[return-value]
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
+                        assign: bool = False) -> Any:
+        """``nn.Module.load_state_dict``, then the cache of frozen paths is dropped.
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> L.load_state_dict(L.state_dict())
+        <All keys matched successfully>
+        """
+        out = super().load_state_dict(state_dict, strict=strict, assign=assign)
+        self.clear_cache()
+        return out
+
+    # ------------------------------------------------------------------ cache
+    def enable_cache(self, on: bool = True) -> None:
+        """Turn the cache of frozen paths on or off (off drops it; see the module
+        docstring).
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+        >>> g = g.fixed("t", "X", "Y").model("s", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"t": nn.Linear(2, 1), "s": nn.Linear(2, 1)}))
+        >>> L.enable_cache(); L.cached_paths()
+        ('N ⋅ x ⋅ t',)
+        """
+        if on and INDEX in [e for cols in self.columns.values() for e in cols]:
+            raise RealisationError(MESSAGES["index_edge"])
+        self._cache_on = bool(on)
+        if not on:
+            self._cache.clear()
+        self._build()
+
+    def cached_paths(self) -> tuple[str, ...]:
+        """The frozen paths whose values are cached (when the cache is on).
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}), cache=True).cached_paths()
+        ()
+        """
+        if not self._cache_on:
+            return ()
+        return tuple(str(self.plan.nodes[f].path) for f in self._frontier)
+
+    def cache_size(self) -> int:
+        """How many (node, example) values the cache holds.
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 1)})).cache_size()
+        0
+        """
+        return sum(int(c.filled.sum()) for c in self._cache.values() if c.filled is not None)
+
+    def clear_cache(self, edge: str | None = None) -> None:
+        """Drop the cached values (of the paths through ``edge``, or all).
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 1)})).clear_cache()
+        """
+        if edge is None:
+            self._cache.clear()
+            return
+        for nid in list(self._cache):
+            if edge in self.plan.nodes[nid].path.names:
+                del self._cache[nid]
+
+    # ------------------------------------------------------------------ weighting
+    def set_weighting(self, weighting: str | Weighting | None) -> Weighting:
+        """Use another weighting strategy (:mod:`catlearn_torch.weighting`); returns it.
+        An optimiser built before does not hold its parameters: build it again (or let
+        :func:`catlearn_torch.fit` do it).
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+        >>> L.set_weighting("uncertainty")
+        Uncertainty()
+        """
+        w = get_weighting(weighting)
+        if w is not self.weighting:
+            w.bind(self)
+            w.to(self._device)
+            self.weighting = w
+            self.version += 1
+        return w
 
     @property
     def device(self) -> torch.device:
@@ -230,6 +444,9 @@ class CompiledDiagram(nn.Module):
         for s in self.sources:
             values[self._roots[s]] = as_columns(per_source[s], s, self.columns.get(s, ()),
                                                 self._needed[s])
+        self.last_defined = None
+        if self._general or self._has_masks(values):
+            return self._forward_general(values)
         dev = self._device
         models = self.models
         for nid, pid, kind, name, _ in self._steps:
@@ -255,9 +472,117 @@ class CompiledDiagram(nn.Module):
             terms[name] = t
             wt = t if w == 1.0 else t * w
             total = wt if total is None else total + wt
+        if type(self.weighting) is not Fixed:
+            return LossOutput(self.weighting.combine(terms, self), terms)
         if total is None:
             total = torch.zeros((), device=dev)
         return LossOutput(total, terms)
+
+    def _has_masks(self, roots: list[Any]) -> bool:
+        for s in self.sources:
+            cols = roots[self._roots[s]]
+            for e in self._needed[s]:
+                if isinstance(cols[e], Masked) or (e + MASK_SUFFIX) in cols:
+                    return True
+        return False
+
+    def _read_column(self, cols: Mapping[str, Any], name: str) -> tuple[Any, Tensor | None]:
+        """A column's value on its defined rows, and those rows (``None``: all)."""
+        v, m = column_mask(cols[name], cols.get(name + MASK_SUFFIX), self.missing.get(name))
+        dev = self._device
+        if isinstance(v, Tensor) and v.device != dev:
+            v = v.to(dev, non_blocking=True)
+        if m is None:
+            return v, None
+        m = m.to(dev)
+        if bool(m.all()):
+            return v, None
+        return (v[m] if bool(m.any()) else None), m
+
+    def _indices(self, roots: list[Any]) -> dict[str, Tensor]:
+        out: dict[str, Tensor] = {}
+        needs = {self.plan.nodes[f].source for f in self._frontier}
+        for s in self.sources:
+            if s not in needs:
+                continue
+            cols = roots[self._roots[s]]
+            idx = cols.get(INDEX) if isinstance(cols, Mapping) else None
+            if idx is None:
+                raise BatchError(MESSAGES["no_index"].format(source=s))
+            out[s] = torch.as_tensor(idx).reshape(-1).long().to(self._device)
+        return out
+
+    def _forward_general(self, values: list[Any]) -> LossOutput:
+        """The forward pass with missing values and/or the cache of frozen paths."""
+        nodes = self.plan.nodes
+        rows: list[Tensor | None] = [None] * len(nodes)
+        masked = False
+        for nid, pid, kind, name, _ in self._steps:
+            if kind == _COLUMN:
+                values[nid], rows[nid] = self._read_column(values[pid], name)
+                masked = masked or rows[nid] is not None
+        skip: set[int] = set()
+        missed: dict[int, Tensor] = {}
+        if self._cache_on and self._frontier:
+            index = self._indices(values)
+            needed: set[int] = set()
+            for f in self._frontier:
+                first = self._chain[f][-1]
+                col = nodes[first].parent
+                r = rows[col] if col is not None else None
+                ids = index[nodes[f].source]
+                ids = ids if r is None else ids[r]
+                got = self._cache.setdefault(f, _NodeCache()).lookup(ids)
+                if got is not None:
+                    values[f] = got
+                    skip.add(f)
+                else:
+                    missed[f] = ids
+                    needed.update(self._chain[f])
+            skip |= self._cacheable - needed
+        models = self.models
+        for nid, pid, kind, name, _ in self._steps:
+            if kind == _COLUMN:
+                continue
+            rows[nid] = rows[pid]
+            if nid in skip:
+                continue
+            pv = values[pid]
+            if pv is None:
+                values[nid] = None
+                continue
+            if kind == _MODULE:
+                values[nid] = models[name](pv)
+            else:
+                with torch.no_grad():
+                    values[nid] = models[name](pv)
+            if nid in missed and isinstance(values[nid], Tensor):
+                self._cache[nid].store(missed[nid], values[nid])
+        terms: dict[str, Tensor] = {}
+        defined: dict[str, int] = {}
+        for name, lhs, rhs, comp, side, _ in self._equations:
+            a, b = values[lhs], values[rhs]
+            ml, mr = rows[lhs], rows[rhs]
+            if ml is not None or mr is not None:
+                m = _common_rows(ml, mr)
+                count = int(m.sum()) if a is not None and b is not None else 0
+                if count == 0:
+                    terms[name] = torch.zeros((), device=self._device)
+                    defined[name] = 0
+                    continue
+                a = a[m] if ml is None else a[m[ml]]
+                b = b[m] if mr is None else b[m[mr]]
+            else:
+                count = len(a) if hasattr(a, "__len__") else 1
+            if side == _DETACH_RHS:
+                b = b.detach()
+            elif side == _DETACH_LHS:
+                a = a.detach()
+            terms[name] = comp(a, b)
+            defined[name] = count
+        if masked:
+            self.last_defined = defined
+        return LossOutput(self.weighting.combine(terms, self), terms)
 
     # ------------------------------------------------------------------ check
     def gradient_edges(self) -> tuple[str, ...]:
@@ -351,6 +676,7 @@ class CompiledDiagram(nn.Module):
         for s in self.sources:
             values[self._roots[s]] = as_columns(per_source[s], s, self.columns.get(s, ()),
                                                 self._needed[s])
+        self._check_rows: dict[int, Tensor] = {}
         modes = {name: m.training for name, m in self.named_modules()}
         devices = [torch.cuda.current_device()] if torch.cuda.is_initialized() else []
         try:
@@ -393,7 +719,9 @@ class CompiledDiagram(nn.Module):
                 failed.add(nid)
                 continue
             if kind == _COLUMN:
-                v = values[pid][name]
+                cols = values[pid]
+                v, mask = column_mask(cols[name], cols.get(name + MASK_SUFFIX),
+                                      self.missing.get(name))
                 if not isinstance(v, Tensor):
                     v = torch.as_tensor(v)
                 v = v.to(self._device)
@@ -403,7 +731,13 @@ class CompiledDiagram(nn.Module):
                     problems.append(MESSAGES["batch_size"].format(
                         path=path, edge=name, got=size, source=source,
                         expected=first[1], first=first[0]))
+                if mask is not None:
+                    mask = mask.to(self._device)
+                    self._check_rows[nid] = mask
+                    v = v[mask]
             else:
+                if pid in self._check_rows:
+                    self._check_rows[nid] = self._check_rows[pid]
                 try:
                     v = self.models[name](values[pid])
                 except Exception as err:  # reported, naming the edge and path
@@ -439,6 +773,13 @@ class CompiledDiagram(nn.Module):
             if eq.lhs in failed or eq.rhs in failed:
                 continue
             a, b = values[eq.lhs], values[eq.rhs]
+            ml, mr = self._check_rows.get(eq.lhs), self._check_rows.get(eq.rhs)
+            if ml is not None or mr is not None:
+                m = _common_rows(ml, mr)
+                if not bool(m.any()):
+                    continue
+                a = a[m] if ml is None else a[m[ml]]
+                b = b[m] if mr is None else b[m[mr]]
             comp = self.comparators[eq.name]
             fmt = {"equation": eq.name, "space": eq.target, "comparator": repr(comp),
                    "lhs": path_text(nodes[eq.lhs].path), "rhs": path_text(nodes[eq.rhs].path),
@@ -489,8 +830,12 @@ class CompiledDiagram(nn.Module):
                 role=self.roles[edge], edge=edge, type=type(module).__name__))
         if edge in self._frozen:
             self._freeze_module(module)
+        else:
+            module.train(self.training)
         self.models[edge] = module
         self._device = self._find_device()
+        self.clear_cache(edge)
+        self.version += 1
         return old
 
     @staticmethod
@@ -512,7 +857,9 @@ class CompiledDiagram(nn.Module):
         """
         m = self.model(edge)
         self._freeze_module(m)
-        self._frozen.add(edge)
+        if edge not in self._frozen:
+            self._frozen.add(edge)
+            self.version += 1
         self._build()
 
     def unfreeze(self, edge: str) -> None:
@@ -532,7 +879,10 @@ class CompiledDiagram(nn.Module):
                                    "unfrozen (make it learnable in the diagram)")
         m.requires_grad_(True)
         m.train(self.training)
-        self._frozen.discard(edge)
+        if edge in self._frozen:
+            self._frozen.discard(edge)
+            self.version += 1
+        self.clear_cache(edge)
         self._build()
 
     def frozen(self) -> tuple[str, ...]:
@@ -630,8 +980,14 @@ class CompiledDiagram(nn.Module):
                 f"nodes={len(self.plan.nodes)}")
 
 
-def compile(diagram: LearningDiagram, realisation: Realisation) -> CompiledDiagram:
-    """Compile a realised diagram into its loss module (see the module docstring).
+def compile(diagram: LearningDiagram, realisation: Realisation, *,
+            weighting: str | Weighting | None = None,
+            missing: Mapping[str, Any] | None = None, cache: bool = False
+            ) -> CompiledDiagram:
+    """Compile a realised diagram into its loss module (see the module docstring):
+    ``weighting`` (a strategy or its name, :mod:`catlearn_torch.weighting`), ``missing``
+    (an ignore value per data edge, e.g. ``{"y": -100}``), ``cache`` (memoise frozen
+    paths per example).
 
     >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
@@ -640,4 +996,5 @@ def compile(diagram: LearningDiagram, realisation: Realisation) -> CompiledDiagr
     >>> L((torch.randn(4, 3), torch.randn(4, 1))).total.requires_grad
     True
     """
-    return CompiledDiagram(diagram, realisation)
+    return CompiledDiagram(diagram, realisation, weighting=weighting, missing=missing,
+                           cache=cache)

@@ -13,6 +13,25 @@
 mapping from source names to batches, or a tuple/list in the order of
 ``compiled.sources``; with a single source, the batch itself.
 
+**Missing values** (partial labels). A column may be undefined for some examples; say
+which, per column, in one of three ways:
+
+* ``Masked(values, mask)`` in place of the column's tensor, ``mask`` a boolean tensor of
+  shape ``(n,)``, ``True`` where the example's value is defined;
+* a key ``"<edge>.mask"`` beside ``"<edge>"`` in a mapping batch (what a ``Dataset``
+  returning ``{"y": ..., "y.mask": ...}`` gives through the default collate);
+* an ignore value, ``compile(..., missing={"y": -100})``: an example is undefined where
+  any of its entries equals the value (``float("nan")`` matches NaNs).
+
+A path's value is defined on the examples where its data column is (every path from a
+source starts with exactly one data edge); an equation compares its two paths on the
+examples where both are, and modules run only on those rows.
+
+**Example indices** (for the cache of frozen paths, ``compile(..., cache=True)``): a
+mapping batch carries them under the reserved key ``"index"`` (:data:`INDEX`), an integer
+tensor of shape ``(n,)`` giving each example's position in its data set;
+:class:`Indexed` wraps a ``Dataset`` to add it.
+
 **Loaders** for :func:`catlearn_torch.fit` are one iterable of batches per source (any
 ``DataLoader``). With several sources, :class:`MaxSizeCycle` draws one batch of each
 source per step; an epoch lasts as long as the longest loader, and the shorter ones are
@@ -30,15 +49,104 @@ restarted when exhausted (Lightning's ``CombinedLoader(mode="max_size_cycle")``)
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 from torch import Tensor
+from torch.utils.data import Dataset
 
 from catlearn.learning import DATA, LearningGraph
 from catlearn_torch.errors import MESSAGES, BatchError
 
-__all__ = ["source_columns", "as_columns", "split_batches", "MaxSizeCycle"]
+__all__ = ["source_columns", "as_columns", "split_batches", "MaxSizeCycle", "Masked",
+           "Indexed", "INDEX", "MASK_SUFFIX", "column_mask"]
+
+#: The reserved batch key holding each example's index in its data set.
+INDEX = "index"
+#: ``"<edge>" + MASK_SUFFIX`` is the key of a column's mask in a mapping batch.
+MASK_SUFFIX = ".mask"
+
+
+class Masked(NamedTuple):
+    """A data column with a definedness mask: ``values`` (first dimension: the batch) and
+    ``mask``, a boolean tensor of shape ``(n,)``, ``True`` where the value is defined.
+
+    >>> m = Masked(torch.tensor([3, 0, 1]), torch.tensor([True, False, True]))
+    >>> int(m.mask.sum())
+    2
+    """
+
+    values: Tensor
+    mask: Tensor
+
+
+def column_mask(value: Any, mask: Any = None, ignore: Any = None) -> tuple[Any, Tensor | None]:
+    """A column's values and its mask (``None``: every example defined) from a
+    :class:`Masked` value, an explicit ``mask`` and an ``ignore`` value (an example is
+    undefined where any of its entries equals it; NaN matches NaN).
+
+    >>> v, m = column_mask(torch.tensor([1, -100, 2]), ignore=-100)
+    >>> m.tolist()
+    [True, False, True]
+    >>> column_mask(Masked(torch.zeros(2), torch.tensor([True, True])))[1].tolist()
+    [True, True]
+    """
+    if isinstance(value, Masked):
+        value, mask = value.values, value.mask if mask is None else mask & value.mask
+    if mask is not None:
+        mask = torch.as_tensor(mask)
+        if mask.dtype != torch.bool:
+            mask = mask != 0
+        mask = mask.reshape(-1)
+        n = value.shape[0] if isinstance(value, Tensor) and value.dim() else len(value)
+        if mask.shape[0] != n:
+            raise BatchError(MESSAGES["mask_size"].format(got=mask.shape[0], n=n))
+    if ignore is not None:
+        if not isinstance(value, Tensor):
+            value = torch.as_tensor(value)
+        if isinstance(ignore, float) and ignore != ignore:
+            bad = torch.isnan(value) if value.is_floating_point() else \
+                torch.zeros_like(value, dtype=torch.bool)
+        else:
+            bad = value == ignore
+        keep = ~(bad.reshape(bad.shape[0], -1).any(dim=1) if bad.dim() > 1 else bad)
+        mask = keep if mask is None else mask.to(keep.device) & keep
+    return value, mask
+
+
+class Indexed(Dataset):  # type: ignore[type-arg]
+    """A ``Dataset`` whose items carry their index under the key ``"index"``: mapping
+    items get the key added; tuple items become mappings, their entries named by
+    ``columns`` (the source's data edges in graph order, e.g. ``compiled.columns["N"]``).
+
+    >>> ds = Indexed(torch.utils.data.TensorDataset(torch.zeros(3, 2)), columns=("x",))
+    >>> sorted(ds[2]), int(ds[2]["index"])
+    (['index', 'x'], 2)
+    """
+
+    def __init__(self, dataset: Any, columns: Sequence[str] | None = None) -> None:
+        self.dataset = dataset
+        self.columns = tuple(columns) if columns is not None else None
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getitem__(self, i: int) -> dict[str, Any]:
+        item = self.dataset[i]
+        if isinstance(item, Mapping):
+            out = dict(item)
+        elif isinstance(item, (tuple, list)) and self.columns is not None:
+            if len(item) != len(self.columns):
+                raise BatchError(MESSAGES["indexed_columns"].format(
+                    got=len(item), columns=", ".join(self.columns)))
+            out = dict(zip(self.columns, item, strict=True))
+        elif isinstance(item, Tensor) and self.columns is not None \
+                and len(self.columns) == 1:
+            out = {self.columns[0]: item}
+        else:
+            raise BatchError(MESSAGES["indexed_item"].format(type=type(item).__name__))
+        out[INDEX] = torch.tensor(i, dtype=torch.long)
+        return out
 
 
 def source_columns(graph: LearningGraph) -> dict[str, tuple[str, ...]]:

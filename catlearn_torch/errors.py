@@ -24,6 +24,8 @@ __all__ = [
     "CheckError",
     "NonFiniteLossError",
     "CheckpointError",
+    "WeightingError",
+    "SurgeryError",
     "MissingDependencyError",
     "UnreachedModelWarning",
     "MESSAGES",
@@ -101,6 +103,24 @@ class CheckpointError(TorchBackendError, ValueError):
     """
 
 
+class WeightingError(TorchBackendError, ValueError):
+    """An equation-weighting strategy cannot be built or applied (an unknown name, bad
+    parameters, no model shared by the equations for GradNorm).
+
+    >>> isinstance(WeightingError("gradnorm: no shared model"), ValueError)
+    True
+    """
+
+
+class SurgeryError(TorchBackendError, ValueError):
+    """Model surgery does not fit: an edge without a module, a transfer map that does not
+    fit the two regimes, a module whose parameters do not match the saved ones.
+
+    >>> isinstance(SurgeryError("edge 'c'"), ValueError)
+    True
+    """
+
+
 class MissingDependencyError(TorchBackendError, ImportError):
     """An optional dependency (e.g. ``lightning``) is not installed.
 
@@ -152,6 +172,16 @@ MESSAGES: dict[str, str] = {
     "tensors, a tuple/list of tensors in the order {edges}{single}, not {type}",
     "bad_batches": "batches must be a mapping from source names ({sources}) to batches, or "
     "a tuple/list of one batch per source in that order, not {type}",
+    "mask_size": "a column mask has {got} entries, but the column has {n} examples",
+    "indexed_columns": "Indexed: an item has {got} entries, but columns= names {columns}",
+    "indexed_item": "Indexed: items of type {type} need columns= (the source's data edges "
+    "in graph order) to become mappings; or return mappings from the dataset",
+    "no_index": "the cache of frozen paths needs each example's index: the batch of "
+    "source {source!r} has no key 'index' (wrap the dataset in catlearn_torch.Indexed, or "
+    "add an int tensor of shape (n,) under 'index')",
+    "index_edge": "a data edge is called 'index', the batch key the cache reserves for "
+    "example indices: relabel the edge to use cache=True",
+    "bad_missing": "missing= names {names}, which are not data edges (data edges: {known})",
     # check
     "check_failed": "check found {n} problem(s):\n{problems}",
     "module_failed": "edge {edge!r} ({role}, {src} -> {tgt}) on path {path} failed on an "
@@ -185,8 +215,31 @@ MESSAGES: dict[str, str] = {
     "{expected!r} version {version})",
     "ckpt_diagram": "the checkpoint {path} was written for another diagram:\n{theirs}\n"
     "this run's diagram:\n{ours}",
+    "ckpt_weighting": "the checkpoint {path} was written with the weighting {theirs}, but "
+    "this run uses {ours}",
     "ckpt_models": "the checkpoint {path} holds models for edges {theirs}, but this run has "
     "{ours}",
+    # weighting
+    "unknown_weighting": "unknown weighting {name!r} (built in: {known}; or pass a "
+    "Weighting instance)",
+    "bad_weighting_args": "weighting {name!r}: {why}",
+    "no_shared": "GradNorm needs a learnable model on the paths of at least two weighted "
+    "equations (the shared model whose gradient it balances); none is: pass shared=[edge, "
+    "...] (learnable edges: {known})",
+    "bad_shared": "GradNorm shared= names {names}, which are not trainable learnable edges "
+    "(those are: {known})",
+    "weighting_not_optimised": "the weighting {name} has trainable parameters that the "
+    "optimiser does not hold: build it with make_optimizer/param_groups(compiled), which "
+    "add a 'weighting' group",
+    "weighting_equations": "the weighting was set up for the equations {theirs}, not "
+    "{ours}",
+    # surgery
+    "no_module": "edge {edge!r} has no module (data edges are columns); edges with modules: "
+    "{known}",
+    "model_file": "{path} holds no model for edge {edge!r} (it holds: {have})",
+    "model_load": "cannot load the saved parameters of edge {src!r} into edge {edge!r}: "
+    "{why}",
+    "transfer_map": "transfer: {why}",
     # optional dependencies
     "missing_dependency": "{feature} needs the package {package!r}, which is not "
     "installed: pip install {pip}",

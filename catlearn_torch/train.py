@@ -16,6 +16,7 @@ nothing is unpickled):
 ``spec``        the diagram's spec as JSON text (a resume checks it matches)
 ``models``      ``{edge name: module state_dict}`` for every fixed and learnable edge
 ``frozen``      the frozen edges; ``weights``: ``{equation name: weight}``
+``weighting``   the weighting strategy: ``{"name": ..., "state": state_dict}``
 ``optimizer``   the optimiser's ``state_dict``; ``scheduler``: the scheduler's or None
 ``epoch``       epochs completed; ``step``: optimiser steps taken in all
 ``cycle``       where the epoch stands: its step and, per source, the RNG state when its
@@ -64,7 +65,10 @@ from catlearn_torch.errors import (
     CheckpointError,
     NonFiniteLossError,
     RealisationError,
+    WeightingError,
 )
+from catlearn_torch.surgery import atomic_save, rewrap, sync_optimizer
+from catlearn_torch.weighting import Fixed, Weighting
 
 __all__ = [
     "fit",
@@ -104,7 +108,8 @@ def param_groups(compiled: nn.Module, lr: float | None = None,
                  edge_lr: Mapping[str, float] | None = None) -> list[dict[str, Any]]:
     """One optimiser parameter group per learnable (not frozen) edge, named after it
     (``group["name"]``), with ``lr`` from ``edge_lr`` or else ``lr`` (left out when
-    ``None``: the optimiser's default applies).
+    ``None``: the optimiser's default applies); plus a group ``"weighting"`` for the
+    parameters of the weighting strategy, if it has any (uncertainty, GradNorm).
 
     >>> import torch.nn as nn
     >>> from catlearn.learning import LearningDiagram, LearningGraph
@@ -132,6 +137,12 @@ def param_groups(compiled: nn.Module, lr: float | None = None,
         rate = edge_lr.get(e, lr)
         if rate is not None:
             group["lr"] = float(rate)
+        groups.append(group)
+    extra = [p for p in core.weighting.parameters() if p.requires_grad]
+    if extra:
+        group = {"params": extra, "name": "weighting"}
+        if lr is not None:
+            group["lr"] = float(lr)
         groups.append(group)
     return groups
 
@@ -219,6 +230,8 @@ def save_checkpoint(path: str | os.PathLike[str], compiled: nn.Module,
         "models": {e: m.state_dict() for e, m in core.models.items()},
         "frozen": list(core.frozen()),
         "weights": dict(core.weights),
+        "weighting": {"name": type(core.weighting).__name__,
+                      "state": core.weighting.state_dict()},
         "optimizer": optimizer.state_dict() if optimizer is not None else None,
         "scheduler": scheduler.state_dict() if scheduler is not None else None,
         "epoch": int(epoch),
@@ -227,18 +240,7 @@ def save_checkpoint(path: str | os.PathLike[str], compiled: nn.Module,
         "rng": _rng_state(),
         "history": [dict(h) for h in history],
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as f:
-            torch.save(data, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return str(target)
+    return atomic_save(data, target)
 
 
 def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -305,12 +307,33 @@ def restore_checkpoint(compiled: nn.Module, checkpoint: Mapping[str, Any],
         raise CheckpointError(MESSAGES["ckpt_models"].format(
             path=path, theirs=", ".join(sorted(models)), ours=", ".join(sorted(core.models))))
     for e, sd in models.items():
-        core.models[e].load_state_dict(sd)
+        try:
+            core.models[e].load_state_dict(sd)
+        except RuntimeError as err:
+            raise CheckpointError(MESSAGES["ckpt_models"].format(
+                path=path, theirs=f"{e} with other parameters ({str(err).splitlines()[0]})",
+                ours=f"{e}: {type(core.models[e]).__name__}")) from None
+    core.clear_cache()
     for e in checkpoint["frozen"]:
         if e not in core.frozen():
             core.freeze(e)
+    for e in core.frozen():
+        if e not in checkpoint["frozen"] and core.roles[e] != "fixed":
+            core.unfreeze(e)
     core.reweight(checkpoint["weights"])
+    saved = checkpoint.get("weighting")
+    if saved is not None:
+        if saved["name"] != type(core.weighting).__name__:
+            raise CheckpointError(MESSAGES["ckpt_weighting"].format(
+                path=path, theirs=saved["name"], ours=type(core.weighting).__name__))
+        core.weighting.load_state_dict(saved["state"])
     if optimizer is not None and checkpoint["optimizer"] is not None:
+        sync_optimizer(optimizer, core, scheduler=scheduler)
+        names = [g.get("name") for g in checkpoint["optimizer"]["param_groups"]]
+        by_name = {g.get("name"): g for g in optimizer.param_groups}
+        if None not in names and len(by_name) == len(optimizer.param_groups) \
+                and set(names) == set(by_name):
+            optimizer.param_groups[:] = [by_name[n] for n in names]
         optimizer.load_state_dict(checkpoint["optimizer"])
     if scheduler is not None and checkpoint["scheduler"] is not None:
         scheduler.load_state_dict(checkpoint["scheduler"])
@@ -354,7 +377,9 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
         checkpoint_every: int | None = None,
         resume: str | os.PathLike[str] | bool | None = None,
         clip_grad_norm: float | None = None, check: bool = True,
-        progress: bool = True) -> History:
+        progress: bool = True, weighting: str | Weighting | None = None,
+        on_epoch_end: Callable[[int, CompiledDiagram, torch.optim.Optimizer], Any]
+        | None = None) -> History:
     """Train a compiled diagram (or a ``DistributedDataParallel`` / ``torch.compile``
     wrapper of one) for ``epochs`` epochs; returns the :class:`History`.
 
@@ -375,6 +400,23 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
     * ``checkpoint``: a file written atomically after every epoch (and every
       ``checkpoint_every`` steps); ``resume``: a checkpoint to continue from (``True``:
       ``checkpoint``, if it exists). Under ``torch.distributed`` only rank 0 writes.
+
+    * ``weighting``: an equation-weighting strategy (:mod:`catlearn_torch.weighting`) set
+      on the compiled diagram before training (else the diagram's own is used); its
+      parameters get an optimiser group ``"weighting"``, its hooks are called each step
+      and epoch, its state is checkpointed. With a strategy other than the fixed one the
+      history has each equation's effective weight at the end of the epoch under
+      ``"<equation> [weight]"``.
+    * ``on_epoch_end(epoch, compiled, optimizer)``: called after each epoch (after
+      ``evaluate``, before the checkpoint) — the place for surgery: ``replace``,
+      ``freeze``, ``unfreeze``, ``reweight``, ``set_weighting``. The optimiser's groups
+      then follow the modules (:func:`catlearn_torch.surgery.sync_optimizer`) and a
+      ``DistributedDataParallel`` wrapper is rebuilt (:func:`~catlearn_torch.surgery.rewrap`).
+    * Missing values (see :mod:`catlearn_torch.data`): an equation's epoch mean is over
+      the steps where it had a defined example; the history adds ``"<equation>
+      [defined]"`` (examples compared in the epoch) and ``"<equation> [empty steps]"``
+      (steps where it had none, and so contributed 0). A step where no equation has a
+      defined example takes no optimiser step.
 
     A NaN or infinite loss stops training with :class:`NonFiniteLossError`, naming the
     equation(s), the step and the last good checkpoint; the optimiser has not stepped.
@@ -399,7 +441,14 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
         raise RealisationError(f"checkpoint_every must be an int >= 1, not "
                                f"{checkpoint_every!r}")
     cycle = MaxSizeCycle(_loaders(loaders, core.sources))
+    if weighting is not None:
+        core.set_weighting(weighting)
     opt = make_optimizer(core, optimizer, lr, edge_lr)
+    held = {id(p) for g in opt.param_groups for p in g["params"]}
+    if any(p.requires_grad and id(p) not in held for p in core.weighting.parameters()):
+        raise WeightingError(MESSAGES["weighting_not_optimised"].format(
+            name=repr(core.weighting)))
+    hooks = type(core.weighting) is not Fixed
     sched = scheduler(opt) if scheduler is not None else None
     history = History()
     start_epoch = 0
@@ -438,6 +487,9 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
         compiled.train()
         sums = dict.fromkeys(["total", *names], 0.0)
         count = 0
+        seen: dict[str, int] = dict.fromkeys(names, 0)
+        examples: dict[str, int] = dict.fromkeys(names, 0)
+        masked = False
         bar = tqdm(cycle, total=len(cycle) if cycle.sized else None,
                    desc=f"epoch {epoch + 1}/{epochs}", disable=not progress,
                    dynamic_ncols=True, leave=True)
@@ -457,26 +509,46 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
                 raise NonFiniteLossError(MESSAGES["non_finite"].format(
                     epoch=epoch + 1, step=history.steps + 1, terms=shown, checkpoint=where),
                     tuple(bad), last_good)
+            defined = core.last_defined
             opt.zero_grad(set_to_none=True)
-            total.backward()
-            if clip_grad_norm is not None:
-                torch.nn.utils.clip_grad_norm_(list(core.learnable_parameters()),
-                                               clip_grad_norm)
-            opt.step()
-            if sched is not None:
-                sched.step()
+            if hooks:
+                core.weighting.before_backward(terms, core)
+            if total.requires_grad:
+                total.backward()
+                if clip_grad_norm is not None:
+                    torch.nn.utils.clip_grad_norm_(list(core.learnable_parameters()),
+                                                   clip_grad_norm)
+                opt.step()
+                if sched is not None:
+                    sched.step()
+            if hooks:
+                core.weighting.after_step(terms, core)
             history.steps += 1
             count += 1
             sums["total"] += total_value
+            masked = masked or defined is not None
             for n, t in terms.items():
-                sums[n] += float(t.detach())
+                k = defined.get(n, 1) if defined is not None else 1
+                if k > 0:
+                    sums[n] += float(t.detach())
+                    seen[n] += 1
+                if defined is not None:
+                    examples[n] += k
             if progress:
-                bar.set_postfix_str("; ".join(f"{k}: {v / count:.4g}" for k, v in sums.items()),
-                                    refresh=False)
+                bar.set_postfix_str("; ".join(
+                    f"{k}: {v / max(seen.get(k, count), 1):.4g}" for k, v in sums.items()),
+                    refresh=False)
             if checkpoint_every is not None and history.steps % checkpoint_every == 0:
                 save(epoch, cycle.state())
         bar.close()
-        record = {k: v / max(count, 1) for k, v in sums.items()}
+        record = {k: v / max(seen.get(k, count), 1) for k, v in sums.items()}
+        if masked:
+            for n in names:
+                record[f"{n} [defined]"] = float(examples[n])
+                record[f"{n} [empty steps]"] = float(count - seen[n])
+        if hooks:
+            for n, w in core.weighting.effective_weights(core).items():
+                record[f"{n} [weight]"] = w
         if evaluate is not None:
             compiled.eval()
             with torch.no_grad():
@@ -485,5 +557,18 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
             if metrics:
                 record.update({str(k): float(v) for k, v in metrics.items()})
         history.epochs.append(record)
+        core.weighting.on_epoch_end(epoch, core)
+        if on_epoch_end is not None:
+            version = core.version
+            on_epoch_end(epoch, core, opt)
+            if core.version != version:
+                sync_optimizer(opt, core, lr=lr, edge_lr=edge_lr, scheduler=sched)
+                held = {id(p) for g in opt.param_groups for p in g["params"]}
+                if any(p.requires_grad and id(p) not in held
+                       for p in core.weighting.parameters()):
+                    raise WeightingError(MESSAGES["weighting_not_optimised"].format(
+                        name=repr(core.weighting)))
+                hooks = type(core.weighting) is not Fixed
+                compiled = rewrap(compiled, core)
         save(epoch + 1, None)
     return history

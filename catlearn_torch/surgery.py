@@ -1,0 +1,358 @@
+"""Model surgery: manipulate the models of a regime during or after training.
+
+The paper promises that a regime's models can be swapped, frozen, re-weighted, saved,
+loaded and carried over to a bigger regime. :class:`CompiledDiagram` has the in-place
+verbs (``replace``, ``freeze``, ``unfreeze``, ``reweight``, ``set_weighting``); this
+module adds what has to follow them and what moves parameters between runs:
+
+* :func:`sync_optimizer` makes an optimiser follow the diagram after ``replace`` /
+  ``freeze`` / ``unfreeze`` / ``set_weighting``: the group of a frozen edge is removed,
+  a replaced module's parameters take the place of the old ones in its group (the old
+  ones' optimiser state is dropped, the others' is kept), a new trainable edge gets a
+  group (``lr``: ``edge_lr[edge]``, else ``lr``, else the optimiser's default). A
+  scheduler's per-group lists follow. :func:`catlearn_torch.fit` does this (and
+  :func:`rewrap`) after its ``on_epoch_end`` callback, so surgery between epochs needs
+  no more than ``on_epoch_end=lambda epoch, compiled, opt: compiled.freeze("m")``.
+* :func:`rewrap` rebuilds a ``DistributedDataParallel`` wrapper (with the same settings,
+  and ``find_unused_parameters`` from the diagram) around a compiled diagram whose
+  parameters changed: DDP registers parameters when it is built.
+* :func:`save_model` / :func:`load_model` save or load **one** model by edge name; a
+  model file is a dict of tensors and strings (``format``: ``"catlearn_torch.model"``,
+  ``edge``, ``role``, ``ends``, ``state_dict``), read with ``weights_only=True``;
+  :func:`load_model` also reads one model out of a :func:`catlearn_torch.fit` checkpoint.
+* :func:`transfer` initialises a regime from a trained one along a map of diagrams: the
+  modules of the edges in the image get the trained parameters, the others keep theirs.
+  The map is a :class:`catlearn.learning.DiagramMorphism` (keeps roles, so a trained
+  classifier lands on a learnable student), a graph map ``(V, E)`` from
+  ``find_graph_maps(..., match_roles=False)`` (which may put it on a *fixed* teacher) or
+  a plain ``{edge: edge}`` mapping; left out, the unique morphism is searched for.
+
+>>> import torch, torch.nn as nn
+>>> from catlearn.learning import LearningDiagram, LearningGraph
+>>> from catlearn_torch import Realisation, compile
+>>> sq = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+>>> kd = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+>>> kd = kd.fixed("t", "X", "Y").model("s", "X", "Y")
+>>> S, KD = LearningDiagram.from_graph(sq), LearningDiagram.from_graph(kd)
+>>> A = compile(S, Realisation(S, models={"c": nn.Linear(2, 3)}))
+>>> B = compile(KD, Realisation(KD, models={"t": nn.Linear(2, 3), "s": nn.Linear(2, 3)}))
+>>> transfer(A, B, {"c": "t"})
+{'c': 't'}
+>>> torch.equal(B.model("t").weight, A.model("c").weight)
+True
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from catlearn.learning import DATA, DiagramMorphism, find_embeddings, find_graph_maps
+from catlearn_torch.compile import CompiledDiagram, unwrap
+from catlearn_torch.errors import MESSAGES, CheckpointError, SurgeryError
+
+__all__ = ["save_model", "load_model", "transfer", "sync_optimizer", "rewrap",
+           "MODEL_FORMAT", "atomic_save"]
+
+#: The ``format`` field of single-model files.
+MODEL_FORMAT = "catlearn_torch.model"
+
+
+def atomic_save(data: Any, path: str | os.PathLike[str]) -> str:
+    """``torch.save`` to a temporary file in the same folder, fsynced, then renamed over
+    ``path`` (a reader never sees a half-written file); returns the path.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     torch.load(atomic_save({"a": 1}, f"{d}/f.pt"), weights_only=True)
+    {'a': 1}
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as f:
+            torch.save(data, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return str(target)
+
+
+def _module(core: CompiledDiagram, edge: str) -> nn.Module:
+    if edge not in core.models:
+        raise SurgeryError(MESSAGES["no_module"].format(
+            edge=edge, known=", ".join(core.models) or "none"))
+    return core.models[edge]
+
+
+def _load_into(core: CompiledDiagram, edge: str, state: Mapping[str, Any], src: str) -> None:
+    module = _module(core, edge)
+    try:
+        module.load_state_dict(state)
+    except (RuntimeError, KeyError, ValueError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise SurgeryError(MESSAGES["model_load"].format(src=src, edge=edge, why=first)
+                           ) from None
+    core.clear_cache(edge)
+
+
+def save_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str]) -> str:
+    """Save the module of one edge (see the module docstring); returns the path.
+
+    >>> import tempfile
+    >>> from catlearn.learning import LearningDiagram, LearningGraph
+    >>> from catlearn_torch import Realisation, compile
+    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    >>> D = LearningDiagram.from_graph(g)
+    >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     sorted(torch.load(save_model(L, "c", f"{d}/c.pt"), weights_only=True))
+    ['edge', 'ends', 'format', 'role', 'state_dict', 'version']
+    """
+    core = unwrap(compiled)
+    module = _module(core, edge)
+    data = {"format": MODEL_FORMAT, "version": 1, "edge": edge, "role": core.roles[edge],
+            "ends": list(core.diagram.graph.ends(edge)), "state_dict": module.state_dict()}
+    return atomic_save(data, path)
+
+
+def load_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str], *,
+               source_edge: str | None = None) -> nn.Module:
+    """Load saved parameters into the module of ``edge`` (in place; the cache of frozen
+    paths through it is dropped). ``path`` is a :func:`save_model` file or a
+    :func:`catlearn_torch.fit` checkpoint, from which the model of ``source_edge``
+    (default: ``edge``) is read. Returns the module.
+
+    >>> import tempfile
+    >>> from catlearn.learning import LearningDiagram, LearningGraph
+    >>> from catlearn_torch import Realisation, compile
+    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    >>> D = LearningDiagram.from_graph(g)
+    >>> A = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+    >>> B = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     m = load_model(B, "c", save_model(A, "c", f"{d}/c.pt"))
+    >>> torch.equal(m.weight, A.model("c").weight)
+    True
+    """
+    from catlearn_torch.train import CHECKPOINT_FORMAT
+
+    core = unwrap(compiled)
+    try:
+        data = torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
+            path=path, why="no such file")) from None
+    except Exception as err:  # a truncated, foreign or unsafe file
+        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
+            path=path, why=f"{type(err).__name__}: {first}")) from None
+    fmt = data.get("format") if isinstance(data, dict) else None
+    if fmt == MODEL_FORMAT:
+        src = str(data["edge"])
+        if source_edge is not None and source_edge != src:
+            raise SurgeryError(MESSAGES["model_file"].format(path=path, edge=source_edge,
+                                                             have=src))
+        state = data["state_dict"]
+    elif fmt == CHECKPOINT_FORMAT:
+        src = source_edge or edge
+        models = data["models"]
+        if src not in models:
+            raise SurgeryError(MESSAGES["model_file"].format(
+                path=path, edge=src, have=", ".join(models) or "nothing"))
+        state = models[src]
+    else:
+        raise CheckpointError(MESSAGES["ckpt_format"].format(
+            path=path, got=fmt if isinstance(data, dict) else type(data).__name__,
+            expected=f"{MODEL_FORMAT}' or '{CHECKPOINT_FORMAT}", version=1))
+    _load_into(core, edge, state, src)
+    return core.models[edge]
+
+
+def _edge_map(trained: CompiledDiagram, target: CompiledDiagram, h: Any) -> dict[str, str]:
+    G, H = trained.diagram.graph, target.diagram.graph
+    if h is None:
+        found = [m.edge_map() for m in find_embeddings(trained.diagram, target.diagram)]
+        if not found:
+            found = [{e: H.edge_names()[k] for e, k in zip(G.edge_names(), E.tolist(),
+                                                          strict=True)}
+                     for _, E in find_graph_maps(G, H, match_roles=False)]
+        if len(found) != 1:
+            shown = "; ".join(str(f) for f in found[:4]) or "none"
+            raise SurgeryError(MESSAGES["transfer_map"].format(
+                why=f"{len(found)} maps of the trained regime into the target were found "
+                    f"({shown}); pass h= (a DiagramMorphism, a graph map or an edge "
+                    "mapping)"))
+        return found[0]
+    if isinstance(h, DiagramMorphism):
+        if h.dom != trained.diagram or h.codom != target.diagram:
+            raise SurgeryError(MESSAGES["transfer_map"].format(
+                why="the morphism does not go from the trained regime's diagram to the "
+                    "target's"))
+        return h.edge_map()
+    if isinstance(h, tuple) and len(h) == 2 and isinstance(h[1], np.ndarray):
+        E = h[1].tolist()
+        if len(E) != len(G.edge_names()):
+            raise SurgeryError(MESSAGES["transfer_map"].format(
+                why=f"the graph map's edge component has {len(E)} entries; the trained "
+                    f"regime has {len(G.edge_names())} edges"))
+        return {e: H.edge_names()[k] for e, k in zip(G.edge_names(), E, strict=True)}
+    if isinstance(h, Mapping):
+        bad = [f"{k} -> {v}" for k, v in h.items()
+               if not G.has_edge(k) or not H.has_edge(v)]
+        if bad:
+            raise SurgeryError(MESSAGES["transfer_map"].format(
+                why=f"{', '.join(bad)}: not an edge of the trained regime mapped to an "
+                    "edge of the target"))
+        for k, v in h.items():
+            if G.ends(k) != H.ends(v):
+                raise SurgeryError(MESSAGES["transfer_map"].format(
+                    why=f"edge {k}: {G.ends(k)[0]} -> {G.ends(k)[1]} cannot go to {v}: "
+                        f"{H.ends(v)[0]} -> {H.ends(v)[1]} (the spaces differ)"))
+            if (G.role(k) == DATA) != (H.role(v) == DATA):
+                raise SurgeryError(MESSAGES["transfer_map"].format(
+                    why=f"edge {k} ({G.role(k)}) cannot go to {v} ({H.role(v)}): data "
+                        "edges go to data edges"))
+        return {str(k): str(v) for k, v in h.items()}
+    raise SurgeryError(MESSAGES["transfer_map"].format(
+        why=f"h must be a DiagramMorphism, a (V, E) graph map, an edge mapping or None, "
+            f"not {type(h).__name__}"))
+
+
+def transfer(trained: nn.Module, target: nn.Module, h: Any = None) -> dict[str, str]:
+    """Copy the trained parameters into ``target`` along ``h`` (see the module
+    docstring): every fixed or learnable edge ``e`` of the trained regime gives its
+    ``state_dict`` to the module of ``h(e)`` (architectures must match); returns the
+    map ``{e: h(e)}`` of the copied edges. Target edges outside the image keep their
+    initialisation; the cache of frozen paths through the changed edges is dropped.
+
+    >>> import torch.nn as nn
+    >>> from catlearn.learning import LearningDiagram, LearningGraph
+    >>> from catlearn_torch import Realisation, compile
+    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    >>> D = LearningDiagram.from_graph(g)
+    >>> A = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+    >>> B = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
+    >>> transfer(A, B)  # the identity is the only morphism
+    {'c': 'c'}
+    """
+    src, dst = unwrap(trained), unwrap(target)
+    mapping = _edge_map(src, dst, h)
+    copied = {}
+    for e, e2 in mapping.items():
+        if e not in src.models:
+            continue  # data edges carry no parameters
+        _load_into(dst, e2, src.models[e].state_dict(), e)
+        copied[e] = e2
+    return copied
+
+
+# ---------------------------------------------------------------- optimisers
+def sync_optimizer(optimizer: torch.optim.Optimizer, compiled: nn.Module, *,
+                   lr: float | None = None, edge_lr: Mapping[str, float] | None = None,
+                   scheduler: Any = None) -> bool:
+    """Make an optimiser built with :func:`catlearn_torch.param_groups` follow the
+    diagram's current modules (see the module docstring); returns whether it changed.
+    Groups without a ``name`` are left alone.
+
+    >>> import torch.nn as nn
+    >>> from catlearn.learning import LearningDiagram, LearningGraph
+    >>> from catlearn_torch import Realisation, compile, make_optimizer
+    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    >>> g = g.model("m", "X", "F").model("h", "F", "Y")
+    >>> D = LearningDiagram.from_graph(g)
+    >>> L = compile(D, Realisation(D, models={"m": nn.Linear(2, 2), "h": nn.Linear(2, 1)}))
+    >>> opt = make_optimizer(L)
+    >>> L.freeze("m"); sync_optimizer(opt, L), [g["name"] for g in opt.param_groups]
+    (True, ['h'])
+    """
+    from catlearn_torch.train import param_groups
+
+    core = unwrap(compiled)
+    learnable = set(core.learnable_edges())
+    rates = {e: r for e, r in (edge_lr or {}).items() if e in learnable}
+    wanted = {g["name"]: g for g in param_groups(core, lr, rates)}
+    old_count = len(optimizer.param_groups)
+    removed: list[int] = []
+    present: set[str] = set()
+    changed = False
+    for i, group in enumerate(optimizer.param_groups):
+        name = group.get("name")
+        if name is None:
+            continue
+        new = wanted.get(name)
+        keep = {id(p) for p in new["params"]} if new is not None else set()
+        for p in group["params"]:
+            if id(p) not in keep:
+                optimizer.state.pop(p, None)
+        if new is None:
+            removed.append(i)
+            changed = True
+            continue
+        present.add(name)
+        if [id(p) for p in group["params"]] != [id(p) for p in new["params"]]:
+            group["params"] = list(new["params"])
+            changed = True
+    for i in reversed(removed):
+        del optimizer.param_groups[i]
+    added = []
+    for name, group in wanted.items():
+        if name not in present:
+            optimizer.add_param_group(dict(group))
+            added.append(optimizer.param_groups[-1])
+            changed = True
+    if scheduler is not None and (removed or added):
+        for g in added:
+            if any("initial_lr" in o for o in optimizer.param_groups if o is not g):
+                g.setdefault("initial_lr", g["lr"])
+        for key, value in vars(scheduler).items():
+            if not isinstance(value, list) or len(value) != old_count or not value:
+                continue
+            for i in reversed(removed):
+                del value[i]
+            for g in added:
+                value.append(g["lr"] if key in ("base_lrs", "_last_lr") else value[0]
+                             if value else None)
+    return changed
+
+
+def rewrap(model: nn.Module, compiled: CompiledDiagram | None = None) -> nn.Module:
+    """``model`` again, with a ``DistributedDataParallel`` wrapper rebuilt around the
+    compiled diagram (same device ids, process group, buffer broadcasting and bucket
+    settings; ``find_unused_parameters`` from the diagram). Other models are returned
+    as they are.
+
+    >>> lin = nn.Linear(1, 1)
+    >>> rewrap(lin) is lin
+    True
+    """
+    from torch.nn.parallel import DistributedDataParallel
+
+    if not isinstance(model, DistributedDataParallel):
+        return model
+    core = compiled if compiled is not None else unwrap(model)
+    kwargs: dict[str, Any] = {
+        "device_ids": model.device_ids, "output_device": model.output_device,
+        "process_group": model.process_group,
+        "find_unused_parameters": core.find_unused_parameters,
+        "gradient_as_bucket_view": model.gradient_as_bucket_view}
+    accepted = inspect.signature(DistributedDataParallel.__init__).parameters
+    if "forward_sync_buffers" in accepted and hasattr(model, "forward_sync_buffers"):
+        kwargs["forward_sync_buffers"] = model.forward_sync_buffers
+    elif hasattr(model, "broadcast_buffers"):
+        kwargs["broadcast_buffers"] = model.broadcast_buffers
+    cap = getattr(model, "bucket_bytes_cap", None)
+    if isinstance(cap, (int, float)) and cap > 0:
+        kwargs["bucket_cap_mb"] = cap / (1024 * 1024)
+    return DistributedDataParallel(core, **kwargs)

@@ -1,0 +1,91 @@
+"""The cache of frozen paths: a fixed teacher runs once per example over a run."""
+
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from catlearn.learning import LearningDiagram, LearningGraph
+from catlearn_torch import (
+    BatchError,
+    Indexed,
+    Realisation,
+    RealisationError,
+    compile,
+    fit,
+    transfer,
+)
+
+from .helpers import Counting
+
+
+def kd(cache=True, seed=0):
+    torch.manual_seed(seed)
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    g = g.fixed("t", "X", "Y").model("s", "X", "Y")
+    D = LearningDiagram.from_graph(g, comparators={"Y": "kl(temperature=2)"})
+    teacher = Counting(nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3)))
+    R = Realisation(D, models={"t": teacher, "s": nn.Linear(4, 3)})
+    return compile(D, R, cache=cache), teacher
+
+
+def data(n=24):
+    torch.manual_seed(1)
+    return TensorDataset(torch.randn(n, 4), torch.randn(n, 3))
+
+
+def test_the_teacher_runs_once_per_example_and_training_is_unchanged():
+    L, teacher = kd()
+    assert L.cached_paths() == ("N ⋅ x ⋅ t",)
+    rows = []
+    teacher.register_forward_hook(lambda m, i, o: rows.append(i[0].shape[0]))
+    loader = DataLoader(Indexed(data(), columns=L.columns["N"]), batch_size=8, shuffle=True)
+    torch.manual_seed(2)
+    fit(L, loader, epochs=3, lr=0.05, progress=False, check=False)
+    assert sum(rows) == 24 and teacher.calls == 3  # epoch 1 only
+    assert L.cache_size() == 24
+    K, _ = kd(cache=False)
+    loader = DataLoader(Indexed(data(), columns=K.columns["N"]), batch_size=8, shuffle=True)
+    torch.manual_seed(2)
+    fit(K, loader, epochs=3, lr=0.05, progress=False, check=False)
+    assert torch.allclose(L.model("s").weight, K.model("s").weight, atol=1e-6)
+
+
+def test_replacing_or_transferring_into_the_teacher_invalidates_the_cache():
+    L, teacher = kd()
+    batch = {"x": torch.randn(5, 4), "y": torch.randn(5, 3), "index": torch.arange(5)}
+    first = L(batch).total
+    L(batch)
+    assert teacher.calls == 1 and L.cache_size() == 5
+    new = nn.Linear(4, 3)
+    L.replace("t", new)
+    assert L.cache_size() == 0
+    out = L(batch)
+    s = L.model("s")(batch["x"])
+    want = L.comparators["x ⋅ s = x ⋅ t"](s, new(batch["x"]))
+    assert torch.allclose(out.terms["x ⋅ s = x ⋅ t"], want) and not torch.equal(out.total,
+                                                                                 first)
+    M, _ = kd(seed=3)
+    M.replace("t", nn.Linear(4, 3))
+    transfer(M, L, {"t": "t", "s": "s", "x": "x", "y": "y"})
+    assert L.cache_size() == 0
+    L.load_state_dict(L.state_dict())
+    assert L.cache_size() == 0
+
+
+def test_only_frozen_paths_are_cached_and_indices_are_required():
+    L, teacher = kd()
+    L.replace("t", teacher)
+    with pytest.raises(BatchError, match="no key 'index'"):
+        L({"x": torch.randn(2, 4), "y": torch.randn(2, 3)})
+    # freezing the student makes its path cacheable; unfreezing drops it again
+    L.freeze("s")
+    assert set(L.cached_paths()) == {"N ⋅ x ⋅ t", "N ⋅ x ⋅ s"}
+    L.unfreeze("s")
+    assert L.cached_paths() == ("N ⋅ x ⋅ t",)
+    L.enable_cache(False)
+    assert L.cached_paths() == () and L({"x": torch.randn(2, 4), "y": torch.randn(2, 3)})
+    g = LearningGraph().data("index", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    D = LearningDiagram.from_graph(g)
+    with pytest.raises(RealisationError, match="reserves for example indices"):
+        compile(D, Realisation(D, models={"c": nn.Linear(1, 1)}), cache=True)

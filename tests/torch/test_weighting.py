@@ -1,0 +1,161 @@
+"""Equation weighting strategies, each checked against its formula on a hand-computed
+two-equation case (a backbone ``m`` with two heads)."""
+
+import math
+
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from catlearn.learning import LearningDiagram, LearningGraph
+from catlearn_torch import (
+    DWA,
+    Fixed,
+    GradNorm,
+    Realisation,
+    Uncertainty,
+    WeightingError,
+    compile,
+    fit,
+    get_weighting,
+    load_checkpoint,
+    shared_edges,
+)
+
+E0, E1 = "x ⋅ m ⋅ h0 = y0", "x ⋅ m ⋅ h1 = y1"
+
+
+def scalar_heads(w0=2.0, w1=1.0, weighting=None):
+    """x -> m (1x1, weight 1) -> h0 (weight w0) / h1 (weight w1); labels y0, y1; mse."""
+    g = LearningGraph().data("x", "N", "X").data("y0", "N", "Y0").data("y1", "N", "Y1")
+    g = g.model("m", "X", "F").model("h0", "F", "Y0").model("h1", "F", "Y1")
+    D = LearningDiagram.from_graph(g)
+    mods = {k: nn.Linear(1, 1, bias=False) for k in ("m", "h0", "h1")}
+    with torch.no_grad():
+        for k, v in (("m", 1.0), ("h0", w0), ("h1", w1)):
+            mods[k].weight.fill_(v)
+    return compile(D, Realisation(D, models=mods), weighting=weighting)
+
+
+ONE = {"x": torch.ones(1, 1), "y0": torch.zeros(1, 1), "y1": torch.zeros(1, 1)}
+
+
+def test_fixed_is_the_weighted_sum_and_names_resolve():
+    L = scalar_heads()
+    L.reweight({E1: 3.0})
+    out = L(ONE)  # L0 = (2·1)² = 4, L1 = 1
+    assert float(out.terms[E0].detach()) == 4.0 and float(out.terms[E1].detach()) == 1.0
+    assert float(out.total.detach()) == 4.0 + 3.0 * 1.0
+    assert isinstance(L.weighting, Fixed)
+    assert float(Fixed().combine(out.terms, L).detach()) == 7.0
+    with pytest.raises(WeightingError, match="unknown weighting 'pcgrad'"):
+        get_weighting("pcgrad")
+    with pytest.raises(WeightingError, match="temperature must be a number > 0"):
+        get_weighting("dwa(temperature=0)")
+
+
+def test_uncertainty_formula_and_gradient():
+    L = scalar_heads(weighting="uncertainty")
+    L.reweight({E1: 2.0})
+    u = L.weighting
+    assert isinstance(u, Uncertainty) and u.log_var.tolist() == [0.0, 0.0]
+    with torch.no_grad():
+        u.log_var[1] = math.log(2.0)
+    out = L(ONE)
+    # Σ exp(-s_i) w_i L_i / 2 + s_i / 2 = 4/2 + 0 + (2·1)/(2·2) + log(2)/2
+    assert float(out.total.detach()) == pytest.approx(2.0 + 0.5 + math.log(2) / 2, abs=1e-6)
+    out.total.backward()
+    # ∂/∂s_i = -exp(-s_i) w_i L_i / 2 + 1/2: -2 + 0.5 and -0.5 + 0.5
+    assert u.log_var.grad.tolist() == pytest.approx([-1.5, 0.0], abs=1e-6)
+    assert u.effective_weights(L) == pytest.approx({E0: 0.5, E1: 0.5})
+    # fit optimises the log-variances (a "weighting" parameter group)
+    data = TensorDataset(torch.ones(4, 1), torch.zeros(4, 1), torch.zeros(4, 1))
+    before = u.log_var.detach().clone()
+    h = fit(L, DataLoader(data, batch_size=2), epochs=1, lr=0.1, progress=False)
+    assert not torch.equal(before, u.log_var.detach())
+    assert f"{E0} [weight]" in h.epochs[0]
+
+
+def test_dwa_formula_from_the_epoch_means():
+    d = DWA(temperature=2.0)
+    d.reset(2)
+    d.record_epoch([1.0, 2.0])
+    assert d.lambdas.tolist() == [1.0, 1.0]  # λ = 1 for the first two epochs
+    d.record_epoch([0.5, 2.0])
+    r = [0.5 / 1.0, 2.0 / 2.0]
+    z = sum(math.exp(v / 2) for v in r)
+    assert d.lambdas.tolist() == pytest.approx([2 * math.exp(v / 2) / z for v in r])
+    # through fit: the third epoch's weights come from the history of epochs 1 and 2
+    torch.manual_seed(0)
+    L = scalar_heads(weighting="dwa")
+    x = torch.randn(8, 1)
+    data = TensorDataset(x, 3 * x, -x)
+    h = fit(L, DataLoader(data, batch_size=4), epochs=3, lr=0.05, progress=False)
+    e1, e2, e3 = h.epochs
+    assert e1[f"{E0} [weight]"] == 1.0 and e2[f"{E0} [weight]"] == 1.0
+    r = [e2[E0] / e1[E0], e2[E1] / e1[E1]]
+    z = sum(math.exp(v / 2) for v in r)
+    assert [e3[f"{E0} [weight]"], e3[f"{E1} [weight]"]] == pytest.approx(
+        [2 * math.exp(v / 2) / z for v in r])
+
+
+def test_gradnorm_gradient_of_the_weights_and_renormalisation():
+    L = scalar_heads(weighting=GradNorm(alpha=1.5))
+    gn = L.weighting
+    assert shared_edges(L) == ("m",) and gn.shared_edges(L) == ("m",)
+    out = L(ONE)  # L0 = 4, L1 = 1; ∂L0/∂m = 2·2·2 = 8, ∂L1/∂m = 2·1·1 = 2
+    assert float(out.total.detach()) == 5.0
+    gn.before_backward(out.terms, L)
+    # G = (8, 2), Ḡ = 5, first step: r = (1, 1), target 5: grad = (sign(3)·8, sign(-3)·2)
+    assert gn.task_weights.grad.tolist() == [8.0, -2.0]
+    assert gn.initial.tolist() == [4.0, 1.0]
+    with torch.no_grad():
+        gn.task_weights -= 0.01 * gn.task_weights.grad
+    gn.after_step(out.terms, L)
+    assert gn.task_weights.tolist() == pytest.approx([0.92 * 2 / 1.94, 1.02 * 2 / 1.94])
+    # the next step uses the new weights and the loss ratios L_i / L_i(0)
+    a = gn.task_weights.detach().clone()
+    out = L(ONE)
+    assert float(out.total.detach()) == pytest.approx(float(a[0] * 4 + a[1] * 1))
+    gn.before_backward(out.terms, L)
+    G = [float(a[0]) * 8, float(a[1]) * 2]
+    target = sum(G) / 2  # r = (1, 1) again: the losses did not move
+    assert gn.task_weights.grad.tolist() == pytest.approx(
+        [math.copysign(8, G[0] - target), math.copysign(2, G[1] - target)])
+
+
+def test_gradnorm_needs_a_shared_model():
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").data("z", "N", "Z")
+    g = g.model("f", "X", "Y").model("k", "X", "Z")
+    D = LearningDiagram.from_graph(g)
+    L = compile(D, Realisation(D, models={"f": nn.Linear(1, 1), "k": nn.Linear(1, 1)}),
+                weighting="gradnorm")
+    batch = {"x": torch.ones(2, 1), "y": torch.zeros(2, 1), "z": torch.zeros(2, 1)}
+    with pytest.raises(WeightingError, match="GradNorm needs a learnable model"):
+        L.weighting.before_backward(L(batch).terms, L)
+    L.set_weighting(GradNorm(shared="nope"))
+    with pytest.raises(WeightingError, match="shared= names nope"):
+        L.weighting.before_backward(L(batch).terms, L)
+
+
+@pytest.mark.parametrize("name", ["gradnorm", "dwa", "uncertainty"])
+def test_weighting_state_is_checkpointed_and_resume_is_exact(tmp_path, name):
+    def run(L, epochs, **kw):
+        torch.manual_seed(5)
+        x = torch.randn(12, 1)
+        data = TensorDataset(x, 2 * x, -x)
+        return fit(L, DataLoader(data, batch_size=4, shuffle=True), epochs=epochs, lr=0.05,
+                   progress=False, **kw)
+
+    A = scalar_heads(weighting=name)
+    run(A, 3)
+    B = scalar_heads(weighting=name)
+    run(B, 2, checkpoint=tmp_path / "r.pt")
+    assert load_checkpoint(tmp_path / "r.pt")["weighting"]["name"] == type(A.weighting
+                                                                          ).__name__
+    C = scalar_heads(weighting=name)
+    run(C, 3, checkpoint=tmp_path / "r.pt", resume=True)
+    for k, v in A.state_dict().items():
+        assert torch.equal(v, C.state_dict()[k]), k
+    assert any(k.startswith("weighting.") for k in A.state_dict())
