@@ -478,7 +478,7 @@ def _caption_metrics(logits: Tensor, target: Tensor) -> tuple[float, float]:
     return token, exact
 
 
-def run_captioning(seed: int = 0, epochs: int = 10, *, n_train: int = 2000,
+def run_captioning(seed: int = 0, epochs: int = 20, *, n_train: int = 2000,
                    n_test: int = 500, size: int = 16, features: int = 64,
                    channels: Sequence[int] = (16, 32), hidden: int = 128,
                    batch_size: int = 64, lr: float = 3e-3, baseline: bool = True,
@@ -519,7 +519,7 @@ def run_captioning(seed: int = 0, epochs: int = 10, *, n_train: int = 2000,
     return out
 
 
-def run_alignment(seed: int = 0, epochs: int = 10, *, n_train: int = 2000, n_test: int = 500,
+def run_alignment(seed: int = 0, epochs: int = 20, *, n_train: int = 2000, n_test: int = 500,
                   size: int = 16, dim: int = 32, channels: Sequence[int] = (16, 32),
                   temperature: float = 0.1, batch_size: int = 64, lr: float = 3e-3,
                   baseline: bool = True, progress: bool = False) -> dict[str, float]:
