@@ -85,7 +85,7 @@ def build_models(spec: LearningDiagramSpec, diagram: LearningDiagram, where: str
                  ) -> dict[str, nn.Module]:
     """The zoo model of every fixed and learnable edge, with its ``init`` loaded.
 
-    >>> from catlearn.learning import spec_from_text
+    >>> from catlearn.learning.spec import spec_from_text
     >>> s = spec_from_text("edges: [{name: x, src: N, tgt: X, role: data}, "
     ...                    "{name: c, src: X, tgt: Y, role: learnable}]")
     >>> build_models(s, s.to_diagram())
@@ -129,12 +129,13 @@ mlp, text_encoder)
 
 
 def build_loaders(spec: LearningDiagramSpec, diagram: LearningDiagram, batch_size: int,
-                  seed: int, where: str = "<spec>") -> dict[str, DataLoader[Any]]:
-    """One shuffled (seeded) loader per data source, from the spec's ``data`` section.
+                  where: str = "<spec>") -> dict[str, DataLoader[Any]]:
+    """One shuffled loader per data source, from the spec's ``data`` section (the order
+    comes from torch's global generator: seed it first).
 
-    >>> from catlearn.learning import spec_from_text
+    >>> from catlearn.learning.spec import spec_from_text
     >>> s = spec_from_text("edges: [{name: x, src: N, tgt: X, role: data}]")
-    >>> build_loaders(s, s.to_diagram(), 8, 0)
+    >>> build_loaders(s, s.to_diagram(), 8)
     Traceback (most recent call last):
     ...
     catlearn_torch.cli.TrainSetupError: <spec>: the data source 'N' has no data set: add \
@@ -144,15 +145,16 @@ shapes_captions)
     from catlearn_torch.specdata import available_datasets
 
     loaders = {}
-    for k, source in enumerate(diagram.sources()):
+    for source in diagram.sources():
         if source not in spec.data:
             raise TrainSetupError(
                 f"{where}: the data source {source!r} has no data set: add 'data: "
                 f"{{{source}: {{dataset: NAME, split: ..., args: {{...}}}}}}' (data sets: "
                 f"{', '.join(available_datasets())})")
         ds = from_spec(spec.data[source])
-        gen = torch.Generator().manual_seed(seed + k)
-        loaders[source] = DataLoader(ds, batch_size=batch_size, shuffle=True, generator=gen)
+        # shuffled by torch's global generator, seeded by the run and saved in checkpoints,
+        # so that --resume continues with exactly the order an uninterrupted run would see
+        loaders[source] = DataLoader(ds, batch_size=batch_size, shuffle=True)
     return loaders
 
 
@@ -185,7 +187,7 @@ def train_command(args: argparse.Namespace) -> int:
     seed_everything(seed)
     models = build_models(spec, D, where)
     L: CompiledDiagram = compile(D, Realisation(D, models=models))
-    loaders = build_loaders(spec, D, batch_size, seed, where)
+    loaders = build_loaders(spec, D, batch_size, where)
     held_out = {s: DataLoader(from_spec(d), batch_size=512) for s, d in spec.evaluate.items()}
 
     def evaluate(core: CompiledDiagram, epoch: int) -> dict[str, float]:

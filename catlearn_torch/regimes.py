@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import torch
 from torch import Tensor, nn
-from torch.utils.data import DataLoader, Dataset, RandomSampler
+from torch.utils.data import DataLoader, RandomSampler
 
 from catlearn.learning import LearningDiagram, LearningGraph, glue
 from catlearn_torch import zoo
@@ -294,7 +294,7 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
 
 
-def _loader(ds: Dataset[Any], batch_size: int, seed: int, samples: int | None = None
+def _loader(ds: ColumnDataset, batch_size: int, seed: int, samples: int | None = None
             ) -> DataLoader[Any]:
     gen = torch.Generator().manual_seed(seed)
     if samples is not None:

@@ -270,7 +270,8 @@ def _parse(text: str, fmt: str, where: str) -> tuple[Any, yaml.Node | None]:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         at = f"line {mark.line + 1}: " if mark is not None else ""
-        raise SpecError(f"{where}: {at}not valid YAML: {err}") from None
+        why = " ".join(str(err).split())  # one paragraph
+        raise SpecError(f"{where}: {at}not valid YAML: {why}") from None
     return data, root
 
 
