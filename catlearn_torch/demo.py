@@ -59,12 +59,14 @@ def distillation_demo(out_dir: str | Path = "catlearn-demo", epochs: int = 20, s
     held_out = evaluate_equations(report["student"], {"N": [test.tensors()]})
     say()
     say(f"test accuracy ({len(test)} digits, seed {seed}, {epochs} epochs each):")
-    say(f"  teacher (MLP 64-256-128-10, its own square x ⋅ t = y, then frozen): "
-        f"{metrics['teacher_accuracy']:.4f}")
-    say(f"  student with distillation (MLP 64-16-10):                        "
-        f"{metrics['student_accuracy']:.4f}")
-    say(f"  student alone (same initialisation, x ⋅ s = y only):               "
-        f"{metrics['student_alone_accuracy']:.4f}")
+    rows = [("teacher (MLP 64-256-128-10; its own square x ⋅ t = y, then frozen)",
+             metrics["teacher_accuracy"]),
+            ("student with distillation (MLP 64-16-10)", metrics["student_accuracy"]),
+            ("student alone (same initialisation; x ⋅ s = y only)",
+             metrics["student_alone_accuracy"])]
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        say(f"  {label:<{width}}  {value:.4f}")
     say("per-equation losses of the student (last epoch's training mean; test set):")
     for e in D.equations:
         say(f"  {e.name:<16} train {report['losses'][e.name]:.4f}   test "

@@ -9,7 +9,7 @@ def test_demo_trains_distillation_and_writes_the_picture(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--epochs", "1"]) == 0
     out = capsys.readouterr().out
     assert "x ⋅ s = x ⋅ t   (in Y, kl(temperature=4))" in out
-    for line in ("teacher (MLP", "student with distillation", "student alone",
+    for line in ("teacher (MLP", "student with distillation (MLP", "student alone (same",
                  "x ⋅ s = x ⋅ t    train", "x ⋅ s = y        train"):
         assert line in out
     pictures = list(tmp_path.glob("distillation.*"))
