@@ -25,7 +25,10 @@ of batch size ``n``):
     an integer dtype when the lhs holds class indices (the sides are then swapped). A
     float target holds class probabilities (``soft_target="probs"``, the default) or
     logits turned into probabilities by a softmax (``soft_target="logits"``).
-    ``label_smoothing`` is passed on.
+    ``label_smoothing`` is passed on. ``class_dim`` (default 1) says which dimension of
+    the logits holds the classes: sequence models that give ``(n, length, classes)``
+    logits, such as a caption decoder, use ``"cross_entropy(class_dim=2)"`` (or ``-1``)
+    against ``(n, length)`` token ids.
 ``kl`` (:class:`KL`)
     ``T² · KL(softmax(b/T) ‖ softmax(a/T))``, summed over classes (dimension 1) and
     averaged over the batch (``reduction="batchmean"``): knowledge distillation as in
@@ -208,11 +211,16 @@ class CrossEntropy(Comparator):
     0.6931
     >>> float(CrossEntropy()(labels, logits)) == float(CrossEntropy()(logits, labels))
     True
+    >>> seq = torch.zeros(2, 5, 3)            # (n, length, classes) logits
+    >>> round(float(get_comparator("cross_entropy(class_dim=2)")(seq, torch.zeros(2, 5,
+    ...       dtype=torch.long))), 4)         # log 3
+    1.0986
     """
 
     name = "cross_entropy"
 
-    def __init__(self, soft_target: str = "probs", label_smoothing: float = 0.0) -> None:
+    def __init__(self, soft_target: str = "probs", label_smoothing: float = 0.0,
+                 class_dim: int = 1) -> None:
         if soft_target not in ("probs", "logits"):
             raise ComparatorError(MESSAGES["bad_comparator_args"].format(
                 name=self.name, why=f"soft_target must be 'probs' or 'logits', not "
@@ -222,15 +230,38 @@ class CrossEntropy(Comparator):
             raise ComparatorError(MESSAGES["bad_comparator_args"].format(
                 name=self.name, why=f"label_smoothing must be in [0, 1], not "
                                     f"{label_smoothing!r}"))
+        if isinstance(class_dim, bool) or not isinstance(class_dim, int):
+            raise ComparatorError(MESSAGES["bad_comparator_args"].format(
+                name=self.name, why=f"class_dim must be an int, not {class_dim!r}"))
         self.soft_target = soft_target
         self.label_smoothing = float(label_smoothing)
+        self.class_dim = class_dim
 
     def params(self) -> dict[str, Any]:
-        return {"soft_target": self.soft_target, "label_smoothing": self.label_smoothing}
+        """The parameters (``class_dim`` is shown only when it is not the default 1).
+
+        >>> CrossEntropy(class_dim=2).params()["class_dim"]
+        2
+        """
+        out: dict[str, Any] = {"soft_target": self.soft_target,
+                               "label_smoothing": self.label_smoothing}
+        if self.class_dim != 1:
+            out["class_dim"] = self.class_dim
+        return out
+
+    def _classes_on_1(self, a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+        """The logits (and a float target) with the classes moved to dimension 1."""
+        if self.class_dim == 1 or a.dim() < 2:
+            return a, b
+        a = a.movedim(self.class_dim, 1)
+        if b.is_floating_point() and b.dim() >= 2:
+            b = b.movedim(self.class_dim, 1)
+        return a, b
 
     def __call__(self, a: Tensor, b: Tensor) -> Tensor:
         if not a.is_floating_point() and b.is_floating_point():
             a, b = b, a
+        a, b = self._classes_on_1(a, b)
         if b.is_floating_point() and self.soft_target == "logits":
             b = torch.softmax(b, dim=1)
         return F.cross_entropy(a, b, label_smoothing=self.label_smoothing)
@@ -240,6 +271,11 @@ class CrossEntropy(Comparator):
             a, b = b, a
         if not a.is_floating_point():
             return "neither side holds logits (a floating dtype is needed on one side)"
+        if self.class_dim != 1 and a.dim() >= 2:
+            if not -a.dim() <= self.class_dim < a.dim():
+                return f"class_dim={self.class_dim} is not a dimension of logits of shape " \
+                    f"{tuple(a.shape)}"
+            a, b = self._classes_on_1(a, b)
         if a.dim() < 1:
             return f"the logits have shape {tuple(a.shape)}"
         if b.is_floating_point():

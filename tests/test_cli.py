@@ -1,12 +1,20 @@
+import pytest
+
 from catlearn.cli import main
 
 
-def test_demo_writes_files(tmp_path, capsys):
-    assert main(["demo", "--out", str(tmp_path)]) == 0
+def test_demo_trains_distillation_and_writes_the_picture(tmp_path, capsys):
+    pytest.importorskip("torch")
+    pytest.importorskip("sklearn")
+    assert main(["demo", "--out", str(tmp_path), "--epochs", "1"]) == 0
     out = capsys.readouterr().out
-    assert "is monic: True" in out
-    assert (tmp_path / "distillation.json").exists()
-    assert (tmp_path / "distillation.dot").read_text().startswith("digraph")
+    assert "x ⋅ s = x ⋅ t   (in Y, kl(temperature=4))" in out
+    for line in ("teacher (MLP", "student with distillation (MLP", "student alone (same",
+                 "x ⋅ s = x ⋅ t    train", "x ⋅ s = y        train"):
+        assert line in out
+    pictures = list(tmp_path.glob("distillation.*"))
+    assert {p.suffix for p in pictures} & {".svg", ".dot"}
+    assert (tmp_path / "distillation.yaml").exists()
 
 
 def test_no_command_prints_help(capsys):

@@ -39,8 +39,11 @@ from catlearn.learning.semantics import (
     symbolic_realisation,
 )
 from catlearn.learning.spec import (
+    DataSpec,
+    InitSpec,
     LearningDiagramSpec,
     SpecError,
+    TrainingSpec,
     diagram_from_text,
     dump_spec,
     json_schema,
@@ -53,7 +56,8 @@ __all__ = [
     "DATA", "FIXED", "LEARNABLE", "ROLES", "LearningGraph", "SchLearningGraph",
     "Equation", "GRAD_SIDES", "path_text", "LearningDiagram", "find_equations", "POLICIES",
     "DEFAULT_COMPARATOR", "LossPlan", "PlanEquation", "PlanNode", "compile_plan",
-    "LearningDiagramSpec", "SpecError", "diagram_from_text", "dump_spec", "json_schema",
+    "LearningDiagramSpec", "DataSpec", "InitSpec", "TrainingSpec", "SpecError",
+    "diagram_from_text", "dump_spec", "json_schema",
     "load_diagram", "load_spec", "to_spec", "to_text", "write_picture", "glue",
     "colimit_of", "inclusion", "shared_subgraph", "DiagramMorphism", "find_embeddings",
     "find_graph_maps", "SYMMETRIC_COMPARATORS", "equation_triples", "loss_expr",

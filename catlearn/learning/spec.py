@@ -6,6 +6,27 @@ path-finding policy or an explicit list of equations, and the weights. Unknown k
 rejected; an invalid file raises :class:`SpecError` naming the field and the line; nothing
 is built until the whole file is valid.
 
+Three optional sections tell a backend how to *train* the diagram (``catlearn train``);
+the core only checks them (names, not objects: it never imports a backend):
+
+``data``
+    ``{source: {dataset: NAME, split: SPLIT, args: {...}, columns: {edge: column}}}``:
+    each data source's data set, by the name a backend registers (the torch backend:
+    ``digits``, ``digits_tasks``, ``shapes_captions``; see ``catlearn_torch.specdata``).
+    ``columns`` maps the source's data edges to the data set's columns (default: the
+    edge's own name). Keys must be data sources of the graph.
+``evaluate``
+    The same shape as ``data``: held-out data per source, on which the trainer reports
+    each equation's loss and, where it applies, accuracy or retrieval recall@1.
+``training``
+    Defaults for the trainer: ``epochs``, ``batch_size``, ``lr``, ``seed`` (command-line
+    flags override them).
+
+An edge may also say where its parameters start from: ``init: {checkpoint: PATH, edge:
+NAME}`` loads edge ``NAME`` (default: the same name) of a checkpoint written by an
+earlier run — e.g. a teacher trained by its own square, then frozen for distillation.
+Comparator names may carry options, e.g. ``comparator: "kl(temperature=4)"``.
+
 >>> text = '''
 ... spaces: [{name: Y, comparator: cross_entropy}]
 ... edges:
@@ -20,6 +41,13 @@ is built until the whole file is valid.
 Traceback (most recent call last):
 ...
 catlearn.learning.spec.SpecError: <text>: line 6: edges.2.role: Input should be 'data', ...
+>>> spec = spec_from_text(text + "data: {N: {dataset: digits, split: train}}")
+>>> spec.data["N"].dataset, spec.to_diagram().sources()
+('digits', ('N',))
+>>> diagram_from_text(text + "data: {M: {dataset: digits}}", "yaml")
+Traceback (most recent call last):
+...
+catlearn.learning.spec.SpecError: <text>: data.M: 'M' is not a data source of the graph (sources: N)
 """
 
 from __future__ import annotations
@@ -41,6 +69,9 @@ __all__ = [
     "SpaceSpec",
     "EdgeSpec",
     "EquationSpec",
+    "DataSpec",
+    "InitSpec",
+    "TrainingSpec",
     "LearningDiagramSpec",
     "SPEC_VERSION",
     "load_spec",
@@ -73,8 +104,17 @@ class SpaceSpec(_Strict):
     comparator: str | None = None
 
 
+class InitSpec(_Strict):
+    """Initial parameters of an edge: edge ``edge`` (default: the same name) of the
+    checkpoint file ``checkpoint`` (a path, relative to the working directory)."""
+
+    checkpoint: str = Field(min_length=1)
+    edge: str | None = None
+
+
 class EdgeSpec(_Strict):
-    """An edge ``name: src -> tgt`` with a role; ``model``/``args`` name a zoo model."""
+    """An edge ``name: src -> tgt`` with a role; ``model``/``args`` name a zoo model;
+    ``init`` says where its parameters start from (:class:`InitSpec`)."""
 
     name: str = Field(min_length=1)
     src: str = Field(min_length=1)
@@ -82,6 +122,27 @@ class EdgeSpec(_Strict):
     role: Literal["data", "fixed", "learnable"]
     model: str | None = None
     args: dict[str, Any] = Field(default_factory=dict)
+    init: InitSpec | None = None
+
+
+class DataSpec(_Strict):
+    """A data source's data set, by name: ``dataset`` (registered by a backend), its
+    ``split`` and ``args``, and ``columns`` mapping data edges to the data set's columns
+    (default: the edge's name)."""
+
+    dataset: str = Field(min_length=1)
+    split: str | None = None
+    args: dict[str, Any] = Field(default_factory=dict)
+    columns: dict[str, str] = Field(default_factory=dict)
+
+
+class TrainingSpec(_Strict):
+    """Trainer defaults (command-line flags override them)."""
+
+    epochs: int | None = Field(default=None, ge=0)
+    batch_size: int | None = Field(default=None, ge=1)
+    lr: float | None = Field(default=None, gt=0)
+    seed: int | None = Field(default=None, ge=0)
 
 
 class EquationSpec(_Strict):
@@ -110,14 +171,19 @@ class LearningDiagramSpec(_Strict):
     max_paths: int = Field(default=10_000, ge=1)
     equations: list[EquationSpec] | None = None
     weights: dict[str, float] = Field(default_factory=dict)
+    data: dict[str, DataSpec] = Field(default_factory=dict)
+    evaluate: dict[str, DataSpec] = Field(default_factory=dict)
+    training: TrainingSpec | None = None
 
     def to_diagram(self) -> LearningDiagram:
-        """Build the diagram (graph, equations, comparators, weights)."""
+        """Build the diagram (graph, equations, comparators, weights); the ``data`` and
+        ``evaluate`` sections are checked against the graph (sources and data edges)."""
         g = LearningGraph()
         for s in self.spaces:
             g.space(s.name)
         for e in self.edges:
             g.add_edge(e.name, e.src, e.tgt, e.role)
+        self._check_data(g)
         comparators = {s.name: s.comparator for s in self.spaces if s.comparator}
         if self.equations is None:
             D = LearningDiagram.from_graph(g, policy=self.policy, max_length=self.max_length,
@@ -137,6 +203,21 @@ class LearningDiagramSpec(_Strict):
     def models(self) -> dict[str, EdgeSpec]:
         """The edges that name a zoo model, by edge name."""
         return {e.name: e for e in self.edges if e.model is not None}
+
+    def _check_data(self, g: LearningGraph) -> None:
+        sources = g.sources()
+        columns = {s: [n for n, src, _, r in g.edges() if r == "data" and src == s]
+                   for s in sources}
+        for section, entries in (("data", self.data), ("evaluate", self.evaluate)):
+            for source, d in entries.items():
+                if source not in sources:
+                    raise ValueError(f"{section}.{source}: {source!r} is not a data source "
+                                     f"of the graph (sources: {', '.join(sources) or 'none'})")
+                for edge in d.columns:
+                    if edge not in columns[source]:
+                        raise ValueError(
+                            f"{section}.{source}.columns: {edge!r} is not a data edge of "
+                            f"{source} (its data edges: {', '.join(columns[source])})")
 
 
 def json_schema() -> dict[str, Any]:
@@ -189,7 +270,8 @@ def _parse(text: str, fmt: str, where: str) -> tuple[Any, yaml.Node | None]:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         at = f"line {mark.line + 1}: " if mark is not None else ""
-        raise SpecError(f"{where}: {at}not valid YAML: {err}") from None
+        why = " ".join(str(err).split())  # one paragraph
+        raise SpecError(f"{where}: {at}not valid YAML: {why}") from None
     return data, root
 
 

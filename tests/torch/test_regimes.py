@@ -1,0 +1,135 @@
+"""The paper's regimes: their diagrams, and every run function at tiny settings."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import pytest
+import torch
+
+from catlearn.learning import LEARNABLE
+from catlearn_torch import compile, regimes
+from catlearn_torch.regimes import (
+    alignment,
+    autoencoder,
+    captioning,
+    distillation,
+    few_shot,
+    few_shot_square,
+    realise_alignment,
+    realise_autoencoder,
+    realise_captioning,
+    realise_few_shot,
+    supervised_square,
+)
+
+
+@pytest.fixture(autouse=True)
+def one_thread() -> Iterator[None]:
+    """Tiny models train fastest on one thread (and two contend on a busy host)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def names(D) -> list[str]:
+    return [e.name for e in D.equations]
+
+
+def test_square_is_the_colimit_of_data_and_classifier():
+    D = supervised_square()
+    assert names(D) == ["x ⋅ c = y"]
+    assert set(D.legs) == {"shared", "first", "second"}
+    assert D.comparator_for(D.equations[0]) == "cross_entropy"
+
+
+def test_distillation_has_exactly_the_two_equations():
+    D = distillation(temperature=4)
+    assert names(D) == ["x ⋅ s = x ⋅ t", "x ⋅ s = y"]
+    assert [D.comparator_for(e) for e in D.equations] == ["kl(temperature=4)", "cross_entropy"]
+    roles = {n: r for n, _, _, r in D.graph.edges()}
+    assert roles["t"] == "fixed" and roles["s"] == LEARNABLE
+
+
+def test_few_shot_shares_one_backbone_between_two_sources():
+    D = few_shot()
+    assert D.sources() == ("N1", "N2")
+    assert D.graph.edge_names().count("m") == 1
+    assert names(D) == ["x1 ⋅ m ⋅ h1 = y1", "x2 ⋅ m ⋅ h2 = y2"]
+    heads = [n for n, s, _, _ in D.graph.edges() if s == "F"]
+    assert heads == ["h1", "h2"]
+    L = compile(D, realise_few_shot(D))
+    assert L.plan.count_edge_runs()["m"] == 2  # once per source's batch
+    assert names(few_shot_square(2)) == ["x2 ⋅ m ⋅ h2 = y2"]
+
+
+def test_other_regimes_equations():
+    assert names(captioning()) == ["x ⋅ enc ⋅ dec = caption"]
+    assert names(alignment()) == ["x ⋅ f = c ⋅ g"]
+    assert names(autoencoder()) == ["x ⋅ enc ⋅ dec = x"]
+    assert names(autoencoder(max_length=4)) == ["x ⋅ enc ⋅ dec = x",
+                                                "x ⋅ enc ⋅ dec ⋅ enc = x ⋅ enc"]
+
+
+def test_realisations_fit_their_data():
+    from catlearn_torch.datasets import ShapesCaptions, load_digits_split
+
+    shapes = ShapesCaptions(4, seed=0).rename({"image": "x"})
+    L = compile(captioning(), realise_captioning())
+    assert set(L.check(shapes.tensors()).terms) == {"x ⋅ enc ⋅ dec = caption"}
+    L = compile(alignment(), realise_alignment())
+    L.check(shapes.rename({"caption": "c"}).tensors())
+    digits = load_digits_split().test.subset(range(8))
+    compile(autoencoder(), realise_autoencoder()).check(digits.tensors())
+
+
+def finite(metrics: dict[str, float], keys: set[str]) -> None:
+    assert set(metrics) == keys
+    assert all(math.isfinite(v) and 0 <= v for v in metrics.values())
+
+
+def test_run_square_agrees_with_a_hand_written_loop():
+    m = regimes.run_square(seed=1, epochs=2)
+    finite(m, {"accuracy", "baseline_accuracy"})
+    assert m["accuracy"] == m["baseline_accuracy"] > 0.8
+
+
+def test_run_distillation():
+    report: dict = {}
+    m = regimes.run_distillation(seed=0, epochs=1, report=report)
+    finite(m, {"teacher_accuracy", "student_accuracy", "student_alone_accuracy"})
+    assert m["teacher_accuracy"] > 0.5
+    assert set(report["losses"]) == {"total", "x ⋅ s = x ⋅ t", "x ⋅ s = y"}
+    assert report["student"].frozen() == ("t",)
+
+
+def test_run_few_shot():
+    m = regimes.run_few_shot(seed=0, epochs=1, k=2)
+    finite(m, {"few_accuracy", "few_alone_accuracy", "many_accuracy"})
+
+
+def test_run_captioning():
+    m = regimes.run_captioning(seed=0, epochs=1, n_train=64, n_test=16)
+    finite(m, {"token_accuracy", "exact_accuracy", "baseline_token_accuracy",
+               "baseline_exact_accuracy"})
+    assert m["baseline_exact_accuracy"] == 0.0  # one blind caption never fits many scenes
+
+
+def test_run_alignment():
+    m = regimes.run_alignment(seed=0, epochs=1, n_train=64, n_test=16)
+    finite(m, {"image_to_caption_recall@1", "caption_to_image_recall@1", "chance_recall@1"})
+    assert m["chance_recall@1"] >= 1 / 16
+
+
+def test_run_autoencoder_and_determinism():
+    a = regimes.run_autoencoder(seed=0, epochs=1)
+    finite(a, {"mse", "pca_mse", "mean_image_mse"})
+    assert a["pca_mse"] < a["mean_image_mse"]
+    assert regimes.run_autoencoder(seed=0, epochs=1, baseline=False)["mse"] == a["mse"]
+
+
+def test_regimes_table_lists_every_regime():
+    assert set(regimes.REGIMES) == {"square", "distillation", "few_shot", "captioning",
+                                    "alignment", "autoencoder"}
