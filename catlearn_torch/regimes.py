@@ -73,13 +73,6 @@ CAPTION_COMPARATOR = "cross_entropy(class_dim=2)"
 
 
 # ------------------------------------------------------------------------ builders
-def _compared(D: LearningDiagram, comparators: Mapping[str, str]) -> LearningDiagram:
-    """``D`` with comparators for some spaces, keeping the legs of the colimit."""
-    out = D.with_comparators(comparators)
-    out.legs = D.legs
-    return out
-
-
 def supervised_square(classifier: str = "c") -> LearningDiagram:
     """The supervised square of the paper's Figure 2 (top): a data set ``N`` with columns
     ``x: N -> X`` and ``y: N -> Y`` glued with a classifier ``X -> Y`` along ``X`` and
@@ -91,7 +84,7 @@ def supervised_square(classifier: str = "c") -> LearningDiagram:
     """
     data = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
     clf = LearningGraph().model(classifier, "X", "Y")
-    return _compared(glue(data, clf, along=["X", "Y"]), {"Y": "cross_entropy"})
+    return glue(data, clf, along=["X", "Y"]).with_comparators({"Y": "cross_entropy"})
 
 
 def distillation(temperature: float = 4.0, distill_weight: float = 1.0,
@@ -119,7 +112,7 @@ def distillation(temperature: float = 4.0, distill_weight: float = 1.0,
 def _square(source: str, x: str, y: str, labels: str, head: str) -> LearningDiagram:
     data = LearningGraph().data(x, source, "X").data(y, source, labels)
     clf = LearningGraph().model("m", "X", "F").model(head, "F", labels)
-    return _compared(glue(data, clf, along=["X", labels]), {labels: "cross_entropy"})
+    return glue(data, clf, along=["X", labels]).with_comparators({labels: "cross_entropy"})
 
 
 def few_shot(tasks: int = 2) -> LearningDiagram:
@@ -161,7 +154,7 @@ def captioning() -> LearningDiagram:
     """
     data = LearningGraph().data("x", "N", "X").data("caption", "N", "C")
     model = LearningGraph().model("enc", "X", "F").model("dec", "F", "C")
-    return _compared(glue(data, model, along=["X", "C"]), {"C": CAPTION_COMPARATOR})
+    return glue(data, model, along=["X", "C"]).with_comparators({"C": CAPTION_COMPARATOR})
 
 
 def alignment(temperature: float = 0.1) -> LearningDiagram:
@@ -176,7 +169,7 @@ def alignment(temperature: float = 0.1) -> LearningDiagram:
     data = LearningGraph().data("x", "N", "X").data("c", "N", "C")
     model = LearningGraph().model("f", "X", "E").model("g", "C", "E")
     comp = f"info_nce(temperature={temperature:g}, symmetric=True)"
-    return _compared(glue(data, model, along=["X", "C"]), {"E": comp})
+    return glue(data, model, along=["X", "C"]).with_comparators({"E": comp})
 
 
 def autoencoder(max_length: int = 3) -> LearningDiagram:
@@ -192,8 +185,8 @@ def autoencoder(max_length: int = 3) -> LearningDiagram:
     """
     data = LearningGraph().data("x", "N", "X")
     model = LearningGraph().model("enc", "X", "Z").model("dec", "Z", "X")
-    return _compared(glue(data, model, along=["X"], max_length=max_length),
-                     {"X": "mse", "Z": "mse"})
+    return glue(data, model, along=["X"], max_length=max_length).with_comparators(
+        {"X": "mse", "Z": "mse"})
 
 
 # ------------------------------------------------------------------------ realisations

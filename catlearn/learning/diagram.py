@@ -300,13 +300,19 @@ class LearningDiagram:
 
     # ------------------------------------------------------------------ changing
     def reweighted(self, weights: Mapping[str, float]) -> LearningDiagram:
-        """A copy with some equations' weights changed (by equation name)."""
-        return LearningDiagram(self.graph, self.equations, self.comparators, weights)
+        """A copy with some equations' weights changed (by equation name); a glued
+        regime keeps its legs (the graph is the same)."""
+        out = LearningDiagram(self.graph, self.equations, self.comparators, weights)
+        out.legs = dict(self.legs)
+        return out
 
     def with_comparators(self, comparators: Mapping[str, str]) -> LearningDiagram:
-        """A copy with some spaces' comparators changed."""
-        return LearningDiagram(self.graph, self.equations, {**self.comparators,
-                                                            **comparators})
+        """A copy with some spaces' comparators changed (legs kept, as for
+        :meth:`reweighted`)."""
+        out = LearningDiagram(self.graph, self.equations, {**self.comparators,
+                                                           **comparators})
+        out.legs = dict(self.legs)
+        return out
 
     # ------------------------------------------------------------------ values
     def __eq__(self, other: object) -> bool:
