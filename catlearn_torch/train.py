@@ -492,7 +492,7 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
         masked = False
         bar = tqdm(cycle, total=len(cycle) if cycle.sized else None,
                    desc=f"epoch {epoch + 1}/{epochs}", disable=not progress,
-                   dynamic_ncols=True, leave=True)
+                   dynamic_ncols=True, leave=epoch == epochs - 1)
         for batches in bar:
             if check:
                 core.check(batches)
