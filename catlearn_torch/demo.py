@@ -21,8 +21,10 @@ from typing import Any
 
 from catlearn.acsets import dot_available
 from catlearn.learning import dump_spec, to_spec, write_picture
+from catlearn_torch.compile import compile
 from catlearn_torch.datasets import load_digits_split
 from catlearn_torch.metrics import evaluate_equations
+from catlearn_torch.realise import Realisation
 from catlearn_torch.regimes import distillation, run_distillation
 
 __all__ = ["distillation_demo"]
@@ -67,10 +69,15 @@ def distillation_demo(out_dir: str | Path = "catlearn-demo", epochs: int = 20, s
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         say(f"  {label:<{width}}  {value:.4f}")
-    say("per-equation losses of the student (last epoch's training mean; test set):")
+    # the student alone never saw the distillation equation: evaluate it there too
+    alone = compile(D, Realisation(D, models={"t": report["teacher"].model("t"),
+                                              "s": report["alone"].model("s")}))
+    alone_out = evaluate_equations(alone, {"N": [test.tensors()]})
+    say("per-equation losses (last epoch's training mean; test set; the student alone on "
+        "the test set):")
     for e in D.equations:
         say(f"  {e.name:<16} train {report['losses'][e.name]:.4f}   test "
-            f"{held_out[f'{e.name}: loss']:.4f}")
+            f"{held_out[f'{e.name}: loss']:.4f}   alone {alone_out[f'{e.name}: loss']:.4f}")
     picture = out / ("distillation.svg" if dot_available() else "distillation.dot")
     write_picture(D, picture, highlight=0)
     (out / "distillation.yaml").write_text(dump_spec(to_spec(D, name="distillation")))
