@@ -146,18 +146,10 @@ def load_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str], *,
     >>> torch.equal(m.weight, A.model("c").weight)
     True
     """
-    from catlearn_torch.train import CHECKPOINT_FORMAT
+    from catlearn_torch.train import CHECKPOINT_FORMAT, safe_load
 
     core = unwrap(compiled)
-    try:
-        data = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
-            path=path, why="no such file")) from None
-    except Exception as err:  # a truncated, foreign or unsafe file
-        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
-            path=path, why=f"{type(err).__name__}: {first}")) from None
+    data = safe_load(path)
     fmt = data.get("format") if isinstance(data, dict) else None
     if fmt == MODEL_FORMAT:
         src = str(data["edge"])

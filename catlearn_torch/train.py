@@ -243,6 +243,27 @@ def save_checkpoint(path: str | os.PathLike[str], compiled: nn.Module,
     return atomic_save(data, target)
 
 
+def safe_load(path: str | os.PathLike[str]) -> Any:
+    """``torch.load(path, weights_only=True)`` on the CPU, with a :class:`CheckpointError`
+    naming the file for a missing, truncated, foreign or unsafe one (no pickled code is
+    ever run).
+
+    >>> safe_load("/nonexistent/model.pt")
+    Traceback (most recent call last):
+    ...
+    catlearn_torch.errors.CheckpointError: cannot read the checkpoint /nonexistent/model.pt: ...
+    """
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
+            path=path, why="no such file")) from None
+    except Exception as err:  # a truncated, foreign or unsafe file
+        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
+            path=path, why=f"{type(err).__name__}: {first}")) from None
+
+
 def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a checkpoint with ``torch.load(..., weights_only=True)`` and check its format.
 
@@ -251,15 +272,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     ...
     catlearn_torch.errors.CheckpointError: cannot read the checkpoint /nonexistent/run.pt: ...
     """
-    try:
-        data = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
-            path=path, why="no such file")) from None
-    except Exception as err:  # a truncated, foreign or unsafe file
-        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
-            path=path, why=f"{type(err).__name__}: {first}")) from None
+    data = safe_load(path)
     if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT \
             or data.get("version") != CHECKPOINT_VERSION:
         got = data.get("format") if isinstance(data, dict) else type(data).__name__
