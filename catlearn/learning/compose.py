@@ -153,28 +153,26 @@ def colimit_of(regimes: Mapping[str, Regime],
         D = LearningDiagram.from_graph(apex, comparators=comparators, **path_options)
     else:
         eqs: dict[frozenset[Any], Equation] = {}  # a pair of paths counts once
+        paths = LearningDiagram(apex, [])  # builds paths of the apex by edge names
+        apex_names = apex.edge_names()
         for name, r in regimes.items():
             if not isinstance(r, LearningDiagram):
                 continue
+            leg_E = legs[name]["E"].tolist()
+            moved = {e: apex_names[k] for e, k in zip(r.graph.edge_names(), leg_E,
+                                                       strict=True)}
             for eq in r.equations:
-                image = _image(eq, r.graph, apex, legs[name])
+                image = _image(eq, moved, paths)
                 eqs.setdefault(frozenset((image.lhs, image.rhs)), image)
         D = LearningDiagram(apex, list(eqs.values()), comparators)
     D.legs = legs
     return D
 
 
-def _image(eq: Equation, g: LearningGraph, apex: LearningGraph,
-           leg: ACSetTransformation) -> Equation:
-    names = apex.edge_names()
-    idx = {n: i for i, n in enumerate(g.edge_names())}
-
-    def move(p: Any) -> list[str]:
-        return [names[int(leg["E"][idx[e]])] for e in p.names]
-
-    D0 = LearningDiagram(apex, [])
-    lhs = D0.path(move(eq.lhs), source=eq.lhs.src)
-    rhs = D0.path(move(eq.rhs), source=eq.rhs.src)
+def _image(eq: Equation, moved: Mapping[str, str], paths: LearningDiagram) -> Equation:
+    """The image of an equation along a leg (``moved``: edge names to apex edge names)."""
+    lhs = paths.path([moved[e] for e in eq.lhs.names], source=eq.lhs.src)
+    rhs = paths.path([moved[e] for e in eq.rhs.names], source=eq.rhs.src)
     return Equation(lhs, rhs, eq.weight, eq.comparator, eq.grad)
 
 

@@ -47,7 +47,7 @@ class DiagramMorphism:
     ``V`` and ``E`` are integer arrays (part ids) or mappings from names to names.
     """
 
-    __slots__ = ("dom", "codom", "V", "E", "_images")
+    __slots__ = ("dom", "codom", "V", "E", "_edge_image", "_images")
 
     def __init__(self, dom: LearningDiagram, codom: LearningDiagram, V: Any, E: Any) -> None:
         self.dom, self.codom = dom, codom
@@ -55,7 +55,13 @@ class DiagramMorphism:
         self.V = self._component("V", V, G.vertex_names(), H.vertex_names())
         self.E = self._component("E", E, G.edge_names(), H.edge_names())
         self._check_graph_map(G, H)
-        self._images = tuple(self._image_of(eq) for eq in dom.equations)
+        he = H.edges()
+        self._edge_image = {n: Edge(*he[k][:3])
+                            for n, k in zip(G.edge_names(), self.E.tolist(), strict=True)}
+        candidates: dict[frozenset[Path], list[Equation]] = {}  # by unordered pair of paths
+        for target in codom.equations:
+            candidates.setdefault(frozenset((target.lhs, target.rhs)), []).append(target)
+        self._images = tuple(self._image_of(eq, candidates) for eq in dom.equations)
 
     # ------------------------------------------------------------------ checks
     @staticmethod
@@ -100,16 +106,14 @@ class DiagramMorphism:
 
     def map_path(self, p: Path) -> Path:
         """The image ``h p`` of a path of the domain (the free functor on ``h``)."""
-        he = self.codom.graph.edges()
-        idx = {n: i for i, n in enumerate(self.dom.graph.edge_names())}
-        edges = [Edge(*he[int(self.E[idx[e.name]])][:3]) for e in p.edges]
-        return Path(p.src, edges)
+        return Path(p.src, [self._edge_image[e.name] for e in p.edges])
 
-    def _image_of(self, eq: Equation) -> tuple[Equation | None, bool]:
+    def _image_of(self, eq: Equation, candidates: Mapping[frozenset[Path], list[Equation]]
+                  ) -> tuple[Equation | None, bool]:
         lhs, rhs = self.map_path(eq.lhs), self.map_path(eq.rhs)
         if lhs == rhs:
             return None, False
-        for target in self.codom.equations:
+        for target in candidates.get(frozenset((lhs, rhs)), []):
             for swapped, (a, b) in ((False, (lhs, rhs)), (True, (rhs, lhs))):
                 if (target.lhs, target.rhs) != (a, b):
                     continue
