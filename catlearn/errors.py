@@ -205,3 +205,34 @@ MESSAGES.update({
     "terminal_attrs": "terminal: schema {schema} has attributes ({attrs}); no terminal "
     "ACSet exists when attribute values are fixed",
 })
+
+
+# --- json ---
+class JSONFormatError(CatlearnError, ValueError):
+    """A JSON document is not a schema or ACSet of the expected layout, or a value cannot be
+    written as JSON; the message names the table, row and field (``E.0.src``)."""
+
+
+MESSAGES.update({
+    "json_at": "{what} JSON, {loc}: {why}",
+    "json_not_json": "not JSON: {why}",
+    "json_not_tables": "an ACSet is a JSON object of tables (one list of rows per object "
+    "and attribute type), not {got}",
+    "json_not_table": "a table is a JSON list of rows, not {got}",
+    "json_not_row": "a row is a JSON object, not {got}",
+    "json_unknown_table": "{key!r} is not an object or attribute type of schema {schema}",
+    "json_id": "_id must be the row number {n} (an integer), not {got!r}",
+    "json_unknown_key": "{key!r} is not {expected}",
+    "json_hom": "{value!r} is not a part of {codom} ({n} parts; ids are 1-based, 0 or null "
+    "when unset)",
+    "json_var": "{value!r} is attribute variable {n}, but {attrtype} has {nvars} variables "
+    "in the file",
+    "json_nonfinite": "{value!r} cannot be written as JSON (JSON has no NaN or Infinity; "
+    "ACSets.jl's writer, JSON3, refuses it too); pass allow_inf=True to write NaN, "
+    "Infinity and -Infinity as JSON3.write(x; allow_inf=true) does",
+    "json_unwritable": "{where}: value {value!r} of type {type} cannot be written as JSON",
+    "json_dict_key": "{where}: the dict key {key!r} is not a string; JSON object keys are "
+    "strings",
+    "json_var_like": "{where}: the dict value {value!r} would read back as an attribute "
+    "variable ({{\"_var\": n}} is the JSON form of a variable)",
+})

@@ -183,7 +183,8 @@ class ACSet:
             vals[:] = [values] * parts.size
         else:
             vals = np.empty(len(values), dtype=object)
-            vals[:] = list(values)
+            for i, v in enumerate(values):  # element-wise: a value may itself be a list
+                vals[i] = v
             if vals.size != parts.size:
                 raise ACSetError(MESSAGES["column_length"].format(
                     schema=self.name, name=a, ob=dom, got=vals.size, n=parts.size))

@@ -23,6 +23,7 @@ PathEquation(dom='V', codom='V', lhs=('refl', 'src'), rhs=(), name='src_refl')
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from catlearn.errors import MESSAGES, SchemaError
@@ -70,6 +71,9 @@ class Schema:
 
     ``homs`` and ``attrs`` are triples ``(name, dom, codom)``; ``equations`` are
     :class:`PathEquation` values (or 4/5-tuples). Every name is checked on construction.
+    ``version`` is the ``version`` record of the JSON file the schema was read from (e.g.
+    ``{"ACSetSchema": "0.0.1", "Catlab": "0.14.12"}``): metadata, written back by
+    :meth:`to_json`, not part of equality or hashing.
 
     >>> Schema("Bad", obs=("V",), homs=(("f", "V", "W"),))
     Traceback (most recent call last):
@@ -78,7 +82,7 @@ class Schema:
     """
 
     __slots__ = (
-        "name", "obs", "homs", "attrtypes", "attrs", "equations",
+        "name", "obs", "homs", "attrtypes", "attrs", "equations", "version",
         "_dom", "_codom", "_homs_out", "_homs_in", "_attrs_out", "_attrs_in", "_hash",
     )
 
@@ -90,6 +94,7 @@ class Schema:
         attrtypes: tuple[str, ...] | list[str] = (),
         attrs: tuple[Arrow, ...] | list[Arrow] = (),
         equations: tuple[PathEquation | tuple, ...] | list = (),
+        version: Mapping[str, str] | None = None,
     ) -> None:
         self.name = str(name)
         self.obs = tuple(str(o) for o in obs)
@@ -97,6 +102,8 @@ class Schema:
         self.attrtypes = tuple(str(t) for t in attrtypes)
         self.attrs = tuple((str(a), str(x), str(t)) for a, x, t in attrs)
         self.equations = tuple(PathEquation(*eq) for eq in equations)
+        self.version: tuple[tuple[str, str], ...] | None = (
+            None if version is None else tuple((str(k), str(v)) for k, v in version.items()))
         self._check_names()
         self._dom = {f: x for f, x, _ in self.homs + self.attrs}
         self._codom = {f: y for f, _, y in self.homs + self.attrs}

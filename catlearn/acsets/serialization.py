@@ -1,12 +1,37 @@
 """JSON for schemas and ACSets, interchangeable with ACSets.jl / Catlab.jl and py-acsets.
 
-The instance layout is that of ACSets.jl's ``write_json_acset``: an object keyed by the
-schema's object names, then its attribute-type names; each maps to a list of rows; a
-row has ``_id`` (1-based, equal to the row number) and every hom and attribute out of
-that object. Hom values are 1-based part ids, ``0`` when unset; attribute values are
-JSON values, ``null`` when unset, ``{"_var": n}`` (1-based) for an attribute variable.
+**Instances** use the layout of ACSets.jl's ``write_json_acset``: an object keyed by the
+schema's object names, then its attribute-type names; each maps to a list of rows; a row
+has ``_id`` (1-based, equal to the row number) and every hom and attribute out of that
+object. Hom values are 1-based part ids, ``0`` when unset; attribute values are JSON
+values, ``null`` when unset, ``{"_var": n}`` (1-based) for an attribute variable.
 Attribute-type tables list the variables (``[{"_id": 1}, ...]``). In Python, ids are
 0-based: the shift happens here and nowhere else.
+
+Reading accepts every layout these tools have written, as ACSets.jl's reader does:
+
+- rows without ``_id`` (Catlab.jl up to 0.14 wrote them): ids are row positions; when
+  ``_id`` is present it must be the row number (an integer; ``true`` is not one);
+- ``null`` for an unset hom (py-acsets writes it) as well as ``0``;
+- attribute values that are JSON objects or arrays (property-labelled Petri nets,
+  stratification lists): a JSON object is an attribute variable exactly when it is
+  ``{"_var": n}`` with ``n`` a positive integer, and is otherwise the value itself (a
+  ``dict``); arrays are read as lists;
+- ``NaN``, ``Infinity`` and ``-Infinity`` tokens (as ``JSON3.read(...; allow_inf=true)``);
+- a missing table is an empty one; a missing field is unset.
+
+Unknown tables and unknown keys are rejected in every kind of row alike (object rows and
+attribute-type rows, whose only key is ``_id``), with a :class:`JSONFormatError` naming
+the table, row and field (``E.0.src``).
+
+Writing follows JSON3.jl, the writer behind ACSets.jl's ``write_json_acset``: a NaN or
+infinite float is refused by default (JSON has no such numbers), and written as ``NaN``,
+``Infinity`` and ``-Infinity`` with ``allow_inf=True`` (JSON3's ``allow_inf=true``). Lists,
+tuples and numpy arrays are written as arrays (they read back as lists), numpy scalars as
+numbers, dicts with string keys as objects (a dict that would read back as a variable is
+refused). The round trip ``read_json_acset(S, write_json_acset(X)) == X`` holds for every
+ACSet whose values are JSON values (``None``, ``bool``, ``int``, ``float``, ``str``, lists
+and string-keyed dicts of these) and attribute variables.
 
 >>> from catlearn.acsets.acset import ACSet
 >>> from catlearn.acsets.schema import SchGraph
@@ -15,23 +40,30 @@ Attribute-type tables list the variables (``[{"_id": 1}, ...]``). In Python, ids
 '{"V": [{"_id": 1}, {"_id": 2}], "E": [{"_id": 1, "src": 1, "tgt": 2}]}'
 >>> read_json_acset(SchGraph, write_json_acset(g)) == g
 True
+>>> read_json_acset(SchGraph, '{"V": [{}, {}], "E": [{"src": 1, "tgt": null}]}').subpart("tgt")
+array([-1])
 
-The schema layout is that of ACSets.jl's ``generate_json_acset_schema`` (``version``,
-``Ob``, ``Hom``, ``AttrType``, ``Attr``, ``equations``); py-acsets' variant (extra
-``title``/``description``/``ty`` fields, ``version.Catlab``, no ``equations``) is read too.
+**Schemas** use the layout of ACSets.jl's ``generate_json_acset_schema`` (``version``,
+``Ob``, ``Hom``, ``AttrType``, ``Attr``, ``equations``). As ACSets.jl does, unknown keys
+in entries and at the top level are ignored (py-acsets adds ``title``, ``description``,
+``ty``) and a missing ``equations`` list is empty. The ``version`` record read from a
+file is kept on the schema and written back by :func:`write_json_schema`.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, model_validator
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.schema import PathEquation, Schema
+from catlearn.errors import MESSAGES, AttributeTypeError, JSONFormatError
 
 __all__ = [
     "SchemaJSON",
@@ -49,7 +81,7 @@ SCHEMA_FORMAT_VERSION = "0.0.1"
 
 
 class _Named(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")
     name: str
     title: str | None = None
     description: str | None = None
@@ -69,7 +101,7 @@ class _ArrowJSON(_Named):
 
 
 class _EquationJSON(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")
     name: str | None = None
     dom: str
     codom: str
@@ -84,18 +116,16 @@ class _VersionJSON(BaseModel):
 
 
 class SchemaJSON(BaseModel):
-    """The wire form of a schema (pydantic v2 model; unknown keys are rejected).
+    """The wire form of a schema (pydantic v2 model; unknown keys are ignored, as ACSets.jl
+    ignores them).
 
-    >>> SchemaJSON.model_validate({"Ob": [{"name": "V"}], "Hom": [], "AttrType": [],
-    ...                            "Attr": [], "Extra": 1})
-    Traceback (most recent call last):
-    ...
-    pydantic_core._pydantic_core.ValidationError: 1 validation error for SchemaJSON
-    Extra
-      Extra inputs are not permitted ...
+    >>> m = SchemaJSON.model_validate({"Ob": [{"name": "V", "color": "red"}], "Hom": [],
+    ...                                "AttrType": [], "Attr": [], "Extra": 1})
+    >>> m.to_schema("S").obs
+    ('V',)
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")
     version: _VersionJSON = Field(default_factory=_VersionJSON)
     Ob: list[_ObJSON]
     Hom: list[_ArrowJSON]
@@ -105,7 +135,11 @@ class SchemaJSON(BaseModel):
     name: str | None = None
 
     def to_schema(self, name: str | None = None) -> Schema:
-        """Build the :class:`Schema` (its checks raise ``SchemaError`` on bad names)."""
+        """Build the :class:`Schema` (its checks raise ``SchemaError`` on bad names); the
+        file's ``version`` record, when it has one, is kept on the schema."""
+        version = None
+        if "version" in self.model_fields_set:
+            version = {k: v for k, v in self.version.model_dump().items() if v is not None}
         return Schema(
             name or self.name or "Schema",
             obs=tuple(o.name for o in self.Ob),
@@ -115,18 +149,22 @@ class SchemaJSON(BaseModel):
             equations=tuple(
                 PathEquation(e.dom, e.codom, tuple(e.paths[0]), tuple(e.paths[1]), e.name)
                 for e in self.equations),
+            version=version,
         )
 
 
 def write_json_schema(schema: Schema) -> str:
-    """The schema as JSON text (ACSets.jl's layout).
+    """The schema as JSON text (ACSets.jl's layout); the ``version`` record is the one the
+    schema was read with, else ``{"ACSetSchema": "0.0.1", "ACSets": "0.0.0"}``.
 
     >>> from catlearn.acsets.schema import SchGraph
     >>> write_json_schema(SchGraph)[:60]
     '{"version": {"ACSetSchema": "0.0.1", "ACSets": "0.0.0"}, "Ob'
     """
+    version = (dict(schema.version) if schema.version is not None
+               else {"ACSetSchema": SCHEMA_FORMAT_VERSION, "ACSets": "0.0.0"})
     data: dict[str, Any] = {
-        "version": {"ACSetSchema": SCHEMA_FORMAT_VERSION, "ACSets": "0.0.0"},
+        "version": version,
         "Ob": [{"name": o} for o in schema.obs],
         "Hom": [{"name": f, "dom": x, "codom": y} for f, x, y in schema.homs],
         "AttrType": [{"name": t} for t in schema.attrtypes],
@@ -138,51 +176,69 @@ def write_json_schema(schema: Schema) -> str:
     return json.dumps(data)
 
 
-def read_json_schema(text: str | Mapping[str, Any], name: str | None = None) -> Schema:
-    """Read a schema from JSON text (or a parsed dict); raises pydantic's error on bad JSON.
+def _pydantic_error(what: str, err: ValidationError) -> JSONFormatError:
+    lines = [MESSAGES["json_at"].format(
+        what=what, loc=".".join(str(x) for x in e["loc"]) or "(root)", why=e["msg"])
+        for e in err.errors()[:5]]
+    return JSONFormatError("; ".join(lines))
 
-    >>> read_json_schema('{"Ob": [{"name": "V", "title": "vertices"}], "Hom": [],'
-    ...                  ' "AttrType": [], "Attr": [], "version": {"ACSetSchema": "0.0.1",'
-    ...                  ' "Catlab": "0.14.12"}}').obs
-    ('V',)
+
+def read_json_schema(text: str | bytes | Mapping[str, Any], name: str | None = None) -> Schema:
+    """Read a schema from JSON text (or a parsed dict) written by ACSets.jl, Catlab.jl or
+    py-acsets; a malformed document raises :class:`JSONFormatError` naming the field.
+
+    >>> S = read_json_schema('{"Ob": [{"name": "V", "title": "vertices"}], "Hom": [],'
+    ...                      ' "AttrType": [], "Attr": [], "version": {"ACSetSchema": "0.0.1",'
+    ...                      ' "Catlab": "0.14.12"}}')
+    >>> S.obs, dict(S.version)["Catlab"]
+    (('V',), '0.14.12')
     """
-    model = (SchemaJSON.model_validate_json(text) if isinstance(text, (str, bytes))
-             else SchemaJSON.model_validate(text))
+    try:
+        model = (SchemaJSON.model_validate_json(text) if isinstance(text, (str, bytes))
+                 else SchemaJSON.model_validate(text))
+    except ValidationError as err:
+        raise _pydantic_error("schema", err) from None
     return model.to_schema(name)
 
 
-# ------------------------------------------------------------------ instances
+# ------------------------------------------------------------------ writing instances
 
 
-class _Row(RootModel[dict[str, Any]]):
-    @model_validator(mode="after")
-    def _has_id(self) -> _Row:
-        if "_id" not in self.root:
-            raise ValueError("a row must have an '_id'")
-        if not isinstance(self.root["_id"], int) or isinstance(self.root["_id"], bool):
-            raise ValueError("'_id' must be an integer")
-        return self
+def _where(X: ACSet, a: str, i: int) -> str:
+    return f"{X.name}: attribute {a}, part {i}"
 
 
-class _ACSetJSON(RootModel[dict[str, list[_Row]]]):
-    pass
-
-
-def _attr_to_json(value: Any, where: str) -> Any:
+def _value_to_json(value: Any, where: str) -> Any:
+    """The JSON form of one attribute value (recursively for containers)."""
     if isinstance(value, AttrVar):
         return {"_var": value.val + 1}
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, (str, bool, int, float)):
         return value
-    if hasattr(value, "item") and callable(value.item):
-        return value.item()
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
     if isinstance(value, (list, tuple)):
-        return [_attr_to_json(v, where) for v in value]
-    raise TypeError(f"{where}: value {value!r} of type {type(value).__name__} cannot be "
-                    "written as JSON")
+        return [_value_to_json(v, where) for v in value]
+    if isinstance(value, Mapping):
+        return _dict_to_json(value, where)
+    raise AttributeTypeError(MESSAGES["json_unwritable"].format(
+        where=where, value=value, type=type(value).__name__))
+
+
+def _dict_to_json(value: Mapping[Any, Any], where: str) -> dict[str, Any]:
+    for k in value:
+        if not isinstance(k, str):
+            raise AttributeTypeError(MESSAGES["json_dict_key"].format(where=where, key=k))
+    if _var_number(value) is not None:
+        raise AttributeTypeError(MESSAGES["json_var_like"].format(where=where, value=value))
+    return {k: _value_to_json(v, where) for k, v in value.items()}
 
 
 def generate_json_acset(X: ACSet) -> dict[str, list[dict[str, Any]]]:
-    """The JSON-able dict of an ACSet (see the module docstring for the layout).
+    """The JSON-able dict of an ACSet (see the module docstring for the layout). Floats
+    are kept as they are (a NaN stays a NaN); :func:`write_json_acset` decides how to write
+    them.
 
     >>> from catlearn.acsets.acset import ACSet
     >>> from catlearn.acsets.schema import SchGraph
@@ -194,7 +250,7 @@ def generate_json_acset(X: ACSet) -> dict[str, list[dict[str, Any]]]:
     for ob in schema.obs:
         homs, attrs = schema.homs_out(ob), schema.attrs_out(ob)
         cols = {f: X.subpart(f).tolist() for f in homs}
-        acols = {a: X.subpart(a).tolist() for a in attrs}
+        acols = {a: list(X.subpart(a)) for a in attrs}
         rows = []
         for i in range(X.nparts(ob)):
             row: dict[str, Any] = {"_id": i + 1}
@@ -202,7 +258,7 @@ def generate_json_acset(X: ACSet) -> dict[str, list[dict[str, Any]]]:
                 v = cols[f][i]
                 row[f] = 0 if v == UNSET else v + 1
             for a in attrs:
-                row[a] = _attr_to_json(acols[a][i], f"{X.name}: attribute {a}, part {i}")
+                row[a] = _value_to_json(acols[a][i], _where(X, a, i))
             rows.append(row)
         out[ob] = rows
     for t in schema.attrtypes:
@@ -210,14 +266,122 @@ def generate_json_acset(X: ACSet) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def write_json_acset(X: ACSet) -> str:
-    """The ACSet as JSON text, in ACSets.jl's ``write_json_acset`` layout."""
-    return json.dumps(generate_json_acset(X))
+def _nonfinite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, list):
+        return any(_nonfinite(v) for v in value)
+    if isinstance(value, dict):
+        return any(_nonfinite(v) for v in value.values())
+    return False
 
 
-def _json_error(title: str, loc: tuple[Any, ...], msg: str, value: Any) -> ValidationError:
-    return ValidationError.from_exception_data(title, [
-        {"type": "value_error", "loc": loc, "input": value, "ctx": {"error": ValueError(msg)}}])
+def _check_finite(data: Mapping[str, list[dict[str, Any]]]) -> None:
+    for table, rows in data.items():
+        for r, row in enumerate(rows):
+            for key, value in row.items():
+                if _nonfinite(value):
+                    raise JSONFormatError(MESSAGES["json_at"].format(
+                        what="ACSet", loc=f"{table}.{r}.{key}",
+                        why=MESSAGES["json_nonfinite"].format(value=value)))
+
+
+def write_json_acset(X: ACSet, *, allow_inf: bool = False) -> str:
+    """The ACSet as JSON text, in ACSets.jl's ``write_json_acset`` layout.
+
+    A NaN or infinite float is refused (``JSONFormatError``, naming the table, row and
+    field), as JSON3.jl refuses it; ``allow_inf=True`` writes ``NaN``, ``Infinity`` and
+    ``-Infinity``, as ``JSON3.write(x; allow_inf=true)`` does. O(size of the ACSet).
+
+    >>> from catlearn.acsets.schema import SchLabeledGraph
+    >>> g = ACSet(SchLabeledGraph); _ = g.add_part("V", label=float("nan"))
+    >>> write_json_acset(g, allow_inf=True)
+    '{"V": [{"_id": 1, "label": NaN}], "E": [], "Label": []}'
+    """
+    data = generate_json_acset(X)
+    if not allow_inf:
+        _check_finite(data)
+    return json.dumps(data, allow_nan=True, ensure_ascii=False)
+
+
+# ------------------------------------------------------------------ reading instances
+
+
+def _fail(loc: tuple[Any, ...], why: str) -> JSONFormatError:
+    return JSONFormatError(MESSAGES["json_at"].format(
+        what="ACSet", loc=".".join(str(x) for x in loc) or "(root)", why=why))
+
+
+def _var_number(v: Any) -> int | None:
+    """``n`` when ``v`` is ``{"_var": n}`` with ``n`` a positive integer, else ``None``."""
+    if isinstance(v, Mapping) and len(v) == 1 and "_var" in v:
+        n = v["_var"]
+        if isinstance(n, int) and not isinstance(n, bool) and n >= 1:
+            return n
+    return None
+
+
+def _rows(tables: Mapping[str, Any], key: str, allowed: frozenset[str]) -> list[dict]:
+    """The rows of one table, each checked: a JSON object, ``_id`` (when present) equal to
+    the row number, no key outside ``allowed``."""
+    rows = tables.get(key, [])
+    if not isinstance(rows, list):
+        raise _fail((key,), MESSAGES["json_not_table"].format(got=type(rows).__name__))
+    for r, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise _fail((key, r), MESSAGES["json_not_row"].format(got=type(row).__name__))
+        if "_id" in row:
+            i = row["_id"]
+            if not isinstance(i, int) or isinstance(i, bool) or i != r + 1:
+                raise _fail((key, r, "_id"), MESSAGES["json_id"].format(n=r + 1, got=i))
+        for k in row:
+            if k not in allowed:
+                expected = ("a field of an attribute-type row (only _id)"
+                            if allowed == {"_id"} else f"a hom or attribute out of {key}")
+                raise _fail((key, r, k), MESSAGES["json_unknown_key"].format(
+                    key=k, expected=expected))
+    return rows
+
+
+def _hom_column(rows: list[dict], ob: str, f: str, codom: str, n: int) -> np.ndarray:
+    col = np.full(len(rows), UNSET, dtype=np.int64)
+    for r, row in enumerate(rows):
+        v = row.get(f)
+        if v is None:
+            continue
+        if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= n:
+            raise _fail((ob, r, f), MESSAGES["json_hom"].format(value=v, codom=codom, n=n))
+        col[r] = v - 1  # 0 (unset) becomes UNSET
+    return col
+
+
+def _attr_column(rows: list[dict], ob: str, a: str, attrtype: str, nvars: int) -> np.ndarray:
+    col = np.empty(len(rows), dtype=object)
+    for r, row in enumerate(rows):
+        v = row.get(a)
+        n = _var_number(v)
+        if n is not None:
+            if n > nvars:
+                raise _fail((ob, r, a), MESSAGES["json_var"].format(
+                    value=v, n=n, attrtype=attrtype, nvars=nvars))
+            v = AttrVar(n - 1)
+        col[r] = v
+    return col
+
+
+def _columns(schema: Schema, tables: Mapping[str, Any]) -> tuple[dict[str, int],
+                                                                 dict[str, np.ndarray]]:
+    """Every table checked and turned into part counts and columns, before any write."""
+    counts = {t: len(_rows(tables, t, frozenset({"_id"}))) for t in schema.attrtypes}
+    rows = {ob: _rows(tables, ob, frozenset(schema.homs_out(ob)) | frozenset(
+        schema.attrs_out(ob)) | {"_id"}) for ob in schema.obs}
+    counts.update({ob: len(r) for ob, r in rows.items()})
+    cols: dict[str, np.ndarray] = {}
+    for f, x, y in schema.homs:
+        cols[f] = _hom_column(rows[x], x, f, y, counts[y])
+    for a, x, t in schema.attrs:
+        cols[a] = _attr_column(rows[x], x, a, t, counts[t])
+    return counts, cols
 
 
 def parse_json_acset(cons: Schema | ACSet | Callable[[], ACSet],
@@ -225,91 +389,53 @@ def parse_json_acset(cons: Schema | ACSet | Callable[[], ACSet],
     """Build an ACSet from a JSON-able dict; ``cons`` is a schema, an ACSet to take the
     class, schema and types from, or a zero-argument constructor.
 
-    Errors are pydantic ``ValidationError`` values whose location names the table, the
-    row and the field.
+    Errors are :class:`JSONFormatError` values whose message names the table, the row and
+    the field. O(size of the document).
 
     >>> from catlearn.acsets.schema import SchGraph
     >>> parse_json_acset(SchGraph, {"V": [{"_id": 1}], "E": [{"_id": 1, "src": 1, "tgt": 2}]})
     Traceback (most recent call last):
     ...
-    pydantic_core._pydantic_core.ValidationError: 1 validation error for ACSet
-    E.0.tgt
-      Value error, 2 is not a part of V (1 parts) ...
+    catlearn.errors.JSONFormatError: ACSet JSON, E.0.tgt: 2 is not a part of V (1 parts; ...
     """
-    if isinstance(cons, Schema):
-        X = ACSet(cons)
-    elif isinstance(cons, ACSet):
-        X = cons.empty()
-    else:
-        X = cons()
+    X = ACSet(cons) if isinstance(cons, Schema) else (
+        cons.empty() if isinstance(cons, ACSet) else cons())
     schema = X.schema
-    tables = _ACSetJSON.model_validate(dict(data)).root
-    for key in tables:
+    if not isinstance(data, Mapping):
+        raise _fail((), MESSAGES["json_not_tables"].format(got=type(data).__name__))
+    for key in data:
         if key not in schema.obs and key not in schema.attrtypes:
-            raise _json_error("ACSet", (key,), f"{key!r} is not an object or attribute type "
-                              f"of schema {schema.name}", None)
-    for t in schema.attrtypes:
-        rows = tables.get(t, [])
-        for r, row in enumerate(rows):
-            if row.root["_id"] != r + 1:
-                raise _json_error("ACSet", (t, r, "_id"), f"_id must equal the row number "
-                                  f"{r + 1}", row.root["_id"])
-        X.add_parts(t, len(rows))
-    columns: dict[str, dict[str, list[Any]]] = {}
-    for ob in schema.obs:
-        rows = tables.get(ob, [])
-        cols: dict[str, list[Any]] = {}
-        fields = set(schema.homs_out(ob)) | set(schema.attrs_out(ob)) | {"_id"}
-        for r, row in enumerate(rows):
-            d = row.root
-            if d["_id"] != r + 1:
-                raise _json_error("ACSet", (ob, r, "_id"),
-                                  f"_id must equal the row number {r + 1}", d["_id"])
-            for k in d:
-                if k not in fields:
-                    raise _json_error("ACSet", (ob, r, k),
-                                      f"{k!r} is not a hom or attribute out of {ob}", d[k])
-            for f in schema.homs_out(ob):
-                v = d.get(f, 0)
-                codom = schema.codom(f)
-                n = len(tables.get(codom, []))
-                if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= n:
-                    raise _json_error("ACSet", (ob, r, f),
-                                      f"{v!r} is not a part of {codom} ({n} parts)", v)
-                cols.setdefault(f, []).append(v - 1)
-            for a in schema.attrs_out(ob):
-                v = d.get(a)
-                if isinstance(v, dict):
-                    if set(v) != {"_var"} or not isinstance(v["_var"], int) or v["_var"] < 1:
-                        raise _json_error("ACSet", (ob, r, a),
-                                          "an attribute variable is written {\"_var\": n}, "
-                                          "n >= 1", v)
-                    v = AttrVar(v["_var"] - 1)
-                cols.setdefault(a, []).append(v)
-        columns[ob] = cols
-    for ob in schema.obs:
-        X.add_parts(ob, len(tables.get(ob, [])))
-    for ob in schema.obs:
-        for name, values in columns[ob].items():
-            try:
-                if schema.is_attr(name):
-                    X.set_subpart(list(range(len(values))), name, values)
-            except (TypeError, ValueError) as err:
-                raise _json_error("ACSet", (ob, name), str(err), None) from None
-    for ob in schema.obs:
-        for name, values in columns[ob].items():
-            if schema.is_attr(name):
-                continue
-            parts = [i for i, v in enumerate(values) if v != UNSET]
-            try:
-                X.set_subpart(parts, name, [values[i] for i in parts])
-            except (TypeError, ValueError) as err:
-                raise _json_error("ACSet", (ob, name), str(err), None) from None
+            raise _fail((key,), MESSAGES["json_unknown_table"].format(
+                key=key, schema=schema.name))
+    counts, cols = _columns(schema, data)
+    for name, n in counts.items():
+        X.add_parts(name, n)
+    for a, x, _ in schema.attrs:
+        _write(X, x, a, np.arange(counts[x]), cols[a])
+    for f, x, _ in schema.homs:
+        parts = np.flatnonzero(cols[f] != UNSET)
+        _write(X, x, f, parts, cols[f][parts])
     return X
 
 
+def _write(X: ACSet, ob: str, name: str, parts: np.ndarray, values: np.ndarray) -> None:
+    if parts.size == 0:
+        return
+    try:
+        X.set_subpart(parts, name, values)
+    except (TypeError, ValueError) as err:
+        # X is the reader's own, still private: write part by part to name the row
+        for k, p in enumerate(parts.tolist()):
+            try:
+                X.set_subpart(parts[k:k + 1], name, values[k:k + 1])
+            except (TypeError, ValueError) as row_err:
+                raise _fail((ob, p, name), str(row_err)) from None
+        raise _fail((ob, name), str(err)) from None
+
+
 def read_json_acset(cons: Schema | ACSet | Callable[[], ACSet], text: str | bytes) -> ACSet:
-    """Read an ACSet from JSON text written by :func:`write_json_acset` or ACSets.jl.
+    """Read an ACSet from JSON text written by :func:`write_json_acset`, ACSets.jl,
+    Catlab.jl or py-acsets (see the module docstring for what is accepted).
 
     >>> from catlearn.acsets.schema import SchGraph
     >>> read_json_acset(SchGraph, '{"V": [{"_id": 1}], "E": []}').nparts("V")
@@ -317,8 +443,6 @@ def read_json_acset(cons: Schema | ACSet | Callable[[], ACSet], text: str | byte
     """
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise _json_error("ACSet", (), f"not JSON: {err}", None) from None
-    if not isinstance(data, dict):
-        raise _json_error("ACSet", (), "an ACSet is a JSON object of tables", data)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
+        raise _fail((), MESSAGES["json_not_json"].format(why=err)) from None
     return parse_json_acset(cons, data)
