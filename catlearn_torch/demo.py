@@ -7,10 +7,10 @@ that sees only ``k`` labels per class (source ``N``) on ``x ⋅ s = x ⋅ t`` an
 ``x ⋅ s = y``, plus the other training images without their labels (source ``U``) on
 ``xu ⋅ s = xu ⋅ t``. The same student is trained alone on ``x ⋅ s = y`` with the same
 ``k`` labels for the same number of steps, and a student distilled from a teacher that
-saw only the same ``k`` labels per class (which gives it nothing). It prints the test accuracies and the
-per-equation losses, and writes the picture of the diagram (``distillation.svg`` when
-Graphviz's ``dot`` is installed, else ``distillation.dot``) and its spec
-(``distillation.yaml``).
+saw only the same ``k`` labels per class (which gives it nothing). It prints the test
+accuracies and the per-equation losses, and writes the picture of the diagram
+(``distillation.svg`` when Graphviz's ``dot`` is installed, else ``distillation.dot``) and
+its spec (``distillation.yaml``).
 
 The example is skipped as a doctest because it trains (tests/test_cli.py runs it):
 

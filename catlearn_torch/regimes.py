@@ -16,6 +16,8 @@ builder                     equations                           metrics (baselin
 :func:`supervised_square`   ``x ⋅ c = y``                       accuracy (hand-written loop)
 :func:`distillation`        ``x ⋅ s = x ⋅ t``, ``x ⋅ s = y``    student accuracy (student
                                                                 alone), teacher accuracy
+:func:`distillation_transfer` ``x ⋅ s = x ⋅ t``, ``x ⋅ s = y``,  student accuracy with k
+                            ``xu ⋅ s = xu ⋅ t``                 labels/class (student alone)
 :func:`few_shot`            ``x1 ⋅ m ⋅ h1 = y1``,               few-label accuracy (few
                             ``x2 ⋅ m ⋅ h2 = y2``                task alone)
 :func:`captioning`          ``x ⋅ enc ⋅ dec = caption``         token and exact-caption
@@ -62,11 +64,12 @@ from catlearn_torch.realise import Realisation
 from catlearn_torch.train import History, fit
 
 __all__ = [
-    "supervised_square", "distillation", "few_shot", "captioning", "alignment",
-    "autoencoder", "distillation_transfer", "realise_square", "realise_distillation", "realise_few_shot",
-    "realise_captioning", "realise_alignment", "realise_autoencoder", "run_square",
-    "run_distillation", "run_distillation_transfer", "run_few_shot", "run_captioning", "run_alignment",
-    "run_autoencoder", "REGIMES", "seed_everything",
+    "supervised_square", "distillation", "distillation_transfer", "few_shot", "captioning",
+    "alignment", "autoencoder", "realise_square", "realise_distillation",
+    "realise_few_shot", "realise_captioning", "realise_alignment", "realise_autoencoder",
+    "run_square", "run_distillation", "run_distillation_transfer", "run_few_shot",
+    "run_captioning", "run_alignment", "run_autoencoder", "REGIMES", "TEACHER_LABELS",
+    "seed_everything",
 ]
 
 #: Comparator of the caption space: cross-entropy over (n, length, vocabulary) logits.
