@@ -15,7 +15,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 #: (folder relative to the repository root, glob) of the pages added to the site.
-OUTSIDE = (("notebooks", "*.ipynb"), ("proofs", "*.md"), ("results", "*.md"), (".", "CHANGELOG.md"))
+OUTSIDE = (("notebooks", "*.ipynb"), ("proofs", "*.md"), ("results", "*.md"),
+           (".", "CHANGELOG.md"))
 
 
 @event_priority(100)  # before mkdocs-jupyter looks for notebooks among the files
@@ -24,5 +25,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for folder, pattern in OUTSIDE:
         for path in sorted((root / folder).glob(pattern)):
             uri = path.relative_to(root).as_posix()
-            files.append(File.generated(config, uri, abs_src_path=str(path)))
+            # a real src_dir (the repository root), so that mkdocs-jupyter's wrapper of
+            # the file still finds its source
+            files.append(File(uri, src_dir=str(root), dest_dir=config.site_dir,
+                              use_directory_urls=config.use_directory_urls))
     return files
