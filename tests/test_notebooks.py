@@ -34,6 +34,10 @@ def test_notebook_runs(path):
         nbclient.NotebookClient(book, timeout=120, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}}).execute()
         assert time.perf_counter() - start < 120
+        texts = [str(out.get("text", "")) + str(out.get("data", {}).get("text/plain", ""))
+                 for c in book.cells if c.cell_type == "code" for out in c.get("outputs", [])]
+        noise = [t for t in texts if "IProgress" in t or "Warning" in t or "np.int64" in t]
+        assert not noise, f"{path.name} prints warnings or numpy reprs: {noise}"
     finally:
         if env_path:
             os.environ["PYTHONPATH"] = env_path
