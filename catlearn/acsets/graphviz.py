@@ -73,14 +73,16 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
-def render(dot_text: str, fmt: str = "svg") -> bytes:
-    """Run ``dot -T fmt`` on DOT text; raises ``RuntimeError`` naming the fix when ``dot``
-    is absent (install Debian's ``graphviz`` package) or fails."""
+def render(dot_text: str, fmt: str = "svg", *, dpi: int | None = None) -> bytes:
+    """Run ``dot -T fmt`` on DOT text (``dpi``: the resolution of bitmap formats, ``-Gdpi``);
+    raises ``RuntimeError`` naming the fix when ``dot`` is absent (install Debian's
+    ``graphviz`` package) or fails."""
     exe = shutil.which("dot")
     if exe is None:
         raise RuntimeError("Graphviz's 'dot' program is not installed (apt-get install "
                            "graphviz); write the DOT text instead (to_graphviz)")
-    proc = subprocess.run([exe, f"-T{fmt}"], input=dot_text.encode(), capture_output=True,
+    args = [exe, f"-T{fmt}"] + ([f"-Gdpi={int(dpi)}"] if dpi is not None else [])
+    proc = subprocess.run(args, input=dot_text.encode(), capture_output=True,
                           check=False, timeout=60)
     if proc.returncode != 0:
         raise RuntimeError(f"dot failed: {proc.stderr.decode(errors='replace').strip()}")
