@@ -145,7 +145,7 @@ def dataset(name: str, split: str | None = None, **args: Any) -> ColumnDataset:
     Traceback (most recent call last):
     ...
     catlearn_torch.datasets.DatasetError: data set 'digits' has no split 'validation' \
-(splits: train, test)
+(splits: train, test, unlabelled)
     """
     if name not in _REGISTRY:
         close = difflib.get_close_matches(name, list(_REGISTRY), n=1)
