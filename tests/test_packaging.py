@@ -22,8 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("build")
     out = tmp_path_factory.mktemp("dist")
-    proc = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--sdist",
-                           "--wheel", "--outdir", str(out), str(ROOT)],
+    # neither --sdist nor --wheel: build the sdist, then the wheel from the unpacked sdist
+    # (so the sdist is complete enough to build from, and no build/ folder is left here)
+    proc = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir",
+                           str(out), str(ROOT)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return out
@@ -68,4 +70,5 @@ def test_sdist_holds_sources_tests_and_license(dist: Path) -> None:
                  "catlearn/py.typed", "catlearn_torch/py.typed", "catlearn/__init__.py",
                  "tests/test_packaging.py", "examples/distillation.yaml"):
         assert f"{root}/{path}" in names, path
-    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")
+                or ".hypothesis" in n or ".ipynb_checkpoints" in n]
