@@ -98,6 +98,9 @@ MESSAGES: dict[str, str] = {
     # --- transfer sets (distillation with unlabelled data) ---
     "bad_keep": "transfer_split: keep must name at least one column of the data set, not "
     "{keep} (columns: {known})",
+    "bad_teacher_labels": "teacher_labels must be one of {known}, not {value!r}",
+    "no_transfer_set": "k={k} labels per class leave no unlabelled training example for "
+    "the transfer set (the training split has {n})",
 }
 
 

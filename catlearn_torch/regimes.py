@@ -51,9 +51,11 @@ from torch.utils.data import DataLoader, RandomSampler
 from catlearn.learning import Equation, LearningDiagram, LearningGraph, glue
 from catlearn_torch import zoo
 from catlearn_torch.compile import CompiledDiagram, compile
+from catlearn_torch.datasets import MESSAGES as DATASET_MESSAGES
 from catlearn_torch.datasets import (
     VOCABULARY,
     ColumnDataset,
+    DatasetError,
     ShapesCaptions,
     digits_tasks,
     load_digits_split,
@@ -487,10 +489,13 @@ def run_distillation_transfer(seed: int = 0, epochs: int = 20, *, k: int = 5,
     ['student_accuracy', 'student_alone_accuracy', 'teacher_accuracy']
     """
     if teacher_labels not in TEACHER_LABELS:
-        raise ValueError(f"teacher_labels must be one of {TEACHER_LABELS}, not "
-                         f"{teacher_labels!r}")
+        raise DatasetError(DATASET_MESSAGES["bad_teacher_labels"].format(
+            known=", ".join(TEACHER_LABELS), value=teacher_labels))
     split = load_digits_split(seed=seed)
     parts = transfer_split(split.train, k, seed)
+    if len(parts.unlabelled) == 0:
+        raise DatasetError(DATASET_MESSAGES["no_transfer_set"].format(k=k,
+                                                                      n=len(split.train)))
     labelled, unlabelled = parts.labelled, parts.unlabelled.rename({"x": "xu"})
     steps = len(_loader(split.train, batch_size, seed))
     seed_everything(seed)

@@ -185,8 +185,12 @@ def test_run_distillation_transfer():
     few = regimes.run_distillation_transfer(seed=0, epochs=1, teacher_labels="few",
                                             baseline=False)
     assert set(few) == {"teacher_accuracy", "student_accuracy"}
-    with pytest.raises(ValueError, match="teacher_labels must be one of"):
+    from catlearn_torch.datasets import DatasetError
+
+    with pytest.raises(DatasetError, match="teacher_labels must be one of all, few, not 'some'"):
         regimes.run_distillation_transfer(teacher_labels="some")
+    with pytest.raises(DatasetError, match="class 0 has only"):
+        regimes.run_distillation_transfer(k=500)
 
 
 def test_spec_data_for_the_transfer_set():
