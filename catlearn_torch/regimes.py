@@ -10,22 +10,23 @@ Each regime has three functions:
   shipped data (:mod:`catlearn_torch.datasets`; nothing is downloaded) and returns its
   held-out metrics **and its baseline's**, as ``dict[str, float]``.
 
-==========================  ==================================  ============================
-builder                     equations                           metrics (baseline)
-==========================  ==================================  ============================
-:func:`supervised_square`   ``x ⋅ c = y``                       accuracy (hand-written loop)
-:func:`distillation`        ``x ⋅ s = x ⋅ t``, ``x ⋅ s = y``    student accuracy (student
-                                                                alone), teacher accuracy
-:func:`distillation_transfer` ``x ⋅ s = x ⋅ t``, ``x ⋅ s = y``,  student accuracy with k
-                            ``xu ⋅ s = xu ⋅ t``                 labels/class (student alone)
-:func:`few_shot`            ``x1 ⋅ m ⋅ h1 = y1``,               few-label accuracy (few
-                            ``x2 ⋅ m ⋅ h2 = y2``                task alone)
-:func:`captioning`          ``x ⋅ enc ⋅ dec = caption``         token and exact-caption
-                                                                accuracy (blind decoder)
-:func:`alignment`           ``x ⋅ f = c ⋅ g``                   recall@1 (chance)
-:func:`autoencoder`         ``x ⋅ enc ⋅ dec = x``               reconstruction MSE (PCA,
-                                                                mean image)
-==========================  ==================================  ============================
+==============================  ==================================  ============================
+builder                         equations                           metrics (baseline)
+==============================  ==================================  ============================
+:func:`supervised_square`       ``x ⋅ c = y``                       accuracy (hand-written loop)
+:func:`distillation`            ``x ⋅ s = x ⋅ t``, ``x ⋅ s = y``    student accuracy (student
+                                                                    alone), teacher accuracy
+:func:`distillation_transfer`   ``x ⋅ s = x ⋅ t``, ``x ⋅ s = y``,   student accuracy with k
+                                ``xu ⋅ s = xu ⋅ t``                 labels per class (student
+                                                                    alone), teacher accuracy
+:func:`few_shot`                ``x1 ⋅ m ⋅ h1 = y1``,               few-label accuracy (few
+                                ``x2 ⋅ m ⋅ h2 = y2``                task alone)
+:func:`captioning`              ``x ⋅ enc ⋅ dec = caption``         token and exact-caption
+                                                                    accuracy (blind decoder)
+:func:`alignment`               ``x ⋅ f = c ⋅ g``                   recall@1 (chance)
+:func:`autoencoder`             ``x ⋅ enc ⋅ dec = x``               reconstruction MSE (PCA,
+                                                                    mean image)
+==============================  ==================================  ============================
 
 Every run is deterministic given its seed (model initialisation, data order, and for the
 digits the train/test split and which examples keep their labels). The spec files in

@@ -89,8 +89,15 @@ def test_the_docstring_converter() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     text = ("Use :func:`~catlearn.learning.glue` or :class:`catlearn.acsets.ACSet`::\n\n"
-            "    code\n\n" + ">" * 3 + " 1 + 1\n2\n\n==  ==\na   b\n==  ==\n1   2\n==  ==\nafter")
+            "    code\n\n" + ">" * 3 + " 1 + 1\n2\n\n"
+            "============  ========\nname          what\n============  ========\n"
+            ":func:`~a.f`  one\n              and more\ng             two\n"
+            "============  ========\nafter")
     lines = module.to_markdown(text).splitlines()
     assert lines[0] == "Use `glue` or `catlearn.acsets.ACSet`:"
     assert lines[4:8] == ["```pycon", ">>> 1 + 1", "2", "```"]
-    assert lines[9] == "```text" and lines[15] == "```" and lines[16] == "after"
+    assert lines[9:14] == ["", "| name | what |", "|---|---|", "| `f` | one and more |",
+                           "| g | two |"]
+    assert lines[-1] == "after"
+    with pytest.raises(ValueError, match="overflows its column"):
+        module.to_markdown("====  ====\na     b\n====  ====\n:func:`x`  y\n====  ====")

@@ -4,7 +4,7 @@ The docstrings are written for ``help()`` and doctest: Sphinx roles (``:func:`~a
 doctest examples (``>>>``), ``::`` literal blocks and RST simple tables. mkdocstrings
 renders docstrings as Markdown, so before it parses them this extension turns roles into
 code spans, doctest runs into ``pycon`` code blocks, ``::`` into ``:`` (the indented block
-after it is already a Markdown code block) and simple tables into preformatted text.
+after it is already a Markdown code block) and simple tables into Markdown tables.
 """
 
 from __future__ import annotations
@@ -25,6 +25,31 @@ def _role(match: re.Match[str]) -> str:
     return f"`{target}`"
 
 
+def _cells(line: str, starts: list[int]) -> list[str]:
+    bounds = [*starts[1:], max(len(line), starts[-1]) + 1]
+    return [line[a:b].strip() for a, b in zip(starts, bounds, strict=True)]
+
+
+def _table(lines: list[str]) -> list[str]:
+    """An RST simple table (three ``====`` rules: top, under the header, bottom) as a
+    Markdown table; a row whose first cell is empty continues the row above."""
+    starts = [m.start() for m in re.finditer("=+", lines[0])]
+    rules = [i for i, line in enumerate(lines) if TABLE_RULE.match(line)]
+    rows: list[list[str]] = []
+    for i, line in enumerate(lines):
+        if i in rules or not line.strip():
+            continue
+        if any(len(line) > st and line[st - 1] != " " for st in starts[1:]):
+            raise ValueError(f"a table row overflows its column: {line.strip()!r}")
+        cells = _cells(line, starts)
+        if rows and not cells[0] and i not in range(rules[0], rules[1]):
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
+        else:
+            rows.append(cells)
+    out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(starts)]
+    return out + ["| " + " | ".join(r) + " |" for r in rows[1:]]
+
+
 def _blocks(lines: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
@@ -38,13 +63,11 @@ def _blocks(lines: list[str]) -> list[str]:
             out.append("```")
             continue
         if TABLE_RULE.match(line):
-            out.append("```text")
-            rules = 0
+            start, rules = i, 0
             while i < len(lines) and rules < 3:
                 rules += bool(TABLE_RULE.match(lines[i]))
-                out.append(lines[i])
                 i += 1
-            out.append("```")
+            out += ["", *_table(lines[start:i]), ""]
             continue
         if line.endswith("::") and not line.lstrip().startswith(">>>"):
             line = line[:-1] if line.strip() != "::" else ""
@@ -61,7 +84,7 @@ def to_markdown(text: str) -> str:
     >>> to_markdown("Example:\n\n" + chr(62) * 3 + " 1 + 1\n2").splitlines()[2::2]
     ['```pycon', '2']
     """
-    return "\n".join(_blocks(ROLE.sub(_role, text).splitlines()))
+    return ROLE.sub(_role, "\n".join(_blocks(text.splitlines())))
 
 
 class RstToMarkdown(griffe.Extension):
@@ -69,4 +92,7 @@ class RstToMarkdown(griffe.Extension):
 
     def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
         if obj.docstring is not None:
-            obj.docstring.value = to_markdown(obj.docstring.value)
+            try:
+                obj.docstring.value = to_markdown(obj.docstring.value)
+            except ValueError as err:
+                raise ValueError(f"the docstring of {obj.path}: {err}") from None
