@@ -31,8 +31,8 @@ def _cells(line: str, starts: list[int]) -> list[str]:
 
 
 def _table(lines: list[str]) -> list[str]:
-    """An RST simple table (three ``====`` rules: top, under the header, bottom) as a
-    Markdown table; a row whose first cell is empty continues the row above."""
+    """An RST simple table (``====`` rules: top, under the header if there is one, bottom)
+    as a Markdown table; a row whose first cell is empty continues the row above."""
     starts = [m.start() for m in re.finditer("=+", lines[0])]
     rules = [i for i, line in enumerate(lines) if TABLE_RULE.match(line)]
     rows: list[list[str]] = []
@@ -42,12 +42,13 @@ def _table(lines: list[str]) -> list[str]:
         if any(len(line) > st and line[st - 1] != " " for st in starts[1:]):
             raise ValueError(f"a table row overflows its column: {line.strip()!r}")
         cells = _cells(line, starts)
-        if rows and not cells[0] and i not in range(rules[0], rules[1]):
+        if rows and not cells[0]:
             rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
         else:
             rows.append(cells)
-    out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(starts)]
-    return out + ["| " + " | ".join(r) + " |" for r in rows[1:]]
+    header = rows.pop(0) if len(rules) == 3 else [" "] * len(starts)
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(starts)]
+    return out + ["| " + " | ".join(r) + " |" for r in rows]
 
 
 def _blocks(lines: list[str]) -> list[str]:
@@ -63,10 +64,17 @@ def _blocks(lines: list[str]) -> list[str]:
             out.append("```")
             continue
         if TABLE_RULE.match(line):
-            start, rules = i, 0
-            while i < len(lines) and rules < 3:
-                rules += bool(TABLE_RULE.match(lines[i]))
+            start, rules = i, 1
+            i += 1
+            # the bottom rule: the third, or the second when a blank line (or the end)
+            # follows it (a table without a header)
+            while i < len(lines):
+                if TABLE_RULE.match(lines[i]):
+                    rules += 1
+                    if rules == 3 or i + 1 == len(lines) or not lines[i + 1].strip():
+                        break
                 i += 1
+            i += 1
             out += ["", *_table(lines[start:i]), ""]
             continue
         if line.endswith("::") and not line.lstrip().startswith(">>>"):
