@@ -96,8 +96,8 @@ MESSAGES: dict[str, str] = {
     "bad_vocabulary": "a vocabulary needs distinct, non-empty words without spaces; "
     "{why}",
     # --- transfer sets (distillation with unlabelled data) ---
-    "bad_keep": "transfer_split: keep must name at least one column of the data set, not "
-    "{keep} (columns: {known})",
+    "bad_keep": "transfer_split: keep must name at least one column of the data set other "
+    "than the label {label!r}, not {keep} (columns: {known})",
     "bad_teacher_labels": "teacher_labels must be one of {known}, not {value!r}",
     "no_transfer_set": "k={k} labels per class leave no unlabelled training example for "
     "the transfer set (the training split has {n})",
@@ -404,9 +404,10 @@ def transfer_split(dataset: ColumnDataset, k: int, seed: int = 0, *, label: str 
     """
     k = _check_count("k", k, 1)
     seed = _check_count("seed", seed, 0)
-    if isinstance(keep, str) or not keep or any(c not in dataset.columns for c in keep):
+    if isinstance(keep, str) or not keep or label in keep or any(
+            c not in dataset.columns for c in keep):
         raise DatasetError(MESSAGES["bad_keep"].format(
-            keep=keep if isinstance(keep, str) else list(keep),
+            label=label, keep=keep if isinstance(keep, str) else list(keep),
             known=", ".join(dataset.columns)))
     few = few_label_subset(dataset, k, seed, label=label)
     chosen = _few_label_indices(dataset.column(label).cpu().numpy(), k, seed, label)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path as FilePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from catlearn.acsets.graphviz import dot_available, quote, render
 from catlearn.errors import LearningGraphError
@@ -70,12 +70,16 @@ def _resolve(diagram: LearningDiagram, highlight: Equation | str | int | None
     return diagram.equation(highlight)
 
 
+def _path_text(path: Any) -> str:
+    return " ⋅ ".join(path.names) if path.names else str(path)
+
+
 def _legend(eq: Equation | None) -> list[str]:
     rows = [("data", EDGE_STYLES["data"]), ("fixed", EDGE_STYLES["fixed"]),
             ("learnable", EDGE_STYLES["learnable"])]
     if eq is not None:
-        rows += [(f"left side: {' ⋅ '.join(eq.lhs.names)}", f'color="{LHS_COLOUR}", penwidth=3'),
-                 (f"right side: {' ⋅ '.join(eq.rhs.names)}", f'color="{RHS_COLOUR}", penwidth=3')]
+        rows += [(f"left side: {_path_text(eq.lhs)}", f'color="{LHS_COLOUR}", penwidth=3'),
+                 (f"right side: {_path_text(eq.rhs)}", f'color="{RHS_COLOUR}", penwidth=3')]
     lines = ["  subgraph cluster_legend {", '    label="legend"; style=rounded; '
              'color="#BBBBBB"; fontsize=10;', "    node [shape=point, style=invis];"]
     for i, (text, style) in enumerate(rows):

@@ -47,3 +47,5 @@ def test_transfer_split_errors_name_the_problem() -> None:
         transfer_split(ds, 1, label="label")
     with pytest.raises(DatasetError, match=r"keep must name .* \(columns: x, y\)"):
         transfer_split(ds, 1, keep=())
+    with pytest.raises(DatasetError, match="other than the label 'y'"):
+        transfer_split(ds, 1, keep=("x", "y"))
