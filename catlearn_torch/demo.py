@@ -85,8 +85,8 @@ def distillation_demo(out_dir: str | Path = "catlearn-demo", epochs: int = 20, s
     alone = compile(D, Realisation(D, models={"t": report["teacher"].model("t"),
                                               "s": report["alone"].model("s")}))
     alone_out = evaluate_equations(alone, data)
-    say("per-equation losses (last epoch's training mean; test set; the student alone on "
-        "the test set):")
+    say("per-equation losses (last epoch's training mean; test set — its images feed both x "
+        "and xu —; the student alone on the test set):")
     for e in D.equations:
         say(f"  {e.name:<16} train {report['losses'][e.name]:.4f}   test "
             f"{held_out[f'{e.name}: loss']:.4f}   alone {alone_out[f'{e.name}: loss']:.4f}")

@@ -515,7 +515,8 @@ def run_distillation_transfer(seed: int = 0, epochs: int = 20, *, k: int = 5,
     loaders = {"N": _loader(labelled, batch_size, seed + 1),
                "U": _loader(unlabelled, batch_size, seed + 2)}
     h = _fit(L, loaders, epochs, lr, progress, f"student with distillation ({k} labels per "
-             "class + transfer set): x ⋅ s = x ⋅ t, x ⋅ s = y, xu ⋅ s = xu ⋅ t")
+             f"class + transfer set; teacher on {teacher_labels} labels): x ⋅ s = x ⋅ t, "
+             "x ⋅ s = y, xu ⋅ s = xu ⋅ t")
     out["student_accuracy"] = _classify(L, "x ⋅ s", split.test, "y")
     if report is not None:
         report.update(teacher=LT, student=L, history=h, losses=_last(h))
