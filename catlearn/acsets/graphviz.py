@@ -10,7 +10,9 @@ edges likewise by ``elabel``/``label`` on ``E``.
 >>> print(to_graphviz(g))
 digraph SchGraph {
   rankdir=LR;
-  node [shape=ellipse];
+  graph [fontname="Helvetica"];
+  node [fontname="Helvetica", shape=ellipse];
+  edge [fontname="Helvetica"];
   v0 [label="0"];
   v1 [label="1"];
   v0 -> v1 [label="0"];
@@ -25,7 +27,10 @@ import subprocess
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.errors import SchemaError
 
-__all__ = ["to_graphviz", "render", "render_svg", "dot_available", "quote"]
+__all__ = ["to_graphviz", "render", "render_svg", "dot_available", "quote", "FONT"]
+
+#: The one font family of every label in a picture (ACSets and learning diagrams alike).
+FONT = "Helvetica"
 
 
 def quote(text: object) -> str:
@@ -52,8 +57,10 @@ def to_graphviz(X: ACSet, *, name: str | None = None, rankdir: str = "LR") -> st
                           "src, tgt: E -> V), so it has no graph picture")
     vl = _label_attr(X, "V", ("vlabel", "label", "name"))
     el = _label_attr(X, "E", ("elabel", "label", "name"))
+    font = quote(FONT)
     lines = [f"digraph {quote(name) if name else X.name} {{", f"  rankdir={rankdir};",
-             "  node [shape=ellipse];"]
+             f"  graph [fontname={font}];", f"  node [fontname={font}, shape=ellipse];",
+             f"  edge [fontname={font}];"]
     for v in X.parts("V"):
         label = X.subpart(v, vl) if vl else v
         lines.append(f"  v{v} [label={quote(label)}];")

@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any
 
-from catlearn.acsets.graphviz import dot_available, quote, render
+from catlearn.acsets.graphviz import FONT, dot_available, quote, render
 from catlearn.errors import LearningGraphError
 from catlearn.learning.equation import Equation
 
@@ -41,8 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["to_graphviz", "to_text", "write_picture", "EDGE_STYLES", "FONT", "OKABE_ITO",
            "LHS_COLOUR", "RHS_COLOUR", "PNG_DPI"]
 
-#: The one font family of every label (title, spaces, edges, legend).
-FONT = "Helvetica"
 #: Okabe–Ito colours (Okabe & Ito 2008), safe under the common colour-vision deficiencies.
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9",
              "bluish_green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",
