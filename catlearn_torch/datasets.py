@@ -879,6 +879,7 @@ class ShapesCaptions(ColumnDataset):
         captions = VOCABULARY.encode_batch([s.caption() for s in scenes], length)
         super().__init__({image_name: torch.from_numpy(images), caption_name: captions})
         self.scenes: tuple[Scene, ...] = tuple(scenes)
+        """What was drawn: one :class:`Scene` per example."""
         self.vocab: Vocabulary = VOCABULARY
         self.size = size
         self.length = length

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,7 +39,8 @@ def test_site_builds_strictly(tmp_path: Path) -> None:
         assert (site / page).is_file(), page
     api = (site / "api/learning/index.html").read_text()
     assert 'id="catlearn.learning.diagram.LearningDiagram"' in api
-    assert ":func:" not in api  # the griffe extension turned Sphinx roles into code
+    assert ":func:" not in api  # the griffe extension turned Sphinx roles into links
+    assert api.count('class="autorefs autorefs-internal"') > 10
     start = (site / "getting-started/index.html").read_text()
     assert "pytest -q" in start and "find_embeddings" in start  # README snippets included
     assert "fonts.googleapis.com" not in start  # nothing fetched for fonts
@@ -81,13 +83,37 @@ def test_every_public_module_is_in_the_api_reference() -> None:
     assert not missing, f"modules missing from docs/api: {missing}"
 
 
-def test_the_docstring_converter() -> None:
+def converter() -> Any:
+    pytest.importorskip("griffe")
     spec = importlib.util.spec_from_file_location("griffe_rst",
                                                   DOCS / "_tools" / "griffe_rst.py")
-    pytest.importorskip("griffe")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_roles_become_cross_references() -> None:
+    """A role naming the library's object becomes a reference to its documented path
+    (re-exports followed), which autorefs must resolve; other roles stay code."""
+    module = converter()
+    import griffe
+
+    pkg = griffe.load("catlearn_torch", search_paths=[str(ROOT)], resolve_aliases=False)
+    griffe.load("catlearn", search_paths=[str(ROOT)], modules_collection=pkg.modules_collection)
+    obj = pkg["regimes"]
+    text = (":func:`few_shot`, :class:`~catlearn_torch.CompiledDiagram`, "
+            ":meth:`~catlearn_torch.CompiledDiagram.check`, :class:`torch.nn.Module`, "
+            ":func:`~catlearn.learning.glue`")
+    assert module._link_roles(obj, text) == (
+        "[`few_shot`][catlearn_torch.regimes.few_shot], "
+        "[`CompiledDiagram`][catlearn_torch.compile.CompiledDiagram], "
+        "[`check`][catlearn_torch.compile.CompiledDiagram.check], `torch.nn.Module`, "
+        "[`glue`][catlearn.learning.compose.glue]")
+
+
+def test_the_docstring_converter() -> None:
+    module = converter()
     text = ("Use :func:`~catlearn.learning.glue` or :class:`catlearn.acsets.ACSet`::\n\n"
             "    code\n\n" + ">" * 3 + " 1 + 1\n2\n\n"
             "============  ========\nname          what\n============  ========\n"
