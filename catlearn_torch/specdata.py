@@ -16,7 +16,8 @@ an edge reads the column of its own name). Registered here:
                     ``test``, ``unlabelled``; args ``test_fraction``, ``seed``, ``image``,
                     ``k`` (``train``: only ``k`` labelled examples per class;
                     ``unlabelled``: the other training images, column ``x`` only — see
-                    :func:`~catlearn_torch.datasets.transfer_split`); columns ``x``, ``y``
+                    :func:`~catlearn_torch.datasets.transfer_split`; ``test`` is always
+                    whole); columns ``x``, ``y``
 ``digits_tasks``    one task of :func:`~catlearn_torch.datasets.digits_tasks`; args ``task``
                     (``many`` or ``few``, required), ``k``, ``scheme``, ``seed``,
                     ``test_fraction``, ``image``; splits ``train``, ``test``; columns ``x``,
