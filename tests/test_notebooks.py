@@ -23,6 +23,7 @@ def test_notebook_runs(path):
     pytest.importorskip("ipykernel")
     pytest.importorskip("torch")
     pytest.importorskip("sklearn")
+    pytest.importorskip("matplotlib")
     book = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in book.cells if c.cell_type == "code"), \
         "notebooks are committed without outputs"
