@@ -14,9 +14,9 @@ the highlight colours. ``models`` adds a model description under an edge's name 
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
 >>> dot = to_graphviz(D, highlight=D.equations[0])
->>> '"N" [label="N", shape=box' in dot, f'color="{LHS_COLOUR}"' in dot, "cluster_legend" in dot
+>>> '"N" [label="N", shape=box' in dot, f'color="{LHS_COLOUR}"' in dot, "legend [" in dot
 (True, True, True)
->>> "cluster_legend" in to_graphviz(D, legend=False)
+>>> "legend [" in to_graphviz(D, legend=False)
 False
 >>> print(to_text(D))
 N --x--> X   [data]
@@ -27,6 +27,7 @@ equation x ⋅ c = y   (in Y, mse, weight 1)
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from catlearn.learning.diagram import LearningDiagram
 
 __all__ = ["to_graphviz", "to_text", "write_picture", "EDGE_STYLES", "FONT", "OKABE_ITO",
-           "LHS_COLOUR", "RHS_COLOUR", "PNG_DPI"]
+           "LHS_COLOUR", "RHS_COLOUR", "PNG_DPI", "LEGEND_STROKES"]
 
 #: Okabe–Ito colours (Okabe & Ito 2008), safe under the common colour-vision deficiencies.
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9",
@@ -72,19 +73,28 @@ def _path_text(path: Any) -> str:
     return " ⋅ ".join(path.names) if path.names else str(path)
 
 
+#: How the legend draws each style: a sample stroke (text), its colour, bold or not.
+LEGEND_STROKES = {"data": ("- - - -", OKABE_ITO["grey"], False),
+                  "fixed": ("———", OKABE_ITO["black"], False),
+                  "learnable": ("━━━", OKABE_ITO["blue"], True)}
+
+
 def _legend(eq: Equation | None) -> list[str]:
-    rows = [("data", EDGE_STYLES["data"]), ("fixed", EDGE_STYLES["fixed"]),
-            ("learnable", EDGE_STYLES["learnable"])]
+    """The legend: one compact box (an HTML-like label) with a sample stroke per role and,
+    for a highlighted equation, per side."""
+    rows = [(*LEGEND_STROKES[role], role) for role in ("data", "fixed", "learnable")]
     if eq is not None:
-        rows += [(f"left side: {_path_text(eq.lhs)}", f'color="{LHS_COLOUR}", penwidth=3'),
-                 (f"right side: {_path_text(eq.rhs)}", f'color="{RHS_COLOUR}", penwidth=3')]
-    lines = ["  subgraph cluster_legend {", '    label="legend"; style=rounded; '
-             'color="#BBBBBB"; fontsize=10;', "    node [shape=point, style=invis];"]
-    for i, (text, style) in enumerate(rows):
-        lines.append(f"    legend_{i}a -> legend_{i}b [label={quote(text)}, {style}, "
-                     "fontsize=10];")
-    lines.append("  }")
-    return lines
+        rows += [("━━━", LHS_COLOUR, True, f"left side: {_path_text(eq.lhs)}"),
+                 ("━━━", RHS_COLOUR, True, f"right side: {_path_text(eq.rhs)}")]
+    cells = []
+    for stroke, colour, bold, text in rows:
+        sample = f'<font color="{colour}">{stroke}</font>'
+        sample = f"<b>{sample}</b>" if bold else sample
+        cells.append(f'<tr><td align="left">{sample}</td>'
+                     f'<td align="left">{html.escape(text)}</td></tr>')
+    table = ('<table border="1" color="#BBBBBB" cellborder="0" cellspacing="1" '
+             'cellpadding="2" style="rounded">' + "".join(cells) + "</table>")
+    return [f"  legend [shape=plaintext, fontsize=10, label=<{table}>];"]
 
 
 def _edge_style(name: str, role: str, lhs: set[str], rhs: set[str]) -> str:

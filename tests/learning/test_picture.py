@@ -48,17 +48,24 @@ def test_text_rendering_and_files(tmp_path, monkeypatch):
 def test_legend_fonts_and_okabe_ito_colours():
     D = kd()
     hi = D.to_graphviz(highlight="x ⋅ s = x ⋅ t")
-    legend = hi[hi.index("subgraph cluster_legend"):]
+    legend = hi[hi.index("  legend ["):]
     for text in ("data", "fixed", "learnable", "left side: x ⋅ s", "right side: x ⋅ t"):
-        assert f'label="{text}"' in legend
+        assert f'<td align="left">{text}</td>' in legend
+    assert f'<font color="{pic.LHS_COLOUR}">' in legend
     assert "left side" not in D.to_graphviz()          # no highlight: roles only
-    assert "cluster_legend" not in D.to_graphviz(legend=False)
+    assert "legend [" not in D.to_graphviz(legend=False)
     # one font family for the title, the spaces and the edges
     assert 'graph [fontname="Helvetica"]; node [fontname="Helvetica"]; ' \
            'edge [fontname="Helvetica"];' in hi
     colours = {pic.LHS_COLOUR, pic.RHS_COLOUR, pic.OKABE_ITO["blue"]}
     assert colours <= set(pic.OKABE_ITO.values())
     assert "#d62728" not in hi and "#2ca02c" not in hi
+
+
+def test_legend_escapes_names():
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("a<b&c", "X", "Y")
+    dot = pic.to_graphviz(LearningDiagram.from_graph(g), highlight=0)
+    assert "left side: x ⋅ a&lt;b&amp;c" in dot
 
 
 def test_model_and_comparator_labels():
@@ -92,6 +99,6 @@ def test_cli_draw_legend_switch(tmp_path):
     spec = tmp_path / "kd.yaml"
     spec.write_text(dump_spec(to_spec(kd(), name="kd")))
     assert main(["draw", str(spec), "-o", str(tmp_path / "a.dot")]) == 0
-    assert "cluster_legend" in (tmp_path / "a.dot").read_text()
+    assert "legend [" in (tmp_path / "a.dot").read_text()
     assert main(["draw", str(spec), "-o", str(tmp_path / "b.dot"), "--no-legend"]) == 0
-    assert "cluster_legend" not in (tmp_path / "b.dot").read_text()
+    assert "legend [" not in (tmp_path / "b.dot").read_text()
