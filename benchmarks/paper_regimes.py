@@ -17,6 +17,7 @@ shared machine two threads contend and run many times slower; results do not dep
 from __future__ import annotations
 
 import argparse
+import functools
 import platform
 import statistics
 import sys
@@ -39,6 +40,20 @@ ROWS: list[tuple[str, str, str, str, str, str | None, bool]] = [
      "student_accuracy", "student alone (x ⋅ s = y)", "student_alone_accuracy", True),
     ("knowledge distillation", "(teacher: x ⋅ t = y)", "teacher test accuracy",
      "teacher_accuracy", "—", None, True),
+    ("distillation, transfer set", "x ⋅ s = x ⋅ t, x ⋅ s = y, xu ⋅ s = xu ⋅ t",
+     "student test accuracy (5 labels/class + unlabelled rest)", "student_accuracy",
+     "student alone (x ⋅ s = y, 5 labels/class, same steps)", "student_alone_accuracy",
+     True),
+    ("distillation, transfer set", "(teacher: x ⋅ t = y, all labels)",
+     "teacher test accuracy", "teacher_accuracy", "—", None, True),
+    ("distillation, transfer set, teacher on the same labels",
+     "x ⋅ s = x ⋅ t, x ⋅ s = y, xu ⋅ s = xu ⋅ t",
+     "student test accuracy (5 labels/class + unlabelled rest)", "student_accuracy",
+     "student alone (x ⋅ s = y, 5 labels/class, same steps)", "student_alone_accuracy",
+     True),
+    ("distillation, transfer set, teacher on the same labels",
+     "(teacher: x ⋅ t = y, 5 labels/class)", "teacher test accuracy", "teacher_accuracy",
+     "—", None, True),
     ("few-shot multi-task", "x1 ⋅ m ⋅ h1 = y1, x2 ⋅ m ⋅ h2 = y2",
      "few-label (5/class) test accuracy", "few_accuracy",
      "few-label task alone (x2 ⋅ m ⋅ h2 = y2)", "few_alone_accuracy", True),
@@ -60,6 +75,11 @@ ROWS: list[tuple[str, str, str, str, str, str | None, bool]] = [
 RUNS: dict[str, tuple[str, Callable[..., dict[str, float]]]] = {
     "supervised square": ("square", regimes.run_square),
     "knowledge distillation": ("distillation", regimes.run_distillation),
+    "distillation, transfer set": ("distillation_transfer",
+                                   regimes.run_distillation_transfer),
+    "distillation, transfer set, teacher on the same labels": (
+        "distillation_same", functools.partial(regimes.run_distillation_transfer,
+                                               teacher_labels="few")),
     "few-shot multi-task": ("few_shot", regimes.run_few_shot),
     "NIC captioning": ("captioning", regimes.run_captioning),
     "multi-modal alignment": ("alignment", regimes.run_alignment),
@@ -69,6 +89,7 @@ RUNS: dict[str, tuple[str, Callable[..., dict[str, float]]]] = {
 #: Tiny settings for ``--quick`` (a smoke run; the numbers mean little).
 QUICK: dict[str, dict[str, Any]] = {
     "square": {"epochs": 1}, "distillation": {"epochs": 1}, "few_shot": {"epochs": 1},
+    "distillation_transfer": {"epochs": 1}, "distillation_same": {"epochs": 1},
     "captioning": {"epochs": 1, "n_train": 64, "n_test": 32},
     "alignment": {"epochs": 1, "n_train": 64, "n_test": 32},
     "autoencoder": {"epochs": 1},

@@ -73,7 +73,7 @@ def _draw(args: argparse.Namespace) -> int:
     from catlearn.learning import load_diagram, write_picture
 
     D = load_diagram(args.spec)
-    path = write_picture(D, args.output, highlight=args.highlight)
+    path = write_picture(D, args.output, highlight=args.highlight, legend=args.legend)
     print(f"wrote {path}")
     return 0
 
@@ -113,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="the picture file: .dot, .svg, .png, .pdf or .txt")
     draw.add_argument("--highlight", type=int, default=None, metavar="N",
                       help="colour the two paths of equation number N (see 'check')")
+    draw.add_argument("--legend", action=argparse.BooleanOptionalAction, default=True,
+                      help="draw the legend of edge styles and highlight colours "
+                      "(default: on)")
     draw.set_defaults(func=_draw)
     train = sub.add_parser("train", help="train a spec whose models come from the zoo")
     train.add_argument("spec", help="a spec file (.json, .yaml or .yml)")

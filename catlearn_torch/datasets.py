@@ -31,6 +31,7 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -41,7 +42,8 @@ from catlearn.errors import CatlearnError
 
 __all__ = [
     "MESSAGES", "DatasetError", "MissingDependencyError", "ColumnDataset",
-    "DigitsSplit", "load_digits_split", "few_label_subset", "DigitsTasks", "digits_tasks",
+    "DigitsSplit", "load_digits_split", "few_label_subset", "TransferSplit",
+    "transfer_split", "DigitsTasks", "digits_tasks",
     "TASK_SCHEMES", "Vocabulary", "VOCABULARY", "COLOURS", "SHAPES", "RELATIONS",
     "tokenize", "detokenize", "PlacedShape", "Scene", "ShapesCaptions",
 ]
@@ -93,6 +95,12 @@ MESSAGES: dict[str, str] = {
     "of shape {shape}",
     "bad_vocabulary": "a vocabulary needs distinct, non-empty words without spaces; "
     "{why}",
+    # --- transfer sets (distillation with unlabelled data) ---
+    "bad_keep": "transfer_split: keep must name at least one column of the data set other "
+    "than the label {label!r}, not {keep} (columns: {known})",
+    "bad_teacher_labels": "teacher_labels must be one of {known}, not {value!r}",
+    "no_transfer_set": "k={k} labels per class leave no unlabelled training example for "
+    "the transfer set (the training split has {n})",
 }
 
 
@@ -352,7 +360,11 @@ def few_label_subset(dataset: ColumnDataset, k: int, seed: int = 0, *,
     if labels_t.dim() != 1 or labels_t.dtype.is_floating_point or labels_t.is_complex():
         raise DatasetError(MESSAGES["label_not_integer"].format(
             column=label, dtype=labels_t.dtype, shape=tuple(labels_t.shape)))
-    labels = labels_t.cpu().numpy()
+    return dataset.subset(torch.from_numpy(_few_label_indices(labels_t.cpu().numpy(), k,
+                                                              seed, label)))
+
+
+def _few_label_indices(labels: np.ndarray, k: int, seed: int, label: str) -> np.ndarray:
     rng = np.random.default_rng(seed)
     keep: list[np.ndarray] = []
     for value in np.unique(labels):
@@ -361,8 +373,47 @@ def few_label_subset(dataset: ColumnDataset, k: int, seed: int = 0, *,
             raise DatasetError(MESSAGES["too_few_labels"].format(
                 label=int(value), got=idx.size, column=label, k=k))
         keep.append(idx[rng.permutation(idx.size)[:k]])
-    chosen = np.sort(np.concatenate(keep)) if keep else np.zeros(0, dtype=np.int64)
-    return dataset.subset(torch.from_numpy(chosen))
+    return np.sort(np.concatenate(keep)) if keep else np.zeros(0, dtype=np.int64)
+
+
+class TransferSplit(NamedTuple):
+    """A labelled/unlabelled split of one data set (:func:`transfer_split`).
+
+    >>> TransferSplit._fields
+    ('labelled', 'unlabelled')
+    """
+
+    labelled: ColumnDataset
+    unlabelled: ColumnDataset
+
+
+def transfer_split(dataset: ColumnDataset, k: int, seed: int = 0, *, label: str = "y",
+                   keep: Sequence[str] = ("x",)) -> TransferSplit:
+    """Split ``dataset`` into the ``k`` labelled examples per class that
+    :func:`few_label_subset` keeps (same ``seed``: the same examples) and an **unlabelled
+    transfer set**: every other example, with only the columns ``keep`` (the label is
+    dropped). Distillation with a transfer set shows the student the teacher's outputs on
+    inputs whose labels it never sees.
+
+    >>> split = transfer_split(load_digits_split().train, k=5)
+    >>> len(split.labelled), len(split.unlabelled), split.unlabelled.columns
+    (50, 1297, ('x',))
+    >>> bool(split.labelled.column("x").equal(few_label_subset(load_digits_split().train,
+    ...                                                        k=5).column("x")))
+    True
+    """
+    k = _check_count("k", k, 1)
+    seed = _check_count("seed", seed, 0)
+    if isinstance(keep, str) or not keep or label in keep or any(
+            c not in dataset.columns for c in keep):
+        raise DatasetError(MESSAGES["bad_keep"].format(
+            label=label, keep=keep if isinstance(keep, str) else list(keep),
+            known=", ".join(dataset.columns)))
+    few = few_label_subset(dataset, k, seed, label=label)
+    chosen = _few_label_indices(dataset.column(label).cpu().numpy(), k, seed, label)
+    rest = np.setdiff1d(np.arange(len(dataset)), chosen)
+    others = dataset.subset(torch.from_numpy(rest))
+    return TransferSplit(few, ColumnDataset({c: others.column(c) for c in keep}))
 
 
 TASK_SCHEMES: tuple[str, ...] = ("pairs", "parity", "classes")
@@ -828,6 +879,7 @@ class ShapesCaptions(ColumnDataset):
         captions = VOCABULARY.encode_batch([s.caption() for s in scenes], length)
         super().__init__({image_name: torch.from_numpy(images), caption_name: captions})
         self.scenes: tuple[Scene, ...] = tuple(scenes)
+        """What was drawn: one :class:`Scene` per example."""
         self.vocab: Vocabulary = VOCABULARY
         self.size = size
         self.length = length

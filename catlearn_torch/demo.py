@@ -1,11 +1,16 @@
-"""The demo behind ``catlearn demo``: knowledge distillation on the handwritten digits.
+"""The demo behind ``catlearn demo``: knowledge distillation with an unlabelled transfer set.
 
-It draws the regime of the paper's Figure 1 (:func:`catlearn_torch.regimes.distillation`),
-trains a teacher by its own square ``x ⋅ t = y``, freezes it, trains a small student on
-``x ⋅ s = x ⋅ t`` and ``x ⋅ s = y`` (with progress bars), trains the same student alone on
-``x ⋅ s = y`` for comparison, and prints the test accuracies and the per-equation losses.
-It writes the picture of the diagram (``distillation.svg`` when Graphviz's ``dot`` is
-installed, else ``distillation.dot``) and its spec (``distillation.yaml``).
+It draws the regime (:func:`catlearn_torch.regimes.distillation_transfer`: the paper's
+Figure 1 glued with a second, unlabelled data source ``U``), trains a teacher by its own
+square ``x ⋅ t = y`` on every training label, freezes it, and trains a small student
+that sees only ``k`` labels per class (source ``N``) on ``x ⋅ s = x ⋅ t`` and
+``x ⋅ s = y``, plus the other training images without their labels (source ``U``) on
+``xu ⋅ s = xu ⋅ t``. The same student is trained alone on ``x ⋅ s = y`` with the same
+``k`` labels for the same number of steps, and a student distilled from a teacher that
+saw only the same ``k`` labels per class (which gives it nothing). It prints the test
+accuracies and the per-equation losses, and writes the picture of the diagram
+(``distillation.svg`` when Graphviz's ``dot`` is installed, else ``distillation.dot``) and
+its spec (``distillation.yaml``).
 
 The example is skipped as a doctest because it trains (tests/test_cli.py runs it):
 
@@ -25,13 +30,13 @@ from catlearn_torch.compile import compile
 from catlearn_torch.datasets import load_digits_split
 from catlearn_torch.metrics import evaluate_equations
 from catlearn_torch.realise import Realisation
-from catlearn_torch.regimes import distillation, run_distillation
+from catlearn_torch.regimes import distillation_transfer, run_distillation_transfer
 
 __all__ = ["distillation_demo"]
 
 
 def distillation_demo(out_dir: str | Path = "catlearn-demo", epochs: int = 20, seed: int = 0,
-                      progress: bool = True, echo: bool = True) -> str:
+                      progress: bool = True, echo: bool = True, k: int = 5) -> str:
     """Run the demo (see the module docstring); return (and with ``echo`` print) its report.
 
     Printing happens as it goes, so the progress bars sit between the diagram and the
@@ -46,42 +51,52 @@ def distillation_demo(out_dir: str | Path = "catlearn-demo", epochs: int = 20, s
         if echo:
             print(text, flush=True)
 
-    D = distillation(temperature=4.0)
-    say("Knowledge distillation on the handwritten digits (the paper's Figure 1)")
+    D = distillation_transfer(temperature=4.0)
+    say("Knowledge distillation with an unlabelled transfer set, on the handwritten digits")
     say("diagram: " + "; ".join(f"{n}: {s} -> {t} ({r})" for n, s, t, r in D.graph.edges()))
-    say("equations (every pair of parallel paths from the data source N):")
+    say("equations (every pair of parallel paths from the data sources N and U):")
     for e in D.equations:
         say(f"  {e.name}   (in {e.target}, {D.comparator_for(e)})")
     say(f"loss: {D.loss_expr()}")
     say()
     report: dict[str, Any] = {}
-    metrics = run_distillation(seed=seed, epochs=epochs, progress=progress and echo,
-                               report=report)
+    metrics = run_distillation_transfer(seed=seed, epochs=epochs, k=k,
+                                        progress=progress and echo, report=report)
+    same = run_distillation_transfer(seed=seed, epochs=epochs, k=k, teacher_labels="few",
+                                     baseline=False, progress=progress and echo)
     test = load_digits_split(seed=seed).test
-    held_out = evaluate_equations(report["student"], {"N": [test.tensors()]})
+    data = {"N": [test.tensors()], "U": [{"xu": test.column("x")}]}
+    held_out = evaluate_equations(report["student"], data)
     say()
     say(f"test accuracy ({len(test)} digits, seed {seed}, {epochs} epochs each):")
-    rows = [("teacher (MLP 64-256-128-10; its own square x ⋅ t = y, then frozen)",
+    rows = [("teacher (MLP 64-256-128-10; its own square x ⋅ t = y on all labels, frozen)",
              metrics["teacher_accuracy"]),
-            ("student with distillation (MLP 64-16-10)", metrics["student_accuracy"]),
-            ("student alone (same initialisation; x ⋅ s = y only)",
-             metrics["student_alone_accuracy"])]
+            (f"student with distillation (MLP 64-16-10; {k} labels per class + the "
+             "unlabelled rest)", metrics["student_accuracy"]),
+            (f"student alone (same initialisation and steps; x ⋅ s = y, {k} labels per "
+             "class)", metrics["student_alone_accuracy"]),
+            (f"student distilled from a teacher trained on the same {k} labels per class",
+             same["student_accuracy"]),
+            ("  (that teacher)", same["teacher_accuracy"])]
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         say(f"  {label:<{width}}  {value:.4f}")
-    # the student alone never saw the distillation equation: evaluate it there too
+    # the student alone never saw the distillation equations: evaluate it there too
     alone = compile(D, Realisation(D, models={"t": report["teacher"].model("t"),
                                               "s": report["alone"].model("s")}))
-    alone_out = evaluate_equations(alone, {"N": [test.tensors()]})
-    say("per-equation losses (last epoch's training mean; test set; the student alone on "
-        "the test set):")
+    alone_out = evaluate_equations(alone, data)
+    say("per-equation losses (last epoch's training mean; test set — its images feed both x "
+        "and xu —; the student alone on the test set):")
     for e in D.equations:
         say(f"  {e.name:<16} train {report['losses'][e.name]:.4f}   test "
             f"{held_out[f'{e.name}: loss']:.4f}   alone {alone_out[f'{e.name}: loss']:.4f}")
+    say("distillation helps when the teacher has seen more labels than the student and "
+        "the transfer set shows it inputs the labels do not cover; a teacher trained on the "
+        "same few labels has nothing to pass on")
     picture = out / ("distillation.svg" if dot_available() else "distillation.dot")
-    write_picture(D, picture, highlight=0)
-    (out / "distillation.yaml").write_text(dump_spec(to_spec(D, name="distillation")))
-    say(f"wrote {picture} (the distillation equation's two paths in colour) and "
+    write_picture(D, picture, highlight=2)
+    (out / "distillation.yaml").write_text(dump_spec(to_spec(D, name="distillation_transfer")))
+    say(f"wrote {picture} (the transfer equation's two paths in colour) and "
         f"{out / 'distillation.yaml'}")
     if picture.suffix == ".dot":
         say("(Graphviz's 'dot' was not found, so the picture is DOT text: install graphviz "

@@ -6,7 +6,7 @@ a step (a learnable edge that no equation reaches, or one reached only on the de
 side of ``grad="lhs"``/``"rhs"`` equations). Each process feeds its own shard of the data
 (e.g. a ``DistributedSampler``); DDP averages the gradients, so with batch-mean
 comparators (everything built in except ``info_nce``) and equal shards, a step equals a
-single-process step on the combined batch. See ``docs/scale-out.md`` for ``torchrun``.
+single-process step on the combined batch. See ``docs/guide/scale-out.md`` for ``torchrun``.
 
 >>> import torch.nn as nn
 >>> from catlearn.learning import LearningDiagram, LearningGraph

@@ -10,20 +10,23 @@ Each regime has three functions:
   shipped data (:mod:`catlearn_torch.datasets`; nothing is downloaded) and returns its
   held-out metrics **and its baseline's**, as ``dict[str, float]``.
 
-==========================  ==================================  ============================
-builder                     equations                           metrics (baseline)
-==========================  ==================================  ============================
-:func:`supervised_square`   ``x ⋅ c = y``                       accuracy (hand-written loop)
-:func:`distillation`        ``x ⋅ s = x ⋅ t``, ``x ⋅ s = y``    student accuracy (student
-                                                                alone), teacher accuracy
-:func:`few_shot`            ``x1 ⋅ m ⋅ h1 = y1``,               few-label accuracy (few
-                            ``x2 ⋅ m ⋅ h2 = y2``                task alone)
-:func:`captioning`          ``x ⋅ enc ⋅ dec = caption``         token and exact-caption
-                                                                accuracy (blind decoder)
-:func:`alignment`           ``x ⋅ f = c ⋅ g``                   recall@1 (chance)
-:func:`autoencoder`         ``x ⋅ enc ⋅ dec = x``               reconstruction MSE (PCA,
-                                                                mean image)
-==========================  ==================================  ============================
+==============================  ==================================  ============================
+builder                         equations                           metrics (baseline)
+==============================  ==================================  ============================
+:func:`supervised_square`       ``x ⋅ c = y``                       accuracy (hand-written loop)
+:func:`distillation`            ``x ⋅ s = x ⋅ t``, ``x ⋅ s = y``    student accuracy (student
+                                                                    alone), teacher accuracy
+:func:`distillation_transfer`   ``x ⋅ s = x ⋅ t``, ``x ⋅ s = y``,   student accuracy with k
+                                ``xu ⋅ s = xu ⋅ t``                 labels per class (student
+                                                                    alone), teacher accuracy
+:func:`few_shot`                ``x1 ⋅ m ⋅ h1 = y1``,               few-label accuracy (few
+                                ``x2 ⋅ m ⋅ h2 = y2``                task alone)
+:func:`captioning`              ``x ⋅ enc ⋅ dec = caption``         token and exact-caption
+                                                                    accuracy (blind decoder)
+:func:`alignment`               ``x ⋅ f = c ⋅ g``                   recall@1 (chance)
+:func:`autoencoder`             ``x ⋅ enc ⋅ dec = x``               reconstruction MSE (PCA,
+                                                                    mean image)
+==============================  ==================================  ============================
 
 Every run is deterministic given its seed (model initialisation, data order, and for the
 digits the train/test split and which examples keep their labels). The spec files in
@@ -46,26 +49,30 @@ import torch
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, RandomSampler
 
-from catlearn.learning import LearningDiagram, LearningGraph, glue
+from catlearn.learning import Equation, LearningDiagram, LearningGraph, glue
 from catlearn_torch import zoo
 from catlearn_torch.compile import CompiledDiagram, compile
+from catlearn_torch.datasets import MESSAGES as DATASET_MESSAGES
 from catlearn_torch.datasets import (
     VOCABULARY,
     ColumnDataset,
+    DatasetError,
     ShapesCaptions,
     digits_tasks,
     load_digits_split,
+    transfer_split,
 )
 from catlearn_torch.metrics import accuracy, path_value, recall_at_1
 from catlearn_torch.realise import Realisation
 from catlearn_torch.train import History, fit
 
 __all__ = [
-    "supervised_square", "distillation", "few_shot", "captioning", "alignment",
-    "autoencoder", "realise_square", "realise_distillation", "realise_few_shot",
-    "realise_captioning", "realise_alignment", "realise_autoencoder", "run_square",
-    "run_distillation", "run_few_shot", "run_captioning", "run_alignment",
-    "run_autoencoder", "REGIMES", "seed_everything",
+    "supervised_square", "distillation", "distillation_transfer", "few_shot", "captioning",
+    "alignment", "autoencoder", "realise_square", "realise_distillation",
+    "realise_few_shot", "realise_captioning", "realise_alignment", "realise_autoencoder",
+    "run_square", "run_distillation", "run_distillation_transfer", "run_few_shot",
+    "run_captioning", "run_alignment", "run_autoencoder", "REGIMES", "TEACHER_LABELS",
+    "seed_everything",
 ]
 
 #: Comparator of the caption space: cross-entropy over (n, length, vocabulary) logits.
@@ -105,6 +112,36 @@ def distillation(temperature: float = 4.0, distill_weight: float = 1.0,
     eqs = [e.with_(comparator=kl, weight=distill_weight) if "t" in e.edge_names()
            else e.with_(weight=label_weight) for e in D.equations]
     out = LearningDiagram(D.graph, eqs, D.comparators)
+    out.legs = D.legs
+    return out
+
+
+def distillation_transfer(temperature: float = 4.0, distill_weight: float = 1.0,
+                          label_weight: float = 1.0, transfer_weight: float = 1.0
+                          ) -> LearningDiagram:
+    """Knowledge distillation with an **unlabelled transfer set**: :func:`distillation`
+    glued along ``X``, ``Y``, ``t`` and ``s`` with a second data source ``U`` that has
+    images and no labels (its one data edge ``xu: U -> X``). Path finding adds the
+    equation ``xu ⋅ s = xu ⋅ t``: on the transfer set the student learns from the
+    teacher's softened outputs alone (Hinton et al. 2015's transfer set), while ``N``
+    keeps ``x ⋅ s = x ⋅ t`` and ``x ⋅ s = y`` on the few labelled examples.
+
+    >>> D = distillation_transfer(temperature=2, transfer_weight=0.5)
+    >>> D.sources(), [(e.name, e.comparator, e.weight) for e in D.equations]
+    (('N', 'U'), [('x ⋅ s = x ⋅ t', 'kl(temperature=2)', 1.0), ('x ⋅ s = y', None, 1.0), \
+('xu ⋅ s = xu ⋅ t', 'kl(temperature=2)', 0.5)])
+    """
+    transfer = LearningGraph().data("xu", "U", "X").fixed("t", "X", "Y").model("s", "X", "Y")
+    D = glue(distillation(temperature), transfer, along=["X", "Y", "t", "s"])
+    kl = f"kl(temperature={temperature:g})"
+
+    def weigh(e: Equation) -> Equation:
+        if "t" not in e.edge_names():
+            return e.with_(weight=label_weight)
+        weight = transfer_weight if e.lhs.src == "U" else distill_weight
+        return e.with_(comparator=kl, weight=weight)
+
+    out = LearningDiagram(D.graph, [weigh(e) for e in D.equations], D.comparators)
     out.legs = D.legs
     return out
 
@@ -417,6 +454,87 @@ def run_distillation(seed: int = 0, epochs: int = 20, *, teacher_epochs: int | N
     return out
 
 
+#: Who the transfer-set teacher learns from: every training label, or the student's few.
+TEACHER_LABELS: tuple[str, ...] = ("all", "few")
+
+
+def run_distillation_transfer(seed: int = 0, epochs: int = 20, *, k: int = 5,
+                              teacher_labels: str = "all",
+                              teacher_hidden: Sequence[int] = (256, 128),
+                              student_hidden: Sequence[int] = (16,),
+                              temperature: float = 4.0, transfer_weight: float = 1.0,
+                              batch_size: int = 64, lr: float = 1e-2,
+                              baseline: bool = True, progress: bool = False,
+                              report: dict[str, Any] | None = None) -> dict[str, float]:
+    """Distillation with an unlabelled transfer set (:func:`distillation_transfer`) on the
+    digits. The training split is cut by :func:`~catlearn_torch.datasets.transfer_split`
+    into ``k`` labelled examples per class (source ``N``) and the rest, without labels
+    (source ``U``, 1,297 images for ``k = 5``). The teacher (MLP ``teacher_hidden``) is
+    trained by its own square on every training label (``teacher_labels="all"``) or on
+    the same ``k`` per class (``"few"``), for ``epochs`` epochs of the full training
+    set's length either way, then frozen. The student (MLP ``student_hidden``) is
+    trained on the three equations, one batch of each source per step, an epoch being
+    the transfer set's length (the labelled set cycles). The baseline is the same
+    student (same initialisation) trained alone on ``x ⋅ s = y`` with the ``k`` labels
+    for the same number of steps (its loader samples with replacement).
+
+    ``report``, when given, receives the compiled diagrams (``"teacher"``,
+    ``"student"``, ``"alone"``), the histories (``"history"``, ``"alone_history"``)
+    and the last epoch's per-equation training losses (``"losses"``).
+
+    The example is skipped as a doctest because it trains (tests/torch/test_regimes.py
+    runs every regime at tiny settings):
+
+    >>> m = run_distillation_transfer(epochs=1)  # doctest: +SKIP
+    >>> sorted(m)                                # doctest: +SKIP
+    ['student_accuracy', 'student_alone_accuracy', 'teacher_accuracy']
+    """
+    if teacher_labels not in TEACHER_LABELS:
+        raise DatasetError(DATASET_MESSAGES["bad_teacher_labels"].format(
+            known=", ".join(TEACHER_LABELS), value=teacher_labels))
+    split = load_digits_split(seed=seed)
+    parts = transfer_split(split.train, k, seed)
+    if len(parts.unlabelled) == 0:
+        raise DatasetError(DATASET_MESSAGES["no_transfer_set"].format(k=k,
+                                                                      n=len(split.train)))
+    labelled, unlabelled = parts.labelled, parts.unlabelled.rename({"x": "xu"})
+    steps = len(_loader(split.train, batch_size, seed))
+    seed_everything(seed)
+    T = supervised_square("t")
+    LT = compile(T, realise_square(T, teacher_hidden, classifier="t"))
+    teacher_data = (_loader(split.train, batch_size, seed) if teacher_labels == "all" else
+                    _loader(labelled, batch_size, seed, samples=steps * batch_size))
+    _fit(LT, teacher_data, epochs, lr, progress,
+         f"teacher ({teacher_labels} labels): its own square x ⋅ t = y")
+    out = {"teacher_accuracy": _classify(LT, "x ⋅ t", split.test, "y")}
+    seed_everything(seed + 1)
+    D = distillation_transfer(temperature, transfer_weight=transfer_weight)
+    R = realise_distillation(LT.model("t"), D, student_hidden)
+    init = {key: v.clone() for key, v in R.modules["s"].state_dict().items()}
+    L = compile(D, R)
+    loaders = {"N": _loader(labelled, batch_size, seed + 1),
+               "U": _loader(unlabelled, batch_size, seed + 2)}
+    h = _fit(L, loaders, epochs, lr, progress, f"student with distillation ({k} labels per "
+             f"class + transfer set; teacher on {teacher_labels} labels): x ⋅ s = x ⋅ t, "
+             "x ⋅ s = y, xu ⋅ s = xu ⋅ t")
+    out["student_accuracy"] = _classify(L, "x ⋅ s", split.test, "y")
+    if report is not None:
+        report.update(teacher=LT, student=L, history=h, losses=_last(h))
+    if baseline:
+        S = supervised_square("s")
+        alone = zoo.build("mlp", in_features=64, out_features=10, hidden=list(student_hidden))
+        alone.load_state_dict(init)
+        LA = compile(S, Realisation(S, models={"s": alone}))
+        torch.manual_seed(seed + 1)
+        ha = _fit(LA, _loader(labelled, batch_size, seed + 1,
+                              samples=len(loaders["U"]) * batch_size), epochs, lr, progress,
+                  f"student alone ({k} labels per class): x ⋅ s = y")
+        out["student_alone_accuracy"] = _classify(LA, "x ⋅ s", split.test, "y")
+        if report is not None:
+            report.update(alone=LA, alone_history=ha, alone_losses=_last(ha))
+    return out
+
+
 def run_few_shot(seed: int = 0, epochs: int = 10, *, k: int = 5, scheme: str = "pairs",
                  hidden: Sequence[int] = (64,), features: int = 32, batch_size: int = 32,
                  lr: float = 1e-2, baseline: bool = True, progress: bool = False
@@ -594,6 +712,7 @@ def run_autoencoder(seed: int = 0, epochs: int = 30, *, latent: int = 8,
 REGIMES: Mapping[str, tuple[Any, Any]] = {
     "square": (supervised_square, run_square),
     "distillation": (distillation, run_distillation),
+    "distillation_transfer": (distillation_transfer, run_distillation_transfer),
     "few_shot": (few_shot, run_few_shot),
     "captioning": (captioning, run_captioning),
     "alignment": (alignment, run_alignment),

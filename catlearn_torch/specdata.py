@@ -13,7 +13,11 @@ an edge reads the column of its own name). Registered here:
 
 ==================  ==========================================================================
 ``digits``          :func:`~catlearn_torch.datasets.load_digits_split`; splits ``train``,
-                    ``test``; args ``test_fraction``, ``seed``, ``image``; columns ``x``, ``y``
+                    ``test``, ``unlabelled``; args ``test_fraction``, ``seed``, ``image``,
+                    ``k`` (``train``: only ``k`` labelled examples per class;
+                    ``unlabelled``: the other training images, column ``x`` only — see
+                    :func:`~catlearn_torch.datasets.transfer_split`; ``test`` is always
+                    whole); columns ``x``, ``y``
 ``digits_tasks``    one task of :func:`~catlearn_torch.datasets.digits_tasks`; args ``task``
                     (``many`` or ``few``, required), ``k``, ``scheme``, ``seed``,
                     ``test_fraction``, ``image``; splits ``train``, ``test``; columns ``x``,
@@ -55,6 +59,7 @@ from catlearn_torch.datasets import (
     ShapesCaptions,
     digits_tasks,
     load_digits_split,
+    transfer_split,
 )
 
 __all__ = ["register_dataset", "dataset", "from_spec", "available_datasets"]
@@ -99,9 +104,18 @@ def _split(name: str, split: str | None, allowed: tuple[str, ...]) -> str:
 
 @register_dataset("digits")
 def _digits(split: str | None = None, *, test_fraction: float = 0.25, seed: int = 0,
-            image: bool = False) -> ColumnDataset:
+            image: bool = False, k: int | None = None) -> ColumnDataset:
     s = load_digits_split(test_fraction, seed, image=image)
-    return s.train if _split("digits", split, ("train", "test")) == "train" else s.test
+    part = _split("digits", split, ("train", "test", "unlabelled"))
+    if part == "test":
+        return s.test
+    if k is None:
+        if part == "unlabelled":
+            raise DatasetError("data set 'digits' split 'unlabelled' needs args.k: the "
+                               "training examples left after k labelled ones per class")
+        return s.train
+    labelled, unlabelled = transfer_split(s.train, k, seed)
+    return labelled if part == "train" else unlabelled
 
 
 @register_dataset("digits_tasks")
@@ -132,7 +146,7 @@ def dataset(name: str, split: str | None = None, **args: Any) -> ColumnDataset:
     Traceback (most recent call last):
     ...
     catlearn_torch.datasets.DatasetError: data set 'digits' has no split 'validation' \
-(splits: train, test)
+(splits: train, test, unlabelled)
     """
     if name not in _REGISTRY:
         close = difflib.get_close_matches(name, list(_REGISTRY), n=1)

@@ -48,6 +48,7 @@ import json
 import math
 import os
 import random
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +57,7 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
+from tqdm.std import TqdmWarning
 
 from catlearn_torch.compile import CompiledDiagram, unwrap
 from catlearn_torch.data import MaxSizeCycle
@@ -69,6 +70,12 @@ from catlearn_torch.errors import (
 )
 from catlearn_torch.surgery import atomic_save, rewrap, sync_optimizer
 from catlearn_torch.weighting import Fixed, Weighting
+
+with warnings.catch_warnings():
+    # In a Jupyter kernel without ipywidgets, tqdm.auto warns "IProgress not found" and
+    # falls back to text bars; the text bars are what we want there, the warning is noise.
+    warnings.simplefilter("ignore", TqdmWarning)
+    from tqdm.auto import tqdm
 
 __all__ = [
     "fit",

@@ -37,8 +37,8 @@ def shape(D):
     return edges, eqs
 
 
-@pytest.mark.parametrize("name", ["square", "distillation", "few_shot", "captioning",
-                                  "alignment", "autoencoder"])
+@pytest.mark.parametrize("name", ["square", "distillation", "distillation_transfer",
+                                  "few_shot", "captioning", "alignment", "autoencoder"])
 def test_spec_matches_the_regime_builder(name):
     regimes = pytest.importorskip("catlearn_torch.regimes")
     path = next(p for p in EXAMPLES if p.stem == name)

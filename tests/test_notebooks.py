@@ -23,6 +23,7 @@ def test_notebook_runs(path):
     pytest.importorskip("ipykernel")
     pytest.importorskip("torch")
     pytest.importorskip("sklearn")
+    pytest.importorskip("matplotlib")
     book = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in book.cells if c.cell_type == "code"), \
         "notebooks are committed without outputs"
@@ -34,6 +35,10 @@ def test_notebook_runs(path):
         nbclient.NotebookClient(book, timeout=120, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}}).execute()
         assert time.perf_counter() - start < 120
+        texts = [str(out.get("text", "")) + str(out.get("data", {}).get("text/plain", ""))
+                 for c in book.cells if c.cell_type == "code" for out in c.get("outputs", [])]
+        noise = [t for t in texts if "IProgress" in t or "Warning" in t or "np.int64" in t]
+        assert not noise, f"{path.name} prints warnings or numpy reprs: {noise}"
     finally:
         if env_path:
             os.environ["PYTHONPATH"] = env_path

@@ -10,7 +10,9 @@ edges likewise by ``elabel``/``label`` on ``E``.
 >>> print(to_graphviz(g))
 digraph SchGraph {
   rankdir=LR;
-  node [shape=ellipse];
+  graph [fontname="Helvetica"];
+  node [fontname="Helvetica", shape=ellipse];
+  edge [fontname="Helvetica"];
   v0 [label="0"];
   v1 [label="1"];
   v0 -> v1 [label="0"];
@@ -25,7 +27,10 @@ import subprocess
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.errors import SchemaError
 
-__all__ = ["to_graphviz", "render", "render_svg", "dot_available", "quote"]
+__all__ = ["to_graphviz", "render", "render_svg", "dot_available", "quote", "FONT"]
+
+#: The one font family of every label in a picture (ACSets and learning diagrams alike).
+FONT = "Helvetica"
 
 
 def quote(text: object) -> str:
@@ -52,8 +57,10 @@ def to_graphviz(X: ACSet, *, name: str | None = None, rankdir: str = "LR") -> st
                           "src, tgt: E -> V), so it has no graph picture")
     vl = _label_attr(X, "V", ("vlabel", "label", "name"))
     el = _label_attr(X, "E", ("elabel", "label", "name"))
+    font = quote(FONT)
     lines = [f"digraph {quote(name) if name else X.name} {{", f"  rankdir={rankdir};",
-             "  node [shape=ellipse];"]
+             f"  graph [fontname={font}];", f"  node [fontname={font}, shape=ellipse];",
+             f"  edge [fontname={font}];"]
     for v in X.parts("V"):
         label = X.subpart(v, vl) if vl else v
         lines.append(f"  v{v} [label={quote(label)}];")
@@ -73,14 +80,16 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
-def render(dot_text: str, fmt: str = "svg") -> bytes:
-    """Run ``dot -T fmt`` on DOT text; raises ``RuntimeError`` naming the fix when ``dot``
-    is absent (install Debian's ``graphviz`` package) or fails."""
+def render(dot_text: str, fmt: str = "svg", *, dpi: int | None = None) -> bytes:
+    """Run ``dot -T fmt`` on DOT text (``dpi``: the resolution of bitmap formats, ``-Gdpi``);
+    raises ``RuntimeError`` naming the fix when ``dot`` is absent (install Debian's
+    ``graphviz`` package) or fails."""
     exe = shutil.which("dot")
     if exe is None:
         raise RuntimeError("Graphviz's 'dot' program is not installed (apt-get install "
                            "graphviz); write the DOT text instead (to_graphviz)")
-    proc = subprocess.run([exe, f"-T{fmt}"], input=dot_text.encode(), capture_output=True,
+    args = [exe, f"-T{fmt}"] + ([f"-Gdpi={int(dpi)}"] if dpi is not None else [])
+    proc = subprocess.run(args, input=dot_text.encode(), capture_output=True,
                           check=False, timeout=60)
     if proc.returncode != 0:
         raise RuntimeError(f"dot failed: {proc.stderr.decode(errors='replace').strip()}")

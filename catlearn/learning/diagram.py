@@ -322,11 +322,14 @@ class LearningDiagram:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def to_graphviz(self, highlight: Equation | str | int | None = None) -> str:
-        """DOT text of the diagram; ``highlight`` draws one equation's two paths in colour."""
+    def to_graphviz(self, highlight: Equation | str | int | None = None, *,
+                    legend: bool = True, models: Mapping[str, str] | None = None,
+                    comparators: bool = False) -> str:
+        """DOT text of the diagram (see :func:`catlearn.learning.picture.to_graphviz`)."""
         from catlearn.learning.picture import to_graphviz
 
-        return to_graphviz(self, highlight)
+        return to_graphviz(self, highlight, legend=legend, models=models,
+                           comparators=comparators)
 
     def _repr_svg_(self) -> str | None:
         from catlearn.acsets.graphviz import render_svg

@@ -35,6 +35,8 @@ DATA, FIXED, LEARNABLE = "data", "fixed", "learnable"
 #: The roles an edge can play.
 ROLES = (DATA, FIXED, LEARNABLE)
 
+#: The schema of learning graphs: spaces ``V``, maps ``E`` with ``src``/``tgt``, and the
+#: attributes ``vlabel``, ``elabel`` and ``role``.
 SchLearningGraph = Schema(
     "SchLearningGraph",
     obs=("V", "E"),

@@ -23,6 +23,7 @@ mse_Y(c(x(N)), y(N))
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -43,16 +44,39 @@ __all__ = ["loss_expr", "symbolic_realisation", "pullback_realisation", "loss_fu
 Batch = Mapping[str, Any]
 
 
+def _tex_name(name: str) -> str:
+    return r"\operatorname{" + name.replace("\\", r"\backslash ").replace(
+        "_", r"\_").replace("{", r"\{").replace("}", r"\}") + "}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _named_function(name: str, subscript: str | None = None) -> Any:
+    """A sympy function symbol printed as ``name`` (``name_subscript``), whose LaTeX keeps
+    the name whole: ``\\operatorname{cross\\_entropy}_{Y}``, not sympy's reading of the
+    underscores as subscripts. Cached, so equal names give the same (equal) function."""
+    text = name if subscript is None else f"{name}_{subscript}"
+    tex = _tex_name(name) + ("" if subscript is None else
+                             "_{" + _tex_name(subscript).replace("operatorname", "mathrm")
+                             + "}")
+
+    def _latex(self: Any, printer: Any, exp: Any = None) -> str:
+        args = ", ".join(printer._print(a) for a in self.args)
+        head = tex if exp is None else f"{tex}^{{{exp}}}"
+        return head + r"\left(" + args + r"\right)"
+
+    return type(text, (sympy.Function,), {"_latex": _latex})
+
+
 def _formal(diagram: LearningDiagram) -> sympy.Expr:
     terms = []
     for eq in diagram.equations:
         def apply(path: Any) -> sympy.Expr:
             value: sympy.Expr = sympy.Symbol(path.src)
             for name in path.names:
-                value = sympy.Function(name)(value)
+                value = _named_function(name)(value)
             return value
 
-        d = sympy.Function(f"{diagram.comparator_for(eq)}_{eq.target}")
+        d = _named_function(str(diagram.comparator_for(eq)), eq.target)
         terms.append(sympy.Float(eq.weight) * d(apply(eq.lhs), apply(eq.rhs))
                      if eq.weight != 1.0 else d(apply(eq.lhs), apply(eq.rhs)))
     return sympy.Add(*terms)

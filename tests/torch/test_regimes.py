@@ -131,5 +131,74 @@ def test_run_autoencoder_and_determinism():
 
 
 def test_regimes_table_lists_every_regime():
-    assert set(regimes.REGIMES) == {"square", "distillation", "few_shot", "captioning",
-                                    "alignment", "autoencoder"}
+    assert set(regimes.REGIMES) == {"square", "distillation", "distillation_transfer",
+                                    "few_shot", "captioning", "alignment", "autoencoder"}
+
+
+def test_distillation_transfer_adds_the_transfer_equation():
+    D = regimes.distillation_transfer(temperature=4, distill_weight=0.5, transfer_weight=2)
+    assert D.sources() == ("N", "U")
+    assert names(D) == ["x ⋅ s = x ⋅ t", "x ⋅ s = y", "xu ⋅ s = xu ⋅ t"]
+    assert [D.comparator_for(e) for e in D.equations] == [
+        "kl(temperature=4)", "cross_entropy", "kl(temperature=4)"]
+    assert [e.weight for e in D.equations] == [0.5, 1.0, 2.0]
+    roles = {n: r for n, _, _, r in D.graph.edges()}
+    assert roles == {"x": "data", "y": "data", "xu": "data", "t": "fixed", "s": LEARNABLE}
+    # one teacher and one student, shared by both sources
+    assert D.graph.edge_names().count("t") == D.graph.edge_names().count("s") == 1
+
+
+def test_transfer_split_partitions_the_training_set():
+    from catlearn_torch.datasets import (
+        DatasetError,
+        few_label_subset,
+        load_digits_split,
+        transfer_split,
+    )
+
+    train = load_digits_split().train
+    part = transfer_split(train, k=3, seed=2)
+    assert len(part.labelled) == 30 and len(part.unlabelled) == len(train) - 30
+    assert part.unlabelled.columns == ("x",)
+    assert torch.equal(part.labelled.column("x"), few_label_subset(train, 3, 2).column("x"))
+    rows = {tuple(r.tolist()) for r in train.column("x")}
+    seen = [tuple(r.tolist()) for r in torch.cat([part.labelled.column("x"),
+                                                  part.unlabelled.column("x")])]
+    assert len(seen) == len(train) and set(seen) == rows
+    with pytest.raises(DatasetError, match="keep must name"):
+        transfer_split(train, k=3, keep=("pixels",))
+    with pytest.raises(DatasetError, match="keep must name"):
+        transfer_split(train, k=3, keep="x")
+    with pytest.raises(DatasetError, match="k must be an integer"):
+        transfer_split(train, k=0)
+
+
+def test_run_distillation_transfer():
+    report: dict = {}
+    m = regimes.run_distillation_transfer(seed=0, epochs=1, report=report)
+    finite(m, {"teacher_accuracy", "student_accuracy", "student_alone_accuracy"})
+    assert set(report["losses"]) == {"total", "x ⋅ s = x ⋅ t", "x ⋅ s = y",
+                                     "xu ⋅ s = xu ⋅ t"}
+    assert report["student"].frozen() == ("t",)
+    # same number of steps for the distilled student and the student alone
+    assert report["history"].steps == report["alone_history"].steps == 21
+    few = regimes.run_distillation_transfer(seed=0, epochs=1, teacher_labels="few",
+                                            baseline=False)
+    assert set(few) == {"teacher_accuracy", "student_accuracy"}
+    from catlearn_torch.datasets import DatasetError
+
+    with pytest.raises(DatasetError, match="teacher_labels must be one of all, few, not 'some'"):
+        regimes.run_distillation_transfer(teacher_labels="some")
+    with pytest.raises(DatasetError, match="class 0 has only"):
+        regimes.run_distillation_transfer(k=500)
+
+
+def test_spec_data_for_the_transfer_set():
+    from catlearn_torch.datasets import DatasetError
+    from catlearn_torch.specdata import dataset
+
+    assert len(dataset("digits", "train", k=5)) == 50
+    unlabelled = dataset("digits", "unlabelled", k=5)
+    assert len(unlabelled) == 1297 and unlabelled.columns == ("x",)
+    with pytest.raises(DatasetError, match="needs args.k"):
+        dataset("digits", "unlabelled")
