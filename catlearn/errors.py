@@ -205,3 +205,11 @@ MESSAGES.update({
     "terminal_attrs": "terminal: schema {schema} has attributes ({attrs}); no terminal "
     "ACSet exists when attribute values are fixed",
 })
+
+
+# --- colimits ---
+MESSAGES.update({
+    "colimit_attr_unset_clash": "colimit: attribute type {attrtype}: the values {v1!r} "
+    "({first}) and {v2!r} ({second}) are identified through attribute variables; a "
+    "variable sent to None must stay unset in every cocone, so no cocone exists",
+})
