@@ -24,8 +24,10 @@ from catlearn.acsets.limits import (
 )
 from catlearn.acsets.morphism import ACSetTransformation, identity
 from catlearn.acsets.schema import SchGraph, SchLabeledGraph, SchReflexiveGraph
+from catlearn.acsets.values import isequal
 from catlearn.errors import DiagramError, LimitError
 from catlearn.testing import acsets, graphs, schemas, transformations
+from tests.acsets.reference import check_cone
 
 PROPS = settings(max_examples=200, deadline=None)
 ANY_SCHEMA = schemas(max_obs=2, max_homs=2)
@@ -45,7 +47,7 @@ def brute_limit_sizes(D: FinDiagram) -> dict[str, int]:
             ok = True
             for attr in D.schema.attrs_out(c):
                 vals = [D.objects[n].subpart(x[n], attr) for n in names]
-                ok &= len({(type(v), v) for v in vals}) <= 1
+                ok &= all(isequal(v, vals[0]) for v in vals)
             count += ok
         out[c] = count
     return out
@@ -72,6 +74,7 @@ def diagrams(draw: st.DrawFn, schema: st.SearchStrategy = ANY_SCHEMA) -> FinDiag
 
 
 def assert_cone(L: Cone) -> None:
+    check_cone(L.diagram, {n: L.leg(n) for n in L.diagram.names})  # by hand
     for name, X in L.diagram.objects.items():
         leg = L.leg(name)
         assert leg.dom is L.apex and leg.codom is X
@@ -250,3 +253,19 @@ def test_limit_of_a_loop_and_errors():
     with pytest.raises(DiagramError, match="'nope' is not an object"):
         L.leg("nope")
     assert repr(L).startswith("Cone(apex=SchGraph(V=1")
+
+
+def test_nan_and_isequal_values_in_products():
+    nan = float("nan")
+    L = ACSet(SchLabeledGraph)
+    L.add_parts("V", 2, label=[nan, 1])
+    M = ACSet(SchLabeledGraph)
+    M.add_parts("V", 3, label=[float("nan"), 1.0, -0.0])
+    P = product(L, M)
+    # NaN pairs with NaN and 1 with 1.0 (isequal); nothing else agrees
+    assert [leg["V"].tolist() for leg in P.legs] == [[0, 1], [0, 1]]
+    check_cone(P.diagram, {n: P.leg(n) for n in P.diagram.names})
+    assert product(L, L).apex.nparts("V") == 2
+    Z = ACSet(SchLabeledGraph)
+    Z.add_parts("V", 1, label=[0.0])
+    assert product(M, Z).apex.nparts("V") == 0  # -0.0 is not isequal to 0.0
