@@ -204,17 +204,38 @@ def _identified(diagram: FinDiagram, lay: _Layout, c: str) -> np.ndarray:
     return components(lay.total(c), u, v)
 
 
-def _hom_columns(diagram: FinDiagram, lay: _Layout) -> tuple[dict[str, np.ndarray], bool]:
-    """The hom columns of the disjoint union (global ids, ``-1`` where unset), and
-    whether every hom is set everywhere."""
+def _redundant(diagram: FinDiagram) -> set[str]:
+    """The objects whose hom columns say nothing new: those with a chain of arrows to an
+    object without outgoing arrows. If ``φ: X_i -> X_j`` and ``f(x)`` is set then
+    ``f(φ(x)) = φ(f(x))`` is set and lies in the class of ``f(x)``, so ``x``'s column
+    entries are implied by ``φ(x)``'s (e.g. the apex object of a span)."""
+    reaches = {n for n in diagram.names if not diagram.arrows_out(n)}
+    changed = True
+    while changed:
+        changed = False
+        for arr in diagram.arrows.values():
+            if arr.src not in reaches and arr.tgt in reaches:
+                reaches.add(arr.src)
+                changed = True
+    return {n for n in reaches if diagram.arrows_out(n)}
+
+
+def _hom_columns(diagram: FinDiagram, lay: _Layout, skip: set[str]
+                 ) -> tuple[dict[str, np.ndarray], bool]:
+    """The hom columns of the disjoint union (global ids, ``-1`` where unset or in a
+    skipped object), and whether every hom is set in every object (skipped or not: the
+    maps out of a partial object need not generate a congruence)."""
     columns: dict[str, np.ndarray] = {}
     total = True
     for f, c, d in diagram.schema.homs:
         out = np.empty(lay.total(c), dtype=np.int64)
-        for i, X in enumerate(lay.Xs):
-            col = X.subpart(f)
+        for i, (name, X) in enumerate(zip(lay.names, lay.Xs, strict=True)):
             where = lay.span(c, i)
-            if col.size and (col < 0).any():
+            col = X.subpart(f)
+            if name in skip:
+                total = total and not (col < 0).any()
+                out[where] = UNSET
+            elif col.size and (col < 0).any():
                 total = False
                 out[where] = np.where(col >= 0, col + lay.offsets[d][i], UNSET)
             else:
@@ -229,10 +250,7 @@ def _apex_hom(col: np.ndarray, cls_c: np.ndarray, n_c: int, cls_d: np.ndarray
     (all agree once the classes are a congruence), unset where no member sets it."""
     out = np.full(n_c, UNSET, dtype=np.int64)
     s = col >= 0
-    if s.all():
-        out[cls_c] = cls_d[col]
-    else:
-        out[cls_c[s]] = cls_d[col[s]]
+    out[cls_c[s]] = cls_d[col[s]]
     return out
 
 
@@ -240,7 +258,7 @@ def _colimit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cocone:
     schema = diagram.schema
     lay = _Layout(diagram)
     roots = {c: _identified(diagram, lay, c) for c in schema.obs}
-    columns, total = _hom_columns(diagram, lay)
+    columns, total = _hom_columns(diagram, lay, _redundant(diagram))
     if not total:
         roots = close_congruence(schema, roots, columns)
     classes = {c: _classes(roots[c]) for c in schema.obs}

@@ -62,21 +62,41 @@ def components(n: int, u: np.ndarray, v: np.ndarray,
     >>> components(5, np.array([3, 1]), np.array([1, 4])).tolist()
     [0, 1, 2, 1, 1]
     """
+    fresh = parent is None
     parent = np.arange(n, dtype=np.int64) if parent is None else _compress(
         np.asarray(parent, dtype=np.int64).copy())
     u = np.asarray(u, dtype=np.int64)
     v = np.asarray(v, dtype=np.int64)
     pu, pv = parent[u], parent[v]
-    while u.size:
-        live = pu != pv
-        if not live.any():
-            break
+    live = pu != pv
+    if not live.any():
+        return parent
+    # only the roots met by a pair are ever hooked, so pointer jumping runs over them
+    touched = np.concatenate([pu[live], pv[live]])
+    while True:
         if not live.all():
             u, v, pu, pv = u[live], v[live], pu[live], pv[live]
         np.minimum.at(parent, np.maximum(pu, pv), np.minimum(pu, pv))
-        parent = _compress(parent)
-        pu, pv = parent[u], parent[v]
+        _compress_at(parent, touched)
+        pu, pv = parent[pu], parent[pv]
+        live = pu != pv
+        if not live.any():
+            break
+    if not fresh:  # members of earlier classes may point at a root hooked since
+        _compress_at(parent, np.flatnonzero(parent != np.arange(n, dtype=np.int64)))
     return parent
+
+
+def _compress_at(parent: np.ndarray, at: np.ndarray) -> None:
+    """Pointer jumping at the elements ``at`` until they point at roots (in place)."""
+    while at.size:
+        p = parent[at]
+        grand = parent[p]
+        moved = grand != p
+        if not moved.any():
+            return
+        parent[at] = grand
+        at = at[moved]
 
 
 def class_homs(schema: Schema, roots: Mapping[str, np.ndarray],
