@@ -220,28 +220,40 @@ def _redundant(diagram: FinDiagram) -> set[str]:
     return {n for n in reaches if diagram.arrows_out(n)}
 
 
-def _hom_columns(diagram: FinDiagram, lay: _Layout, skip: set[str]
-                 ) -> tuple[dict[str, np.ndarray], bool]:
-    """The hom columns of the disjoint union (global ids, ``-1`` where unset or in a
-    skipped object), and whether every hom is set in every object (skipped or not: the
-    maps out of a partial object need not generate a congruence)."""
-    columns: dict[str, np.ndarray] = {}
+class _HomColumns(NamedTuple):
+    """The hom columns of the objects whose columns matter (``None`` for the redundant
+    ones), shifted to global ids of the disjoint union (``-1`` where unset), and whether
+    every hom is set in every object (redundant or not: maps out of a partial object
+    need not generate a congruence)."""
+
+    pieces: dict[str, list[np.ndarray | None]]
+    total: bool
+
+    def column(self, lay: _Layout, f: str, c: str) -> np.ndarray:
+        """The whole column of ``f`` over the disjoint union (``-1`` where skipped)."""
+        out = np.full(lay.total(c), UNSET, dtype=np.int64)
+        for i, col in enumerate(self.pieces[f]):
+            if col is not None:
+                out[lay.span(c, i)] = col
+        return out
+
+
+def _hom_columns(diagram: FinDiagram, lay: _Layout, skip: set[str]) -> _HomColumns:
+    pieces: dict[str, list[np.ndarray | None]] = {}
     total = True
-    for f, c, d in diagram.schema.homs:
-        out = np.empty(lay.total(c), dtype=np.int64)
+    for f, _c, d in diagram.schema.homs:
+        pieces[f] = []
         for i, (name, X) in enumerate(zip(lay.names, lay.Xs, strict=True)):
-            where = lay.span(c, i)
             col = X.subpart(f)
+            unset = bool(col.size) and bool((col < 0).any())
+            total = total and not unset
             if name in skip:
-                total = total and not (col < 0).any()
-                out[where] = UNSET
-            elif col.size and (col < 0).any():
-                total = False
-                out[where] = np.where(col >= 0, col + lay.offsets[d][i], UNSET)
+                pieces[f].append(None)
+            elif unset:
+                pieces[f].append(np.where(col >= 0, col + lay.offsets[d][i], UNSET))
             else:
-                np.add(col, lay.offsets[d][i], out=out[where])
-        columns[f] = out
-    return columns, total
+                pieces[f].append(col + lay.offsets[d][i])  # a new array: never a view
+    return _HomColumns(pieces, total)
 
 
 def _apex_hom(col: np.ndarray, cls_c: np.ndarray, n_c: int, cls_d: np.ndarray
@@ -254,16 +266,33 @@ def _apex_hom(col: np.ndarray, cls_c: np.ndarray, n_c: int, cls_d: np.ndarray
     return out
 
 
+def _apex_homs(schema: Schema, lay: _Layout, cols: _HomColumns,
+               classes: dict[str, tuple[np.ndarray, int]]) -> dict[str, np.ndarray]:
+    """Every hom of the apex; piecewise (no masks) when every hom is set everywhere."""
+    out: dict[str, np.ndarray] = {}
+    for f, c, d in schema.homs:
+        (cls_c, n_c), cls_d = classes[c], classes[d][0]
+        if not cols.total:
+            out[f] = _apex_hom(cols.column(lay, f, c), cls_c, n_c, cls_d)
+            continue
+        hom = np.full(n_c, UNSET, dtype=np.int64)
+        for i, col in enumerate(cols.pieces[f]):
+            if col is not None:
+                hom[cls_c[lay.span(c, i)]] = cls_d[col]
+        out[f] = hom
+    return out
+
+
 def _colimit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cocone:
     schema = diagram.schema
     lay = _Layout(diagram)
     roots = {c: _identified(diagram, lay, c) for c in schema.obs}
-    columns, total = _hom_columns(diagram, lay, _redundant(diagram))
-    if not total:
+    cols = _hom_columns(diagram, lay, _redundant(diagram))
+    if not cols.total:
+        columns = {f: cols.column(lay, f, c) for f, c, _ in schema.homs}
         roots = close_congruence(schema, roots, columns)
     classes = {c: _classes(roots[c]) for c in schema.obs}
-    apex_homs = {f: _apex_hom(columns[f], *classes[c], classes[d][0])
-                 for f, c, d in schema.homs}
+    apex_homs = _apex_homs(schema, lay, cols, classes)
     glued = _glue_attributes(diagram, lay, classes)
     counts = {c: classes[c][1] for c in schema.obs}
     template = lay.Xs[0].empty() if lay.Xs else ACSet(schema)

@@ -56,6 +56,7 @@ are encoded by one Python pass over each attribute column; everything else is nu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -127,14 +128,43 @@ def lookup_rows(table: Sequence[np.ndarray], queries: Sequence[np.ndarray]) -> n
         ok &= np.asarray(q) >= 0
     if not ok.any():
         return out
-    tcode, qcode = encode_rows(table, [np.asarray(q)[ok] for q in queries])
-    order = np.argsort(tcode, kind="stable")
+    qs = [np.asarray(q, dtype=np.int64)[ok] for q in queries]
+    radix = _radix_codes(table, qs)
+    tcode, qcode = radix if radix is not None else encode_rows(table, qs)
+    span = int(max(tcode.max(initial=0), qcode.max(initial=0))) + 1
+    if span <= 4 * (tcode.size + qcode.size):  # dense codes (products): direct address
+        inverse = np.full(span, UNSET, dtype=np.int64)
+        inverse[tcode] = np.arange(tcode.size, dtype=np.int64)
+        out[ok] = inverse[qcode]
+        return out
+    if tcode.size < 2 or bool((tcode[1:] > tcode[:-1]).all()):
+        order = np.arange(tcode.size, dtype=np.int64)  # join tables come out sorted
+    else:
+        order = np.argsort(tcode, kind="stable")
     sorted_codes = tcode[order]
     pos = np.minimum(np.searchsorted(sorted_codes, qcode), max(sorted_codes.size - 1, 0))
     found = sorted_codes[pos] == qcode if sorted_codes.size else np.zeros(qcode.size, bool)
     idx = np.where(found, order[pos] if sorted_codes.size else 0, UNSET)
     out[ok] = idx
     return out
+
+
+def _radix_codes(table: Sequence[np.ndarray], queries: Sequence[np.ndarray]
+                 ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Mixed-radix integer codes of the (non-negative) rows of a table and of queries,
+    in ``O(rows · columns)``; None when the codes would not fit in an int64."""
+    radices = []
+    for t, q in zip(table, queries, strict=True):
+        hi = max(int(t.max()) if t.size else 0, int(q.max()) if q.size else 0)
+        radices.append(hi + 1)
+    if math.prod(radices) >= 2 ** 62:
+        return None
+    tcode = np.zeros(len(table[0]), dtype=np.int64)
+    qcode = np.zeros(len(queries[0]), dtype=np.int64)
+    for t, q, r in zip(table, queries, radices, strict=True):
+        tcode = tcode * r + t
+        qcode = qcode * r + q
+    return tcode, qcode
 
 
 def _equi_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

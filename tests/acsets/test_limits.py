@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import islice
 from itertools import product as cartesian
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from catlearn.acsets.limits import (
     Cone,
     equalizer,
     limit,
+    lookup_rows,
     product,
     pullback,
     terminal,
@@ -269,3 +271,21 @@ def test_nan_and_isequal_values_in_products():
     Z = ACSet(SchLabeledGraph)
     Z.add_parts("V", 1, label=[0.0])
     assert product(M, Z).apex.nparts("V") == 0  # -0.0 is not isequal to 0.0
+
+
+@PROPS
+@given(st.sampled_from([3, 1000, 2 ** 40]), st.integers(1, 3), st.data())
+def test_lookup_rows_matches_a_dictionary(scale, k, data):
+    # small values: direct addressing; large: sorted codes; huge: encode_rows fallback
+    rows = data.draw(st.lists(st.tuples(*[st.integers(0, scale)] * k), unique=True,
+                              max_size=12))
+    queries = data.draw(st.lists(st.one_of(st.sampled_from(rows) if rows else st.nothing(),
+                                           st.tuples(*[st.integers(-1, scale)] * k)),
+                                 max_size=12))
+    if data.draw(st.booleans()):
+        rows.sort()  # join tables come out sorted
+    table = [np.asarray([r[j] for r in rows], dtype=np.int64) for j in range(k)]
+    qcols = [np.asarray([q[j] for q in queries], dtype=np.int64) for j in range(k)]
+    where = {r: i for i, r in enumerate(rows)}
+    expected = [where.get(q, -1) if min(q) >= 0 else -1 for q in queries]
+    assert lookup_rows(table, qcols).tolist() == expected
