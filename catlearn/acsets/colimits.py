@@ -23,27 +23,53 @@ shared source vertex, and the mediating map into a one-vertex loop:
 **Algorithm.** For each object ``c`` of the schema, the parts of all the diagram's ACSets
 are put side by side (disjoint union) and every arrow ``φ: X_i -> X_j`` identifies part
 ``p`` of ``X_i`` with ``φ(p)`` of ``X_j``. The classes are found by a vectorised
-union–find (hooking of roots onto the least root with ``np.minimum.at``, then pointer
-jumping), in ``O((n + m) log n)`` numpy work for ``n`` parts and ``m`` identifications;
-classes are numbered by their least member, so the apex lists the parts of the first
-objects first. A hom ``f: c -> d`` of the apex sends a class to the class of ``f`` of any
-representative where ``f`` is set. Homs may be unset (``-1``), and a morphism only has to
-commute where its domain's hom is set, so two representatives may have set values in
-different classes (glue two parts whose ``f`` is unset in the common part): every cocone
-identifies those values, so the union–find is closed under this congruence before the
-apex is built (when every hom is set everywhere this closure adds nothing and is
-skipped). Hence the apex's homs are well defined, its schema equations hold wherever
-both sides are defined, and the legs are natural.
+union–find (:func:`~catlearn.acsets.congruence.components`: hooking of roots onto the
+least root with ``np.minimum.at``, then pointer jumping), in ``O((n + m) log n)`` numpy
+work for ``n`` parts and ``m`` identifications; classes are numbered by their least
+member, so the apex lists the parts of the first objects first. A hom ``f: c -> d`` of
+the apex sends a class to the class of ``f`` of any member where ``f`` is set, and is
+unset (``-1``) where no member sets it.
+
+**Partial homs and equations.** Homs may be unset, and a morphism only has to commute
+where its domain's hom is set; the category is that of instances whose equations hold
+wherever both sides are defined. Two members of a class may then set ``f`` to values in
+different classes (glue two parts whose ``f`` is unset in the common part), and a class
+may define both sides of an equation through different members (in ``SchReflexiveGraph``,
+glue ``refl(v)`` to an edge whose ``tgt`` is ``w``: ``tgt ⋅ refl = id`` then says
+``v = w``). Every cocone identifies those parts too, so the classes are closed under the
+homs and the equations (:func:`~catlearn.acsets.congruence.close_congruence`, iterated
+to a fixpoint) before the apex is built; the apex is then the colimit in that category
+(proof: ``proofs/colimit_equations.md``). **A value that no part provides stays unset**:
+when an equation's side is undefined at a class (``g`` unset at ``f(a)`` while
+``h(a)`` is set, under ``f ⋅ g = h``), the apex leaves it undefined rather than invent
+``g``, because a cocone whose apex leaves it unset must still receive a map. When every
+hom is set in every object the classes are already closed and the closure is skipped.
 
 **Attributes.** Attribute values are constants and attribute variables are the parts of
 an attribute type. A union–find runs over the variables of all the diagram's ACSets
-together with the distinct values occurring (values are equal when they have the same
-type and compare ``==``): an arrow identifies each variable with its image, and the
-members of one class of parts identify their (set) attribute values. A class holding one
-value becomes that value, a class of variables only becomes a fresh variable of the
-apex, and a class holding two different values raises :class:`ColimitError` naming the
-attribute, the parts and the values (no cocone exists then). Unset attributes (``None``)
-impose nothing. Attribute work is a Python loop over attribute columns.
+together with the distinct values occurring, equal as Julia's ``isequal`` says
+(:func:`~catlearn.acsets.values.value_key`: NaN equals NaN, ``1`` equals ``1.0``,
+``-0.0`` differs from ``0.0``): an arrow identifies each variable with its image, and
+the members of one class of parts identify their (set) attribute values. A class holding
+one value becomes that value (the first one met, in diagram order), a class of variables
+only becomes a fresh variable of the apex, and a class holding two different values
+raises :class:`ColimitError` naming the attribute, the parts and the values (no cocone
+exists then). An unset attribute (``None``) in a column imposes nothing. **A variable
+sent to** ``None`` by an arrow (allowed by :class:`ACSetTransformation`: its occurrences
+must then land on unset attributes) is identified with "unset": a cocone's leg must send
+it to ``None`` too, so its class stays unset in the apex, and a clash is raised if that
+class also meets a value. Attribute work is one Python pass over each attribute column.
+
+**Legs.** Every leg is the restriction of the class numbering to one object: natural by
+construction (the apex's homs and attributes are read off the members), so legs are
+built without re-checking (the tests re-check every leg, part by part). Only the apex is
+written, with whole columns (``ACSet.add_parts``).
+
+**Cost.** ``O((n + m) log n)`` numpy work for ``n`` parts and ``m`` identifications,
+plus filling the apex, plus ``O(n log n)`` per round of closure when some hom is unset
+(rounds repeat while they merge; one or two in practice). The hom columns of an object
+with a chain of arrows to an object without outgoing arrows (the apex object of a span)
+are implied by the latter's and are read only to learn whether every hom is set.
 """
 
 from __future__ import annotations
