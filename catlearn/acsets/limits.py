@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -142,7 +142,8 @@ def lookup_rows(table: Sequence[np.ndarray], queries: Sequence[np.ndarray]) -> n
     else:
         order = np.argsort(tcode, kind="stable")
     sorted_codes = tcode[order]
-    pos = np.minimum(np.searchsorted(sorted_codes, qcode), max(sorted_codes.size - 1, 0))
+    pos = np.minimum(_sorted_search(sorted_codes, qcode, "left"),
+                     max(sorted_codes.size - 1, 0))
     found = sorted_codes[pos] == qcode if sorted_codes.size else np.zeros(qcode.size, bool)
     idx = np.where(found, order[pos] if sorted_codes.size else 0, UNSET)
     out[ok] = idx
@@ -167,12 +168,39 @@ def _radix_codes(table: Sequence[np.ndarray], queries: Sequence[np.ndarray]
     return tcode, qcode
 
 
+def _sorted_search(keys: np.ndarray, queries: np.ndarray, side: Literal["left", "right"]
+                   ) -> np.ndarray:
+    """``np.searchsorted(keys, queries, side)``, with the queries sorted first: binary
+    searches in increasing order stay in cache (several times faster at 10^6)."""
+    if queries.size < 2 or bool((queries[1:] >= queries[:-1]).all()):
+        return np.searchsorted(keys, queries, side=side)
+    qorder = np.argsort(queries)
+    out = np.empty(queries.size, dtype=np.int64)
+    out[qorder] = np.searchsorted(keys, queries[qorder], side=side)
+    return out
+
+
 def _equi_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All pairs ``(i, j)`` with ``left[i] == right[j]``, grouped by ``i`` (sort-based)."""
+    """All pairs ``(i, j)`` with ``left[i] == right[j]``, grouped by ``i``, then by
+    ``j`` ascending: a stable sort of ``right``, then each key's range of it, read off
+    counts (``np.bincount``) when the keys are dense non-negative integers (part ids),
+    else by binary search of the sorted queries.
+
+    >>> [a.tolist() for a in _equi_join(np.array([1, 0, 2]), np.array([0, 1, 1]))]
+    [[0, 0, 1], [1, 2, 0]]
+    """
     order = np.argsort(right, kind="stable")
-    keys = right[order]
-    lo = np.searchsorted(keys, left, side="left")
-    cnt = np.searchsorted(keys, left, side="right") - lo
+    if left.size == 0 or right.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    top = int(max(left.max(), right.max()))
+    if min(int(left.min()), int(right.min())) >= 0 and top < 4 * (left.size + right.size):
+        counts = np.bincount(right, minlength=top + 1)
+        first = np.cumsum(counts) - counts
+        lo, cnt = first[left], counts[left]
+    else:
+        keys = right[order]
+        lo = _sorted_search(keys, left, "left")
+        cnt = _sorted_search(keys, left, "right") - lo
     li = np.repeat(np.arange(left.size, dtype=np.int64), cnt)
     starts = np.cumsum(cnt) - cnt
     within = np.arange(li.size, dtype=np.int64) - np.repeat(starts, cnt)

@@ -16,6 +16,7 @@ from catlearn.acsets.diagram import FinDiagram
 from catlearn.acsets.homsearch import homomorphisms
 from catlearn.acsets.limits import (
     Cone,
+    _equi_join,
     equalizer,
     limit,
     lookup_rows,
@@ -289,3 +290,16 @@ def test_lookup_rows_matches_a_dictionary(scale, k, data):
     where = {r: i for i, r in enumerate(rows)}
     expected = [where.get(q, -1) if min(q) >= 0 else -1 for q in queries]
     assert lookup_rows(table, qcols).tolist() == expected
+
+
+@PROPS
+@given(st.sampled_from([3, 2 ** 40]),
+       st.lists(st.integers(0, 3), max_size=10), st.lists(st.integers(0, 3), max_size=10))
+def test_equi_join_matches_brute_force(scale, left, right):
+    # scale 3: counting (bincount) path; 2**40: binary search path
+    lv = np.asarray([x * scale for x in left], dtype=np.int64)
+    rv = np.asarray([x * scale for x in right], dtype=np.int64)
+    li, ri = _equi_join(lv, rv)
+    expected = [(i, j) for i in range(len(left)) for j in range(len(right))
+                if left[i] == right[j]]
+    assert list(zip(li.tolist(), ri.tolist(), strict=True)) == expected
