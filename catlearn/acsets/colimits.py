@@ -512,6 +512,10 @@ def _check_direct_clash(lay: _Layout, a: str, c: str, t: str, node_arr: np.ndarr
 def colimit(diagram: FinDiagram) -> Cocone:
     """The colimit of a finite diagram of ACSets (a leg at every object).
 
+    Cost: ``O((n + m) log n)`` numpy work for ``n`` parts and ``m`` part images under
+    the arrows, plus filling the apex with whole columns and one Python pass per
+    attribute column; more rounds of closure only when some hom is unset.
+
     >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 3)
     >>> shift = ACSetTransformation(X, X, V=[1, 2, 2])
@@ -539,6 +543,7 @@ def initial(schema: Schema) -> Cocone:
 
 def coproduct(*Xs: ACSet, schema: Schema | None = None) -> Cocone:
     """The disjoint union of ACSets, with the inclusions as legs (``X0, X1, ...``).
+    Cost: ``O(n)`` numpy work plus filling the apex.
 
     >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2); _ = X.add_part("E", src=0, tgt=1)
@@ -553,6 +558,7 @@ def coproduct(*Xs: ACSet, schema: Schema | None = None) -> Cocone:
 
 def coequalizer(f: ACSetTransformation, g: ACSetTransformation) -> Cocone:
     """The coequalizer of ``f, g: A ⇉ B``: one leg ``q: B -> Q`` with ``f ⋅ q = g ⋅ q``.
+    Cost as for :func:`colimit`.
 
     >>> from catlearn.acsets.schema import SchGraph
     >>> A = ACSet(SchGraph); _ = A.add_parts("V", 1)
@@ -566,7 +572,8 @@ def coequalizer(f: ACSetTransformation, g: ACSetTransformation) -> Cocone:
 
 def pushout(f: ACSetTransformation, g: ACSetTransformation) -> Cocone:
     """The pushout of the span ``B <-f- A -g-> C``: legs ``ι_B, ι_C`` with
-    ``f ⋅ ι_B = g ⋅ ι_C`` (any legs, monic or not).
+    ``f ⋅ ι_B = g ⋅ ι_C`` (any legs, monic or not). Cost as for :func:`colimit` (``A``'s
+    hom columns are only read to learn whether every hom is set).
 
     >>> from catlearn.acsets.schema import SchGraph
     >>> A = ACSet(SchGraph); _ = A.add_parts("V", 2)
