@@ -103,11 +103,21 @@ _BIG = np.iinfo(np.int64).max
 
 
 # ====================================================================== FinSet core
-def _classes(roots: np.ndarray) -> tuple[np.ndarray, int]:
-    """Class ids ``0..k-1`` numbered by least member (the roots), and ``k``."""
+class _Classes(NamedTuple):
+    """The classes of one object: the class id (``0..n-1``, numbered by least member)
+    of every part of the disjoint union, ``n``, and the least member of each class."""
+
+    ids: np.ndarray
+    n: int
+    least: np.ndarray
+
+
+def _classes(roots: np.ndarray) -> _Classes:
     is_root = roots == np.arange(roots.size, dtype=np.int64)
-    number = np.cumsum(is_root, dtype=np.int64) - 1
-    return number[roots], int(number[-1]) + 1 if roots.size else 0
+    number = np.cumsum(is_root, dtype=np.int64)
+    number -= 1
+    least = np.flatnonzero(is_root)
+    return _Classes(number[roots], int(least.size), least)
 
 
 def _group_min(groups: np.ndarray, values: np.ndarray, ngroups: int) -> np.ndarray:
@@ -247,39 +257,32 @@ def _redundant(diagram: FinDiagram) -> set[str]:
 
 
 class _HomColumns(NamedTuple):
-    """The hom columns of the objects whose columns matter (``None`` for the redundant
-    ones), shifted to global ids of the disjoint union (``-1`` where unset), and whether
-    every hom is set in every object (redundant or not: maps out of a partial object
-    need not generate a congruence)."""
+    """The hom columns of every object (local part ids, ``-1`` where unset), the objects
+    whose columns matter for the closure (the others are implied), and whether every hom
+    is set in every object (maps out of a partial object need not generate a
+    congruence, so then the closure must run)."""
 
-    pieces: dict[str, list[np.ndarray | None]]
+    local: dict[str, list[np.ndarray]]
+    skip: set[str]
     total: bool
 
-    def column(self, lay: _Layout, f: str, c: str) -> np.ndarray:
-        """The whole column of ``f`` over the disjoint union (``-1`` where skipped)."""
+    def column(self, lay: _Layout, f: str, c: str, d: str) -> np.ndarray:
+        """The column of ``f`` over the disjoint union in global ids (``-1`` where unset
+        or in a skipped object)."""
         out = np.full(lay.total(c), UNSET, dtype=np.int64)
-        for i, col in enumerate(self.pieces[f]):
-            if col is not None:
-                out[lay.span(c, i)] = col
+        for i, col in enumerate(self.local[f]):
+            if lay.names[i] not in self.skip:
+                out[lay.span(c, i)] = np.where(col >= 0, col + lay.offsets[d][i], UNSET)
         return out
 
 
 def _hom_columns(diagram: FinDiagram, lay: _Layout, skip: set[str]) -> _HomColumns:
-    pieces: dict[str, list[np.ndarray | None]] = {}
+    local: dict[str, list[np.ndarray]] = {}
     total = True
-    for f, _c, d in diagram.schema.homs:
-        pieces[f] = []
-        for i, (name, X) in enumerate(zip(lay.names, lay.Xs, strict=True)):
-            col = X.subpart(f)
-            unset = bool(col.size) and bool((col < 0).any())
-            total = total and not unset
-            if name in skip:
-                pieces[f].append(None)
-            elif unset:
-                pieces[f].append(np.where(col >= 0, col + lay.offsets[d][i], UNSET))
-            else:
-                pieces[f].append(col + lay.offsets[d][i])  # a new array: never a view
-    return _HomColumns(pieces, total)
+    for f in diagram.schema.hom_names():
+        local[f] = [X.subpart(f) for X in lay.Xs]
+        total = total and all(not (col < 0).any() for col in local[f])
+    return _HomColumns(local, skip, total)
 
 
 def _apex_hom(col: np.ndarray, cls_c: np.ndarray, n_c: int, cls_d: np.ndarray
@@ -293,18 +296,23 @@ def _apex_hom(col: np.ndarray, cls_c: np.ndarray, n_c: int, cls_d: np.ndarray
 
 
 def _apex_homs(schema: Schema, lay: _Layout, cols: _HomColumns,
-               classes: dict[str, tuple[np.ndarray, int]]) -> dict[str, np.ndarray]:
-    """Every hom of the apex; piecewise (no masks) when every hom is set everywhere."""
+               classes: dict[str, _Classes]) -> dict[str, np.ndarray]:
+    """Every hom of the apex. When every hom is set everywhere, each class reads its
+    least member's value: the least members are sorted, so they split into one run per
+    diagram object, and the apex's column is a sequence of gathers."""
     out: dict[str, np.ndarray] = {}
     for f, c, d in schema.homs:
-        (cls_c, n_c), cls_d = classes[c], classes[d][0]
+        k_c, k_d = classes[c], classes[d]
         if not cols.total:
-            out[f] = _apex_hom(cols.column(lay, f, c), cls_c, n_c, cls_d)
+            out[f] = _apex_hom(cols.column(lay, f, c, d), k_c.ids, k_c.n, k_d.ids)
             continue
-        hom = np.full(n_c, UNSET, dtype=np.int64)
-        for i, col in enumerate(cols.pieces[f]):
-            if col is not None:
-                hom[cls_c[lay.span(c, i)]] = cls_d[col]
+        hom = np.empty(k_c.n, dtype=np.int64)
+        cuts = np.searchsorted(k_c.least, lay.offsets[c])
+        for i, col in enumerate(cols.local[f]):
+            lo, hi = int(cuts[i]), int(cuts[i + 1])
+            if hi > lo:
+                local = k_c.least[lo:hi] - lay.offsets[c][i]
+                hom[lo:hi] = k_d.ids[col[local] + lay.offsets[d][i]]
         out[f] = hom
     return out
 
@@ -315,17 +323,17 @@ def _colimit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cocone:
     roots = {c: _identified(diagram, lay, c) for c in schema.obs}
     cols = _hom_columns(diagram, lay, _redundant(diagram))
     if not cols.total:
-        columns = {f: cols.column(lay, f, c) for f, c, _ in schema.homs}
+        columns = {f: cols.column(lay, f, c, d) for f, c, d in schema.homs}
         roots = close_congruence(schema, roots, columns)
     classes = {c: _classes(roots[c]) for c in schema.obs}
     apex_homs = _apex_homs(schema, lay, cols, classes)
     glued = _glue_attributes(diagram, lay, classes)
-    counts = {c: classes[c][1] for c in schema.obs}
+    counts = {c: classes[c].n for c in schema.obs}
     template = lay.Xs[0].empty() if lay.Xs else ACSet(schema)
     apex = fill_acset(template, counts, apex_homs, glued.columns, glued.nvars)
     legs: dict[str, ACSetTransformation] = {}
     for i, (name, X) in enumerate(zip(lay.names, lay.Xs, strict=True)):
-        comps = {c: classes[c][0][lay.span(c, i)] for c in schema.obs}
+        comps = {c: classes[c].ids[lay.span(c, i)] for c in schema.obs}
         var_comps = {t: tuple(glued.images[t][lay.span(t, i)]) for t in schema.attrtypes}
         # natural by construction (see the module's notes); the tests re-check every leg
         legs[name] = ACSetTransformation._trusted(X, apex, comps, var_comps)
@@ -399,7 +407,7 @@ class _Glued(NamedTuple):
 
 
 def _glue_attributes(diagram: FinDiagram, lay: _Layout,
-                     classes: dict[str, tuple[np.ndarray, int]]) -> _Glued:
+                     classes: dict[str, _Classes]) -> _Glued:
     """Union–find over attribute variables and values, one attribute type at a time."""
     columns: dict[str, np.ndarray] = {}
     nvars: dict[str, int] = {}
@@ -417,7 +425,7 @@ def _glue_attributes(diagram: FinDiagram, lay: _Layout,
             node_arr = np.asarray(col, dtype=np.int64)
             member_nodes[a] = node_arr
             _check_direct_clash(lay, a, c, t, node_arr, nodes, classes[c])
-            cls_c, n_c = classes[c]
+            cls_c, n_c = classes[c].ids, classes[c].n
             s = node_arr >= 0
             best = _group_min(cls_c[s], node_arr[s], n_c)
             us.append(node_arr[s])
@@ -426,7 +434,8 @@ def _glue_attributes(diagram: FinDiagram, lay: _Layout,
         nvars[t] = fresh
         images[t] = resolved[:nodes.nvars]
         for a in diagram.schema.attrs_into(t):
-            cls_c, n_c = classes[c := diagram.schema.dom(a)]
+            c = diagram.schema.dom(a)
+            cls_c, n_c = classes[c].ids, classes[c].n
             node_arr = member_nodes[a]
             s = node_arr >= 0
             best = _group_min(cls_c[s], node_arr[s], n_c)
@@ -485,9 +494,9 @@ def _resolve(t: str, nodes: _AttrNodes, u: np.ndarray, v: np.ndarray
 
 
 def _check_direct_clash(lay: _Layout, a: str, c: str, t: str, node_arr: np.ndarray,
-                        nodes: _AttrNodes, classes: tuple[np.ndarray, int]) -> None:
+                        nodes: _AttrNodes, classes: _Classes) -> None:
     """Raise when one class of parts directly carries two different values of ``a``."""
-    cls_c, n_c = classes
+    cls_c, n_c = classes.ids, classes.n
     s = node_arr >= nodes.nvars
     if not s.any():
         return

@@ -29,10 +29,12 @@ invents a value that no part provides.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from catlearn.acsets.schema import Schema
+from catlearn.errors import MESSAGES, ColimitError
 
 __all__ = ["components", "close_congruence", "class_homs"]
 
@@ -65,9 +67,8 @@ def components(n: int, u: np.ndarray, v: np.ndarray,
     fresh = parent is None
     parent = np.arange(n, dtype=np.int64) if parent is None else _compress(
         np.asarray(parent, dtype=np.int64).copy())
-    u = np.asarray(u, dtype=np.int64)
-    v = np.asarray(v, dtype=np.int64)
-    pu, pv = parent[u], parent[v]
+    u, v = _pairs(n, u, v)
+    pu, pv = (u, v) if fresh else (parent[u], parent[v])
     live = pu != pv
     if not live.any():
         return parent
@@ -75,7 +76,7 @@ def components(n: int, u: np.ndarray, v: np.ndarray,
     touched = np.concatenate([pu[live], pv[live]])
     while True:
         if not live.all():
-            u, v, pu, pv = u[live], v[live], pu[live], pv[live]
+            pu, pv = pu[live], pv[live]
         np.minimum.at(parent, np.maximum(pu, pv), np.minimum(pu, pv))
         _compress_at(parent, touched)
         pu, pv = parent[pu], parent[pv]
@@ -85,6 +86,25 @@ def components(n: int, u: np.ndarray, v: np.ndarray,
     if not fresh:  # members of earlier classes may point at a root hooked since
         _compress_at(parent, np.flatnonzero(parent != np.arange(n, dtype=np.int64)))
     return parent
+
+
+def _pairs(n: int, u: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs as int64 arrays, checked: equal lengths, elements of ``0..n-1``."""
+    u, v = np.asarray(u), np.asarray(v)
+    for arr in (u, v):
+        if arr.size and (arr.ndim != 1 or arr.dtype.kind not in "iu"):
+            raise ColimitError(MESSAGES["components_pairs"].format(n=n, why=(
+                f"pairs must be 1-d integer arrays, got {arr.dtype} of shape {arr.shape}")))
+    if u.size != v.size:
+        raise ColimitError(MESSAGES["components_pairs"].format(n=n, why=(
+            f"{u.size} left ends but {v.size} right ends")))
+    u, v = u.astype(np.int64, copy=False), v.astype(np.int64, copy=False)
+    for arr in (u, v):
+        if arr.size and (int(arr.min()) < 0 or int(arr.max()) >= n):
+            bad = int(arr[np.argmax((arr < 0) | (arr >= n))])
+            raise ColimitError(MESSAGES["components_pairs"].format(n=n, why=(
+                f"{bad} is not an element")))
+    return u.reshape(-1), v.reshape(-1)
 
 
 def _compress_at(parent: np.ndarray, at: np.ndarray) -> None:

@@ -213,3 +213,14 @@ def test_components_with_a_previous_forest():
     parent = components(4, np.array([0]), np.array([1]))
     assert components(4, np.array([2]), np.array([3]), parent).tolist() == [0, 0, 2, 2]
     assert components(0, np.zeros(0, np.int64), np.zeros(0, np.int64)).tolist() == []
+
+
+def test_components_rejects_bad_pairs():
+    with pytest.raises(ColimitError, match="5 is not an element"):
+        components(3, np.array([0]), np.array([5]))
+    with pytest.raises(ColimitError, match="-1 is not an element"):
+        components(3, np.array([-1]), np.array([0]))
+    with pytest.raises(ColimitError, match="1 left ends but 2 right ends"):
+        components(3, np.array([0]), np.array([1, 2]))
+    with pytest.raises(ColimitError, match="1-d integer"):
+        components(3, np.array([0.5]), np.array([1]))
