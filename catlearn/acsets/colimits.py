@@ -113,10 +113,9 @@ class _Classes(NamedTuple):
 
 
 def _classes(roots: np.ndarray) -> _Classes:
-    is_root = roots == np.arange(roots.size, dtype=np.int64)
-    number = np.cumsum(is_root, dtype=np.int64)
-    number -= 1
-    least = np.flatnonzero(is_root)
+    least = np.flatnonzero(roots == np.arange(roots.size, dtype=np.int64))
+    number = np.empty(roots.size, dtype=np.int64)  # read only at the roots
+    number[least] = np.arange(least.size, dtype=np.int64)
     return _Classes(number[roots], int(least.size), least)
 
 
