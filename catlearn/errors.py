@@ -236,3 +236,12 @@ MESSAGES.update({
     "json_var_like": "{where}: the dict value {value!r} would read back as an attribute "
     "variable ({{\"_var\": n}} is the JSON form of a variable)",
 })
+
+
+# --- colimits ---
+MESSAGES.update({
+    "colimit_attr_unset_clash": "colimit: attribute type {attrtype}: the values {v1!r} "
+    "({first}) and {v2!r} ({second}) are identified through attribute variables; a "
+    "variable sent to None must stay unset in every cocone, so no cocone exists",
+    "components_pairs": "components: the pairs must relate elements of 0..{n}-1: {why}",
+})

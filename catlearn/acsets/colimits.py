@@ -23,38 +23,65 @@ shared source vertex, and the mediating map into a one-vertex loop:
 **Algorithm.** For each object ``c`` of the schema, the parts of all the diagram's ACSets
 are put side by side (disjoint union) and every arrow ``φ: X_i -> X_j`` identifies part
 ``p`` of ``X_i`` with ``φ(p)`` of ``X_j``. The classes are found by a vectorised
-union–find (hooking of roots onto the least root with ``np.minimum.at``, then pointer
-jumping), in ``O((n + m) log n)`` numpy work for ``n`` parts and ``m`` identifications;
-classes are numbered by their least member, so the apex lists the parts of the first
-objects first. A hom ``f: c -> d`` of the apex sends a class to the class of ``f`` of any
-representative where ``f`` is set. Homs may be unset (``-1``), and a morphism only has to
-commute where its domain's hom is set, so two representatives may have set values in
-different classes (glue two parts whose ``f`` is unset in the common part): every cocone
-identifies those values, so the union–find is closed under this congruence before the
-apex is built (when every hom is set everywhere this closure adds nothing and is
-skipped). Hence the apex's homs are well defined, its schema equations hold wherever
-both sides are defined, and the legs are natural.
+union–find (:func:`~catlearn.acsets.congruence.components`: hooking of roots onto the
+least root with ``np.minimum.at``, then pointer jumping), in ``O((n + m) log n)`` numpy
+work for ``n`` parts and ``m`` identifications; classes are numbered by their least
+member, so the apex lists the parts of the first objects first. A hom ``f: c -> d`` of
+the apex sends a class to the class of ``f`` of any member where ``f`` is set, and is
+unset (``-1``) where no member sets it.
+
+**Partial homs and equations.** Homs may be unset, and a morphism only has to commute
+where its domain's hom is set; the category is that of instances whose equations hold
+wherever both sides are defined. Two members of a class may then set ``f`` to values in
+different classes (glue two parts whose ``f`` is unset in the common part), and a class
+may define both sides of an equation through different members (in ``SchReflexiveGraph``,
+glue ``refl(v)`` to an edge whose ``tgt`` is ``w``: ``tgt ⋅ refl = id`` then says
+``v = w``). Every cocone identifies those parts too, so the classes are closed under the
+homs and the equations (:func:`~catlearn.acsets.congruence.close_congruence`, iterated
+to a fixpoint) before the apex is built; the apex is then the colimit in that category
+(proof: ``proofs/colimit_equations.md``). **A value that no part provides stays unset**:
+when an equation's side is undefined at a class (``g`` unset at ``f(a)`` while
+``h(a)`` is set, under ``f ⋅ g = h``), the apex leaves it undefined rather than invent
+``g``, because a cocone whose apex leaves it unset must still receive a map. When every
+hom is set in every object the classes are already closed and the closure is skipped.
 
 **Attributes.** Attribute values are constants and attribute variables are the parts of
 an attribute type. A union–find runs over the variables of all the diagram's ACSets
-together with the distinct values occurring (values are equal when they have the same
-type and compare ``==``): an arrow identifies each variable with its image, and the
-members of one class of parts identify their (set) attribute values. A class holding one
-value becomes that value, a class of variables only becomes a fresh variable of the
-apex, and a class holding two different values raises :class:`ColimitError` naming the
-attribute, the parts and the values (no cocone exists then). Unset attributes (``None``)
-impose nothing. Attribute work is a Python loop over attribute columns.
+together with the distinct values occurring, equal as Julia's ``isequal`` says
+(:func:`~catlearn.acsets.values.value_key`: NaN equals NaN, ``1`` equals ``1.0``,
+``-0.0`` differs from ``0.0``): an arrow identifies each variable with its image, and
+the members of one class of parts identify their (set) attribute values. A class holding
+one value becomes that value (the first one met, in diagram order), a class of variables
+only becomes a fresh variable of the apex, and a class holding two different values
+raises :class:`ColimitError` naming the attribute, the parts and the values (no cocone
+exists then). An unset attribute (``None``) in a column imposes nothing. **A variable
+sent to** ``None`` by an arrow (allowed by :class:`ACSetTransformation`: its occurrences
+must then land on unset attributes) is identified with "unset": a cocone's leg must send
+it to ``None`` too, so its class stays unset in the apex, and a clash is raised if that
+class also meets a value. Attribute work is one Python pass over each attribute column.
+
+**Legs.** Every leg is the restriction of the class numbering to one object: natural by
+construction (the apex's homs and attributes are read off the members), so legs are
+built without re-checking (the tests re-check every leg, part by part). Only the apex is
+written, with whole columns (``ACSet.add_parts``).
+
+**Cost.** ``O((n + m) log n)`` numpy work for ``n`` parts and ``m`` identifications,
+plus filling the apex, plus ``O(n log n)`` per round of closure when some hom is unset
+(rounds repeat while they merge; one or two in practice). The hom columns of an object
+with a chain of arrows to an object without outgoing arrows (the apex object of a span)
+are implied by the latter's and are read only to learn whether every hom is set.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
+from catlearn.acsets.congruence import close_congruence, components
 from catlearn.acsets.diagram import (
     FinDiagram,
     LegFamily,
@@ -66,6 +93,7 @@ from catlearn.acsets.diagram import (
 )
 from catlearn.acsets.morphism import ACSetTransformation, describe
 from catlearn.acsets.schema import Schema
+from catlearn.acsets.values import value_key
 from catlearn.errors import MESSAGES, ColimitError, DiagramError
 
 __all__ = ["Cocone", "initial", "coproduct", "coequalizer", "pushout", "colimit",
@@ -75,46 +103,20 @@ _BIG = np.iinfo(np.int64).max
 
 
 # ====================================================================== FinSet core
-def _compress(parent: np.ndarray) -> np.ndarray:
-    """Pointer jumping until every element points at its root."""
-    while True:
-        grand = parent[parent]
-        if np.array_equal(grand, parent):
-            return parent
-        parent = grand
+class _Classes(NamedTuple):
+    """The classes of one object: the class id (``0..n-1``, numbered by least member)
+    of every part of the disjoint union, ``n``, and the least member of each class."""
+
+    ids: np.ndarray
+    n: int
+    least: np.ndarray
 
 
-def components(n: int, u: np.ndarray, v: np.ndarray,
-               parent: np.ndarray | None = None) -> np.ndarray:
-    """The root (least element) of the class of each of ``0..n-1`` in the equivalence
-    generated by ``u[k] ~ v[k]`` (and by a previous ``parent`` forest, if given).
-
-    Vectorised union–find: every root that is the larger end of an edge between two
-    classes is hooked onto the least root it meets (``np.minimum.at``), then pointer
-    jumping flattens the forest; repeated until no edge joins two classes.
-
-    >>> components(5, np.array([3, 1]), np.array([1, 4])).tolist()
-    [0, 1, 2, 1, 1]
-    """
-    parent = np.arange(n, dtype=np.int64) if parent is None else _compress(parent.copy())
-    u = np.asarray(u, dtype=np.int64)
-    v = np.asarray(v, dtype=np.int64)
-    while u.size:
-        pu, pv = parent[u], parent[v]
-        live = pu != pv
-        if not live.any():
-            break
-        u, v, pu, pv = u[live], v[live], pu[live], pv[live]
-        np.minimum.at(parent, np.maximum(pu, pv), np.minimum(pu, pv))
-        parent = _compress(parent)
-    return parent
-
-
-def _classes(roots: np.ndarray) -> tuple[np.ndarray, int]:
-    """Class ids ``0..k-1`` numbered by least member, and ``k``."""
-    is_root = roots == np.arange(roots.size, dtype=np.int64)
-    number = np.cumsum(is_root, dtype=np.int64) - 1
-    return number[roots], int(is_root.sum())
+def _classes(roots: np.ndarray) -> _Classes:
+    least = np.flatnonzero(roots == np.arange(roots.size, dtype=np.int64))
+    number = np.empty(roots.size, dtype=np.int64)  # read only at the roots
+    number[least] = np.arange(least.size, dtype=np.int64)
+    return _Classes(number[roots], int(least.size), least)
 
 
 def _group_min(groups: np.ndarray, values: np.ndarray, ngroups: int) -> np.ndarray:
@@ -198,29 +200,168 @@ class Cocone(LegFamily):
 
 
 # ====================================================================== the algorithm
-def _value_key(v: Any) -> tuple[Any, ...]:
+class _Layout:
+    """The disjoint union of the diagram's ACSets: where each object's parts start."""
+
+    def __init__(self, diagram: FinDiagram) -> None:
+        schema = diagram.schema
+        self.names = diagram.names
+        self.Xs = [diagram.objects[n] for n in self.names]
+        self.index = {n: i for i, n in enumerate(self.names)}
+        self.offsets: dict[str, np.ndarray] = {}
+        for c in list(schema.obs) + list(schema.attrtypes):
+            sizes = np.asarray([X.nparts(c) for X in self.Xs], dtype=np.int64)
+            self.offsets[c] = np.concatenate([np.zeros(1, np.int64), np.cumsum(sizes)])
+
+    def total(self, c: str) -> int:
+        return int(self.offsets[c][-1])
+
+    def span(self, c: str, i: int) -> slice:
+        return slice(int(self.offsets[c][i]), int(self.offsets[c][i + 1]))
+
+    def locate(self, c: str, g: int) -> tuple[str, int]:
+        """The diagram object and local part of the global part ``g`` of ``c``."""
+        i = int(np.searchsorted(self.offsets[c], g, side="right")) - 1
+        return self.names[i], g - int(self.offsets[c][i])
+
+
+def _identified(diagram: FinDiagram, lay: _Layout, c: str) -> np.ndarray:
+    """The classes of parts of ``c`` identified by the arrows (roots, least member)."""
+    us, vs = [], []
+    for arr in diagram.arrows.values():
+        i, j = lay.index[arr.src], lay.index[arr.tgt]
+        comp = arr.map.components[c]
+        us.append(np.arange(lay.offsets[c][i], lay.offsets[c][i + 1], dtype=np.int64))
+        vs.append(comp + lay.offsets[c][j])
+    empty = np.zeros(0, np.int64)
+    u = np.concatenate(us) if us else empty
+    v = np.concatenate(vs) if vs else empty
+    return components(lay.total(c), u, v)
+
+
+def _redundant(diagram: FinDiagram) -> set[str]:
+    """The objects whose hom columns say nothing new: those with a chain of arrows to an
+    object without outgoing arrows. If ``φ: X_i -> X_j`` and ``f(x)`` is set then
+    ``f(φ(x)) = φ(f(x))`` is set and lies in the class of ``f(x)``, so ``x``'s column
+    entries are implied by ``φ(x)``'s (e.g. the apex object of a span)."""
+    reaches = {n for n in diagram.names if not diagram.arrows_out(n)}
+    changed = True
+    while changed:
+        changed = False
+        for arr in diagram.arrows.values():
+            if arr.src not in reaches and arr.tgt in reaches:
+                reaches.add(arr.src)
+                changed = True
+    return {n for n in reaches if diagram.arrows_out(n)}
+
+
+class _HomColumns(NamedTuple):
+    """The hom columns of every object (local part ids, ``-1`` where unset), the objects
+    whose columns matter for the closure (the others are implied), and whether every hom
+    is set in every object (maps out of a partial object need not generate a
+    congruence, so then the closure must run)."""
+
+    local: dict[str, list[np.ndarray]]
+    skip: set[str]
+    total: bool
+
+    def column(self, lay: _Layout, f: str, c: str, d: str) -> np.ndarray:
+        """The column of ``f`` over the disjoint union in global ids (``-1`` where unset
+        or in a skipped object)."""
+        out = np.full(lay.total(c), UNSET, dtype=np.int64)
+        for i, col in enumerate(self.local[f]):
+            if lay.names[i] not in self.skip:
+                out[lay.span(c, i)] = np.where(col >= 0, col + lay.offsets[d][i], UNSET)
+        return out
+
+
+def _hom_columns(diagram: FinDiagram, lay: _Layout, skip: set[str]) -> _HomColumns:
+    local: dict[str, list[np.ndarray]] = {}
+    total = True
+    for f in diagram.schema.hom_names():
+        local[f] = [X.subpart(f) for X in lay.Xs]
+        total = total and all(not (col < 0).any() for col in local[f])
+    return _HomColumns(local, skip, total)
+
+
+def _apex_hom(col: np.ndarray, cls_c: np.ndarray, n_c: int, cls_d: np.ndarray
+              ) -> np.ndarray:
+    """The apex's hom: a class goes to the class of the value of any member setting it
+    (all agree once the classes are a congruence), unset where no member sets it."""
+    out = np.full(n_c, UNSET, dtype=np.int64)
+    s = col >= 0
+    out[cls_c[s]] = cls_d[col[s]]
+    return out
+
+
+def _apex_homs(schema: Schema, lay: _Layout, cols: _HomColumns,
+               classes: dict[str, _Classes]) -> dict[str, np.ndarray]:
+    """Every hom of the apex. When every hom is set everywhere, each class reads its
+    least member's value: the least members are sorted, so they split into one run per
+    diagram object, and the apex's column is a sequence of gathers."""
+    out: dict[str, np.ndarray] = {}
+    for f, c, d in schema.homs:
+        k_c, k_d = classes[c], classes[d]
+        if not cols.total:
+            out[f] = _apex_hom(cols.column(lay, f, c, d), k_c.ids, k_c.n, k_d.ids)
+            continue
+        hom = np.empty(k_c.n, dtype=np.int64)
+        cuts = np.searchsorted(k_c.least, lay.offsets[c])
+        for i, col in enumerate(cols.local[f]):
+            lo, hi = int(cuts[i]), int(cuts[i + 1])
+            if hi > lo:
+                local = k_c.least[lo:hi] - lay.offsets[c][i]
+                hom[lo:hi] = k_d.ids[col[local] + lay.offsets[d][i]]
+        out[f] = hom
+    return out
+
+
+def _colimit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cocone:
+    schema = diagram.schema
+    lay = _Layout(diagram)
+    roots = {c: _identified(diagram, lay, c) for c in schema.obs}
+    cols = _hom_columns(diagram, lay, _redundant(diagram))
+    if not cols.total:
+        columns = {f: cols.column(lay, f, c, d) for f, c, d in schema.homs}
+        roots = close_congruence(schema, roots, columns)
+    classes = {c: _classes(roots[c]) for c in schema.obs}
+    apex_homs = _apex_homs(schema, lay, cols, classes)
+    glued = _glue_attributes(diagram, lay, classes)
+    counts = {c: classes[c].n for c in schema.obs}
+    template = lay.Xs[0].empty() if lay.Xs else ACSet(schema)
+    apex = fill_acset(template, counts, apex_homs, glued.columns, glued.nvars)
+    legs: dict[str, ACSetTransformation] = {}
+    for i, (name, X) in enumerate(zip(lay.names, lay.Xs, strict=True)):
+        comps = {c: classes[c].ids[lay.span(c, i)] for c in schema.obs}
+        var_comps = {t: tuple(glued.images[t][lay.span(t, i)]) for t in schema.attrtypes}
+        # natural by construction (see the module's notes); the tests re-check every leg
+        legs[name] = ACSetTransformation._trusted(X, apex, comps, var_comps)
+    return Cocone(diagram, apex, legs, feet)
+
+
+# ---------------------------------------------------------------------- attributes
+def _key(value: Any) -> Any:
+    """The dictionary key of an attribute value: Julia's ``isequal`` classes (values
+    that the engine cannot compare are equal only to themselves)."""
     try:
-        hash(v)
+        return ("v", value_key(value))
     except TypeError:
-        return ("id", type(v), id(v))
-    return ("v", type(v), v)
+        return ("id", id(value))
 
 
 class _AttrNodes:
-    """Nodes of the attribute union–find of one attribute type: variables, then values."""
+    """Nodes of the attribute union–find of one attribute type: the variables of all the
+    diagram's ACSets, then one node per distinct value (``isequal``), where "unset"
+    (``None``, the image of a variable sent to ``None``) is a value of its own."""
 
     def __init__(self, nvars: int) -> None:
         self.nvars = nvars
         self.values: list[Any] = []
         self.where: list[str] = []
-        self.index: dict[tuple[Any, ...], int] = {}
+        self.index: dict[Any, int] = {}
 
-    def node(self, value: Any, offset: int, where: Any) -> int:
-        if value is None:
-            return -1
-        if isinstance(value, AttrVar):
-            return offset + value.val
-        key = _value_key(value)
+    def value_node(self, value: Any, where: str) -> int:
+        key = ("none",) if value is None else _key(value)
         k = self.index.get(key)
         if k is None:
             k = self.index[key] = self.nvars + len(self.values)
@@ -228,174 +369,133 @@ class _AttrNodes:
             self.where.append(where)
         return k
 
+    def image_node(self, image: Any, offset: int, where: str) -> int:
+        """The node of a variable's image under an arrow (``None`` included)."""
+        if isinstance(image, AttrVar):
+            return offset + image.val
+        return self.value_node(image, where)
 
-def _colimit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cocone:
-    schema = diagram.schema
-    names = diagram.names
-    Xs = [diagram.objects[n] for n in names]
-    index = {n: i for i, n in enumerate(names)}
-    offsets: dict[str, np.ndarray] = {}
-    for c in list(schema.obs) + list(schema.attrtypes):
-        sizes = np.asarray([X.nparts(c) for X in Xs], dtype=np.int64)
-        offsets[c] = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    # identifications made by the arrows, then the classes of parts
-    roots: dict[str, np.ndarray] = {}
-    for c in schema.obs:
-        us, vs = [], []
-        for arr in diagram.arrows.values():
-            i, j = index[arr.src], index[arr.tgt]
-            comp = arr.map.components[c]
-            us.append(offsets[c][i] + np.arange(comp.size, dtype=np.int64))
-            vs.append(offsets[c][j] + comp)
-        u = np.concatenate(us) if us else np.zeros(0, np.int64)
-        v = np.concatenate(vs) if vs else np.zeros(0, np.int64)
-        roots[c] = components(int(offsets[c][-1]), u, v)
-    # the hom columns of the disjoint union (global ids, -1 where unset)
+    def column_nodes(self, col: list[Any], offset: int, attr: str, ob: str, name: str
+                     ) -> list[int]:
+        """The nodes of an attribute column (``-1`` for unset: it imposes nothing)."""
+        out = []
+        for p, v in enumerate(col):
+            if v is None:
+                out.append(-1)
+            elif isinstance(v, AttrVar):
+                out.append(offset + v.val)
+            else:
+                key = _key(v)
+                k = self.index.get(key)
+                if k is None:
+                    k = self.value_node(v, f"{attr} of part {p} of {ob} in {name!r}")
+                out.append(k)
+        return out
+
+    def value(self, node: int) -> Any:
+        return self.values[node - self.nvars]
+
+
+class _Glued(NamedTuple):
+    """The apex's attribute columns, its number of variables per attribute type, and the
+    image of every variable of the diagram (a tuple per type, in global order)."""
+
+    columns: dict[str, np.ndarray]
+    nvars: dict[str, int]
+    images: dict[str, np.ndarray]
+
+
+def _glue_attributes(diagram: FinDiagram, lay: _Layout,
+                     classes: dict[str, _Classes]) -> _Glued:
+    """Union–find over attribute variables and values, one attribute type at a time."""
     columns: dict[str, np.ndarray] = {}
-    for f, _c, d in schema.homs:
-        cols = []
-        for i, X in enumerate(Xs):
-            col = X.subpart(f)
-            cols.append(np.where(col >= 0, col + offsets[d][i], UNSET))
-        columns[f] = np.concatenate(cols) if cols else np.zeros(0, np.int64)
-    if any((col < 0).any() for col in columns.values()):
-        _close_congruence(schema, roots, columns)
-    classes = {c: _classes(roots[c]) for c in schema.obs}
-    apex_homs: dict[str, np.ndarray] = {}
-    for f, c, d in schema.homs:
-        col = columns[f]
-        cls_c, n_c = classes[c]
-        out = np.full(n_c, UNSET, dtype=np.int64)
-        s = col >= 0
-        out[cls_c[s]] = classes[d][0][col[s]]
-        apex_homs[f] = out
-    apex_attrs, apex_nvars, var_images = _glue_attributes(diagram, offsets, classes)
-    counts = {c: classes[c][1] for c in schema.obs}
-    apex = fill_acset(Xs[0].empty() if Xs else ACSet(schema), counts, apex_homs,
-                      apex_attrs, apex_nvars)
-    legs: dict[str, ACSetTransformation] = {}
-    for i, (name, X) in enumerate(zip(names, Xs, strict=True)):
-        comps: dict[str, Any] = {}
-        for c in schema.obs:
-            comps[c] = classes[c][0][offsets[c][i]:offsets[c][i + 1]]
-        for t in schema.attrtypes:
-            comps[t] = var_images[t][int(offsets[t][i]):int(offsets[t][i + 1])]
-        legs[name] = ACSetTransformation(X, apex, **comps)
-    return Cocone(diagram, apex, legs, feet)
-
-
-def _close_congruence(schema: Schema, roots: dict[str, np.ndarray],
-                      columns: dict[str, np.ndarray]) -> None:
-    """Close the classes under ``p ~ q, f(p), f(q) set => f(p) ~ f(q)`` (in place)."""
-    changed = True
-    while changed:
-        changed = False
-        for f, c, d in schema.homs:
-            col = columns[f]
-            s = np.flatnonzero(col >= 0)
-            if s.size == 0:
-                continue
-            rc = roots[c][s]
-            target = roots[d][col[s]]
-            best = _group_min(rc, target, roots[c].size)
-            other = best[rc]
-            live = other != target
-            if live.any():
-                roots[d] = components(roots[d].size, target[live], other[live], roots[d])
-                changed = True
-
-
-def _describe_part(diagram: FinDiagram, name: str, c: str, p: int) -> str:
-    return f"part {p} of {c} in {name!r}"
-
-
-def _glue_attributes(diagram: FinDiagram, offsets: dict[str, np.ndarray],
-                     classes: dict[str, tuple[np.ndarray, int]]
-                     ) -> tuple[dict[str, np.ndarray], dict[str, int], dict[str, list[Any]]]:
-    """Union–find over attribute variables and values; the apex's attribute columns, its
-    number of variables per type, and the image of every variable of the diagram."""
-    schema = diagram.schema
-    names = diagram.names
-    Xs = [diagram.objects[n] for n in names]
-    index = {n: i for i, n in enumerate(names)}
-    attr_cols: dict[str, np.ndarray] = {}
     nvars: dict[str, int] = {}
-    images: dict[str, list[Any]] = {}
-    for t in schema.attrtypes:
-        nodes = _AttrNodes(int(offsets[t][-1]))
-        us: list[int] = []
-        vs: list[int] = []
-        for a, arr in diagram.arrows.items():
-            i, j = index[arr.src], index[arr.tgt]
-            for k, w in enumerate(arr.map.var_components[t]):
-                where = f"arrow {a!r} sends {AttrVar(k)} of {arr.src!r} to {w!r}"
-                us.append(int(offsets[t][i]) + k)
-                vs.append(nodes.node(w, int(offsets[t][j]), where))
+    images: dict[str, np.ndarray] = {}
+    for t in diagram.schema.attrtypes:
+        nodes = _AttrNodes(lay.total(t))
+        us, vs = _arrow_pairs(diagram, lay, t, nodes)
         member_nodes: dict[str, np.ndarray] = {}
-        for a in schema.attrs_into(t):
-            c = schema.dom(a)
+        for a in diagram.schema.attrs_into(t):
+            c = diagram.schema.dom(a)
             col: list[int] = []
-            for i, (name, X) in enumerate(zip(names, Xs, strict=True)):
-                off = int(offsets[t][i])
-                for p, v in enumerate(X.subpart(a).tolist()):
-                    col.append(nodes.node(v, off, (a, name, c, p)))
+            for i, (name, X) in enumerate(zip(lay.names, lay.Xs, strict=True)):
+                col.extend(nodes.column_nodes(X.subpart(a).tolist(), int(lay.offsets[t][i]),
+                                              a, c, name))
             node_arr = np.asarray(col, dtype=np.int64)
             member_nodes[a] = node_arr
-            _check_direct_clash(diagram, a, c, t, node_arr, nodes, offsets, classes)
-            cls_c, n_c = classes[c]
+            _check_direct_clash(lay, a, c, t, node_arr, nodes, classes[c])
+            cls_c, n_c = classes[c].ids, classes[c].n
             s = node_arr >= 0
             best = _group_min(cls_c[s], node_arr[s], n_c)
-            us.extend(node_arr[s].tolist())
-            vs.extend(best[cls_c[s]].tolist())
-        total = nodes.nvars + len(nodes.values)
-        roots = components(total, np.asarray(us, np.int64), np.asarray(vs, np.int64))
-        value_of_root: dict[int, int] = {}
-        for k in range(nodes.nvars, total):
-            r = int(roots[k])
-            if r in value_of_root:
-                first, second = value_of_root[r], k
-                raise ColimitError(MESSAGES["colimit_attr_clash_vars"].format(
-                    attrtype=t, v1=nodes.values[first - nodes.nvars],
-                    v2=nodes.values[second - nodes.nvars],
-                    first=_where(nodes.where[first - nodes.nvars]),
-                    second=_where(nodes.where[second - nodes.nvars])))
-            value_of_root[r] = k
-        resolved: list[Any] = [None] * total
-        fresh: dict[int, AttrVar] = {}
-        for k in range(total):
-            r = int(roots[k])
-            if r in value_of_root:
-                resolved[k] = nodes.values[value_of_root[r] - nodes.nvars]
-            else:
-                resolved[k] = fresh.setdefault(r, AttrVar(len(fresh)))
-        nvars[t] = len(fresh)
+            us.append(node_arr[s])
+            vs.append(best[cls_c[s]])
+        resolved, fresh = _resolve(t, nodes, np.concatenate(us), np.concatenate(vs))
+        nvars[t] = fresh
         images[t] = resolved[:nodes.nvars]
-        for a in schema.attrs_into(t):
-            c = schema.dom(a)
-            cls_c, n_c = classes[c]
+        for a in diagram.schema.attrs_into(t):
+            c = diagram.schema.dom(a)
+            cls_c, n_c = classes[c].ids, classes[c].n
             node_arr = member_nodes[a]
             s = node_arr >= 0
             best = _group_min(cls_c[s], node_arr[s], n_c)
             out = np.full(n_c, None, dtype=object)
-            for k, b in enumerate(best.tolist()):
-                if b != _BIG:
-                    out[k] = resolved[b]
-            attr_cols[a] = out
-    return attr_cols, nvars, images
+            has = best != _BIG
+            out[has] = resolved[best[has]]
+            columns[a] = out
+    return _Glued(columns, nvars, images)
 
 
-def _where(w: Any) -> str:
-    if isinstance(w, tuple):
-        a, name, c, p = w
-        return f"{a} of part {p} of {c} in {name!r}"
-    return str(w)
+def _arrow_pairs(diagram: FinDiagram, lay: _Layout, t: str, nodes: _AttrNodes
+                 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Each arrow identifies each variable of its source with its image."""
+    us: list[np.ndarray] = [np.zeros(0, np.int64)]
+    vs: list[np.ndarray] = [np.zeros(0, np.int64)]
+    for a, arr in diagram.arrows.items():
+        i, j = lay.index[arr.src], lay.index[arr.tgt]
+        comp = arr.map.var_components[t]
+        if not comp:
+            continue
+        off = int(lay.offsets[t][j])
+        us.append(np.arange(lay.offsets[t][i], lay.offsets[t][i + 1], dtype=np.int64))
+        vs.append(np.asarray([nodes.image_node(
+            w, off, f"arrow {a!r} sends {AttrVar(k)} of {arr.src!r} to {w!r}")
+            for k, w in enumerate(comp)], dtype=np.int64))
+    return us, vs
 
 
-def _check_direct_clash(diagram: FinDiagram, a: str, c: str, t: str, node_arr: np.ndarray,
-                        nodes: _AttrNodes, offsets: dict[str, np.ndarray],
-                        classes: dict[str, tuple[np.ndarray, int]]) -> None:
+def _resolve(t: str, nodes: _AttrNodes, u: np.ndarray, v: np.ndarray
+             ) -> tuple[np.ndarray, int]:
+    """The value (or fresh apex variable) of every node, and the number of fresh
+    variables; raises when a class holds two different values."""
+    total = nodes.nvars + len(nodes.values)
+    roots = components(total, u, v)
+    value_of_root: dict[int, int] = {}
+    for k in range(nodes.nvars, total):
+        r = int(roots[k])
+        if r in value_of_root:
+            first, second = value_of_root[r], k
+            key = ("colimit_attr_unset_clash"
+                   if nodes.value(first) is None or nodes.value(second) is None
+                   else "colimit_attr_clash_vars")
+            raise ColimitError(MESSAGES[key].format(
+                attrtype=t, v1=nodes.value(first), v2=nodes.value(second),
+                first=nodes.where[first - nodes.nvars],
+                second=nodes.where[second - nodes.nvars]))
+        value_of_root[r] = k
+    resolved = np.empty(total, dtype=object)
+    fresh: dict[int, AttrVar] = {}
+    for k, r in enumerate(roots.tolist()):
+        if r in value_of_root:
+            resolved[k] = nodes.value(value_of_root[r])
+        else:
+            resolved[k] = fresh.setdefault(r, AttrVar(len(fresh)))
+    return resolved, len(fresh)
+
+
+def _check_direct_clash(lay: _Layout, a: str, c: str, t: str, node_arr: np.ndarray,
+                        nodes: _AttrNodes, classes: _Classes) -> None:
     """Raise when one class of parts directly carries two different values of ``a``."""
-    cls_c, n_c = classes[c]
+    cls_c, n_c = classes.ids, classes.n
     s = node_arr >= nodes.nvars
     if not s.any():
         return
@@ -406,20 +506,23 @@ def _check_direct_clash(diagram: FinDiagram, a: str, c: str, t: str, node_arr: n
         return
     k = int(np.argmax(clash))
     members = np.flatnonzero(cls_c == k)
-    first = int(members[np.argmax(node_arr[members] == lo[k])])
-    second = int(members[np.argmax(node_arr[members] == hi[k])])
     where = []
-    for g in (first, second):
-        i = int(np.searchsorted(offsets[c], g, side="right")) - 1
-        where.append(_describe_part(diagram, diagram.names[i], c, g - int(offsets[c][i])))
+    for node in (lo[k], hi[k]):
+        g = int(members[np.argmax(node_arr[members] == node)])
+        name, p = lay.locate(c, g)
+        where.append(f"part {p} of {c} in {name!r}")
     raise ColimitError(MESSAGES["colimit_attr_clash"].format(
         attr=a, ob=c, attrtype=t, first=where[0], second=where[1], apex_part=k,
-        v1=nodes.values[int(lo[k]) - nodes.nvars], v2=nodes.values[int(hi[k]) - nodes.nvars]))
+        v1=nodes.value(int(lo[k])), v2=nodes.value(int(hi[k]))))
 
 
 # ====================================================================== constructions
 def colimit(diagram: FinDiagram) -> Cocone:
     """The colimit of a finite diagram of ACSets (a leg at every object).
+
+    Cost: ``O((n + m) log n)`` numpy work for ``n`` parts and ``m`` part images under
+    the arrows, plus filling the apex with whole columns and one Python pass per
+    attribute column; more rounds of closure only when some hom is unset.
 
     >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 3)
@@ -448,6 +551,7 @@ def initial(schema: Schema) -> Cocone:
 
 def coproduct(*Xs: ACSet, schema: Schema | None = None) -> Cocone:
     """The disjoint union of ACSets, with the inclusions as legs (``X0, X1, ...``).
+    Cost: ``O(n)`` numpy work plus filling the apex.
 
     >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2); _ = X.add_part("E", src=0, tgt=1)
@@ -462,6 +566,7 @@ def coproduct(*Xs: ACSet, schema: Schema | None = None) -> Cocone:
 
 def coequalizer(f: ACSetTransformation, g: ACSetTransformation) -> Cocone:
     """The coequalizer of ``f, g: A ⇉ B``: one leg ``q: B -> Q`` with ``f ⋅ q = g ⋅ q``.
+    Cost as for :func:`colimit`.
 
     >>> from catlearn.acsets.schema import SchGraph
     >>> A = ACSet(SchGraph); _ = A.add_parts("V", 1)
@@ -475,7 +580,8 @@ def coequalizer(f: ACSetTransformation, g: ACSetTransformation) -> Cocone:
 
 def pushout(f: ACSetTransformation, g: ACSetTransformation) -> Cocone:
     """The pushout of the span ``B <-f- A -g-> C``: legs ``ι_B, ι_C`` with
-    ``f ⋅ ι_B = g ⋅ ι_C`` (any legs, monic or not).
+    ``f ⋅ ι_B = g ⋅ ι_C`` (any legs, monic or not). Cost as for :func:`colimit` (``A``'s
+    hom columns are only read to learn whether every hom is set).
 
     >>> from catlearn.acsets.schema import SchGraph
     >>> A = ACSet(SchGraph); _ = A.add_parts("V", 2)

@@ -34,6 +34,7 @@ from catlearn.acsets.acset import ACSet
 from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.morphism import ACSetTransformation, describe
 from catlearn.acsets.schema import Schema
+from catlearn.acsets.values import isequal
 from catlearn.errors import MESSAGES, CatlearnError, DiagramError, SchemaError
 
 __all__ = ["DiagramArrow", "FinDiagram", "Diagram", "universal", "same_acset",
@@ -397,7 +398,8 @@ def check_commutes(diagram: FinDiagram, legs: Mapping[str, ACSetTransformation],
                    error: type[CatlearnError], cocone: bool) -> None:
     """Raise ``error`` naming the arrow, object, part and values where the legs do not
     commute with an arrow of the diagram (``leg_src = arrow ⋅ leg_tgt`` for a cocone,
-    ``leg_src ⋅ arrow = leg_tgt`` for a cone); components of attribute variables too.
+    ``leg_src ⋅ arrow = leg_tgt`` for a cone); components of attribute variables too,
+    compared with Julia's ``isequal`` (:func:`~catlearn.acsets.values.isequal`).
 
     >>> from catlearn.acsets.morphism import identity
     >>> from catlearn.acsets.schema import SchGraph
@@ -433,7 +435,7 @@ def check_commutes(diagram: FinDiagram, legs: Mapping[str, ACSetTransformation],
                 dvals = lj.var_components[t]
                 vvals = [_image(v, phi.var_components[t]) for v in li.var_components[t]]
             for k, (d, v) in enumerate(zip(dvals, vvals, strict=True)):
-                if type(d) is not type(v) or d != v:
+                if not isequal(d, v):
                     fmt = MESSAGES["cocone_fails" if cocone else "cone_fails"]
                     raise error(fmt.format(arrow=a, src=arr.src, tgt=arr.tgt,
                                            part=f"{AttrVar(k)}", ob=t, direct=repr(d),

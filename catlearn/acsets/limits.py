@@ -31,9 +31,11 @@ equalizers are joins, products are the only full cross products). The apex's hom
 ``f: c -> d`` sends a row to the row of its images (a vectorised lookup of encoded rows).
 
 **Attributes.** Supported: attribute columns holding concrete values or ``None``
-(unset); values are equal when they have the same type and compare ``==``. A family is a
-part of the apex only when, for every attribute, all its members carry the same value
-(all ``None`` included), and then the apex carries that value; separate pieces of a
+(unset); values are equal when Julia's ``isequal`` says so
+(:func:`~catlearn.acsets.values.isequal`: NaN equals NaN, ``1`` equals ``1.0``). A
+family is a part of the apex only when, for every attribute, all its members carry the
+same value (all ``None`` included), and then the apex carries the value of the first
+diagram object's member; separate pieces of a
 disconnected diagram (products) are joined on these values instead of crossed and
 filtered. Homs follow the library's morphisms, which need only commute where the
 domain's hom is set: when a family's images under ``f`` are all set but do not form a
@@ -44,12 +46,19 @@ in this category. Not supported: attribute variables in the diagram's ACSets (th
 A cone whose apex has attribute variables has a mediating map when every leg sends each
 variable to the same value; a cone whose apex leaves an attribute unset has one when its
 images agree there. Otherwise :meth:`Cone.universal` raises :class:`LimitError`.
+
+**Legs.** A leg is the projection of the table onto one object's column: natural by
+construction (the apex's homs are the rows of the images, and every family's attribute
+values are its members' values), so legs are built without re-checking, in ``O(1)``
+per leg beyond the table; the tests re-check every leg part by part. Attribute values
+are encoded by one Python pass over each attribute column; everything else is numpy.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -66,6 +75,7 @@ from catlearn.acsets.diagram import (
 )
 from catlearn.acsets.morphism import ACSetTransformation, describe
 from catlearn.acsets.schema import Schema
+from catlearn.acsets.values import value_key
 from catlearn.errors import MESSAGES, DiagramError, LimitError
 
 __all__ = ["Cone", "terminal", "product", "equalizer", "pullback", "limit", "universal",
@@ -118,22 +128,79 @@ def lookup_rows(table: Sequence[np.ndarray], queries: Sequence[np.ndarray]) -> n
         ok &= np.asarray(q) >= 0
     if not ok.any():
         return out
-    tcode, qcode = encode_rows(table, [np.asarray(q)[ok] for q in queries])
-    order = np.argsort(tcode, kind="stable")
+    qs = [np.asarray(q, dtype=np.int64)[ok] for q in queries]
+    radix = _radix_codes(table, qs)
+    tcode, qcode = radix if radix is not None else encode_rows(table, qs)
+    span = int(max(tcode.max(initial=0), qcode.max(initial=0))) + 1
+    if span <= 4 * (tcode.size + qcode.size):  # dense codes (products): direct address
+        inverse = np.full(span, UNSET, dtype=np.int64)
+        inverse[tcode] = np.arange(tcode.size, dtype=np.int64)
+        out[ok] = inverse[qcode]
+        return out
+    if tcode.size < 2 or bool((tcode[1:] > tcode[:-1]).all()):
+        order = np.arange(tcode.size, dtype=np.int64)  # join tables come out sorted
+    else:
+        order = np.argsort(tcode, kind="stable")
     sorted_codes = tcode[order]
-    pos = np.minimum(np.searchsorted(sorted_codes, qcode), max(sorted_codes.size - 1, 0))
+    pos = np.minimum(_sorted_search(sorted_codes, qcode, "left"),
+                     max(sorted_codes.size - 1, 0))
     found = sorted_codes[pos] == qcode if sorted_codes.size else np.zeros(qcode.size, bool)
     idx = np.where(found, order[pos] if sorted_codes.size else 0, UNSET)
     out[ok] = idx
     return out
 
 
+def _radix_codes(table: Sequence[np.ndarray], queries: Sequence[np.ndarray]
+                 ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Mixed-radix integer codes of the (non-negative) rows of a table and of queries,
+    in ``O(rows · columns)``; None when the codes would not fit in an int64."""
+    radices = []
+    for t, q in zip(table, queries, strict=True):
+        hi = max(int(t.max()) if t.size else 0, int(q.max()) if q.size else 0)
+        radices.append(hi + 1)
+    if math.prod(radices) >= 2 ** 62:
+        return None
+    tcode = np.zeros(len(table[0]), dtype=np.int64)
+    qcode = np.zeros(len(queries[0]), dtype=np.int64)
+    for t, q, r in zip(table, queries, radices, strict=True):
+        tcode = tcode * r + t
+        qcode = qcode * r + q
+    return tcode, qcode
+
+
+def _sorted_search(keys: np.ndarray, queries: np.ndarray, side: Literal["left", "right"]
+                   ) -> np.ndarray:
+    """``np.searchsorted(keys, queries, side)``, with the queries sorted first: binary
+    searches in increasing order stay in cache (several times faster at 10^6)."""
+    if queries.size < 2 or bool((queries[1:] >= queries[:-1]).all()):
+        return np.searchsorted(keys, queries, side=side)
+    qorder = np.argsort(queries)
+    out = np.empty(queries.size, dtype=np.int64)
+    out[qorder] = np.searchsorted(keys, queries[qorder], side=side)
+    return out
+
+
 def _equi_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All pairs ``(i, j)`` with ``left[i] == right[j]``, grouped by ``i`` (sort-based)."""
+    """All pairs ``(i, j)`` with ``left[i] == right[j]``, grouped by ``i``, then by
+    ``j`` ascending: a stable sort of ``right``, then each key's range of it, read off
+    counts (``np.bincount``) when the keys are dense non-negative integers (part ids),
+    else by binary search of the sorted queries.
+
+    >>> [a.tolist() for a in _equi_join(np.array([1, 0, 2]), np.array([0, 1, 1]))]
+    [[0, 0, 1], [1, 2, 0]]
+    """
     order = np.argsort(right, kind="stable")
-    keys = right[order]
-    lo = np.searchsorted(keys, left, side="left")
-    cnt = np.searchsorted(keys, left, side="right") - lo
+    if left.size == 0 or right.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    top = int(max(left.max(), right.max()))
+    if min(int(left.min()), int(right.min())) >= 0 and top < 4 * (left.size + right.size):
+        counts = np.bincount(right, minlength=top + 1)
+        first = np.cumsum(counts) - counts
+        lo, cnt = first[left], counts[left]
+    else:
+        keys = right[order]
+        lo = _sorted_search(keys, left, "left")
+        cnt = _sorted_search(keys, left, "right") - lo
     li = np.repeat(np.arange(left.size, dtype=np.int64), cnt)
     starts = np.cumsum(cnt) - cnt
     within = np.arange(li.size, dtype=np.int64) - np.repeat(starts, cnt)
@@ -141,25 +208,28 @@ def _equi_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndar
     return li, ri.astype(np.int64)
 
 
+def _key(v: Any) -> Any:
+    """The dictionary key of an attribute value: Julia's ``isequal`` classes (values
+    the engine cannot compare are equal only to themselves); ``None`` is its own key."""
+    if v is None:
+        return ("none",)
+    try:
+        return ("v", value_key(v))
+    except TypeError:
+        return ("id", id(v))
+
+
 class _Codes:
-    """Dense integer codes of attribute values (same type and ``==``), ``None`` is 0."""
+    """Dense integer codes of attribute values (``isequal`` classes), ``None`` is 0."""
 
     def __init__(self) -> None:
-        self.index: dict[tuple[Any, ...], int] = {("none",): 0}
+        self.index: dict[Any, int] = {("none",): 0}
 
     def column(self, values: np.ndarray) -> np.ndarray:
+        index = self.index
         out = np.empty(values.size, dtype=np.int64)
         for k, v in enumerate(values.tolist()):
-            key: tuple[Any, ...]
-            if v is None:
-                key = ("none",)
-            else:
-                try:
-                    hash(v)
-                    key = ("v", type(v), v)
-                except TypeError:
-                    key = ("id", type(v), id(v))
-            out[k] = self.index.setdefault(key, len(self.index))
+            out[k] = index.setdefault(_key(v), len(index))
         return out
 
 
@@ -226,7 +296,7 @@ class Cone(LegFamily):
             images: list[Any] = []
             for k in range(Z.nparts(t)):
                 seen = [given[n].var_components[t][k] for n in names]
-                distinct = {(type(v), v) for v in seen if not isinstance(v, AttrVar)}
+                distinct = {_key(v) for v in seen if not isinstance(v, AttrVar)}
                 if len(distinct) != 1 or any(isinstance(v, AttrVar) for v in seen):
                     raise LimitError(MESSAGES["cone_var_mediator"].format(
                         attrtype=t, var=AttrVar(k), values=", ".join(
@@ -242,7 +312,7 @@ class Cone(LegFamily):
         shown = ", ".join(f"part {p} in {n!r}" for n, p in images.items())
         for a in self.apex.schema.attrs_out(c):
             vals = [self.diagram.objects[n].subpart(p, a) for n, p in images.items()]
-            if len({(type(v), v) for v in vals}) > 1:
+            if len({_key(v) for v in vals}) > 1:
                 raise LimitError(MESSAGES["cone_no_mediator"].format(
                     part=z, ob=c, images=shown, attr=a, values=", ".join(
                         f"{n!r}: {v!r}" for n, v in zip(names, vals, strict=True))))
@@ -366,7 +436,9 @@ def _limit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cone:
     for a, c, _ in schema.attrs:
         attrs_cols[a] = diagram.objects[names[0]].subpart(a)[tables[c][names[0]]]
     apex = fill_acset(diagram.objects[names[0]].empty(), counts, homs, attrs_cols, {})
-    legs = {n: ACSetTransformation(apex, X, **{c: tables[c][n] for c in schema.obs})
+    # natural by construction (see the module's notes); the tests re-check every leg
+    legs = {n: ACSetTransformation._trusted(apex, X, {c: tables[c][n] for c in schema.obs},
+                                            {})
             for n, X in diagram.objects.items()}
     return Cone(diagram, apex, legs, feet)
 
@@ -385,6 +457,11 @@ def _terminal(diagram: FinDiagram) -> Cone:
 # ====================================================================== constructions
 def limit(diagram: FinDiagram) -> Cone:
     """The limit of a finite diagram of ACSets (a leg at every object).
+
+    Cost: joins in ``O(Σ parts + table sizes)`` numpy work plus ``O(k log k)`` stable
+    sorts of the joined columns, the apex's homs by a lookup of mixed-radix row codes
+    (direct addressing when dense, else binary search), filling the apex, and one
+    Python pass per attribute column.
 
     >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 3)
@@ -417,6 +494,7 @@ def terminal(schema: Schema) -> Cone:
 
 def product(*Xs: ACSet, schema: Schema | None = None) -> Cone:
     """The product of ACSets, with the projections as legs (``X0, X1, ...``).
+    Cost: ``O(Π parts)`` numpy work (the size of the apex) plus filling the apex.
 
     >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2); _ = X.add_part("E", src=0, tgt=1)
@@ -445,7 +523,7 @@ def equalizer(f: ACSetTransformation, g: ACSetTransformation) -> Cone:
 
 def pullback(f: ACSetTransformation, g: ACSetTransformation) -> Cone:
     """The pullback of the cospan ``B -f-> D <-g- C``: legs ``π_B, π_C`` with
-    ``π_B ⋅ f = π_C ⋅ g``.
+    ``π_B ⋅ f = π_C ⋅ g``. Cost as for :func:`limit` (one join per object).
 
     >>> from catlearn.acsets.schema import SchGraph
     >>> B = ACSet(SchGraph); _ = B.add_parts("V", 2)

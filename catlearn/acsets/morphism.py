@@ -261,6 +261,34 @@ class ACSetTransformation:
         inner = comps + (", " + vars_ if vars_ else "")
         return f"ACSetTransformation({describe(self.dom)} -> {describe(self.codom)}: {inner})"
 
+    @classmethod
+    def _trusted(cls, dom: ACSet, codom: ACSet, components: Mapping[str, np.ndarray],
+                 var_components: Mapping[str, tuple[Any, ...]]) -> ACSetTransformation:
+        """A morphism whose naturality holds by construction: nothing is checked.
+
+        Private: only for constructions that prove their maps natural (colimit and limit
+        legs; their tests re-check every leg). ``components`` must hold an int64 array
+        of length ``dom.nparts(c)`` for every object ``c`` and ``var_components`` a
+        tuple for every attribute type; the arrays are frozen, not copied.
+
+        >>> from catlearn.acsets.schema import SchGraph
+        >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
+        >>> ACSetTransformation._trusted(X, X, {"V": np.array([1, 0]),
+        ...     "E": np.zeros(0, np.int64)}, {}) == ACSetTransformation(X, X, V=[1, 0])
+        True
+        """
+        m = object.__new__(cls)
+        m.dom, m.codom = dom, codom
+        comps: dict[str, np.ndarray] = {}
+        for ob in dom.schema.obs:
+            arr = np.asarray(components[ob], dtype=np.int64)
+            arr.setflags(write=False)
+            comps[ob] = arr
+        m.components = comps
+        m.var_components = {t: tuple(var_components.get(t, ()))
+                            for t in dom.schema.attrtypes}
+        return m
+
 
 def identity(X: ACSet) -> ACSetTransformation:
     """The identity morphism of an ACSet.

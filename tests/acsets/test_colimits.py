@@ -27,6 +27,7 @@ from catlearn.acsets.morphism import ACSetTransformation, identity
 from catlearn.acsets.schema import Schema, SchGraph, SchLabeledGraph, SchReflexiveGraph
 from catlearn.errors import ColimitError, DiagramError, SchemaError
 from catlearn.testing import acsets, graphs, schemas, transformations
+from tests.acsets.reference import check_cocone
 
 PROPS = settings(max_examples=200, deadline=None)
 SMALL = 3
@@ -108,6 +109,7 @@ def diagrams(draw: st.DrawFn, schema: st.SearchStrategy[Schema] = ANY_SCHEMA) ->
 
 
 def assert_cocone(C: Cocone) -> None:
+    check_cocone(C.diagram, {n: C.leg(n) for n in C.diagram.names})  # by hand
     for name, X in C.diagram.objects.items():
         leg = C.leg(name)
         assert leg.dom is X and leg.codom is C.apex
@@ -443,12 +445,25 @@ def test_variables_become_fresh_variables_or_values():
     assert with_value.legs[0].var_components["Label"] == (7,)
 
 
-def test_same_value_of_different_types_clashes():
+def test_values_glue_by_isequal():
+    # Julia's isequal: 1 == 1.0 and NaN == NaN glue; "1" vs 1 and -0.0 vs 0.0 clash
     A = ACSet(SchLabeledGraph)
     A.add_parts("V", 1)
-    with pytest.raises(ColimitError, match="1 != 1.0|1.0 != 1"):
-        pushout(ACSetTransformation(A, point(SchLabeledGraph, 1), V=[0]),
-                ACSetTransformation(A, point(SchLabeledGraph, 1.0), V=[0]))
+
+    def glue(x: object, y: object) -> Cocone:
+        return pushout(ACSetTransformation(A, point(SchLabeledGraph, x), V=[0]),
+                       ACSetTransformation(A, point(SchLabeledGraph, y), V=[0]))
+
+    P = glue(1, 1.0)
+    assert P.apex.subpart("label").tolist() == [1]  # the first value met is kept
+    check_cocone(P.diagram, {n: P.leg(n) for n in P.diagram.names})
+    nan = float("nan")
+    P = glue(nan, float("nan"))
+    assert P.apex.nparts("V") == 1
+    check_cocone(P.diagram, {n: P.leg(n) for n in P.diagram.names})
+    for x, y in (("1", 1), (-0.0, 0.0)):
+        with pytest.raises(ColimitError, match="!="):
+            glue(x, y)
 
 
 def test_universal_rejects_non_cocones():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import islice
 from itertools import product as cartesian
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,8 +16,10 @@ from catlearn.acsets.diagram import FinDiagram
 from catlearn.acsets.homsearch import homomorphisms
 from catlearn.acsets.limits import (
     Cone,
+    _equi_join,
     equalizer,
     limit,
+    lookup_rows,
     product,
     pullback,
     terminal,
@@ -24,8 +27,10 @@ from catlearn.acsets.limits import (
 )
 from catlearn.acsets.morphism import ACSetTransformation, identity
 from catlearn.acsets.schema import SchGraph, SchLabeledGraph, SchReflexiveGraph
+from catlearn.acsets.values import isequal
 from catlearn.errors import DiagramError, LimitError
 from catlearn.testing import acsets, graphs, schemas, transformations
+from tests.acsets.reference import check_cone
 
 PROPS = settings(max_examples=200, deadline=None)
 ANY_SCHEMA = schemas(max_obs=2, max_homs=2)
@@ -45,7 +50,7 @@ def brute_limit_sizes(D: FinDiagram) -> dict[str, int]:
             ok = True
             for attr in D.schema.attrs_out(c):
                 vals = [D.objects[n].subpart(x[n], attr) for n in names]
-                ok &= len({(type(v), v) for v in vals}) <= 1
+                ok &= all(isequal(v, vals[0]) for v in vals)
             count += ok
         out[c] = count
     return out
@@ -72,6 +77,7 @@ def diagrams(draw: st.DrawFn, schema: st.SearchStrategy = ANY_SCHEMA) -> FinDiag
 
 
 def assert_cone(L: Cone) -> None:
+    check_cone(L.diagram, {n: L.leg(n) for n in L.diagram.names})  # by hand
     for name, X in L.diagram.objects.items():
         leg = L.leg(name)
         assert leg.dom is L.apex and leg.codom is X
@@ -250,3 +256,50 @@ def test_limit_of_a_loop_and_errors():
     with pytest.raises(DiagramError, match="'nope' is not an object"):
         L.leg("nope")
     assert repr(L).startswith("Cone(apex=SchGraph(V=1")
+
+
+def test_nan_and_isequal_values_in_products():
+    nan = float("nan")
+    L = ACSet(SchLabeledGraph)
+    L.add_parts("V", 2, label=[nan, 1])
+    M = ACSet(SchLabeledGraph)
+    M.add_parts("V", 3, label=[float("nan"), 1.0, -0.0])
+    P = product(L, M)
+    # NaN pairs with NaN and 1 with 1.0 (isequal); nothing else agrees
+    assert [leg["V"].tolist() for leg in P.legs] == [[0, 1], [0, 1]]
+    check_cone(P.diagram, {n: P.leg(n) for n in P.diagram.names})
+    assert product(L, L).apex.nparts("V") == 2
+    Z = ACSet(SchLabeledGraph)
+    Z.add_parts("V", 1, label=[0.0])
+    assert product(M, Z).apex.nparts("V") == 0  # -0.0 is not isequal to 0.0
+
+
+@PROPS
+@given(st.sampled_from([3, 1000, 2 ** 40]), st.integers(1, 3), st.data())
+def test_lookup_rows_matches_a_dictionary(scale, k, data):
+    # small values: direct addressing; large: sorted codes; huge: encode_rows fallback
+    rows = data.draw(st.lists(st.tuples(*[st.integers(0, scale)] * k), unique=True,
+                              max_size=12))
+    queries = data.draw(st.lists(st.one_of(st.sampled_from(rows) if rows else st.nothing(),
+                                           st.tuples(*[st.integers(-1, scale)] * k)),
+                                 max_size=12))
+    if data.draw(st.booleans()):
+        rows.sort()  # join tables come out sorted
+    table = [np.asarray([r[j] for r in rows], dtype=np.int64) for j in range(k)]
+    qcols = [np.asarray([q[j] for q in queries], dtype=np.int64) for j in range(k)]
+    where = {r: i for i, r in enumerate(rows)}
+    expected = [where.get(q, -1) if min(q) >= 0 else -1 for q in queries]
+    assert lookup_rows(table, qcols).tolist() == expected
+
+
+@PROPS
+@given(st.sampled_from([3, 2 ** 40]),
+       st.lists(st.integers(0, 3), max_size=10), st.lists(st.integers(0, 3), max_size=10))
+def test_equi_join_matches_brute_force(scale, left, right):
+    # scale 3: counting (bincount) path; 2**40: binary search path
+    lv = np.asarray([x * scale for x in left], dtype=np.int64)
+    rv = np.asarray([x * scale for x in right], dtype=np.int64)
+    li, ri = _equi_join(lv, rv)
+    expected = [(i, j) for i in range(len(left)) for j in range(len(right))
+                if left[i] == right[j]]
+    assert list(zip(li.tolist(), ri.tolist(), strict=True)) == expected
