@@ -242,6 +242,7 @@ MESSAGES.update({
     "{got} cannot be compared as an attribute value",
     "bad_column_name": "schema {schema}: {name!r} is not a hom or attribute out of {ob}",
     "not_an_acset": "{what}: expected an ACSet, got {got}",
+    "count_too_large": "{schema}: cannot add {n} parts to {ob}: too many to allocate",
     "hom_out_of_range_any": "{schema}: hom {hom}: {dom} -> {codom}: value {value} is not "
     "a part of {codom} ({n} parts)",
 })

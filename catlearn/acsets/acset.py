@@ -53,6 +53,7 @@ paths undefined, and pop and swap is a renumbering).
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -91,6 +92,16 @@ class _BadIds(Exception):
     def __init__(self, kind: str, value: Any, index: int | None = None) -> None:
         super().__init__(kind)
         self.kind, self.value, self.index = kind, value, index
+
+
+class _Short:
+    """A value shown in a message by a shortened repr (long sequences elided)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return reprlib.repr(self.value)
 
 
 def _is_id(v: Any) -> bool:
@@ -230,8 +241,8 @@ class ACSet:
                     for f in self.schema.homs_out(ob)}
             attrs = {a: np.concatenate([self._attr[a], np.full(extra, None, dtype=object)])
                      for a in self.schema.attrs_out(ob)}
-        except ValueError as err:  # numpy: "array is too big"
-            raise ACSetError(MESSAGES["bad_count"].format(
+        except (ValueError, MemoryError) as err:  # numpy: "array is too big"
+            raise ACSetError(MESSAGES["count_too_large"].format(
                 schema=self.name, n=need, ob=ob)) from err
         self._hom.update(homs)
         self._attr.update(attrs)
@@ -251,10 +262,11 @@ class ACSet:
         except _BadIds as bad:
             if bad.kind == "range":
                 self._bad_part(ob, bad.value)
-            key = "bad_part_id" if bad.kind == "type" else "bad_part_shape"
-            cls = PartIdTypeError if bad.kind == "type" else ColumnShapeError
-            raise cls(MESSAGES[key].format(schema=self.name, what=what, ob=ob,
-                                           value=bad.value)) from None
+            if bad.kind == "type":
+                raise PartIdTypeError(MESSAGES["bad_part_id"].format(
+                    schema=self.name, what=what, ob=ob, value=_Short(bad.value))) from None
+            raise ColumnShapeError(MESSAGES["bad_part_shape"].format(
+                schema=self.name, what=what, ob=ob, value=_Short(value))) from None
         n = self._n[ob]
         if ids.size:
             bad_mask = (ids < 0) | (ids >= n)
@@ -286,7 +298,7 @@ class ACSet:
             if bad.kind == "shape":
                 raise ColumnShapeError(MESSAGES["bad_part_shape"].format(
                     schema=self.name, what=f"values of hom {f}", ob=dom,
-                    value=values)) from None
+                    value=_Short(values))) from None
             if part is None:
                 raise PartIdTypeError(MESSAGES["bad_hom_value_any"].format(
                     schema=self.name, hom=f, dom=dom, codom=codom, value=bad.value)) from None
@@ -409,7 +421,11 @@ class ACSet:
         n = self._count(ob, n)
         self._check_column_names(ob, columns)
         start = self._n[ob]
-        new = np.arange(start, start + n, dtype=np.int64)
+        try:
+            new = np.arange(start, start + n, dtype=np.int64)
+        except (ValueError, MemoryError, OverflowError) as err:
+            raise ACSetError(MESSAGES["count_too_large"].format(
+                schema=self.name, n=n, ob=ob)) from err
         homs: dict[str, np.ndarray] = {}
         for f in self.schema.homs_out(ob):
             if f in columns:

@@ -68,6 +68,11 @@ class PreimageIndex:
 
     __slots__ = ("order", "offsets", "ny", "nbase", "dirty", "stale", "fresh", "limit")
 
+    #: the delta holds at least this many parts before the index asks to be rebuilt
+    min_delta = 1024
+    #: ... and at least ``n // delta_fraction`` for a column of ``n`` parts
+    delta_fraction = 32
+
     def __init__(self, col: np.ndarray, ncodom: int) -> None:
         n = int(col.size)
         c = col.astype(_small_dtype(max(ncodom, 1)), copy=False)
@@ -87,7 +92,7 @@ class PreimageIndex:
         self.dirty: set[int] = set()
         self.stale: dict[int, set[int]] = {}
         self.fresh: dict[int, set[int]] = {}
-        self.limit = max(1024, n // 32)
+        self.limit = max(self.min_delta, n // self.delta_fraction)
 
     # ------------------------------------------------------------------ writes
     def note(self, parts: np.ndarray, old: np.ndarray, new: np.ndarray) -> bool:
@@ -149,6 +154,8 @@ class PreimageIndex:
     def gather(self, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The base answers for all ``ys`` concatenated, and their lengths (vectorised)."""
         ys = ys.astype(np.int64, copy=False)
+        if self.ny == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(ys.size, dtype=np.int64)
         inside = ys < self.ny
         y_in = np.where(inside, ys, 0)
         starts = self.offsets[y_in].astype(np.int64)
