@@ -217,6 +217,8 @@ def start(schema: Any, types: Any, n: int) -> ACSet:
     """A small valid instance: ``n`` vertices, a loop at each (its ``refl`` or ``inv``)."""
     g = ACSet(schema, types=types)
     g.add_parts("V", n, **({"label": "v"} if types else {}))
+    # edges k -> k+1 first, so that edge ids and vertex ids differ
+    g.add_parts("E", n, src=list(range(n)), tgt=[(k + 1) % n for k in range(n)])
     loops = g.add_parts("E", n, src=list(range(n)), tgt=list(range(n)))
     if "refl" in schema.hom_names():
         g.set_subpart(list(range(n)), "refl", list(loops))
