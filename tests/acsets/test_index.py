@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ def _valid_write(g: ACSet, data: Any) -> None:
                                     "cascade", "query"]))
     ob = data.draw(st.sampled_from(S.obs))
     n = g.nparts(ob)
+    call: Callable[[], Any]
     if op in ("add", "adds"):
         k = 1 if op == "add" else data.draw(st.integers(0, 5))
         cols = {}
