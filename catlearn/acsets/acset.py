@@ -36,13 +36,14 @@ container) is refused when written.
 
 **Incident queries** are answered by a vectorised preimage index per hom
 (:class:`~catlearn.acsets.preimage.PreimageIndex`): a CSR snapshot (part ids sorted by
-value, and offsets) built lazily by the first query, plus a small delta of the writes
-since, merged into the answers that it touches; a delta larger than ``max(1024, n/32)``
-parts drops the snapshot, rebuilt by the next query. Costs, with ``d`` the size of the
-answer: ``incident(y, f)`` is O(1) plus a slice copy of ``d`` ids (O(d log d) when recent
-writes touched ``y``); a write of ``k`` values costs O(k) plus, amortised, 1/32 of a
-rebuild per value (O(log n)); the first query after a bulk write costs one stable argsort
-of the column, O(n log n). Results are ascending part ids.
+value, and offsets; int32 when sizes allow) built lazily by the first query, plus a delta
+holding, for each value a write has touched since, its whole current answer as a sorted
+array. A delta larger than ``max(1024, n/32)`` ids drops the snapshot; the next query
+rebuilds it. Costs, with ``d`` the size of an answer: ``incident(y, f)`` is O(1) plus a
+copy of the ``d`` ids; a write moving a part from ``y`` to ``y'`` costs
+O(d_y + d_y') plus, amortised, ``(d_y + d_y') / (n/32)`` rebuilds (a few µs at low
+degree); the first query after a bulk write costs one stable argsort of the column,
+O(n log n). Results are ascending part ids.
 
 Removal follows ACSets.jl: ``rem_part(X, p)`` moves the last part of ``X`` into the slot
 ``p`` ("pop and swap"); homs that pointed at ``p`` become unset (``-1``), homs that pointed
@@ -197,6 +198,10 @@ class ACSet:
         self._index: dict[str, PreimageIndex | None] = {}
         self._hcodom: dict[str, str] = {f: y for f, _, y in schema.homs}
         self._attr_names = frozenset(a for a, _, _ in schema.attrs)
+        #: objects where ``add_part`` may take the fast path: no equation starts there
+        self._fast_homs: dict[str, frozenset[str]] = {
+            x: frozenset(schema.homs_out(x)) for x in schema.obs
+            if not any(eq.dom == x for eq in schema.equations)}
         for f, _, _ in schema.homs:
             self._hom[f] = np.zeros(0, dtype=np.int64)
             self._index[f] = None
@@ -394,7 +399,34 @@ class ACSet:
         >>> g = ACSet(SchGraph); g.add_part("V")
         0
         """
+        fast = self._add_one_fast(ob, subparts)
+        if fast is not None:
+            return fast
         return self.add_parts(ob, 1, **{k: [v] for k, v in subparts.items()})[0]
+
+    def _add_one_fast(self, ob: str, subparts: dict[str, Any]) -> int | None:
+        """``add_part`` when every column is a hom given a valid Python int and no equation
+        starts at ``ob``: checked, then written, in O(columns). ``None``: not that case
+        (the general path then checks and reports)."""
+        homs_out = self._fast_homs.get(ob)
+        if homs_out is None:
+            return None
+        start = self._n[ob]
+        for f, v in subparts.items():
+            if f not in homs_out or v.__class__ is not int:
+                return None
+            y = self._hcodom[f]
+            if not 0 <= v < self._n[y] + (1 if y == ob else 0):
+                return None
+        if start + 1 > self._cap[ob]:
+            self._grow(ob, start + 1)
+        self._n[ob] = start + 1
+        for f, v in subparts.items():
+            self._hom[f][start] = v
+            ix = self._index[f]
+            if ix is not None and not ix.note_one(start, UNSET, v):
+                self._index[f] = None
+        return start
 
     def add_parts(self, ob: str, n: int, **columns: Any) -> range:
         """Add ``n`` parts to ``ob`` with the given columns; return their ids.
@@ -489,7 +521,7 @@ class ACSet:
         ix = self._index.get(f) if f.__class__ is str else None  # type: ignore[arg-type]
         if ix is not None and part.__class__ is int and 0 <= part < ix.ny \
                 and part < self._n[self._hcodom[f]]:  # type: ignore[index]
-            if not ix.dirty:
+            if not ix.patched:
                 o = ix.offsets
                 return ix.order[o[part]:o[part + 1]].astype(np.int64)
             return ix.query(part)

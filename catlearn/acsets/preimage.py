@@ -7,27 +7,28 @@ It has two layers:
   the parts of ``X`` with a set value, sorted by value and, within one value, by part id
   (``np.argsort(kind="stable")``), and ``offsets`` (length ``|Y| + 1``, from
   ``np.bincount`` and ``cumsum``), so ``f⁻¹(y) = order[offsets[y]:offsets[y + 1]]``.
-  Both arrays are int32 when the sizes allow (int64 otherwise) and never change in place,
-  so copies of an ACSet share them;
-- a **delta** of the writes since: ``dirty`` (the parts whose value may differ from the
-  base), ``stale[y]`` (dirty parts still listed under ``y`` in the base) and ``fresh[y]``
-  (dirty parts whose current value is ``y``).
+  Both arrays are int32 when the sizes allow (int64 otherwise) and are read-only, so
+  copies of an ACSet share them;
+- a **delta**: ``patched[y]``, the whole current answer (a sorted int64 array) for each
+  ``y`` whose answer a write has changed since the build. Patched arrays are never
+  changed in place either (a write replaces them), so a copy shares them too.
 
-Costs (``n = |X|``, ``d`` the size of the answer, ``D`` the delta):
+Costs (``n = |X|``, ``d`` the size of an answer):
 
 - build: one stable argsort, O(n log n) (about 0.1 s at 10^6 parts);
-- ``query(y)``: O(1) + a slice copy of ``d`` ids when ``y`` is untouched by the delta,
-  otherwise O((d + |stale[y]| + |fresh[y]|) log d) (filter, append, sort);
-- ``many(ys)``: one vectorised gather, O(len(ys) + total answer), plus the patch above for
-  the ``ys`` the delta touches;
-- ``note(...)`` (a write of ``k`` values): O(k) set operations; when the delta would grow
-  past ``limit = max(1024, n // 32)`` parts the index reports that it is full and the
-  owner drops it, to be rebuilt by the next query. A write therefore costs amortised
-  O(1) plus ``build / limit`` (about 32 argsort steps per written part), and a bulk write
-  larger than the limit costs O(1) now and one build later.
+- ``query(y)``: O(1) plus a copy of the ``d`` ids (a CSR slice, or the patched array);
+- ``many(ys)``: one vectorised gather, O(len(ys) + total answer), plus a copy for each
+  patched ``y`` among them;
+- ``note(...)``: a write moving part ``x`` from ``y`` to ``y'`` replaces the answers of
+  ``y`` and ``y'``: O(d_y + d_y') (a binary search and a copy each). When the patched
+  arrays would hold more than ``limit = max(1024, n // 32)`` ids in all, the index
+  reports that it is full and the owner drops it; the next query rebuilds it. So a
+  write costs O(d_y + d_y') plus, amortised, at most ``(d_y + d_y') / limit`` builds —
+  about 32 (d_y + d_y') log n steps, a few µs for low degrees — and a bulk write larger
+  than the limit costs O(1) now and one build later.
 
 Memory when freshly built: 4 bytes per part of ``X`` with a value and 4 per part of
-``Y`` (int32), plus the delta (Python sets, at most ``limit`` parts).
+``Y`` (int32), plus the delta (at most ``limit`` int64 ids).
 
 Answers are in ascending part order.
 
@@ -35,10 +36,10 @@ Answers are in ascending part order.
 >>> ix = PreimageIndex(np.array([1, 0, 1, -1]), 3)
 >>> ix.query(1).tolist(), ix.query(2).tolist()
 ([0, 2], [])
->>> ix.note(np.array([3]), np.array([-1]), np.array([1]))
+>>> ix.note(np.array([3, 0]), np.array([-1, 1]), np.array([1, 2]))
 True
->>> ix.query(1).tolist(), [a.tolist() for a in ix.many(np.array([0, 1]))]
-([0, 2, 3], [[1], [0, 2, 3]])
+>>> ix.query(1).tolist(), [a.tolist() for a in ix.many(np.array([0, 1, 2]))]
+([2, 3], [[1], [2, 3], [0]])
 """
 
 from __future__ import annotations
@@ -56,6 +57,27 @@ def _small_dtype(bound: int) -> type[np.signedinteger]:
     return np.int32 if bound <= _INT32_MAX else np.int64
 
 
+def _without(arr: np.ndarray, x: int) -> np.ndarray:
+    """``arr`` (sorted) without ``x``, a new int64 array."""
+    i = int(np.searchsorted(arr, x))
+    if i >= arr.size or arr[i] != x:  # not there: nothing to remove
+        return arr.astype(np.int64)
+    out = np.empty(arr.size - 1, dtype=np.int64)
+    out[:i] = arr[:i]
+    out[i:] = arr[i + 1:]
+    return out
+
+
+def _with(arr: np.ndarray, x: int) -> np.ndarray:
+    """``arr`` (sorted) with ``x`` inserted in order, a new int64 array."""
+    i = int(np.searchsorted(arr, x))
+    out = np.empty(arr.size + 1, dtype=np.int64)
+    out[:i] = arr[:i]
+    out[i] = x
+    out[i + 1:] = arr[i:]
+    return out
+
+
 class PreimageIndex:
     """CSR preimage index of a hom column with a delta of the writes since it was built.
 
@@ -66,9 +88,9 @@ class PreimageIndex:
     [0, 1]
     """
 
-    __slots__ = ("order", "offsets", "ny", "nbase", "dirty", "stale", "fresh", "limit")
+    __slots__ = ("order", "offsets", "ny", "patched", "size", "limit")
 
-    #: the delta holds at least this many parts before the index asks to be rebuilt
+    #: the delta holds at least this many ids before the index asks to be rebuilt
     min_delta = 1024
     #: ... and at least ``n // delta_fraction`` for a column of ``n`` parts
     delta_fraction = 32
@@ -88,68 +110,94 @@ class PreimageIndex:
         self.order: np.ndarray = order
         self.offsets: np.ndarray = offsets
         self.ny = ncodom
-        self.nbase = n
-        self.dirty: set[int] = set()
-        self.stale: dict[int, set[int]] = {}
-        self.fresh: dict[int, set[int]] = {}
+        self.patched: dict[int, np.ndarray] = {}
+        self.size = 0
         self.limit = max(self.min_delta, n // self.delta_fraction)
 
     # ------------------------------------------------------------------ writes
-    def note(self, parts: np.ndarray, old: np.ndarray, new: np.ndarray) -> bool:
-        """Record that ``parts`` (distinct) changed from ``old`` to ``new`` values.
+    def _current(self, y: int) -> np.ndarray:
+        """The current answer for ``y`` (a read-only view or a patched array)."""
+        arr = self.patched.get(y)
+        if arr is not None:
+            return arr
+        if y < self.ny:
+            o = self.offsets
+            return self.order[o[y]:o[y + 1]]
+        return _EMPTY
 
-        Returns ``False`` (and records nothing) when the delta would outgrow its limit;
-        the owner then drops the index. O(len(parts)).
+    def _replace(self, y: int, arr: np.ndarray) -> None:
+        old = self.patched.get(y)
+        self.size += arr.size - (0 if old is None else old.size)
+        arr.setflags(write=False)
+        self.patched[y] = arr
+
+    def note_one(self, x: int, o: int, v: int) -> bool:
+        """Record that part ``x`` changed from value ``o`` to ``v`` (``-1``: unset).
+
+        Returns ``False`` when the delta is full (the owner then drops the index).
+        O(d_o + d_v).
         """
-        if len(self.dirty) + parts.size > self.limit:
+        if o == v:
+            return True
+        if o >= 0:
+            cur = self._current(o)
+            if self.size + self._extra(o, cur) > self.limit:
+                return False
+            self._replace(o, _without(cur, x))
+        if v >= 0:
+            cur = self._current(v)
+            if self.size + self._extra(v, cur) + 1 > self.limit:
+                return False
+            self._replace(v, _with(cur, x))
+        return True
+
+    def _extra(self, y: int, cur: np.ndarray) -> int:
+        """How many ids patching ``y`` adds to the delta (its answer, unless patched)."""
+        return 0 if y in self.patched else int(cur.size)
+
+    def note(self, parts: np.ndarray, old: np.ndarray, new: np.ndarray) -> bool:
+        """Record that the distinct ``parts`` changed from ``old`` to ``new`` values.
+
+        Returns ``False`` when the delta would be full (the owner then drops the index,
+        so a partly recorded write does no harm). O(k + the answers it changes).
+        """
+        if parts.size > self.limit:
             return False
-        dirty, stale, fresh = self.dirty, self.stale, self.fresh
+        if parts.size == 1:
+            return self.note_one(int(parts[0]), int(old[0]), int(new[0]))
+        changed = old != new
+        parts, old, new = parts[changed], old[changed], new[changed]
+        removals: dict[int, list[int]] = {}
+        additions: dict[int, list[int]] = {}
         for x, o, v in zip(parts.tolist(), old.tolist(), new.tolist(), strict=True):
-            if x in dirty:
-                if o >= 0:
-                    s = fresh[o]
-                    s.discard(x)
-                    if not s:
-                        del fresh[o]
-            else:
-                dirty.add(x)
-                if o >= 0 and x < self.nbase:
-                    stale.setdefault(o, set()).add(x)
+            if o >= 0:
+                removals.setdefault(o, []).append(x)
             if v >= 0:
-                fresh.setdefault(v, set()).add(x)
+                additions.setdefault(v, []).append(x)
+        for y in removals.keys() | additions.keys():
+            cur = self._current(y)
+            if self.size + self._extra(y, cur) + len(additions.get(y, ())) > self.limit:
+                return False
+            arr = cur.astype(np.int64)
+            if y in removals:
+                arr = arr[~np.isin(arr, np.asarray(removals[y], dtype=np.int64))]
+            if y in additions:
+                arr = np.sort(np.concatenate([arr, np.asarray(additions[y], dtype=np.int64)]))
+            self._replace(y, arr)
         return True
 
     def copy(self) -> PreimageIndex:
-        """A copy sharing the (read-only) base arrays; O(size of the delta)."""
+        """A copy sharing the read-only arrays; O(number of patched answers)."""
         other = object.__new__(PreimageIndex)
         other.order, other.offsets, other.ny = self.order, self.offsets, self.ny
-        other.nbase, other.limit = self.nbase, self.limit
-        other.dirty = set(self.dirty)
-        other.stale = {y: set(s) for y, s in self.stale.items()}
-        other.fresh = {y: set(s) for y, s in self.fresh.items()}
+        other.limit, other.size = self.limit, self.size
+        other.patched = dict(self.patched)
         return other
 
     # ------------------------------------------------------------------ reads
-    def _base(self, y: int) -> np.ndarray:
-        if y >= self.ny:
-            return _EMPTY
-        return self.order[self.offsets[y]:self.offsets[y + 1]]
-
     def query(self, y: int) -> np.ndarray:
         """``f⁻¹(y)`` as a fresh ascending int64 array (``0 <= y``, checked by the owner)."""
-        base = self._base(y)
-        if not self.dirty:
-            return base.astype(np.int64)
-        st, fr = self.stale.get(y), self.fresh.get(y)
-        if st is None and fr is None:
-            return base.astype(np.int64)
-        out = base.astype(np.int64)
-        if st:
-            out = out[~np.isin(out, np.fromiter(st, dtype=np.int64, count=len(st)))]
-        if fr:
-            out = np.concatenate([out, np.fromiter(fr, dtype=np.int64, count=len(fr))])
-            out.sort()
-        return out
+        return self._current(y).astype(np.int64)
 
     def gather(self, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The base answers for all ``ys`` concatenated, and their lengths (vectorised)."""
@@ -169,21 +217,24 @@ class PreimageIndex:
 
     def many(self, ys: np.ndarray) -> list[np.ndarray]:
         """``[f⁻¹(y) for y in ys]``, each an ascending int64 array; one vectorised gather."""
+        if ys.size == 0:
+            return []
         flat, lengths = self.gather(ys)
-        out = np.split(flat, np.cumsum(lengths)[:-1]) if ys.size else []
-        if self.dirty and ys.size:
-            touched = np.fromiter(self.stale.keys() | self.fresh.keys(), dtype=np.int64)
-            for i in np.flatnonzero(np.isin(ys, touched)).tolist():
+        out = np.split(flat, np.cumsum(lengths)[:-1])
+        if self.patched:
+            keys = np.fromiter(self.patched.keys(), dtype=np.int64, count=len(self.patched))
+            for i in np.flatnonzero(np.isin(ys, keys)).tolist():
                 out[i] = self.query(int(ys[i]))
         return out
 
     def preimage(self, ys: np.ndarray) -> np.ndarray:
         """All parts sent into the set ``ys`` (concatenated, not sorted or deduplicated)."""
-        if not self.dirty:
+        if not self.patched:
             return self.gather(ys)[0]
         parts = self.many(ys)
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def nbytes(self) -> int:
-        """Bytes held by the base arrays (the delta's Python sets not counted)."""
-        return int(self.order.nbytes + self.offsets.nbytes)
+        """Bytes held by the index: the base arrays and the patched answers."""
+        return int(self.order.nbytes + self.offsets.nbytes
+                   + sum(a.nbytes for a in self.patched.values()))
