@@ -36,14 +36,14 @@ container) is refused when written.
 
 **Incident queries** are answered by a vectorised preimage index per hom
 (:class:`~catlearn.acsets.preimage.PreimageIndex`): a CSR snapshot (part ids sorted by
-value, and offsets; int32 when sizes allow) built lazily by the first query, plus a delta
-holding, for each value a write has touched since, its whole current answer as a sorted
-array. A delta larger than ``max(1024, n/32)`` ids drops the snapshot; the next query
-rebuilds it. Costs, with ``d`` the size of an answer: ``incident(y, f)`` is O(1) plus a
-copy of the ``d`` ids; a write moving a part from ``y`` to ``y'`` costs
-O(d_y + d_y') plus, amortised, ``(d_y + d_y') / (n/32)`` rebuilds (a few µs at low
-degree); the first query after a bulk write costs one stable argsort of the column,
-O(n log n). Results are ascending part ids.
+value, and offsets) built lazily by the first query (one stable argsort, O(n log n)),
+plus a delta holding, for each value a write has touched since, its whole current answer
+as a sorted array. When the delta reaches ``max(1024, n/32)`` ids it is merged into a new
+snapshot by one vectorised pass (O(n), no sort); a single batch larger than that drops
+the index instead, to be rebuilt by the next query. Costs, with ``d`` the size of an
+answer: ``incident(y, f)`` is O(1) plus a copy of the ``d`` ids; a write moving a part
+from ``y`` to ``y'`` costs O(d_y + d_y') plus, amortised, ``32 (d_y + d_y')`` array steps
+for the merges. Results are ascending part ids.
 
 Removal follows ACSets.jl: ``rem_part(X, p)`` moves the last part of ``X`` into the slot
 ``p`` ("pop and swap"); homs that pointed at ``p`` become unset (``-1``), homs that pointed
@@ -523,7 +523,7 @@ class ACSet:
                 and part < self._n[self._hcodom[f]]:  # type: ignore[index]
             if not ix.patched:
                 o = ix.offsets
-                return ix.order[o[part]:o[part + 1]].astype(np.int64)
+                return ix.order[o[part]:o[part + 1]].copy()
             return ix.query(part)
         return self._incident(part, f)
 

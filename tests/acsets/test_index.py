@@ -119,6 +119,11 @@ def test_preimage_index_against_a_dict_reference(col, data):
     assert [a.tolist() for a in ix.many(np.arange(ny + 2))] == expected
     assert sorted(ix.preimage(np.arange(ny)).tolist()) == [
         i for i, v in enumerate(current) if v >= 0]
+    ix._compact()  # the merge gives the snapshot a fresh build would
+    fresh = PreimageIndex(np.asarray(current, dtype=np.int64), ny)
+    assert ix.order.tolist() == fresh.order.tolist() and not ix.patched
+    assert ix.offsets.tolist()[:ny + 1] == fresh.offsets.tolist()
+    assert [ix.query(y).tolist() for y in range(ny + 2)] == expected
 
 
 def test_many_parts_returns_one_array_per_part():
@@ -144,4 +149,4 @@ def test_index_is_compact():
     g.add_parts("E", n, src=rng.integers(0, n, n), tgt=rng.integers(0, n, n))
     g.incident(0, "src"), g.incident(0, "tgt")
     index_bytes = sum(ix.nbytes() for ix in g._index.values() if ix is not None)
-    assert index_bytes <= 2 * (4 * n + 4 * (n + 1))  # int32 ids and offsets
+    assert index_bytes <= 2 * (8 * n + 4 * (n + 1))  # int64 ids, int32 offsets
