@@ -11,17 +11,19 @@ Then:
 - the many-parts form ``g.incident(vs, "src")`` for 10^4 random vertices against a
   Python loop of CSR slices;
 - interleaved writes and reads: 10^4 alternating ``add_part("E", src=v, tgt=w)`` and
-  ``incident(v, "src")`` (the vertex just written, so every query merges the delta), and
-  the same with the queries on a degree-1000 hub that the writes keep touching;
+  ``incident(v, "src")`` (the vertex just written, so every query reads the delta), and
+  the same on a degree-1000 hub that every write touches, against a hand-written dict
+  of lists doing the same appends and reads;
 - memory: bytes per edge of every array the graph holds (columns and both indices)
   once its indices are built.
 
-Run: ``python benchmarks/incident_bench.py [--repeat 7] [--edges 1000000]``
+Run: ``python benchmarks/incident_bench.py [--rounds 301] [--repeat 7] [--edges 1000000]``
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import time
@@ -63,40 +65,54 @@ def numpy_csr(col: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return indptr, indices
 
 
-def interleaved(ours: Callable[[], Any], theirs: Callable[[], Any], repeat: int,
-                inner: int) -> tuple[float, float]:
-    """Medians (seconds per call) of ``ours`` and ``theirs``, alternating which goes first."""
-    a, b = [], []
-    for r in range(repeat):
-        for which in ((0, 1) if r % 2 == 0 else (1, 0)):
-            fn = ours if which == 0 else theirs
-            t0 = time.perf_counter()
-            for _ in range(inner):
+def interleaved(ours: Callable[[], Any], theirs: Callable[[], Any], rounds: int
+                ) -> tuple[float, float, float]:
+    """Medians over ``rounds`` short rounds of the time of ``ours`` and ``theirs``, and
+    the median of their per-round ratio.
+
+    Each round runs both, alternating which goes first, so that both sides of a ratio
+    see the same load on a shared machine; one untimed warm-up round; the garbage
+    collector is off while timing (as in ``timeit``)."""
+    a: list[float] = []
+    b: list[float] = []
+    ours()
+    theirs()
+    gc.disable()
+    try:
+        for r in range(rounds):
+            for which in ((0, 1) if r % 2 == 0 else (1, 0)):
+                fn = ours if which == 0 else theirs
+                t0 = time.perf_counter()
                 fn()
-            (a if which == 0 else b).append((time.perf_counter() - t0) / inner)
-    return statistics.median(a), statistics.median(b)
+                (a if which == 0 else b).append(time.perf_counter() - t0)
+    finally:
+        gc.enable()
+    ratios = [x / y for x, y in zip(a, b, strict=True)]
+    return statistics.median(a), statistics.median(b), statistics.median(ratios)
 
 
 def bench_degrees(g: ACSet, indptr: np.ndarray, indices: np.ndarray,
-                  by_degree: dict[int, np.ndarray], repeat: int) -> None:
+                  by_degree: dict[int, np.ndarray], rounds: int) -> None:
     print(f"{'degree':>7} {'catlearn':>10} {'numpy CSR':>10} {'ratio':>7}")
     for d, vs in by_degree.items():
         vlist = [int(v) for v in vs]
         assert all(g.incident(v, "src").tolist() == indices[indptr[v]:indptr[v + 1]].tolist()
                    for v in vlist)
-        inner = max(1, 2000 // max(1, d // 10))
+        inner = max(1, 100 // d)
 
-        def ours(vlist: list[int] = vlist) -> None:
-            for v in vlist:
-                g.incident(v, "src")
+        def ours(vlist: list[int] = vlist, inner: int = inner) -> None:
+            for _ in range(inner):
+                for v in vlist:
+                    g.incident(v, "src")
 
-        def theirs(vlist: list[int] = vlist) -> None:
-            for v in vlist:
-                indices[indptr[v]:indptr[v + 1]].copy()
+        def theirs(vlist: list[int] = vlist, inner: int = inner) -> None:
+            for _ in range(inner):
+                for v in vlist:
+                    indices[indptr[v]:indptr[v + 1]].copy()
 
-        a, b = interleaved(ours, theirs, repeat, inner)
-        a, b = a / len(vlist), b / len(vlist)
-        print(f"{d:>7} {fmt(a):>10} {fmt(b):>10} {a / b:>6.2f}x")
+        a, b, r = interleaved(ours, theirs, rounds)
+        a, b = a / (inner * len(vlist)), b / (inner * len(vlist))
+        print(f"{d:>7} {fmt(a):>10} {fmt(b):>10} {r:>6.2f}x")
 
 
 def bench_many(g: ACSet, indptr: np.ndarray, indices: np.ndarray, n_vertices: int,
@@ -106,35 +122,51 @@ def bench_many(g: ACSet, indptr: np.ndarray, indices: np.ndarray, n_vertices: in
     got = g.incident(vs, "src")
     assert all(x.tolist() == indices[indptr[v]:indptr[v + 1]].tolist()
                for x, v in zip(got[:100], vlist[:100], strict=True))
-    a, b = interleaved(lambda: g.incident(vs, "src"),
-                       lambda: [indices[indptr[v]:indptr[v + 1]].copy() for v in vlist],
-                       repeat, 1)
+    a, b, r = interleaved(lambda: g.incident(vs, "src"),
+                          lambda: [indices[indptr[v]:indptr[v + 1]].copy() for v in vlist],
+                          repeat)
     print(f"many parts: incident(10^4 vertices) {fmt(a)} vs a loop of numpy CSR slices "
-          f"{fmt(b)}: ratio {a / b:.2f}x")
+          f"{fmt(b)}: ratio {r:.2f}x")
 
 
-def bench_interleaved(g: ACSet, n_vertices: int, hub: int, repeat: int,
-                      rng: np.random.Generator) -> None:
-    k = 10_000
+def bench_interleaved(g: ACSet, n_vertices: int, hub: int, rng: np.random.Generator
+                      ) -> None:
+    """10^4 alternating ``add_part`` + ``incident``, in 100 rounds of 100 pairs, each
+    round interleaved with the same work on a hand-written dict of lists (append, then
+    ``np.array`` of the list): medians per pair and of the per-round ratio, and the total
+    time of the 10^4 pairs (which includes the merges of the delta: the amortised cost).
+    """
+    rounds, per = 100, 100
     for label, on_hub in (("the written vertex", False), ("a degree-1000 hub", True)):
-        times = []
-        for _ in range(repeat):
-            h = g.copy()  # shares the built index snapshots; the delta starts empty
-            h.incident(0, "src")
-            vs = rng.integers(0, n_vertices, k).tolist()
-            ws = rng.integers(0, n_vertices, k).tolist()
-            t0 = time.perf_counter()
-            for v, w in zip(vs, ws, strict=True):
-                if on_hub:
-                    h.add_part("E", src=hub, tgt=w)
-                    h.incident(hub, "src")
-                else:
+        h = g.copy()  # shares the built index snapshots; the delta starts empty
+        h.incident(0, "src")
+        adj: dict[int, list[int]] = {}
+        vs = rng.integers(0, n_vertices, rounds * per).reshape(rounds, per).tolist()
+        ws = rng.integers(0, n_vertices, rounds * per).reshape(rounds, per).tolist()
+        ours_t: list[float] = []
+        base_t: list[float] = []
+        gc.disable()
+        try:
+            for r in range(rounds):
+                batch = [(hub if on_hub else v, w) for v, w in zip(vs[r], ws[r], strict=True)]
+                t0 = time.perf_counter()
+                for v, w in batch:
                     h.add_part("E", src=v, tgt=w)
                     h.incident(v, "src")
-            times.append(time.perf_counter() - t0)
-        t = statistics.median(times)
-        print(f"interleaved: 10^4 x (add_part + incident on {label}): {fmt(t)} in all, "
-              f"{fmt(t / k)} per pair")
+                t1 = time.perf_counter()
+                for e, (v, _) in enumerate(batch):
+                    adj.setdefault(v, []).append(e)
+                    np.array(adj[v], dtype=np.int64)
+                t2 = time.perf_counter()
+                ours_t.append((t1 - t0) / per)
+                base_t.append((t2 - t1) / per)
+        finally:
+            gc.enable()
+        ratio = statistics.median(a / b for a, b in zip(ours_t, base_t, strict=True))
+        print(f"interleaved on {label}: add_part + incident {fmt(statistics.median(ours_t))} "
+              f"per pair (median round), dict of lists + np.array "
+              f"{fmt(statistics.median(base_t))}: ratio {ratio:.2f}x; 10^4 pairs in all "
+              f"(with the delta's merges) {fmt(sum(ours_t) * per)}")
 
 
 def memory(g: ACSet) -> int:
@@ -150,6 +182,7 @@ def memory(g: ACSet) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=301)
     parser.add_argument("--edges", type=int, default=10**6)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
@@ -160,14 +193,14 @@ def main() -> None:
     build = time.perf_counter() - t0
     indptr, indices = numpy_csr(src, n)
     print(f"graph: {n} vertices, {n} edges; first incident (builds the index): {fmt(build)}")
-    bench_degrees(g, indptr, indices, by_degree, args.repeat)
+    bench_degrees(g, indptr, indices, by_degree, args.rounds)
     bench_many(g, indptr, indices, n, args.repeat, rng)
-    bench_interleaved(g, n, int(by_degree[1000][0]), max(3, args.repeat // 2), rng)
+    bench_interleaved(g, n, int(by_degree[1000][0]), rng)
     for nv in (n, n // 10):
         h = make_graph(n, nv, rng)[0] if nv != n else g
         print(f"memory with both indices built, {nv} vertices: "
               f"{memory(h) / n:.1f} bytes per edge")
-    print("ratio = catlearn time / numpy time (medians of interleaved runs)")
+    print("ratio = median over interleaved rounds of catlearn time / numpy time")
 
 
 if __name__ == "__main__":

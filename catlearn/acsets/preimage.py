@@ -74,6 +74,12 @@ def _without(arr: np.ndarray, x: int) -> np.ndarray:
 
 def _with(arr: np.ndarray, x: int) -> np.ndarray:
     """``arr`` (sorted) with ``x`` inserted in order, a new int64 array."""
+    n = arr.size
+    if n == 0 or arr[n - 1] < x:  # the usual case: a new part, the largest id
+        out = np.empty(n + 1, dtype=np.int64)
+        out[:n] = arr
+        out[n] = x
+        return out
     i = int(np.searchsorted(arr, x))
     out = np.empty(arr.size + 1, dtype=np.int64)
     out[:i] = arr[:i]
@@ -149,12 +155,25 @@ class PreimageIndex:
         if o == v:
             return True
         if o >= 0:
-            self._make_room(self._extra(o))
-            self._replace(o, _without(self._current(o), x))
+            self._replace(o, _without(self._patchable(o, 0), x))
         if v >= 0:
-            self._make_room(self._extra(v) + 1)
-            self._replace(v, _with(self._current(v), x))
+            self._replace(v, _with(self._patchable(v, 1), x))
         return True
+
+    def _patchable(self, y: int, grow: int) -> np.ndarray:
+        """The current answer of ``y``, after merging the delta if patching ``y`` (and
+        adding ``grow`` ids) would overflow it."""
+        cur = self.patched.get(y)
+        if cur is not None:
+            if self.size + grow > self.limit:
+                self._compact()
+                return self._current(y)
+            return cur
+        cur = self._current(y)
+        if self.size + cur.size + grow > self.limit:
+            self._compact()
+            return self._current(y)
+        return cur
 
     def _extra(self, y: int) -> int:
         """How many ids patching ``y`` adds to the delta (its answer, unless patched)."""
@@ -252,11 +271,17 @@ class PreimageIndex:
         return self.order[pos], lengths
 
     def many(self, ys: np.ndarray) -> list[np.ndarray]:
-        """``[f⁻¹(y) for y in ys]``, each an ascending int64 array; one vectorised gather."""
+        """``[f⁻¹(y) for y in ys]``, each an ascending int64 array; one vectorised gather.
+
+        The arrays are disjoint views of one fresh buffer (nothing shared with the index).
+        """
         if ys.size == 0:
             return []
         flat, lengths = self.gather(ys)
-        out = np.split(flat, np.cumsum(lengths)[:-1])
+        ends = np.cumsum(lengths)
+        # disjoint views of one fresh buffer: cheaper than np.split, and no aliasing
+        out = [flat[i:j] for i, j in zip((ends - lengths).tolist(), ends.tolist(),
+                                         strict=True)]
         if self.patched:
             keys = np.fromiter(self.patched.keys(), dtype=np.int64, count=len(self.patched))
             for i in np.flatnonzero(np.isin(ys, keys)).tolist():
