@@ -37,13 +37,13 @@ container) is refused when written.
 **Incident queries** are answered by a vectorised preimage index per hom
 (:class:`~catlearn.acsets.preimage.PreimageIndex`): a CSR snapshot (part ids sorted by
 value, and offsets) built lazily by the first query (one stable argsort, O(n log n)),
-plus a delta holding, for each value a write has touched since, its whole current answer
-as a sorted array. When the delta reaches ``max(1024, n/32)`` ids it is merged into a new
-snapshot by one vectorised pass (O(n), no sort); a single batch larger than that drops
-the index instead, to be rebuilt by the next query. Costs, with ``d`` the size of an
-answer: ``incident(y, f)`` is O(1) plus a copy of the ``d`` ids; a write moving a part
-from ``y`` to ``y'`` costs O(d_y + d_y') plus, amortised, ``32 (d_y + d_y')`` array steps
-for the merges. Results are ascending part ids.
+plus a delta: the writes since, pending per value, merged into a sorted answer when that
+value is read. Every ``max(1024, n/32)`` writes the delta is merged into a new snapshot
+by one vectorised pass (O(n), no sort); a single batch larger than that drops the index
+instead, to be rebuilt by the next query. Costs, with ``d`` the size of an answer:
+``incident(y, f)`` is O(1) plus a copy of the ``d`` ids (O(d + k log k) once after ``k``
+writes to ``y``); a write costs O(1) plus, amortised, 1/(n/32) of an O(n) merge. Results
+are ascending part ids.
 
 Removal follows ACSets.jl: ``rem_part(X, p)`` moves the last part of ``X`` into the slot
 ``p`` ("pop and swap"); homs that pointed at ``p`` become unset (``-1``), homs that pointed
@@ -521,7 +521,7 @@ class ACSet:
         ix = self._index.get(f) if f.__class__ is str else None  # type: ignore[arg-type]
         if ix is not None and part.__class__ is int and 0 <= part < ix.ny \
                 and part < self._n[self._hcodom[f]]:  # type: ignore[index]
-            if not ix.patched:
+            if ix.clean:
                 o = ix.offsets
                 return ix.order[o[part]:o[part + 1]].copy()
             return ix.query(part)

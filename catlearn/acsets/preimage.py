@@ -1,7 +1,7 @@
 """The preimage index of one hom: which parts ``x`` have ``f(x) == y``, as arrays.
 
 For a hom ``f: X -> Y`` the index answers ``f⁻¹(y)`` for one part ``y`` or for many.
-It has two layers:
+It has three layers:
 
 - a **base**: a CSR snapshot of the column taken when the index was built — ``order``,
   the parts of ``X`` with a set value, sorted by value and, within one value, by part id
@@ -11,27 +11,29 @@ It has two layers:
   an int32 ``order`` would save 4 bytes per part but its cast to int64 costs more than
   the copy at low degree), ``offsets`` int32 when the sizes allow. Both are read-only,
   so copies of an ACSet share them;
-- a **delta**: ``patched[y]``, the whole current answer (a sorted int64 array) for each
-  ``y`` whose answer a write has changed since the build. Patched arrays are never
-  changed in place either (a write replaces them), so a copy shares them too.
+- **pending** writes: for each value ``y``, the parts a write has added to or removed
+  from ``f⁻¹(y)`` since its answer was last read (two Python sets);
+- **patched** answers: for each value ``y`` read since it was written, its whole current
+  answer as a sorted read-only int64 array (a read merges the pending writes of ``y``
+  into it, so the next read is a plain copy).
 
-Costs (``n = |X|``, ``d`` the size of an answer):
+Costs (``n = |X|``, ``d`` the size of an answer, ``k`` the pending writes to ``y``):
 
 - build: one stable argsort, O(n log n) (about 0.1 s at 10^6 parts);
-- ``query(y)``: O(1) plus a copy of the ``d`` ids (a CSR slice, or the patched array);
-- ``many(ys)``: one vectorised gather, O(len(ys) + total answer), plus a copy for each
-  patched ``y`` among them;
-- ``note(...)``: a write moving part ``x`` from ``y`` to ``y'`` replaces the answers of
-  ``y`` and ``y'``: O(d_y + d_y') (a binary search and a copy each). When the patched
-  arrays would hold more than ``limit = max(1024, n // 32)`` ids in all, they are first
-  merged into a new base by a vectorised pass, O(n + |Y|) with no sort (about 20 ms at
-  10^6 parts). So a write costs O(d_y + d_y') plus, amortised, ``(d_y + d_y') / limit``
-  merges — about 32 (d_y + d_y') array steps, below a µs for low degrees. A batch of
-  more than ``limit`` writes makes the owner drop the index instead: O(1) now, one
-  build at the next query.
+- ``query(y)``: O(1) plus a copy of the ``d`` ids when nothing is pending for ``y``,
+  else O(d + k log k) once (the merge), then plain copies again;
+- ``many(ys)``: one vectorised gather, O(len(ys) + total answer), plus a query for each
+  ``y`` among them that writes have touched;
+- ``note(...)``: O(1) per written part (set operations). After ``limit =
+  max(1024, n // 32)`` recorded writes the delta is merged into a new base by one
+  vectorised pass, O(n + |Y|) with no sort (about 20 ms at 10^6 parts), so a write
+  costs O(1) plus, amortised, 1/limit of a merge: about 32 array steps. A batch of
+  more than ``limit`` writes makes the owner drop the index instead: O(1) now, one build
+  at the next query.
 
 Memory when freshly built: 8 bytes per part of ``X`` with a value and 4 per part of
-``Y``, plus the delta (at most ``limit`` int64 ids). For ``SchGraph`` with as many
+``Y``; the delta adds at most ``limit`` pending ids and, for answers read since a write,
+copies of them (disjoint, so at most 8 bytes per part). For ``SchGraph`` with as many
 vertices as edges, columns and both indices together hold 40 bytes per edge.
 
 Answers are in ascending part order.
@@ -61,31 +63,8 @@ def _small_dtype(bound: int) -> type[np.signedinteger]:
     return np.int32 if bound <= _INT32_MAX else np.int64
 
 
-def _without(arr: np.ndarray, x: int) -> np.ndarray:
-    """``arr`` (sorted) without ``x``, a new int64 array."""
-    i = int(np.searchsorted(arr, x))
-    if i >= arr.size or arr[i] != x:  # not there: nothing to remove
-        return arr.astype(np.int64)
-    out = np.empty(arr.size - 1, dtype=np.int64)
-    out[:i] = arr[:i]
-    out[i:] = arr[i + 1:]
-    return out
-
-
-def _with(arr: np.ndarray, x: int) -> np.ndarray:
-    """``arr`` (sorted) with ``x`` inserted in order, a new int64 array."""
-    n = arr.size
-    if n == 0 or arr[n - 1] < x:  # the usual case: a new part, the largest id
-        out = np.empty(n + 1, dtype=np.int64)
-        out[:n] = arr
-        out[n] = x
-        return out
-    i = int(np.searchsorted(arr, x))
-    out = np.empty(arr.size + 1, dtype=np.int64)
-    out[:i] = arr[:i]
-    out[i] = x
-    out[i + 1:] = arr[i:]
-    return out
+def _ids(xs: set[int]) -> np.ndarray:
+    return np.fromiter(xs, dtype=np.int64, count=len(xs))
 
 
 class PreimageIndex:
@@ -98,9 +77,10 @@ class PreimageIndex:
     [0, 1]
     """
 
-    __slots__ = ("order", "offsets", "ny", "patched", "size", "limit")
+    __slots__ = ("order", "offsets", "ny", "patched", "adds", "removes", "count", "limit",
+                 "clean")
 
-    #: the delta holds at least this many ids before the index asks to be rebuilt
+    #: the delta records at least this many writes before it is merged into the base
     min_delta = 1024
     #: ... and at least ``n // delta_fraction`` for a column of ``n`` parts
     delta_fraction = 32
@@ -121,12 +101,70 @@ class PreimageIndex:
         self.offsets: np.ndarray = offsets
         self.ny = ncodom
         self.patched: dict[int, np.ndarray] = {}
-        self.size = 0
+        self.adds: dict[int, set[int]] = {}
+        self.removes: dict[int, set[int]] = {}
+        self.count = 0
         self.limit = max(self.min_delta, n // self.delta_fraction)
+        #: True when the base alone answers every query (no patched or pending answer)
+        self.clean = True
 
     # ------------------------------------------------------------------ writes
-    def _current(self, y: int) -> np.ndarray:
-        """The current answer for ``y`` (a read-only view or a patched array)."""
+    def note_one(self, x: int, o: int, v: int) -> bool:
+        """Record that part ``x`` changed from value ``o`` to ``v`` (``-1``: unset).
+
+        O(1), plus a merge of the delta (O(n)) every ``limit`` writes. Always returns
+        ``True`` (the signature matches :meth:`note`).
+        """
+        if o == v:
+            return True
+        if self.count >= self.limit:
+            self._compact()
+        self.clean = False
+        self.count += 1
+        if o >= 0:
+            added = self.adds.get(o)
+            if added is not None and x in added:
+                added.discard(x)
+            else:
+                self.removes.setdefault(o, set()).add(x)
+        if v >= 0:
+            removed = self.removes.get(v)
+            if removed is not None and x in removed:
+                removed.discard(x)
+            else:
+                self.adds.setdefault(v, set()).add(x)
+        return True
+
+    def note(self, parts: np.ndarray, old: np.ndarray, new: np.ndarray) -> bool:
+        """Record that the distinct ``parts`` changed from ``old`` to ``new`` values.
+
+        Returns ``False`` (recording nothing) for a batch of more than ``limit`` parts: the
+        owner then drops the index and the next query rebuilds it. Otherwise O(k) set
+        operations, plus a merge of the delta when it is full.
+        """
+        if parts.size > self.limit:
+            return False
+        for x, o, v in zip(parts.tolist(), old.tolist(), new.tolist(), strict=True):
+            self.note_one(x, o, v)
+        return True
+
+    def _settle(self, y: int) -> np.ndarray:
+        """Merge the pending writes of ``y`` into its patched answer; return the answer."""
+        cur = self._base_or_patched(y)
+        added, removed = self.adds.pop(y, None), self.removes.pop(y, None)
+        if removed:
+            cur = cur[~np.isin(cur, _ids(removed))] if len(removed) > 1 else \
+                cur[cur != next(iter(removed))]
+        if added:
+            cur = np.concatenate([cur, _ids(added)])
+            cur.sort()
+        if added or removed or y not in self.patched:
+            cur = cur.astype(np.int64)  # own the data (a base view becomes a copy)
+            cur.setflags(write=False)
+            self.patched[y] = cur
+        return cur
+
+    def _base_or_patched(self, y: int) -> np.ndarray:
         arr = self.patched.get(y)
         if arr is not None:
             return arr
@@ -135,82 +173,12 @@ class PreimageIndex:
             return self.order[o[y]:o[y + 1]]
         return _EMPTY
 
-    def _replace(self, y: int, arr: np.ndarray) -> None:
-        old = self.patched.get(y)
-        self.size += arr.size - (0 if old is None else old.size)
-        arr.setflags(write=False)
-        self.patched[y] = arr
-
-    def _make_room(self, extra: int) -> None:
-        """Merge the delta into the base first if ``extra`` more ids would overflow it."""
-        if self.size + extra > self.limit:
-            self._compact()
-
-    def note_one(self, x: int, o: int, v: int) -> bool:
-        """Record that part ``x`` changed from value ``o`` to ``v`` (``-1``: unset).
-
-        O(d_o + d_v), plus a merge of the delta (O(n)) once it holds ``limit`` ids.
-        Always returns ``True`` (the signature matches :meth:`note`).
-        """
-        if o == v:
-            return True
-        if o >= 0:
-            self._replace(o, _without(self._patchable(o, 0), x))
-        if v >= 0:
-            self._replace(v, _with(self._patchable(v, 1), x))
-        return True
-
-    def _patchable(self, y: int, grow: int) -> np.ndarray:
-        """The current answer of ``y``, after merging the delta if patching ``y`` (and
-        adding ``grow`` ids) would overflow it."""
-        cur = self.patched.get(y)
-        if cur is not None:
-            if self.size + grow > self.limit:
-                self._compact()
-                return self._current(y)
-            return cur
-        cur = self._current(y)
-        if self.size + cur.size + grow > self.limit:
-            self._compact()
-            return self._current(y)
-        return cur
-
-    def _extra(self, y: int) -> int:
-        """How many ids patching ``y`` adds to the delta (its answer, unless patched)."""
-        return 0 if y in self.patched else int(self._current(y).size)
-
-    def note(self, parts: np.ndarray, old: np.ndarray, new: np.ndarray) -> bool:
-        """Record that the distinct ``parts`` changed from ``old`` to ``new`` values.
-
-        Returns ``False`` (recording nothing) for a batch of more than ``limit`` parts: the
-        owner then drops the index and the next query rebuilds it. Otherwise O(k + the
-        answers it changes), plus a merge of the delta when it is full.
-        """
-        if parts.size > self.limit:
-            return False
-        if parts.size == 1:
-            return self.note_one(int(parts[0]), int(old[0]), int(new[0]))
-        changed = old != new
-        parts, old, new = parts[changed], old[changed], new[changed]
-        removals: dict[int, list[int]] = {}
-        additions: dict[int, list[int]] = {}
-        for x, o, v in zip(parts.tolist(), old.tolist(), new.tolist(), strict=True):
-            if o >= 0:
-                removals.setdefault(o, []).append(x)
-            if v >= 0:
-                additions.setdefault(v, []).append(x)
-        for y in removals.keys() | additions.keys():
-            self._make_room(self._extra(y) + len(additions.get(y, ())))
-            arr = self._current(y)
-            if y in removals:
-                arr = arr[~np.isin(arr, np.asarray(removals[y], dtype=np.int64))]
-            if y in additions:
-                arr = np.sort(np.concatenate([arr, np.asarray(additions[y], dtype=np.int64)]))
-            self._replace(y, arr if arr.flags.owndata else arr.copy())
-        return True
-
     def _compact(self) -> None:
-        """Merge the patched answers into a new base, vectorised: O(n + |Y|), no sort."""
+        """Merge the delta into a new base, vectorised: O(n + |Y|), no sort."""
+        for y in list(self.adds.keys() | self.removes.keys()):
+            self._settle(y)
+        self.count = 0
+        self.clean = True
         if not self.patched:
             return
         keys = np.fromiter(self.patched.keys(), dtype=np.int64, count=len(self.patched))
@@ -238,21 +206,25 @@ class PreimageIndex:
         offsets = offsets.astype(_small_dtype(max(order.size, 1)))
         offsets.setflags(write=False)
         self.order, self.offsets, self.ny = order, offsets, ny
-        self.patched, self.size = {}, 0
+        self.patched = {}
         self.limit = max(self.limit, order.size // self.delta_fraction)
 
     def copy(self) -> PreimageIndex:
-        """A copy sharing the read-only arrays; O(number of patched answers)."""
+        """A copy sharing the read-only arrays; O(size of the delta)."""
         other = object.__new__(PreimageIndex)
         other.order, other.offsets, other.ny = self.order, self.offsets, self.ny
-        other.limit, other.size = self.limit, self.size
+        other.limit, other.count, other.clean = self.limit, self.count, self.clean
         other.patched = dict(self.patched)
+        other.adds = {y: set(s) for y, s in self.adds.items()}
+        other.removes = {y: set(s) for y, s in self.removes.items()}
         return other
 
     # ------------------------------------------------------------------ reads
     def query(self, y: int) -> np.ndarray:
         """``f⁻¹(y)`` as a fresh ascending int64 array (``0 <= y``, checked by the owner)."""
-        return self._current(y).copy()
+        if y in self.adds or y in self.removes:
+            return self._settle(y).copy()
+        return self._base_or_patched(y).copy()
 
     def gather(self, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The base answers for all ``ys`` concatenated, and their lengths (vectorised)."""
@@ -273,7 +245,8 @@ class PreimageIndex:
     def many(self, ys: np.ndarray) -> list[np.ndarray]:
         """``[f⁻¹(y) for y in ys]``, each an ascending int64 array; one vectorised gather.
 
-        The arrays are disjoint views of one fresh buffer (nothing shared with the index).
+        The arrays are disjoint views of one fresh buffer (nothing shared with the index),
+        except for values that writes have touched, which get their own copies.
         """
         if ys.size == 0:
             return []
@@ -282,20 +255,21 @@ class PreimageIndex:
         # disjoint views of one fresh buffer: cheaper than np.split, and no aliasing
         out = [flat[i:j] for i, j in zip((ends - lengths).tolist(), ends.tolist(),
                                          strict=True)]
-        if self.patched:
-            keys = np.fromiter(self.patched.keys(), dtype=np.int64, count=len(self.patched))
+        if not self.clean:
+            touched = self.patched.keys() | self.adds.keys() | self.removes.keys()
+            keys = np.fromiter(touched, dtype=np.int64, count=len(touched))
             for i in np.flatnonzero(np.isin(ys, keys)).tolist():
                 out[i] = self.query(int(ys[i]))
         return out
 
     def preimage(self, ys: np.ndarray) -> np.ndarray:
         """All parts sent into the set ``ys`` (concatenated, not sorted or deduplicated)."""
-        if not self.patched:
+        if self.clean:
             return self.gather(ys)[0]
         parts = self.many(ys)
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def nbytes(self) -> int:
-        """Bytes held by the index: the base arrays and the patched answers."""
+        """Bytes held by the index's arrays: the base and the patched answers."""
         return int(self.order.nbytes + self.offsets.nbytes
                    + sum(a.nbytes for a in self.patched.values()))
