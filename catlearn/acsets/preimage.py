@@ -21,7 +21,7 @@ Costs (``n = |X|``, ``d`` the size of an answer, ``k`` the pending writes to ``y
 
 - build: one stable argsort, O(n log n) (about 0.1 s at 10^6 parts);
 - ``query(y)``: O(1) plus a copy of the ``d`` ids when nothing is pending for ``y``,
-  else O(d + k log k) once (the merge), then plain copies again;
+  else O(d + k log k) once (a binary-search merge), then plain copies again;
 - ``many(ys)``: one vectorised gather, O(len(ys) + total answer), plus a query for each
   ``y`` among them that writes have touched;
 - ``note(...)``: O(1) per written part (set operations). After ``limit =
@@ -156,8 +156,11 @@ class PreimageIndex:
             cur = cur[~np.isin(cur, _ids(removed))] if len(removed) > 1 else \
                 cur[cur != next(iter(removed))]
         if added:
-            cur = np.concatenate([cur, _ids(added)])
-            cur.sort()
+            new = np.sort(_ids(added))
+            if cur.size == 0 or new[0] > cur[-1]:  # the usual case: new, larger ids
+                cur = np.concatenate([cur, new])
+            else:
+                cur = np.insert(cur, np.searchsorted(cur, new), new)
         if added or removed or y not in self.patched:
             cur = cur.astype(np.int64)  # own the data (a base view becomes a copy)
             cur.setflags(write=False)
@@ -196,8 +199,8 @@ class PreimageIndex:
         kept[keys] = False
         base_y = np.repeat(np.arange(ny), old_len)  # the value of each base position
         pos = np.flatnonzero(kept[base_y])
-        y = base_y[pos]
-        order[offsets[y] + pos - self.offsets[y]] = self.order[pos]
+        at = base_y[pos]
+        order[offsets[at] + pos - self.offsets[at]] = self.order[pos]
         flat = np.concatenate(arrays)
         ends = np.cumsum(plen)
         within = np.arange(flat.size, dtype=np.int64) - np.repeat(ends - plen, plen)
