@@ -14,8 +14,6 @@ Then:
   ``incident(v, "src")`` (the vertex just written, so every query reads the delta), and
   the same on a degree-1000 hub that every write touches, against a hand-written dict
   of lists doing the same appends and reads;
-- the cost of merging a full delta of writes into a new snapshot (and amortised per
-  write);
 - memory: bytes per edge of every array the graph holds (columns and both indices)
   once its indices are built.
 
@@ -171,28 +169,6 @@ def bench_interleaved(g: ACSet, n_vertices: int, hub: int, rng: np.random.Genera
               f"(with the delta's merges) {fmt(sum(ours_t) * per)}")
 
 
-def bench_merge(g: ACSet, rng: np.random.Generator, repeat: int) -> None:
-    """The cost of merging a full delta into a new snapshot, and per write amortised."""
-    times, limit = [], 0
-    for _ in range(repeat):
-        h = g.copy()
-        h.incident(0, "src")
-        ix = h._index["src"]
-        assert ix is not None
-        limit = ix.limit
-        n = h.nparts("V")
-        for e, v in zip(rng.integers(0, h.nparts("E"), limit - 1).tolist(),
-                        rng.integers(0, n, limit - 1).tolist(), strict=True):
-            h.set_subpart(e, "src", v)
-        t0 = time.perf_counter()
-        h.set_subpart(0, "src", 0)  # the write that fills the delta
-        h.set_subpart(1, "src", 0)  # merges it
-        times.append(time.perf_counter() - t0)
-    t = statistics.median(times)
-    print(f"merge of a full delta ({limit} writes) into a new snapshot: {fmt(t)}, "
-          f"amortised {fmt(t / limit)} per write (a fresh build: see the first line)")
-
-
 def memory(g: ACSet) -> int:
     arrays = list(g._hom.values()) + list(g._attr.values())
     total = sum(a.nbytes for a in arrays)
@@ -220,7 +196,6 @@ def main() -> None:
     bench_degrees(g, indptr, indices, by_degree, args.rounds)
     bench_many(g, indptr, indices, n, args.repeat, rng)
     bench_interleaved(g, n, int(by_degree[1000][0]), rng)
-    bench_merge(g, rng, 3)
     for nv in (n, n // 10):
         h = make_graph(n, nv, rng)[0] if nv != n else g
         print(f"memory with both indices built, {nv} vertices: "

@@ -38,12 +38,11 @@ container) is refused when written.
 (:class:`~catlearn.acsets.preimage.PreimageIndex`): a CSR snapshot (part ids sorted by
 value, and offsets) built lazily by the first query (one stable argsort, O(n log n)),
 plus a delta: the writes since, pending per value, merged into a sorted answer when that
-value is read. Every ``max(1024, n/16)`` writes the delta is merged into a new snapshot
-by one vectorised pass (O(n), no sort); a single batch larger than that drops the index
-instead, to be rebuilt by the next query. Costs, with ``d`` the size of an answer:
-``incident(y, f)`` is O(1) plus a copy of the ``d`` ids (O(d + k log k) once after ``k``
-writes to ``y``); a write costs O(1) plus, amortised, 1/(n/16) of an O(n) merge. Results
-are ascending part ids.
+value is read. After ``max(1024, n/16)`` writes the index is dropped and the next query
+rebuilds it. Costs, with ``d`` the size of an answer: ``incident(y, f)`` is O(1) plus a
+copy of the ``d`` ids (O(d + k log k) once after ``k`` writes to ``y``); a write costs
+O(1) plus, amortised, 1/(n/16) of a build (about 16 log n array steps). Results are
+ascending part ids.
 
 Removal follows ACSets.jl: ``rem_part(X, p)`` moves the last part of ``X`` into the slot
 ``p`` ("pop and swap"); homs that pointed at ``p`` become unset (``-1``), homs that pointed
@@ -435,8 +434,8 @@ class ACSet:
         hom from ``ob`` to itself may point at parts added in the same call; the schema's
         equations out of ``ob`` must hold at the new parts. O(n) vectorised for hom
         columns (plus O(n) Python checks per attribute column); a built preimage index
-        records ``n <= max(1024, |ob|/16)`` new values in its delta, a larger batch drops
-        it (rebuilt by the next query).
+        records the new values in its delta, or is dropped when the delta would exceed
+        ``max(1024, |ob|/16)`` writes (rebuilt by the next query).
 
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2)
         >>> g.add_parts("E", 2, src=[0, 1], tgt=[1, 1])

@@ -24,13 +24,12 @@ Costs (``n = |X|``, ``d`` the size of an answer, ``k`` the pending writes to ``y
   else O(d + k log k) once (a binary-search merge), then plain copies again;
 - ``many(ys)``: one vectorised gather, O(len(ys) + total answer), plus a query for each
   ``y`` among them that writes have touched;
-- ``note(...)``: O(1) per written part (set operations). After ``limit =
-  max(1024, n // 16)`` recorded writes the delta is merged into a new base by one
-  vectorised pass, O(n + |Y|) plus a sort of the touched answers only (at 10^6 parts
-  about the time of a build, 0.1–0.4 s on a loaded 2-core machine), so a write costs
-  O(1) plus, amortised, 1/limit of a merge: about 16 array steps (a few µs). A batch of
-  more than ``limit`` writes makes the owner drop the index instead: O(1) now, one build
-  at the next query.
+- ``note(...)``: O(1) per written part (set operations). Once ``limit =
+  max(1024, n // 16)`` writes are recorded, the owner drops the index and the next
+  query rebuilds it from the column (a vectorised merge of the delta into the base was
+  tried: at 10^6 parts its ten-odd O(n) passes cost as much as the argsort). So a write
+  costs O(1) plus, amortised, 1/limit of a build: about 16 log n array steps (a few
+  µs); a bulk write larger than that costs O(1) now and one build at the next query.
 
 Memory when freshly built: 8 bytes per part of ``X`` with a value and 4 per part of
 ``Y``; the delta adds at most ``limit`` pending ids and, for answers read since a write,
@@ -81,7 +80,7 @@ class PreimageIndex:
     __slots__ = ("order", "offsets", "ny", "patched", "adds", "removes", "count", "limit",
                  "clean")
 
-    #: the delta records at least this many writes before it is merged into the base
+    #: the delta records at least this many writes before the index asks to be rebuilt
     min_delta = 1024
     #: ... and at least ``n // delta_fraction`` for a column of ``n`` parts
     delta_fraction = 16
@@ -113,13 +112,13 @@ class PreimageIndex:
     def note_one(self, x: int, o: int, v: int) -> bool:
         """Record that part ``x`` changed from value ``o`` to ``v`` (``-1``: unset).
 
-        O(1), plus a merge of the delta (O(n)) every ``limit`` writes. Always returns
-        ``True`` (the signature matches :meth:`note`).
+        O(1). Returns ``False`` (recording nothing) once the delta holds ``limit``
+        writes: the owner then drops the index and the next query rebuilds it.
         """
         if o == v:
             return True
         if self.count >= self.limit:
-            self._compact()
+            return False
         self.clean = False
         self.count += 1
         if o >= 0:
@@ -139,11 +138,11 @@ class PreimageIndex:
     def note(self, parts: np.ndarray, old: np.ndarray, new: np.ndarray) -> bool:
         """Record that the distinct ``parts`` changed from ``old`` to ``new`` values.
 
-        Returns ``False`` (recording nothing) for a batch of more than ``limit`` parts: the
-        owner then drops the index and the next query rebuilds it. Otherwise O(k) set
-        operations, plus a merge of the delta when it is full.
+        Returns ``False`` (recording nothing) when the delta would outgrow ``limit``
+        writes: the owner then drops the index and the next query rebuilds it. Otherwise
+        O(k) set operations.
         """
-        if parts.size > self.limit:
+        if self.count + parts.size > self.limit:
             return False
         for x, o, v in zip(parts.tolist(), old.tolist(), new.tolist(), strict=True):
             self.note_one(x, o, v)
@@ -176,62 +175,6 @@ class PreimageIndex:
             o = self.offsets
             return self.order[o[y]:o[y + 1]]
         return _EMPTY
-
-    def _pairs(self, sets: dict[int, set[int]], key: int) -> np.ndarray:
-        """The keys ``y * key + x`` of the pairs ``(y, x)`` in ``sets`` (unsorted)."""
-        ys = [y for y, xs in sets.items() for _ in xs]
-        xs = [x for s in sets.values() for x in s]
-        return np.asarray(ys, dtype=np.int64) * key + np.asarray(xs, dtype=np.int64)
-
-    def _compact(self) -> None:
-        """Merge the delta into a new base, vectorised: O(n + |Y| + m log m) for ``m`` ids
-        in the touched answers, no sort of the whole column.
-
-        Entries are encoded as keys ``y * K + x`` (``K = 2^31``), sorted like the base.
-        The untouched values keep their base entries (already sorted); the touched ones
-        get their current answers (patched or base, minus pending removals, plus pending
-        additions), sorted; one ``searchsorted`` merge joins the two.
-        """
-        touched = self.patched.keys() | self.adds.keys() | self.removes.keys()
-        self.count, self.clean = 0, True
-        if not touched:
-            return
-        key = 1 << 31
-        tkeys = np.fromiter(touched, dtype=np.int64, count=len(touched))
-        ny = max(self.ny, int(tkeys.max()) + 1)
-        is_touched = np.zeros(ny, dtype=bool)
-        is_touched[tkeys] = True
-        base_y = np.repeat(np.arange(self.ny, dtype=np.int64), np.diff(self.offsets))
-        in_touched = is_touched[base_y]
-        base_keys = base_y * key + self.order  # sorted: by value, then by part
-        kept = base_keys[~in_touched]
-        is_patched = np.zeros(ny, dtype=bool)
-        if self.patched:
-            pk = np.fromiter(self.patched.keys(), dtype=np.int64, count=len(self.patched))
-            is_patched[pk] = True
-            arrays = [self.patched[y] for y in pk.tolist()]
-            lens = np.fromiter((a.size for a in arrays), dtype=np.int64, count=len(arrays))
-            patched_keys = np.repeat(pk, lens) * key + (
-                np.concatenate(arrays) if arrays else _EMPTY)
-        else:
-            patched_keys = _EMPTY
-        from_base = base_keys[in_touched & ~is_patched[base_y]]
-        current = np.concatenate([from_base, patched_keys])
-        if self.removes:
-            current = current[~np.isin(current, self._pairs(self.removes, key))]
-        if self.adds:
-            current = np.concatenate([current, self._pairs(self.adds, key)])
-        current.sort()
-        merged = np.insert(kept, np.searchsorted(kept, current), current)
-        ys = merged // key
-        order = merged - ys * key
-        offsets = np.zeros(ny + 1, dtype=_small_dtype(max(order.size, 1)))
-        np.cumsum(np.bincount(ys, minlength=ny), out=offsets[1:])
-        order.setflags(write=False)
-        offsets.setflags(write=False)
-        self.order, self.offsets, self.ny = order, offsets, ny
-        self.patched, self.adds, self.removes = {}, {}, {}
-        self.limit = max(self.limit, order.size // self.delta_fraction)
 
     def copy(self) -> PreimageIndex:
         """A copy sharing the read-only arrays; O(size of the delta)."""

@@ -119,11 +119,8 @@ def test_preimage_index_against_a_dict_reference(col, data):
     assert [a.tolist() for a in ix.many(np.arange(ny + 2))] == expected
     assert sorted(ix.preimage(np.arange(ny)).tolist()) == [
         i for i, v in enumerate(current) if v >= 0]
-    ix._compact()  # the merge gives the snapshot a fresh build would
-    fresh = PreimageIndex(np.asarray(current, dtype=np.int64), ny)
-    assert ix.order.tolist() == fresh.order.tolist() and not ix.patched
-    assert ix.offsets.tolist()[:ny + 1] == fresh.offsets.tolist()
-    assert [ix.query(y).tolist() for y in range(ny + 2)] == expected
+    copy = ix.copy()  # a copy answers alike and is independent
+    assert [copy.query(y).tolist() for y in range(ny + 2)] == expected
 
 
 def test_many_parts_returns_one_array_per_part():
