@@ -245,3 +245,44 @@ MESSAGES.update({
     "variable sent to None must stay unset in every cocone, so no cocone exists",
     "components_pairs": "components: the pairs must relate elements of 0..{n}-1: {why}",
 })
+
+
+# --- trust-writes ---
+class PartIdError(ACSetError, IndexError):
+    """A part id (an argument, or the value of a hom) is not a part of its object, or an
+    attribute variable is not a variable of its attribute type."""
+
+
+class PartIdTypeError(ACSetError, TypeError):
+    """A part id, a count or a hom value is not an integer (a bool, float, str, ...)."""
+
+
+class ColumnShapeError(ACSetError, ValueError):
+    """Ids or values have the wrong shape: a nested or ragged sequence, or a column whose
+    length is not the number of parts written."""
+
+
+class EquationError(ACSetError, ValueError):
+    """A write would break one of the schema's path equations."""
+
+
+MESSAGES.update({
+    "bad_hom_value_any": "{schema}: hom {hom}: {dom} -> {codom}: value {value!r} is not "
+    "an integer part id",
+    "bad_part_id": "{schema}: {what} for {ob}: {value!r} is not an integer part id "
+    "(ids are Python or numpy integers, not bool, float or str)",
+    "bad_part_shape": "{schema}: {what} for {ob}: expected one part id or a flat sequence "
+    "of part ids, got {value!r}",
+    "bad_count": "{schema}: cannot add {n!r} parts to {ob}: the count must be a "
+    "non-negative integer",
+    "attr_unhashable": "{schema}: attribute {attr}: {dom} -> {attrtype}, part {part} of "
+    "{dom}: value {value!r} of type {got} cannot be compared as an attribute value (it is "
+    "neither hashable nor a list, array, tuple, dict or set of such values)",
+    "attr_query_unhashable": "{schema}: incident on attribute {attr}: {value!r} of type "
+    "{got} cannot be compared as an attribute value",
+    "bad_column_name": "schema {schema}: {name!r} is not a hom or attribute out of {ob}",
+    "not_an_acset": "{what}: expected an ACSet, got {got}",
+    "count_too_large": "{schema}: cannot add {n} parts to {ob}: too many to allocate",
+    "hom_out_of_range_any": "{schema}: hom {hom}: {dom} -> {codom}: value {value} is not "
+    "a part of {codom} ({n} parts)",
+})

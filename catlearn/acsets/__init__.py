@@ -31,7 +31,13 @@ from catlearn.acsets.homsearch import (
     isomorphism,
 )
 from catlearn.acsets.limits import Cone, equalizer, limit, product, pullback, terminal
-from catlearn.acsets.morphism import ACSetTransformation, compose, id_, identity
+from catlearn.acsets.morphism import (
+    ACSetTransformation,
+    compose,
+    id_,
+    identity,
+    is_natural,
+)
 from catlearn.acsets.schema import (
     PathEquation,
     Schema,
@@ -59,5 +65,5 @@ __all__ = [
     "Cocone", "coequalizer", "colimit", "coproduct", "initial", "pushout", "Diagram",
     "DiagramArrow", "FinDiagram", "universal", "count_homomorphisms", "homomorphism",
     "homomorphisms", "is_homomorphic", "is_isomorphic", "isomorphism", "Cone", "equalizer",
-    "limit", "product", "pullback", "terminal",
+    "limit", "product", "pullback", "terminal", "is_natural",
 ]

@@ -31,9 +31,16 @@ import numpy as np
 
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
-from catlearn.errors import MESSAGES, CompositionError, NaturalityError, SchemaError
+from catlearn.acsets.values import is_hashable_value, value_key
+from catlearn.errors import (
+    MESSAGES,
+    CatlearnError,
+    CompositionError,
+    NaturalityError,
+    SchemaError,
+)
 
-__all__ = ["ACSetTransformation", "compose", "id_", "identity", "describe"]
+__all__ = ["ACSetTransformation", "compose", "id_", "identity", "describe", "is_natural"]
 
 
 def describe(X: ACSet) -> str:
@@ -69,6 +76,10 @@ class ACSetTransformation:
     __slots__ = ("dom", "codom", "components", "var_components")
 
     def __init__(self, dom: ACSet, codom: ACSet, /, **components: Any) -> None:
+        for end in (dom, codom):
+            if not isinstance(end, ACSet):
+                raise NaturalityError(MESSAGES["not_an_acset"].format(
+                    what="ACSetTransformation", got=type(end).__name__))
         if dom.schema != codom.schema:
             raise SchemaError(MESSAGES["schema_mismatch"].format(
                 what="ACSetTransformation", left=dom.name, right=codom.name))
@@ -97,7 +108,10 @@ class ACSetTransformation:
                 raise NaturalityError(MESSAGES["component_missing"].format(
                     dom=names[0], codom=names[1], ob=ob))
             return np.zeros(0, dtype=np.int64)
-        arr = np.asarray(given)
+        try:
+            arr = np.asarray(given)
+        except (TypeError, ValueError):  # ragged or odd input
+            arr = np.asarray([None])
         if arr.size == 0:
             arr = np.zeros(0, dtype=np.int64)
         if arr.ndim != 1 or arr.dtype.kind not in "iu":
@@ -119,7 +133,12 @@ class ACSetTransformation:
     def _var_component(self, t: str, given: Any, names: tuple[str, str]) -> tuple[Any, ...]:
         nvars = self.dom.nparts(t)
         if given is not None:
-            comp = tuple(given)
+            try:
+                comp = tuple(given)
+            except TypeError:
+                raise NaturalityError(
+                    f"morphism {names[0]} -> {names[1]}: component {t} must be a sequence "
+                    f"of values or variables, not {type(given).__name__}") from None
             if len(comp) != nvars:
                 raise NaturalityError(MESSAGES["component_length"].format(
                     dom=names[0], codom=names[1], ob=t, got=len(comp), n=nvars))
@@ -140,6 +159,9 @@ class ACSetTransformation:
                     f"give the component {t}=[...]")
             comp = tuple(inferred[k] for k in range(nvars))
         for k, value in enumerate(comp):
+            if not isinstance(value, AttrVar) and not is_hashable_value(value):
+                raise NaturalityError(MESSAGES["var_component"].format(
+                    dom=names[0], codom=names[1], attrtype=t, var=AttrVar(k), value=value))
             if isinstance(value, AttrVar) and value.val >= self.codom.nparts(t):
                 raise NaturalityError(MESSAGES["var_component"].format(
                     dom=names[0], codom=names[1], attrtype=t, var=AttrVar(k), value=value))
@@ -172,7 +194,7 @@ class ACSetTransformation:
                 if v is None:
                     continue
                 expected = _image_of_value(v, comp)
-                if type(expected) is not type(w) or expected != w:
+                if expected is not w and value_key(expected) != value_key(w):
                     raise NaturalityError(MESSAGES["attr_not_preserved"].format(
                         dom=names[0], codom=names[1], attr=a, part=i, ob=x,
                         value=expected, image=w))
@@ -251,7 +273,8 @@ class ACSetTransformation:
                 and self.codom == other.codom
                 and all(np.array_equal(c, other.components[o])
                         for o, c in self.components.items())
-                and self.var_components == other.var_components)
+                and all(value_key(c) == value_key(other.var_components[t])
+                        for t, c in self.var_components.items()))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -315,3 +338,26 @@ def compose(f: ACSetTransformation, g: ACSetTransformation) -> ACSetTransformati
     True
     """
     return f.then(g)
+
+
+def is_natural(dom: Any, codom: Any, /, **components: Any) -> bool:
+    """Whether the components form a morphism ``dom -> codom``; never raises.
+
+    True exactly when ``ACSetTransformation(dom, codom, **components)`` would succeed
+    (right lengths and ranges, naturality, attributes preserved by ``isequal``); False
+    for anything else, including ends that are not ACSets of one schema. Costs what the
+    construction costs: O(sum of the parts) vectorised, plus O(attribute values).
+
+    >>> from catlearn.acsets.acset import ACSet
+    >>> from catlearn.acsets.schema import SchGraph
+    >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2); _ = X.add_part("E", src=0, tgt=1)
+    >>> is_natural(X, X, V=[0, 1], E=[0]), is_natural(X, X, V=[1, 0], E=[0])
+    (True, False)
+    >>> is_natural(X, X, V=[0.5, 1], E=[0]), is_natural(X, "not an ACSet")
+    (False, False)
+    """
+    try:
+        ACSetTransformation(dom, codom, **components)
+    except (CatlearnError, TypeError, ValueError, IndexError, KeyError):
+        return False
+    return True
