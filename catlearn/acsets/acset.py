@@ -590,6 +590,10 @@ class ACSet:
                                 "tuple of names (a path)")
             path = self._path(part)
             ob = self.schema.dom(path[0])
+            if len(path) == 1:  # a whole column: a slice copy
+                name = path[0]
+                store = self._attr[name] if name in self._attr_names else self._hom[name]
+                return store[:self._n[ob]].copy()
             return self._eval_path(np.arange(self._n[ob], dtype=np.int64), path)
         path = self._path(f)
         ob = self.schema.dom(path[0])
