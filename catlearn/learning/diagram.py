@@ -38,7 +38,12 @@ from catlearn.categories.path import _extend_paths
 from catlearn.errors import MESSAGES, LearningGraphError, PathFindingError
 from catlearn.learning.equation import Equation
 from catlearn.learning.graph import DATA, LEARNABLE, LearningGraph
-from catlearn.learning.plan import LossPlan, PathFindingTrace, compile_plan
+from catlearn.learning.plan import (
+    LossPlan,
+    PathFindingTrace,
+    _without_cyclic_gc,
+    compile_plan,
+)
 
 __all__ = ["LearningDiagram", "POLICIES", "DEFAULT_COMPARATOR", "find_equations"]
 
@@ -252,7 +257,8 @@ def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: boo
     trace = PathFindingTrace(
         ends, tuple((e.lhs, e.rhs) for e in eqs_out), tuple(f.trie.src for f in found),
         tuple(f.trie.parent for f in found), tuple(f.trie.depth for f in found),
-        tuple(f.trie.edge for f in found), tuple(f.paths for f in found), G.edges)
+        tuple(f.trie.edge for f in found), tuple(f.paths for f in found), G.edges,
+        {n: r for n, _, _, r in rows})
     return eqs_out, trace
 
 
@@ -346,10 +352,11 @@ class LearningDiagram:
 source 'N' (10100 so far, from 202 paths); lower max_length (or keep simple=True), use \
 policy='against_data', give the equations explicitly, or raise max_equations
         """
-        eqs, trace = _find(graph, policy, max_length, simple, max_paths, max_equations)
-        out = cls.__new__(cls)
-        out._setup(graph, eqs, comparators, weights, checked=True)
-        out._trace = trace
+        with _without_cyclic_gc():
+            eqs, trace = _find(graph, policy, max_length, simple, max_paths, max_equations)
+            out = cls.__new__(cls)
+            out._setup(graph, eqs, comparators, weights, checked=True)
+            out._trace = trace
         return out
 
     def path(self, spec: PathSpec, source: str | None = None) -> Path:
