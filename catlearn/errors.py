@@ -230,6 +230,10 @@ MESSAGES.update({
     "or `simple: true`",
     "bad_cap": "{name} must be an int >= 1, not {value!r}",
     "bad_cap_spec": "`{name}:` must be an int >= 1, not {value!r}",
+    "bad_max_length": "max_length must be an int >= 0 or None, not {value!r}",
+    "bad_max_length_spec": "`max_length:` must be an int >= 0 or absent, not {value!r}",
+    "bad_simple": "simple must be True, False or None, not {value!r}",
+    "bad_simple_spec": "`simple:` must be true, false or absent, not {value!r}",
 })
 
 #: The wordings of path-finding errors: ``python`` (arguments) or ``spec`` (spec keys).

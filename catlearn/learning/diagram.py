@@ -7,6 +7,12 @@ of distinct parallel paths that contains a learnable edge is an equation. Polici
 ``all_pairs`` (default) or ``against_data`` (each path against the data columns into the
 same space). An explicit list of equations is also allowed, and validated.
 
+Two caps stop a blow-up early, with the count so far and a hint: ``max_paths`` (paths
+from one source) and ``max_equations`` (equations of the whole graph, counted while the
+paths are found, before any is built), both 10,000 by default. Paths live in an integer
+prefix trie (:class:`~catlearn.categories.PathTrie`); a :class:`Path` is made only for
+the nodes the equations use, and the loss plan reuses the trie.
+
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
 >>> g = g.fixed("t", "X", "Y").model("s", "X", "Y")
 >>> D = LearningDiagram.from_graph(g, comparators={"Y": "kl"})
@@ -230,6 +236,11 @@ def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: boo
             policy=policy, policies=", ".join(POLICIES)))
     _check_cap("max_paths", max_paths)
     cap = _check_cap("max_equations", max_equations)
+    if max_length is not None and (isinstance(max_length, bool)
+                                   or not isinstance(max_length, int) or max_length < 0):
+        raise PathFindingError("bad_max_length", {"value": max_length})
+    if simple is not None and not isinstance(simple, bool):
+        raise PathFindingError("bad_simple", {"value": simple})
     if simple is False and max_length is None:
         raise PathFindingError("walks_need_bound", {})
     rows = graph.edges()

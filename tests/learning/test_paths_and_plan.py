@@ -162,6 +162,33 @@ def test_caps_are_checked(bad):
             find_equations(two_cycle(), max_length=2, **{name: bad})
 
 
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"max_length": -1}, "max_length must be an int >= 0 or None, not -1"),
+    ({"max_length": True}, "max_length must be an int >= 0 or None, not True"),
+    ({"max_length": 2.0}, "max_length must be an int >= 0 or None"),
+    ({"simple": "yes"}, "simple must be True, False or None, not 'yes'"),
+    ({"policy": "some"}, "policy 'some' is not one of all_pairs, against_data"),
+])
+def test_path_finding_arguments_are_checked(kwargs, match):
+    with pytest.raises(LearningGraphError, match=match):
+        LearningDiagram.from_graph(two_cycle(), **kwargs)
+
+
+@given(graphs_and_bounds(), POLICY)
+def test_the_count_behind_the_cap_is_exact_on_any_graph(case, policy):
+    g, max_length, simple = case
+    total = len(find_equations(g, policy=policy, max_length=max_length, simple=simple,
+                               max_equations=10**6))
+    at_cap = find_equations(g, policy=policy, max_length=max_length, simple=simple,
+                            max_equations=max(total, 1))
+    assert len(at_cap) == total
+    if total > 1:
+        with pytest.raises(PathFindingError) as err:
+            find_equations(g, policy=policy, max_length=max_length, simple=simple,
+                           max_equations=total - 1)
+        assert err.value.count == total  # counted exactly: it first passes the cap at the end
+
+
 def test_errors_pickle_and_reword():
     with pytest.raises(PathFindingError) as err:
         LearningDiagram.from_graph(two_cycle())
