@@ -29,8 +29,8 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
-from catlearn.categories.errors import CategoryError, TooManyPathsError
-from catlearn.categories.graph import Graph, as_graph
+from catlearn.categories.errors import CategoryError, CategoryTypeError, TooManyPathsError
+from catlearn.categories.graph import Edge, Graph, as_graph
 from catlearn.categories.path import Path
 
 __all__ = ["PathTrie", "paths_between", "paths_from"]
@@ -57,10 +57,10 @@ class PathTrie:
     """The prefix trie of paths out of one vertex, grown by :meth:`search`.
 
     Node ``0`` is the identity path at ``src``; node ``k > 0`` is the path of node
-    ``parent[k]`` followed by the edge ``graph.edges[edge[k]]``; it ends at the vertex
-    ``graph.vertices[vertex[k]]`` and has ``depth[k]`` edges. Every path found is one
-    node (its prefixes are nodes too), so the search does O(1) work per path found and
-    the trie takes four ints per path. :meth:`path` makes the :class:`Path` of a node
+    ``parent[k]`` followed by the edge ``edges[edge[k]]`` (the graph's edges, in order);
+    it ends at the vertex ``vertices[vertex[k]]`` and has ``depth[k]`` edges. Every path
+    found is one node (its prefixes are nodes too), so the search does O(1) work per path
+    found and the trie takes four ints per path. :meth:`path` makes the :class:`Path` of a node
     (O(length), cached). With ``keep=False`` the trie forgets each finished branch, so a
     streaming search holds O(depth × degree) nodes; a node id is then valid only until
     the search resumes.
@@ -75,18 +75,37 @@ class PathTrie:
     (x ⋅ f ⋅ g, (0, 1))
     """
 
-    __slots__ = ("graph", "src", "keep", "parent", "edge", "vertex", "depth", "_paths",
-                 "_out", "_searched")
+    __slots__ = ("vertices", "edges", "src", "keep", "parent", "edge", "vertex", "depth",
+                 "_paths", "_out", "_searched")
 
     def __init__(self, graph: Graph | Any, src: str, *, keep: bool = True) -> None:
         g = as_graph(graph)
         g.check_vertex(src)
-        self.graph: Graph = g
+        self._setup(g.vertices, g.edges, src, keep)
+
+    @classmethod
+    def _of(cls, vertices: tuple[str, ...], edges: tuple[Edge, ...], src: str,
+            keep: bool = True) -> PathTrie:
+        """A trie over vertices and edges known to form a graph (no :class:`Graph` is
+        built or checked): for the library's own path finding. O(V + E).
+
+        >>> T = PathTrie._of(("x", "y"), (Edge("f", "x", "y"),), "x")
+        >>> [T.path(n) for n in T.search()]
+        [x, x ⋅ f]
+        """
+        trie = cls.__new__(cls)
+        trie._setup(vertices, edges, src, keep)
+        return trie
+
+    def _setup(self, vertices: tuple[str, ...], edges: tuple[Edge, ...], src: str,
+               keep: bool) -> None:
+        #: the graph's vertices and edges, which ``vertex`` and ``edge`` index
+        self.vertices, self.edges = vertices, edges
         self.src = src
         self.keep = keep
-        index = {v: i for i, v in enumerate(g.vertices)}
-        out: list[list[tuple[int, int]]] = [[] for _ in g.vertices]
-        for k, e in enumerate(g.edges):
+        index = {v: i for i, v in enumerate(vertices)}
+        out: list[list[tuple[int, int]]] = [[] for _ in vertices]
+        for k, e in enumerate(edges):
             out[index[e.src]].append((k, index[e.tgt]))
         self._out: list[tuple[tuple[int, int], ...]] = [tuple(es) for es in out]
         self.parent: list[int] = [-1]
@@ -112,7 +131,7 @@ class PathTrie:
         """The :class:`Path` of a node: O(length) the first time (with ``keep``, the
         paths of its ancestors are cached on the way)."""
         if not self.keep:
-            edges = self.graph.edges
+            edges = self.edges
             return Path._unchecked(self.src, tuple(edges[k] for k in self.edge_ids(node)))
         paths = self._paths
         found = paths.get(node)
@@ -123,7 +142,7 @@ class PathTrie:
             chain.append(node)
             node = self.parent[node]
         base = paths[node]
-        edges, last, src = self.graph.edges, self.edge, self.src
+        edges, last, src = self.edges, self.edge, self.src
         for n in reversed(chain):
             base = paths[n] = Path._unchecked(src, base.edges + (edges[last[n]],))
         return base
@@ -145,7 +164,13 @@ class PathTrie:
         use_simple = _options(max_length, simple, max_paths)
         t = None
         if tgt is not None:
-            t = self.graph.vertices.index(self.graph.check_vertex(tgt))
+            if not isinstance(tgt, str):
+                raise CategoryTypeError(f"vertex {tgt!r} must be a str, not "
+                                        f"{type(tgt).__name__}")
+            if tgt not in self.vertices:
+                raise CategoryError(f"{tgt!r} is not a vertex of the graph (vertices: "
+                                    f"{', '.join(map(repr, self.vertices))})")
+            t = self.vertices.index(tgt)
         if self._searched:
             raise CategoryError("this PathTrie was searched already; make a new one")
         self._searched = True
@@ -171,7 +196,7 @@ class PathTrie:
     def _too_many(self, tgt: int | None, max_paths: int, found: int) -> TooManyPathsError:
         ends = f"from {self.src!r}"
         if tgt is not None:
-            ends += f" to {self.graph.vertices[tgt]!r}"
+            ends += f" to {self.vertices[tgt]!r}"
         return TooManyPathsError(
             f"more than max_paths={max_paths} paths {ends} (found {found} so far); "
             "bound the search with max_length, keep simple=True, or raise max_paths",

@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import compress
 from typing import Any
 
-from catlearn.categories import Edge, Graph, Path, PathTrie
+from catlearn.categories import Edge, Path, PathTrie
 from catlearn.categories.errors import TooManyPathsError
 from catlearn.categories.path import _extend_paths
 from catlearn.errors import MESSAGES, LearningGraphError, PathFindingError
@@ -115,9 +115,9 @@ class _SourcePaths:
     of each space, in the order they were found, the spaces in first-found order.
     """
 
-    def __init__(self, G: Graph, source: str, learnable: Sequence[bool],
-                 is_data: Sequence[bool]) -> None:
-        self.trie = PathTrie(G, source)
+    def __init__(self, spaces: tuple[str, ...], edges: tuple[Edge, ...], source: str,
+                 learnable: Sequence[bool], is_data: Sequence[bool]) -> None:
+        self.trie = PathTrie._of(spaces, edges, source)
         self.learn: list[int] = [0]
         self.data: list[bool] = [True]
         self.by_target: dict[int, list[int]] = {}
@@ -206,7 +206,7 @@ class _SourcePaths:
                     n = parent[n]
         paths: list[Path | None] = [None] * len(parent)
         paths[0] = trie.path(0)
-        _extend_paths(paths, parent, trie.edge, trie.graph.edges,
+        _extend_paths(paths, parent, trie.edge, trie.edges,
                       compress(range(1, len(parent)), memoryview(used)[1:]))
         return paths
 
@@ -231,6 +231,9 @@ def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: boo
           max_paths: int, max_equations: int
           ) -> tuple[tuple[Equation, ...], PathFindingTrace]:
     """The equations of ``graph`` and how they were found (see :func:`find_equations`)."""
+    if not isinstance(graph, LearningGraph):
+        raise LearningGraphError(f"path finding needs a LearningGraph, not "
+                                 f"{type(graph).__name__}")
     if policy not in POLICIES:
         raise LearningGraphError(MESSAGES["bad_policy"].format(
             policy=policy, policies=", ".join(POLICIES)))
@@ -245,9 +248,14 @@ def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: boo
         raise PathFindingError("walks_need_bound", {})
     rows = graph.edges()
     spaces = graph.vertex_names()
+    for kind, names in (("space", spaces), ("edge", [n for n, _, _, _ in rows])):
+        if len(set(names)) < len(names):
+            twice = sorted(n for n, k in Counter(names).items() if k > 1)
+            raise LearningGraphError(f"the learning graph names two {kind}s "
+                                     f"{', '.join(map(repr, twice))}")
     learnable = [r == LEARNABLE for _, _, _, r in rows]
     is_data = [r == DATA for _, _, _, r in rows]
-    G = Graph(spaces, [(n, s, t) for n, s, t, _ in rows])
+    edges = tuple(Edge(n, s, t) for n, s, t, _ in rows)  # a graph: the ACSet checked it
     equations: list[Equation] = []
     ends: list[tuple[int, int, int]] = []
     found: list[_SourcePaths] = []
@@ -257,7 +265,7 @@ def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: boo
             if cycle is not None:
                 raise PathFindingError("unbounded_cycle", {
                     "vertex": cycle[0], "source": source, "cycle": cycle[1]})
-        paths = _SourcePaths(G, source, learnable, is_data)
+        paths = _SourcePaths(spaces, edges, source, learnable, is_data)
         paths.search(policy, max_length, simple, max_paths, cap, len(equations))
         eqs, pairs = paths.equations(policy)
         t = len(found)
@@ -268,7 +276,7 @@ def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: boo
     trace = PathFindingTrace(
         ends, tuple((e.lhs, e.rhs) for e in eqs_out), tuple(f.trie.src for f in found),
         tuple(f.trie.parent for f in found), tuple(f.trie.depth for f in found),
-        tuple(f.trie.edge for f in found), tuple(f.paths for f in found), G.edges,
+        tuple(f.trie.edge for f in found), tuple(f.paths for f in found), edges,
         {n: r for n, _, _, r in rows})
     return eqs_out, trace
 
@@ -302,22 +310,28 @@ class LearningDiagram:
     def __init__(self, graph: LearningGraph, equations: Iterable[Equation | tuple[Any, ...]],
                  comparators: Mapping[str, str] | None = None,
                  weights: Mapping[str, float] | None = None) -> None:
-        self._setup(graph, equations, comparators, weights, checked=False)
+        self._setup(graph, equations, comparators, weights, None)
 
     def _setup(self, graph: LearningGraph, equations: Iterable[Equation | tuple[Any, ...]],
                comparators: Mapping[str, str] | None, weights: Mapping[str, float] | None,
-               *, checked: bool) -> None:
-        """Build the diagram; ``checked``: the equations were derived from ``graph`` by
-        path finding, so they are not validated one by one again."""
+               trace: PathFindingTrace | None) -> None:
+        """Build the diagram. With the ``trace`` of the path finding that derived the
+        equations from ``graph``, they are not validated one by one again, and the
+        graph's edges and sources are taken from the trace."""
         if not isinstance(graph, LearningGraph):
             raise LearningGraphError(f"a learning diagram is built on a LearningGraph, not "
                                      f"{type(graph).__name__}")
         self.graph: LearningGraph = graph.copy()  # type: ignore[assignment]
-        rows = self.graph.edges()  # raises when an edge lacks an end
-        self._ends: dict[str, tuple[str, str]] = {n: (s, t) for n, s, t, _ in rows}
-        self._sources = frozenset(_sources_of(self.graph.vertex_names(), rows))
-        eqs: tuple[Equation, ...] = (tuple(equations) if checked  # type: ignore[arg-type]
-                                     else tuple(self._equation(e) for e in equations))
+        eqs: tuple[Equation, ...]
+        if trace is None:
+            rows = self.graph.edges()  # raises when an edge lacks an end
+            self._ends: dict[str, tuple[str, str]] = {n: (s, t) for n, s, t, _ in rows}
+            self._sources = frozenset(_sources_of(self.graph.vertex_names(), rows))
+            eqs = tuple(self._equation(e) for e in equations)
+        else:
+            self._ends = {e.name: (e.src, e.tgt) for e in trace.edges}
+            self._sources = frozenset(trace.sources)
+            eqs = tuple(equations)  # type: ignore[arg-type]
         names = [e.name for e in eqs]
         if len(set(names)) < len(names):
             dupes = sorted(n for n, k in Counter(names).items() if k > 1)
@@ -366,7 +380,7 @@ policy='against_data', give the equations explicitly, or raise max_equations
         with _without_cyclic_gc():
             eqs, trace = _find(graph, policy, max_length, simple, max_paths, max_equations)
             out = cls.__new__(cls)
-            out._setup(graph, eqs, comparators, weights, checked=True)
+            out._setup(graph, eqs, comparators, weights, trace)
             out._trace = trace
         return out
 
