@@ -114,8 +114,9 @@ MESSAGES: dict[str, str] = {
     "max_length, use policy='against_data', give the equations explicitly, or raise "
     "max_paths",
     "too_many_equations": "more than max_equations={limit} equations from source "
-    "{source!r} ({count} so far, from {npaths} paths); use policy='against_data', give "
-    "the equations explicitly, or raise max_equations",
+    "{source!r} ({count} so far, from {npaths} paths); lower max_length (or keep "
+    "simple=True), use policy='against_data', give the equations explicitly, or raise "
+    "max_equations",
     "bad_policy": "policy {policy!r} is not one of {policies}",
     "not_composable": "cannot compose {f} then {g}: the codomain of the first is not the "
     "domain of the second",
@@ -286,3 +287,63 @@ MESSAGES.update({
     "hom_out_of_range_any": "{schema}: hom {hom}: {dom} -> {codom}: value {value} is not "
     "a part of {codom} ({n} parts)",
 })
+# --- paths ---
+# Path-finding blow-ups, reworded for spec files (the Python wording is the key without
+# the ``_spec`` suffix, above); and the checks of path-finding arguments.
+MESSAGES.update({
+    "unbounded_cycle_spec": "the space {vertex!r} lies on a cycle reachable from the data "
+    "source {source!r} ({cycle}); without a bound the equations through the cycle would be "
+    "missed: set `max_length: N` to follow walks of at most N edges (e.g. autoencoders, "
+    "cycle consistency), or `simple: true` to keep simple paths only",
+    "too_many_paths_spec": "path finding from source {source!r} found more than "
+    "`max_paths: {max_paths}` paths ({count} so far); the diagram is too large to "
+    "enumerate: lower `max_length:`, set `policy: against_data`, list the equations under "
+    "`equations:`, or raise `max_paths:`",
+    "too_many_equations_spec": "more than `max_equations: {limit}` equations from source "
+    "{source!r} ({count} so far, from {npaths} paths); lower `max_length:` (or set "
+    "`simple: true`), set `policy: against_data`, list the equations under `equations:`, "
+    "or raise `max_equations:`",
+    "walks_need_bound": "non-simple paths (walks) need a bound: pass max_length=N, or "
+    "simple=True",
+    "walks_need_bound_spec": "`simple: false` (walks) needs a bound: set `max_length: N`, "
+    "or `simple: true`",
+    "bad_cap": "{name} must be an int >= 1, not {value!r}",
+    "bad_cap_spec": "`{name}:` must be an int >= 1, not {value!r}",
+    "bad_max_length": "max_length must be an int >= 0 or None, not {value!r}",
+    "bad_max_length_spec": "`max_length:` must be an int >= 0 or absent, not {value!r}",
+    "bad_simple": "simple must be True, False or None, not {value!r}",
+    "bad_simple_spec": "`simple:` must be true, false or absent, not {value!r}",
+})
+
+#: The wordings of path-finding errors: ``python`` (arguments) or ``spec`` (spec keys).
+VOCABULARIES = ("python", "spec")
+
+
+class PathFindingError(LearningGraphError):
+    """Path finding stopped: a cycle needs a bound, or more paths or equations than the
+    caps allow. ``key`` and ``fields`` rebuild the message in another vocabulary.
+
+    >>> err = PathFindingError("walks_need_bound", {})
+    >>> str(err.reworded("spec"))
+    '`simple: false` (walks) needs a bound: set `max_length: N`, or `simple: true`'
+    >>> isinstance(err, ValueError), err.count
+    (True, None)
+    """
+
+    def __init__(self, key: str, fields: dict[str, object], vocabulary: str = "python"
+                 ) -> None:
+        if vocabulary not in VOCABULARIES:
+            raise LearningGraphError(f"vocabulary must be one of {', '.join(VOCABULARIES)}, "
+                                     f"not {vocabulary!r}")
+        self.key, self.fields, self.vocabulary = key, dict(fields), vocabulary
+        #: how many paths or equations were found before the cap stopped the search
+        self.count = fields.get("count")
+        template = MESSAGES[key if vocabulary == "python" else f"{key}_spec"]
+        super().__init__(template.format(**fields))
+
+    def __reduce__(self) -> tuple[type, tuple[str, dict[str, object], str]]:
+        return (PathFindingError, (self.key, self.fields, self.vocabulary))
+
+    def reworded(self, vocabulary: str) -> PathFindingError:
+        """The same error, worded for ``vocabulary`` (``python`` or ``spec``)."""
+        return PathFindingError(self.key, self.fields, vocabulary)

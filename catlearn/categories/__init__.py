@@ -29,7 +29,7 @@ from catlearn.categories.free import FreeCategory
 from catlearn.categories.functor import Functor, FunctorLike, check_functor_laws
 from catlearn.categories.graph import Edge, Graph, as_graph
 from catlearn.categories.path import Path
-from catlearn.categories.paths import paths_between, paths_from
+from catlearn.categories.paths import PathTrie, paths_between, paths_from
 
 __all__ = [
     "Category",
@@ -49,6 +49,7 @@ __all__ = [
     "Graph",
     "Path",
     "PathLike",
+    "PathTrie",
     "Reparametrisation",
     "TooManyPathsError",
     "UndecidedEqualityError",

@@ -24,13 +24,35 @@ through the category instead: ``FreeCategory(G).parse(repr(p)) == p``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import overload
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, overload
 
 from catlearn.categories.errors import CategoryError, CategoryTypeError, CompositionError
 from catlearn.categories.graph import COMPOSE, Edge, _check_name
 
 __all__ = ["Path"]
+
+
+def _extend_paths(paths: list[Path | None], parent: Sequence[int], last: Sequence[int],
+                  edges: Sequence[Edge], nodes: Iterable[int]) -> None:
+    """Make the paths of trie nodes, parents first: ``paths[n]`` is ``paths[parent[n]]``
+    followed by ``edges[last[n]]``, unchecked (the trie was grown along the graph). For
+    the library's path search; O(total length of the paths made).
+
+    >>> f, g = Edge("f", "x", "y"), Edge("g", "y", "z")
+    >>> ps: list[Path | None] = [Path.id("x"), None, None]
+    >>> _extend_paths(ps, [-1, 0, 1], [-1, 0, 1], [f, g], [1, 2])
+    >>> ps
+    [x, x ⋅ f, x ⋅ f ⋅ g]
+    """
+    new = Path.__new__
+    for n in nodes:
+        up: Any = paths[parent[n]]
+        p = new(Path)
+        p._src = up._src
+        p._edges = up._edges + (edges[last[n]],)
+        p._hash = None
+        paths[n] = p
 
 
 class Path:
@@ -74,7 +96,22 @@ whose source is 'y'
             here = e.tgt
         self._src = src
         self._edges: tuple[Edge, ...] = tuple(checked)
-        self._hash = hash((src, self._edges))
+        self._hash: int | None = None
+
+    @classmethod
+    def _unchecked(cls, src: str, edges: tuple[Edge, ...]) -> Path:
+        """A path from edges known to compose (built from a graph), without the checks:
+        O(1). For the library's own path search; users build paths with ``Path(...)``.
+
+        >>> f = Edge("f", "x", "y")
+        >>> Path._unchecked("x", (f,)) == Path("x", [f])
+        True
+        """
+        p = cls.__new__(cls)
+        p._src = src
+        p._edges = edges
+        p._hash = None
+        return p
 
     @classmethod
     def id(cls, x: str) -> Path:
@@ -179,11 +216,7 @@ z ⋅ g: z → x: the target 'y' is not the source 'z'
                     f"{other!r}: {other._src} → {other.tgt}: the target {result.tgt!r} "
                     f"is not the source {other._src!r}"
                 )
-            joined = Path.__new__(Path)
-            joined._src = result._src
-            joined._edges = result._edges + other._edges
-            joined._hash = hash((joined._src, joined._edges))
-            result = joined
+            result = Path._unchecked(result._src, result._edges + other._edges)
         return result
 
     def __rshift__(self, other: Path) -> Path:
@@ -222,7 +255,10 @@ z ⋅ g: z → x: the target 'y' is not the source 'z'
         return self._src == other._src and self._edges == other._edges
 
     def __hash__(self) -> int:
-        return self._hash
+        h = self._hash
+        if h is None:  # computed on first use: O(len), then cached
+            h = self._hash = hash((self._src, self._edges))
+        return h
 
     def __repr__(self) -> str:
         return f" {COMPOSE} ".join((self._src, *(e.name for e in self._edges)))

@@ -7,6 +7,12 @@ of distinct parallel paths that contains a learnable edge is an equation. Polici
 ``all_pairs`` (default) or ``against_data`` (each path against the data columns into the
 same space). An explicit list of equations is also allowed, and validated.
 
+Two caps stop a blow-up early, with the count so far and a hint: ``max_paths`` (paths
+from one source) and ``max_equations`` (equations of the whole graph, counted while the
+paths are found, before any is built), both 10,000 by default. Paths live in an integer
+prefix trie (:class:`~catlearn.categories.PathTrie`); a :class:`Path` is made only for
+the nodes the equations use, and the loss plan reuses the trie.
+
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
 >>> g = g.fixed("t", "X", "Y").model("s", "X", "Y")
 >>> D = LearningDiagram.from_graph(g, comparators={"Y": "kl"})
@@ -26,16 +32,24 @@ A graph with a cycle reachable from the data needs a bound (or an explicit ``sim
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import compress
 from typing import Any
 
-from catlearn.categories import Edge, Path, paths_from
+from catlearn.categories import Edge, Path, PathTrie
 from catlearn.categories.errors import TooManyPathsError
-from catlearn.errors import MESSAGES, LearningGraphError
+from catlearn.categories.path import _extend_paths
+from catlearn.errors import MESSAGES, LearningGraphError, PathFindingError
 from catlearn.learning.equation import Equation
 from catlearn.learning.graph import DATA, LEARNABLE, LearningGraph
-from catlearn.learning.plan import LossPlan, compile_plan
+from catlearn.learning.plan import (
+    LossPlan,
+    PathFindingTrace,
+    _without_cyclic_gc,
+    compile_plan,
+)
 
 __all__ = ["LearningDiagram", "POLICIES", "DEFAULT_COMPARATOR", "find_equations"]
 
@@ -47,10 +61,20 @@ DEFAULT_COMPARATOR = "mse"
 PathSpec = Path | Sequence[str] | str
 
 
-def _reachable_cycle(graph: LearningGraph, source: str) -> tuple[str, str] | None:
+def _sources_of(spaces: Sequence[str], rows: Sequence[tuple[str, str, str, str]]
+                ) -> tuple[str, ...]:
+    """The data sources (``LearningGraph.sources``) from the edge rows, in one pass."""
+    out_roles: dict[str, set[str]] = {}
+    for _, s, _, r in rows:
+        out_roles.setdefault(s, set()).add(r)
+    return tuple(v for v in spaces if out_roles.get(v) == {DATA})
+
+
+def _reachable_cycle(rows: Sequence[tuple[str, str, str, str]], source: str
+                     ) -> tuple[str, str] | None:
     """A vertex on a cycle reachable from ``source`` and a description of the cycle."""
     out: dict[str, list[tuple[str, str]]] = {}
-    for name, s, t, _ in graph.edges():
+    for name, s, t, _ in rows:
         out.setdefault(s, []).append((name, t))
     colour: dict[str, int] = {}
     stack: list[tuple[str, int]] = [(source, 0)]
@@ -77,71 +101,202 @@ def _reachable_cycle(graph: LearningGraph, source: str) -> tuple[str, str] | Non
     return None
 
 
-def _learnable_count(p: Path, roles: Mapping[str, str]) -> int:
-    return sum(roles[n] == LEARNABLE for n in p.names)
+def _check_cap(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise PathFindingError("bad_cap", {"name": name, "value": value})
+    return value
 
 
-def _is_data_path(p: Path, roles: Mapping[str, str]) -> bool:
-    return len(p) > 0 and all(roles[n] == DATA for n in p.names)
+class _SourcePaths:
+    """The paths out of one source, found by :class:`PathTrie`, grouped by target space.
+
+    Per trie node: ``learn`` (its number of learnable edges) and ``data`` (whether it is
+    a data column: all its edges are data). ``by_target`` holds the non-identity nodes
+    of each space, in the order they were found, the spaces in first-found order.
+    """
+
+    def __init__(self, spaces: tuple[str, ...], edges: tuple[Edge, ...], source: str,
+                 learnable: Sequence[bool], is_data: Sequence[bool]) -> None:
+        self.trie = PathTrie._of(spaces, edges, source)
+        self.learn: list[int] = [0]
+        self.data: list[bool] = [True]
+        self.by_target: dict[int, list[int]] = {}
+        self.paths: list[Path | None] = []  # by node, once the equations are made
+        self._learnable, self._is_data = learnable, is_data
+
+    def search(self, policy: str, max_length: int | None, simple: bool | None,
+               max_paths: int, max_equations: int, before: int) -> int:
+        """Find every path; return the number of equations they give. Stops with
+        :class:`PathFindingError` past ``max_paths`` paths, or once ``before`` (the
+        equations of earlier sources) plus the equations counted pass ``max_equations``
+        (each path found adds its pairs to the count: no equation is built). O(paths)."""
+        trie, learn, data, by_target = self.trie, self.learn, self.data, self.by_target
+        parent, edge, vertex = trie.parent, trie.edge, trie.vertex
+        learnable, is_data = self._learnable, self._is_data
+        all_pairs = policy == "all_pairs"
+        # data columns into each space: the data paths an against_data path is paired with
+        columns: dict[int, int] = {}
+        for k, w in trie._out[vertex[0]]:
+            if is_data[k]:
+                columns[w] = columns.get(w, 0) + 1
+        learned_at: dict[int, int] = {}  # paths with a learnable edge, per space
+        count = before
+        nodes = trie.search(max_length=max_length, simple=simple, max_paths=max_paths)
+        try:
+            for node in nodes:
+                if not node:
+                    continue
+                up, e = parent[node], edge[node]
+                k = learn[up] + learnable[e]
+                learn.append(k)
+                data.append(data[up] and is_data[e])
+                w = vertex[node]
+                paths = by_target.get(w)
+                if paths is None:
+                    paths = by_target[w] = []
+                if all_pairs:
+                    count += len(paths) if k else learned_at.get(w, 0)
+                elif k:
+                    count += columns.get(w, 0)
+                if k:
+                    learned_at[w] = learned_at.get(w, 0) + 1
+                paths.append(node)
+                if count > max_equations:
+                    raise PathFindingError("too_many_equations", {
+                        "limit": max_equations, "source": trie.src, "count": count,
+                        "npaths": len(trie) - 1})
+        except TooManyPathsError as err:
+            raise PathFindingError("too_many_paths", {
+                "source": trie.src, "max_paths": max_paths, "count": err.count}) from None
+        return count - before
+
+    def pairs(self, policy: str) -> Iterator[tuple[int, int]]:
+        """The equations as ``(lhs, rhs)`` node pairs, space by space, in path order:
+        ``all_pairs`` puts the path with more learnable edges (then the longer) on the
+        left; ``against_data`` pairs each learned path with each data column. O(pairs)."""
+        learn, data, depth = self.learn, self.data, self.trie.depth
+        for paths in self.by_target.values():
+            if policy == "against_data":
+                columns = [d for d in paths if data[d]]
+                for p in paths:
+                    if learn[p] and not data[p]:
+                        for d in columns:
+                            yield p, d
+                continue
+            learned = [i for i, q in enumerate(paths) if learn[q]]
+            for i, p in enumerate(paths):
+                later = (paths[i + 1:] if learn[p]
+                         else [paths[j] for j in learned[bisect_right(learned, i):]])
+                kp, dp = learn[p], depth[p]
+                for q in later:
+                    yield (q, p) if (learn[q], depth[q]) > (kp, dp) else (p, q)
+
+    def _paths_of(self, ends: Sequence[tuple[int, int]]) -> list[Path | None]:
+        """The :class:`Path` of every node on the way to an end (``None`` elsewhere):
+        nodes are marked by climbing from each end to a marked one, then made in id
+        order, parents first, each from its parent's. O(nodes used + ends)."""
+        trie = self.trie
+        parent = trie.parent
+        used = bytearray(len(parent))
+        used[0] = 1
+        for pair in ends:
+            for n in pair:
+                while not used[n]:
+                    used[n] = 1
+                    n = parent[n]
+        paths: list[Path | None] = [None] * len(parent)
+        paths[0] = trie.path(0)
+        _extend_paths(paths, parent, trie.edge, trie.edges,
+                      compress(range(1, len(parent)), memoryview(used)[1:]))
+        return paths
+
+    def equations(self, policy: str) -> tuple[list[Equation], list[tuple[int, int]]]:
+        """The :class:`Equation` values and their ``(lhs, rhs)`` trie nodes; the paths
+        of the nodes used are kept in ``paths``. O(nodes used + total length of the
+        distinct ends, for the names)."""
+        ends = list(self.pairs(policy))
+        paths: list[Any] = self._paths_of(ends)
+        self.paths = paths
+        texts: dict[int, str] = {}
+        for pair in ends:
+            for n in pair:
+                if n not in texts:
+                    texts[n] = " ⋅ ".join([e[0] for e in paths[n].edges])
+        eqs = Equation._derived_all((paths[p], paths[q], f"{texts[p]} = {texts[q]}")
+                                    for p, q in ends)
+        return eqs, ends
 
 
-def _oriented(p: Path, q: Path, roles: Mapping[str, str]) -> tuple[Path, Path]:
-    """Put the path closer to the data on the right: fewer learnable edges, then shorter."""
-    kp, kq = _learnable_count(p, roles), _learnable_count(q, roles)
-    if (kq, len(q)) > (kp, len(p)):
-        return q, p
-    return p, q
+def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: bool | None,
+          max_paths: int, max_equations: int
+          ) -> tuple[tuple[Equation, ...], PathFindingTrace]:
+    """The equations of ``graph`` and how they were found (see :func:`find_equations`)."""
+    if not isinstance(graph, LearningGraph):
+        raise LearningGraphError(f"path finding needs a LearningGraph, not "
+                                 f"{type(graph).__name__}")
+    if policy not in POLICIES:
+        raise LearningGraphError(MESSAGES["bad_policy"].format(
+            policy=policy, policies=", ".join(POLICIES)))
+    _check_cap("max_paths", max_paths)
+    cap = _check_cap("max_equations", max_equations)
+    if max_length is not None and (isinstance(max_length, bool)
+                                   or not isinstance(max_length, int) or max_length < 0):
+        raise PathFindingError("bad_max_length", {"value": max_length})
+    if simple is not None and not isinstance(simple, bool):
+        raise PathFindingError("bad_simple", {"value": simple})
+    if simple is False and max_length is None:
+        raise PathFindingError("walks_need_bound", {})
+    rows = graph.edges()
+    spaces = graph.vertex_names()
+    for kind, names in (("space", spaces), ("edge", [n for n, _, _, _ in rows])):
+        if len(set(names)) < len(names):
+            twice = sorted(n for n, k in Counter(names).items() if k > 1)
+            raise LearningGraphError(f"the learning graph names two {kind}s "
+                                     f"{', '.join(map(repr, twice))}")
+    learnable = [r == LEARNABLE for _, _, _, r in rows]
+    is_data = [r == DATA for _, _, _, r in rows]
+    edges = tuple(Edge(n, s, t) for n, s, t, _ in rows)  # a graph: the ACSet checked it
+    equations: list[Equation] = []
+    ends: list[tuple[int, int, int]] = []
+    found: list[_SourcePaths] = []
+    for source in _sources_of(spaces, rows):
+        if max_length is None and simple is None:
+            cycle = _reachable_cycle(rows, source)
+            if cycle is not None:
+                raise PathFindingError("unbounded_cycle", {
+                    "vertex": cycle[0], "source": source, "cycle": cycle[1]})
+        paths = _SourcePaths(spaces, edges, source, learnable, is_data)
+        paths.search(policy, max_length, simple, max_paths, cap, len(equations))
+        eqs, pairs = paths.equations(policy)
+        t = len(found)
+        found.append(paths)
+        equations.extend(eqs)
+        ends.extend((t, p, q) for p, q in pairs)
+    eqs_out = tuple(equations)
+    trace = PathFindingTrace(
+        ends, tuple((e.lhs, e.rhs) for e in eqs_out), tuple(f.trie.src for f in found),
+        tuple(f.trie.parent for f in found), tuple(f.trie.depth for f in found),
+        tuple(f.trie.edge for f in found), tuple(f.paths for f in found), edges,
+        {n: r for n, _, _, r in rows})
+    return eqs_out, trace
 
 
 def find_equations(graph: LearningGraph, *, policy: str = "all_pairs",
                    max_length: int | None = None, simple: bool | None = None,
-                   max_paths: int = 10_000, max_equations: int = 100_000
+                   max_paths: int = 10_000, max_equations: int = 10_000
                    ) -> tuple[Equation, ...]:
     """The equations of a learning graph (see the module docstring).
+
+    ``max_paths`` caps the paths found from each source and ``max_equations`` the
+    equations of the whole graph: path finding stops as soon as a cap is passed, with a
+    :class:`~catlearn.errors.PathFindingError` giving the count so far and a hint. Time
+    O(V + E + paths + equations).
 
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> find_equations(g)
     (Equation(N ⋅ x ⋅ c = N ⋅ y),)
     """
-    if policy not in POLICIES:
-        raise LearningGraphError(MESSAGES["bad_policy"].format(
-            policy=policy, policies=", ".join(POLICIES)))
-    roles = {name: role for name, _, _, role in graph.edges()}
-    G = graph.to_graph()
-    equations: list[Equation] = []
-    for source in graph.sources():
-        if max_length is None and simple is None:
-            found = _reachable_cycle(graph, source)
-            if found is not None:
-                raise LearningGraphError(MESSAGES["unbounded_cycle"].format(
-                    vertex=found[0], source=source, cycle=found[1]))
-        by_target: dict[str, list[Path]] = {}
-        try:
-            for p in paths_from(G, source, max_length=max_length, simple=simple,
-                                max_paths=max_paths):
-                if len(p):
-                    by_target.setdefault(p.tgt, []).append(p)
-        except TooManyPathsError as err:
-            raise LearningGraphError(MESSAGES["too_many_paths"].format(
-                source=source, max_paths=max_paths, count=err.count)) from None
-        start = len(equations)
-        npaths = sum(len(v) for v in by_target.values())
-        for paths in by_target.values():
-            if policy == "all_pairs":
-                pairs = [(p, q) for i, p in enumerate(paths) for q in paths[i + 1:]]
-            else:
-                data = [d for d in paths if _is_data_path(d, roles)]
-                pairs = [(p, d) for p in paths if not _is_data_path(p, roles) for d in data]
-            for p, q in pairs:
-                if _learnable_count(p, roles) + _learnable_count(q, roles) == 0:
-                    continue
-                lhs, rhs = _oriented(p, q, roles) if policy == "all_pairs" else (p, q)
-                equations.append(Equation(lhs, rhs))
-                if len(equations) - start > max_equations:
-                    raise LearningGraphError(MESSAGES["too_many_equations"].format(
-                        limit=max_equations, source=source, count=len(equations) - start,
-                        npaths=npaths))
-    return tuple(equations)
+    return _find(graph, policy, max_length, simple, max_paths, max_equations)[0]
 
 
 class LearningDiagram:
@@ -155,17 +310,31 @@ class LearningDiagram:
     def __init__(self, graph: LearningGraph, equations: Iterable[Equation | tuple[Any, ...]],
                  comparators: Mapping[str, str] | None = None,
                  weights: Mapping[str, float] | None = None) -> None:
+        self._setup(graph, equations, comparators, weights, None)
+
+    def _setup(self, graph: LearningGraph, equations: Iterable[Equation | tuple[Any, ...]],
+               comparators: Mapping[str, str] | None, weights: Mapping[str, float] | None,
+               trace: PathFindingTrace | None) -> None:
+        """Build the diagram. With the ``trace`` of the path finding that derived the
+        equations from ``graph``, they are not validated one by one again, and the
+        graph's edges and sources are taken from the trace."""
         if not isinstance(graph, LearningGraph):
             raise LearningGraphError(f"a learning diagram is built on a LearningGraph, not "
                                      f"{type(graph).__name__}")
         self.graph: LearningGraph = graph.copy()  # type: ignore[assignment]
-        rows = self.graph.edges()  # raises when an edge lacks an end
-        self._ends: dict[str, tuple[str, str]] = {n: (s, t) for n, s, t, _ in rows}
-        self._sources = frozenset(self.graph.sources())
-        eqs = tuple(self._equation(e) for e in equations)
+        eqs: tuple[Equation, ...]
+        if trace is None:
+            rows = self.graph.edges()  # raises when an edge lacks an end
+            self._ends: dict[str, tuple[str, str]] = {n: (s, t) for n, s, t, _ in rows}
+            self._sources = frozenset(_sources_of(self.graph.vertex_names(), rows))
+            eqs = tuple(self._equation(e) for e in equations)
+        else:
+            self._ends = {e.name: (e.src, e.tgt) for e in trace.edges}
+            self._sources = frozenset(trace.sources)
+            eqs = tuple(equations)  # type: ignore[arg-type]
         names = [e.name for e in eqs]
-        dupes = sorted(n for n, k in Counter(names).items() if k > 1)
-        if dupes:
+        if len(set(names)) < len(names):
+            dupes = sorted(n for n, k in Counter(names).items() if k > 1)
             raise LearningGraphError(f"equation names must be unique; repeated: "
                                      f"{', '.join(dupes)}")
         comparators = dict(comparators or {})
@@ -186,18 +355,34 @@ class LearningDiagram:
         self.equations: tuple[Equation, ...] = eqs
         #: For a glued regime, the leg of each part into ``graph`` (see ``compose``).
         self.legs: dict[str, Any] = {}
+        #: How path finding found the equations (``from_graph``), reused by the plan.
+        self._trace: PathFindingTrace | None = None
 
     # ------------------------------------------------------------------ building
     @classmethod
     def from_graph(cls, graph: LearningGraph, *, policy: str = "all_pairs",
                    max_length: int | None = None, simple: bool | None = None,
-                   max_paths: int = 10_000, max_equations: int = 100_000,
+                   max_paths: int = 10_000, max_equations: int = 10_000,
                    comparators: Mapping[str, str] | None = None,
                    weights: Mapping[str, float] | None = None) -> LearningDiagram:
-        """Find the equations of ``graph`` by path finding and build the diagram."""
-        eqs = find_equations(graph, policy=policy, max_length=max_length, simple=simple,
-                             max_paths=max_paths, max_equations=max_equations)
-        return cls(graph, eqs, comparators=comparators, weights=weights)
+        """Find the equations of ``graph`` by path finding (:func:`find_equations`, whose
+        caps ``max_paths`` and ``max_equations`` stop a blow-up early) and build the
+        diagram. Time O(V + E + paths + equations).
+
+        >>> cyc = LearningGraph().data("x", "N", "X").model("f", "X", "Z").model("g", "Z", "X")
+        >>> LearningDiagram.from_graph(cyc, max_length=1000)
+        Traceback (most recent call last):
+        ...
+        catlearn.errors.PathFindingError: more than max_equations=10000 equations from \
+source 'N' (10100 so far, from 202 paths); lower max_length (or keep simple=True), use \
+policy='against_data', give the equations explicitly, or raise max_equations
+        """
+        with _without_cyclic_gc():
+            eqs, trace = _find(graph, policy, max_length, simple, max_paths, max_equations)
+            out = cls.__new__(cls)
+            out._setup(graph, eqs, comparators, weights, trace)
+            out._trace = trace
+        return out
 
     def path(self, spec: PathSpec, source: str | None = None) -> Path:
         """A path of the graph from edge names (``["x", "c"]`` or ``"x ⋅ c"``).
@@ -304,6 +489,7 @@ class LearningDiagram:
         regime keeps its legs (the graph is the same)."""
         out = LearningDiagram(self.graph, self.equations, self.comparators, weights)
         out.legs = dict(self.legs)
+        out._trace = self._trace  # the same paths: the plan may still reuse the search
         return out
 
     def with_comparators(self, comparators: Mapping[str, str]) -> LearningDiagram:
@@ -312,6 +498,7 @@ class LearningDiagram:
         out = LearningDiagram(self.graph, self.equations, {**self.comparators,
                                                            **comparators})
         out.legs = dict(self.legs)
+        out._trace = self._trace
         return out
 
     # ------------------------------------------------------------------ values

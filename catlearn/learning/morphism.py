@@ -5,9 +5,14 @@ A morphism ``h: D -> D'`` has a component on spaces and one on edges, natural fo
 ``src`` and ``tgt``; it keeps each space's name and each edge's role (edge names may
 change: a classifier ``c`` may land on a student ``s``); and for every equation
 ``(p, q)`` of ``D`` either ``h p = h q`` (a degenerate pair) or ``(h p, h q)`` is an
-equation of ``D'`` with the same comparator. Morphisms compose (``h >> k``, "h then k")
-and have identities. ``multiplicity()`` is the constant ``K`` of the loss functor:
-``L_D ∘ h* ≤ K · L_D'``.
+equation of ``D'``. **Structure decides**: spaces, edges, roles and equations.
+Comparators and weights are realisation data, compared only when asked
+(``match_comparators=True``: each equation must land on one with the same comparator);
+weights never block a morphism, they give its ``multiplicity()``, the constant ``K`` of
+the loss functor: ``L_D ∘ h* ≤ K · L_D'`` (for ``D`` realised by pulling ``D'``'s
+realisation back along ``h``). An equation may land on the swapped pair ``(h q, h p)``
+only where ``D'`` compares it with a symmetric comparator (the loss term is then the
+same). Morphisms compose (``h >> k``, "h then k") and have identities.
 
 >>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> sq = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
@@ -19,6 +24,14 @@ and have identities. ``multiplicity()`` is the constant ``K`` of the loss functo
 >>> h = find_embeddings(S, KD)[0]
 >>> (DiagramMorphism.identity(S) >> h) == h, h.multiplicity()
 (True, 1.0)
+
+The comparator of ``KD``'s target space does not matter unless asked:
+
+>>> KL = LearningDiagram.from_graph(kd, comparators={"Y": "kl"})
+>>> [h.edge_map()["c"] for h in find_embeddings(S, KL)]
+['s']
+>>> find_embeddings(S, KL, match_comparators=True)
+[]
 """
 
 from __future__ import annotations
@@ -45,12 +58,19 @@ class DiagramMorphism:
     """A morphism of learning diagrams (checked on construction; see the module docstring).
 
     ``V`` and ``E`` are integer arrays (part ids) or mappings from names to names.
+    ``match_comparators``: also require each equation's comparator to be that of its
+    image (by default structure alone decides).
     """
 
-    __slots__ = ("dom", "codom", "V", "E", "_edge_image", "_images")
+    __slots__ = ("dom", "codom", "V", "E", "match_comparators", "_edge_image", "_images")
 
-    def __init__(self, dom: LearningDiagram, codom: LearningDiagram, V: Any, E: Any) -> None:
+    def __init__(self, dom: LearningDiagram, codom: LearningDiagram, V: Any, E: Any, *,
+                 match_comparators: bool = False) -> None:
+        if not isinstance(match_comparators, bool):
+            raise LearningGraphError(f"diagram morphism: match_comparators must be True or "
+                                     f"False, not {match_comparators!r}")
         self.dom, self.codom = dom, codom
+        self.match_comparators = match_comparators
         G, H = dom.graph, codom.graph
         self.V = self._component("V", V, G.vertex_names(), H.vertex_names())
         self.E = self._component("E", E, G.edge_names(), H.edge_names())
@@ -118,10 +138,11 @@ class DiagramMorphism:
                 if (target.lhs, target.rhs) != (a, b):
                     continue
                 comp = self.codom.comparator_for(target)
-                if comp != self.dom.comparator_for(eq):
+                if self.match_comparators and comp != self.dom.comparator_for(eq):
                     raise LearningGraphError(
                         f"diagram morphism: equation {eq.name} ({self.dom.comparator_for(eq)})"
-                        f" lands on {target.name} ({comp}); comparators must agree")
+                        f" lands on {target.name} ({comp}); comparators must agree "
+                        "(match_comparators=True)")
                 if swapped and comp not in SYMMETRIC_COMPARATORS:
                     continue
                 return target, swapped
@@ -162,15 +183,18 @@ class DiagramMorphism:
     # ------------------------------------------------------------------ category
     @classmethod
     def identity(cls, D: LearningDiagram) -> DiagramMorphism:
-        """The identity morphism of a diagram."""
-        return cls(D, D, np.arange(D.graph.nparts("V")), np.arange(D.graph.nparts("E")))
+        """The identity morphism of a diagram (it keeps comparators too)."""
+        return cls(D, D, np.arange(D.graph.nparts("V")), np.arange(D.graph.nparts("E")),
+                   match_comparators=True)
 
     def then(self, other: DiagramMorphism) -> DiagramMorphism:
         """Composition in diagrammatic order: ``self``, then ``other``."""
         if other.dom != self.codom:
             raise LearningGraphError("diagram morphisms do not compose: the codomain of the "
                                      "first is not the domain of the second")
-        return DiagramMorphism(self.dom, other.codom, other.V[self.V], other.E[self.E])
+        return DiagramMorphism(self.dom, other.codom, other.V[self.V], other.E[self.E],
+                               match_comparators=self.match_comparators
+                               and other.match_comparators)
 
     def __rshift__(self, other: DiagramMorphism) -> DiagramMorphism:
         return self.then(other)
@@ -203,19 +227,24 @@ def _pattern(g: LearningGraph, match_roles: bool) -> Any:
     return p
 
 
-def find_embeddings(d: LearningDiagram, d2: LearningDiagram, *, monic: bool = True
-                    ) -> list[DiagramMorphism]:
+def find_embeddings(d: LearningDiagram, d2: LearningDiagram, *, monic: bool = True,
+                    match_comparators: bool = False) -> list[DiagramMorphism]:
     """The diagram morphisms ``d -> d2`` (monic ones by default), by homomorphism search on
     the graphs with edge names free, keeping those that send equations to equations.
 
-    Diagram morphisms keep roles; :func:`find_graph_maps` with ``match_roles=False`` also
-    finds where a regime sits with a frozen model in place of a learnable one (e.g. the
-    teacher's square inside knowledge distillation).
+    Structure decides (spaces, edges, roles, equations); with ``match_comparators=True``
+    an equation must also land on one with the same comparator. Diagram morphisms keep
+    roles; :func:`find_graph_maps` with ``match_roles=False`` also finds where a regime
+    sits with a frozen model in place of a learnable one (e.g. the teacher's square
+    inside knowledge distillation).
     """
+    if not isinstance(match_comparators, bool):
+        raise LearningGraphError(f"find_embeddings: match_comparators must be True or "
+                                 f"False, not {match_comparators!r}")
     out = []
     for V, E in find_graph_maps(d.graph, d2.graph, monic=monic):
         try:
-            out.append(DiagramMorphism(d, d2, V, E))
+            out.append(DiagramMorphism(d, d2, V, E, match_comparators=match_comparators))
         except LearningGraphError:
             continue  # an equation does not land on an equation
     return out

@@ -59,7 +59,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from catlearn.errors import CatlearnError
+from catlearn.errors import CatlearnError, PathFindingError
 from catlearn.learning.diagram import LearningDiagram
 from catlearn.learning.equation import Equation, path_text
 from catlearn.learning.graph import LearningGraph
@@ -169,6 +169,7 @@ class LearningDiagramSpec(_Strict):
     max_length: int | None = Field(default=None, ge=0)
     simple: bool | None = None
     max_paths: int = Field(default=10_000, ge=1)
+    max_equations: int = Field(default=10_000, ge=1)
     equations: list[EquationSpec] | None = None
     weights: dict[str, float] = Field(default_factory=dict)
     data: dict[str, DataSpec] = Field(default_factory=dict)
@@ -186,9 +187,13 @@ class LearningDiagramSpec(_Strict):
         self._check_data(g)
         comparators = {s.name: s.comparator for s in self.spaces if s.comparator}
         if self.equations is None:
-            D = LearningDiagram.from_graph(g, policy=self.policy, max_length=self.max_length,
-                                           simple=self.simple, max_paths=self.max_paths,
-                                           comparators=comparators)
+            try:
+                D = LearningDiagram.from_graph(
+                    g, policy=self.policy, max_length=self.max_length, simple=self.simple,
+                    max_paths=self.max_paths, max_equations=self.max_equations,
+                    comparators=comparators)
+            except PathFindingError as err:  # say it with the spec's keys
+                raise err.reworded("spec") from None
         else:
             D0 = LearningDiagram(g, [], comparators)
             eqs = []

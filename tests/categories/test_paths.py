@@ -12,6 +12,7 @@ from catlearn.categories import (
     CategoryError,
     Graph,
     Path,
+    PathTrie,
     TooManyPathsError,
     paths_between,
     paths_from,
@@ -110,3 +111,57 @@ def test_cycles_need_a_bound_or_are_simple():
         paths_from(G, "Q")
     with pytest.raises(CategoryError, match="max_length must be a non-negative int"):
         paths_from(G, "N", max_length=-1)
+
+
+def dfs_reference(G: Graph, src: str, max_length: int | None, simple: bool) -> list[Path]:
+    """Every path out of ``src``, depth first with edges in graph order, by recursion."""
+    out: list[Path] = []
+
+    def visit(p: Path) -> None:
+        out.append(p)
+        if max_length is not None and len(p) >= max_length:
+            return
+        for e in G.out_edges(p.tgt):
+            if simple and e.tgt in p.vertices:
+                continue
+            visit(p >> Path.edge(e))
+
+    visit(Path.id(src))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(graph_and_ends(), st.integers(0, 3), st.booleans())
+def test_paths_come_in_depth_first_order_and_the_trie_holds_them(ends, max_length, simple):
+    G, s, t = ends
+    bound = None if simple and max_length == 3 else max_length
+    want = dfs_reference(G, s, bound, simple)
+    assert list(paths_from(G, s, max_length=bound, simple=simple)) == want
+    assert list(paths_between(G, s, t, max_length=bound, simple=simple)) == [
+        p for p in want if p.tgt == t]
+    trie = PathTrie(G, s)
+    nodes = list(trie.search(max_length=bound, simple=simple))
+    assert nodes == list(range(len(trie))) and [trie.path(n) for n in nodes] == want
+    for n in nodes[1:]:  # each node is its parent's path followed by one edge
+        p, up = trie.path(n), trie.path(trie.parent[n])
+        assert p == up >> Path.edge(G.edges[trie.edge[n]]) and len(p) == trie.depth[n]
+        assert p.tgt == G.vertices[trie.vertex[n]]
+        assert [G.edges[k] for k in trie.edge_ids(n)] == list(p.edges)
+        assert hash(p) == hash(Path(s, p.edges))
+
+
+def test_a_streaming_search_forgets_finished_branches():
+    # 2**12 paths end to end through a chain of diamonds; streaming keeps O(depth) nodes
+    vs = [f"v{i}" for i in range(13)]
+    G = Graph(tuple(vs), tuple((f"{k}{i}", vs[i], vs[i + 1]) for i in range(12) for k in "ab"))
+    trie = PathTrie(G, "v0", keep=False)
+    sizes = [len(trie) for _ in trie.search("v12")]
+    assert len(sizes) == 2**12 and max(sizes) <= 2 * 13 + 1
+    kept = PathTrie(G, "v0")
+    assert sum(1 for _ in kept.search("v12")) == 2**12 and len(kept) == 2**13 - 1
+    with pytest.raises(CategoryError, match="searched already"):
+        kept.search()
+    with pytest.raises(CategoryError, match="max_paths must be a non-negative int"):
+        PathTrie(G, "v0").search(max_paths=-1)
+    with pytest.raises(CategoryError, match="walks\\) need a bound"):
+        PathTrie(G, "v0").search(simple=False)

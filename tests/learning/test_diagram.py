@@ -59,7 +59,7 @@ def test_blow_up_is_reported_with_a_count():
         g.model(f"b{layer}", f"L{layer}", f"L{layer + 1}")
     with pytest.raises(LearningGraphError, match=r"more than max_paths=1000 paths \(1000 so "
                        r"far\).*policy='against_data'"):
-        LearningDiagram.from_graph(g, max_paths=1000)
+        LearningDiagram.from_graph(g, max_paths=1000, max_equations=10**6)
     with pytest.raises(LearningGraphError, match="more than max_equations=50"):
         LearningDiagram.from_graph(g, max_equations=50)
 
