@@ -205,3 +205,20 @@ MESSAGES.update({
     "terminal_attrs": "terminal: schema {schema} has attributes ({attrs}); no terminal "
     "ACSet exists when attribute values are fixed",
 })
+
+
+# --- subobjects ---
+MESSAGES.update({
+    "subobject_unknown": "{what}: {name!r} is not an object or attribute type of schema "
+    "{schema}",
+    "subobject_ids": "{what}: the parts of {ob} must be a list of integer part ids, not "
+    "{got!r}",
+    "subobject_range": "{what}: {part} is not a part of {ob} ({n} parts)",
+    "subobject_not_closed": "{what}: part {part} of {ob} is in it, but its {arrow} "
+    "({image}) is not; a subobject is closed under every hom and attribute "
+    "(Subobject.generated(...) gives the closure)",
+    "subobject_not_monic": "Subobject.from_hom: {m} is not a monomorphism",
+    "subobject_operand": "Subobject {op}: the other operand is a {got}, not a Subobject",
+    "subobject_other": "Subobject {op}: the operands are subobjects of different ACSets "
+    "({what} and another); both must be subobjects of the same ACSet",
+})
