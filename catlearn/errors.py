@@ -222,3 +222,6 @@ MESSAGES.update({
     "subobject_other": "Subobject {op}: the operands are subobjects of different ACSets "
     "({what} and another); both must be subobjects of the same ACSet",
 })
+MESSAGES.update({
+    "canonical_not_acset": "{what} takes an ACSet, not {got}",
+})
