@@ -225,3 +225,13 @@ MESSAGES.update({
 MESSAGES.update({
     "canonical_not_acset": "{what} takes an ACSet, not {got}",
 })
+MESSAGES.update({
+    "build_unknown": "ACSet.build({schema}): {name!r} is not an object or attribute type",
+    "build_spec": "ACSet.build({schema}): {name}= must be a count of parts (an integer "
+    ">= 0) or a dict of columns, not {got!r}",
+    "build_attrtype": "ACSet.build({schema}): {name} is an attribute type: give the number "
+    "of its variables, not columns",
+    "build_lengths": "ACSet.build({schema}): the columns of {name} have different lengths "
+    "{lengths}; each column has one entry per part",
+    "build_column": "ACSet.build({schema}): {name!r} is not a hom or attribute out of {ob}",
+})
