@@ -235,3 +235,32 @@ MESSAGES.update({
     "{lengths}; each column has one entry per part",
     "build_column": "ACSet.build({schema}): {name!r} is not a hom or attribute out of {ob}",
 })
+
+
+# --- rewriting ---
+class RewriteError(CatlearnError, ValueError):
+    """A rewrite rule is ill-formed, or a match cannot be rewritten (no match, or the
+    dangling or identification condition fails at a named part)."""
+
+
+MESSAGES.update({
+    "rule_not_map": "Rule: {side} must be an ACSetTransformation, not {got}",
+    "rule_not_span": "Rule: l and r must share their domain K (a span L <- K -> R): "
+    "{l} and {r}",
+    "rule_not_monic": "Rule: l must be monic (it deletes parts of L, it cannot merge them); "
+    "to merge parts, put the merge in r",
+    "rewrite_not_maps": "pushout complement: expected two ACSetTransformations (l, m), "
+    "got {got}",
+    "rewrite_match_dom": "pushout complement: the match {m} does not start at the rule's L "
+    "(the codomain of l)",
+    "rewrite_match_codom": "rewrite: the match {m} does not land in the ACSet rewritten",
+    "rewrite_not_rule": "rewrite: expected a Rule, not {got}",
+    "rewrite_schema": "rewrite: {got} is not an ACSet of the rule's schema {schema}",
+    "dangling": "dangling: part {part} of {ob} is kept, but its {hom} ({target} of {codom}) "
+    "is deleted",
+    "identification": "identification: parts {a} and {b} of {ob} in L both go to part "
+    "{image} of the ACSet, but not both are kept",
+    "no_pushout_complement": "no pushout complement ({n} violation(s)): {first}",
+    "no_match": "rewrite: {rule} has no match in {X} (monic={monic}) that satisfies the "
+    "dangling and identification conditions",
+})
