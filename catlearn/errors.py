@@ -264,3 +264,19 @@ MESSAGES.update({
     "no_match": "rewrite: {rule} has no match in {X} (monic={monic}) that satisfies the "
     "dangling and identification conditions",
 })
+
+
+# --- data migration ---
+class MigrationError(CatlearnError, ValueError):
+    """A schema map is not a functor (an end, a name, an equation), or a migration fails
+    (an instance of the wrong schema, a pushforward too large, values forced together)."""
+
+
+MESSAGES.update({
+    "schema_map": "SchemaMap {dom} -> {codom}: {why}",
+    "migration_arg": "{what}: expected {expected}, not {got}",
+    "sigma_too_big": "sigma: the pushforward has more than max_parts={n} parts (along "
+    "{F}); a free cycle of the target schema generates infinitely many: raise max_parts, "
+    "or add the equations that make the cycle finite",
+    "sigma_clash": "sigma: {where} is forced to be both {v1!r} and {v2!r}",
+})
