@@ -280,3 +280,33 @@ MESSAGES.update({
     "or add the equations that make the cycle finite",
     "sigma_clash": "sigma: {where} is forced to be both {v1!r} and {v2!r}",
 })
+
+
+# --- learning rewrite ---
+class DiagramRewriteError(LearningGraphError):
+    """A rewrite of a learning diagram fails: a rule is ill-formed, it has no match, the
+    match leaves an edge dangling, or the result is not a learning graph."""
+
+
+MESSAGES.update({
+    "lrule_row": "rule {rule}: {side} row {row!r} must be (edge, src, tgt, role) with "
+    "names and a role in {roles} or None{extra}",
+    "lrule_kept": "rule {rule}: edge {edge!r} is in both sides but goes {a} on the left and "
+    "{b} on the right; an edge that changes ends is deleted and re-added under a new name",
+    "lrule_role_of": "rule {rule}: RoleOf({edge!r}) names no edge of the left-hand side "
+    "({known})",
+    "lrule_init": "rule {rule}: init maps {new!r} to {old!r}, but {why}",
+    "lrule_not_rule": "rewrite: expected a LearningRule or a Rule of SchLearningGraph, not "
+    "{got}",
+    "lrule_no_edge": "rewrite: rule {rule} needs an edge {edge!r}, which the diagram does "
+    "not have (edges: {known})",
+    "lrule_no_match": "rewrite: rule {rule} has no match in the diagram: it needs {want}; "
+    "the diagram has {have}",
+    "lrule_dangling": "rewrite: rule {rule} cannot be applied: {why}",
+    "lrule_clash": "rewrite: rule {rule} adds {kind} {name!r}, which the diagram already "
+    "has; choose another name",
+    "lrule_result": "rewrite: rule {rule} gives a graph that is not a learning graph: {why}",
+    "lrule_policy": "rewrite: the diagram's equations were given explicitly, not found by "
+    "path finding; pass policy= (and max_length=/simple=) to re-derive them",
+    "lrule_option": "rewrite: unknown option(s) {names}; known: {known}",
+})

@@ -186,6 +186,9 @@ class LearningDiagram:
         self.equations: tuple[Equation, ...] = eqs
         #: For a glued regime, the leg of each part into ``graph`` (see ``compose``).
         self.legs: dict[str, Any] = {}
+        #: The path-finding options of :meth:`from_graph` (``None``: explicit equations);
+        #: :meth:`rewrite` re-derives the equations with them.
+        self.derivation: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -197,7 +200,10 @@ class LearningDiagram:
         """Find the equations of ``graph`` by path finding and build the diagram."""
         eqs = find_equations(graph, policy=policy, max_length=max_length, simple=simple,
                              max_paths=max_paths, max_equations=max_equations)
-        return cls(graph, eqs, comparators=comparators, weights=weights)
+        out = cls(graph, eqs, comparators=comparators, weights=weights)
+        out.derivation = {"policy": policy, "max_length": max_length, "simple": simple,
+                          "max_paths": max_paths, "max_equations": max_equations}
+        return out
 
     def path(self, spec: PathSpec, source: str | None = None) -> Path:
         """A path of the graph from edge names (``["x", "c"]`` or ``"x ⋅ c"``).
@@ -303,7 +309,7 @@ class LearningDiagram:
         """A copy with some equations' weights changed (by equation name); a glued
         regime keeps its legs (the graph is the same)."""
         out = LearningDiagram(self.graph, self.equations, self.comparators, weights)
-        out.legs = dict(self.legs)
+        out.legs, out.derivation = dict(self.legs), self.derivation
         return out
 
     def with_comparators(self, comparators: Mapping[str, str]) -> LearningDiagram:
@@ -311,8 +317,24 @@ class LearningDiagram:
         :meth:`reweighted`)."""
         out = LearningDiagram(self.graph, self.equations, {**self.comparators,
                                                            **comparators})
-        out.legs = dict(self.legs)
+        out.legs, out.derivation = dict(self.legs), self.derivation
         return out
+
+    def rewrite(self, rule: Any, match: Any = None, **options: Any) -> Any:
+        """Apply a double-pushout rule to the learning graph and re-derive the equations
+        with this diagram's path-finding options (``options`` override them); returns a
+        :class:`~catlearn.learning.rewrite.DiagramRewrite` (the new diagram and the map
+        of the kept edges). See :func:`catlearn.learning.rewrite.rewrite_diagram`.
+
+        >>> from catlearn.learning.rewrite import attach_teacher
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> rw = LearningDiagram.from_graph(g).rewrite(attach_teacher("c", teacher="t"))
+        >>> [eq.name for eq in rw.diagram.equations], rw.init
+        (['x ⋅ c = x ⋅ t', 'x ⋅ c = y'], {'x': 'x', 'y': 'y', 'c': 'c', 't': 'c'})
+        """
+        from catlearn.learning.rewrite import rewrite_diagram
+
+        return rewrite_diagram(self, rule, match, **options)
 
     # ------------------------------------------------------------------ values
     def __eq__(self, other: object) -> bool:
