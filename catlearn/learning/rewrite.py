@@ -384,7 +384,7 @@ def rewrite_diagram(diagram: LearningDiagram, rule: LearningRule | Rule,
     >>> rewrite_diagram(LearningDiagram.from_graph(g), attach_teacher("s"))
     Traceback (most recent call last):
     ...
-    catlearn.errors.DiagramRewriteError: rewrite: rule attach_teacher(s, teacher=t) needs an edge 's', which the diagram does not have (edges: x, y, c)
+    catlearn.errors.DiagramRewriteError: rewrite: rule attach_teacher(s, teacher=t) needs an edge 's', ...
     """
     if not isinstance(diagram, LearningDiagram):
         raise DiagramRewriteError(MESSAGES["lrule_not_rule"].format(
@@ -393,8 +393,8 @@ def rewrite_diagram(diagram: LearningDiagram, rule: LearningRule | Rule,
     opts = _options(diagram, options)
     X = diagram.graph
     m = _match(lr, X, monic) if match is None else match
-    if match is not None and isinstance(match, ACSetTransformation) and \
-            match.dom == lr.rule.L and match.codom == X:
+    if isinstance(match, ACSetTransformation) and match.dom == lr.rule.L \
+            and match.codom == X:
         bad = pushout_complement_violations(lr.rule.l, match)
         if bad:
             raise DiagramRewriteError(MESSAGES["lrule_dangling"].format(
