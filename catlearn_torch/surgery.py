@@ -252,8 +252,8 @@ def transfer(trained: nn.Module, target: nn.Module, h: Any = None) -> dict[str, 
 
 def transfer_rewrite(trained: nn.Module, target: nn.Module, rewrite: Any, *,
                      kept: bool = True, init: bool = True) -> dict[str, str]:
-    """Copy parameters into ``target`` (compiled on ``rewrite.diagram``) from ``trained``
-    (compiled on the diagram that was rewritten) along a
+    """Copy parameters into ``target`` (compiled on a diagram with the graph of
+    ``rewrite.diagram``) from ``trained`` (compiled on the diagram rewritten) along a
     :class:`catlearn.learning.rewrite.DiagramRewrite`: each new edge ``e`` with
     ``rewrite.init[e] = o`` gets the ``state_dict`` of ``o`` — the edges kept by the rule
     (``kept``) and the new edges the rule starts from old ones, such as a teacher from the
@@ -280,10 +280,11 @@ def transfer_rewrite(trained: nn.Module, target: nn.Module, rewrite: Any, *,
         raise SurgeryError(MESSAGES["transfer_map"].format(
             why=f"transfer_rewrite needs a DiagramRewrite, not {type(rewrite).__name__}"))
     src, dst = unwrap(trained), unwrap(target)
-    if dst.diagram != rewrite.diagram or src.diagram.graph != rewrite.maps.match.codom:
+    if dst.diagram.graph != rewrite.diagram.graph or \
+            src.diagram.graph != rewrite.maps.match.codom:
         raise SurgeryError(MESSAGES["transfer_map"].format(
-            why="the trained regime must be compiled on the diagram rewritten and the "
-                "target on the rewrite's result"))
+            why="the trained regime must be compiled on the graph rewritten and the "
+                "target on the rewrite's result (equations and settings may differ)"))
     pairs = {new: old for new, old in rewrite.init.items()
              if (kept if rewrite.kept.get(old) == new else init)
              and old in src.models and new in dst.models}
