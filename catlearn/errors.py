@@ -309,4 +309,8 @@ MESSAGES.update({
     "lrule_policy": "rewrite: the diagram's equations were given explicitly, not found by "
     "path finding; pass policy= (and max_length=/simple=) to re-derive them",
     "lrule_option": "rewrite: unknown option(s) {names}; known: {known}",
+    "lrule_no_space": "rewrite: rule {rule} needs a space {space!r}, which the diagram "
+    "does not have (spaces: {known})",
+    "lrule_twice": "rule {rule}: the {side} names edge(s) {names} more than once",
+    "lrule_not_diagram": "rewrite: expected a LearningDiagram to rewrite, not {got}",
 })

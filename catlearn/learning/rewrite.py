@@ -11,8 +11,10 @@ writes one from rows ``(edge, src, tgt, role)``:
   edge's role ``None`` on the left matches any role, ``None`` on the right means "the
   role of the left edge of the same name" and ``RoleOf("f")`` the role of left edge ``f``;
 * what is on both sides is kept (``K``): spaces with the same name, edges with the same
-  name *and* ends; an edge on both sides with other ends is deleted and re-created, and
-  starts from its old parameters (it is put in ``init``).
+  name, ends and role (``None`` on the right); an edge on both sides with other ends or
+  another role is deleted and re-created, and starts from its old parameters (it is put
+  in ``init``): ``edge_rule([("c", "?X", "?Y", "learnable")], [("c", "?X", "?Y",
+  "fixed")])`` freezes ``c``.
 
 :func:`rewrite_diagram` (and :meth:`LearningDiagram.rewrite`) applies a rule at a match
 (found by homomorphism search, monic on spaces and edges, when none is given), rebuilds
@@ -38,6 +40,7 @@ the rewrite is linear in the graph; the equations cost what path finding costs.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -170,7 +173,7 @@ def _right_role(name: str, e: str, role: Any, left: dict[str, Any], var: _Vars) 
     return role
 
 
-def edge_rule(lhs: Sequence[Any], rhs: Sequence[Any], *, name: str = "the rule",
+def edge_rule(lhs: Sequence[Any], rhs: Sequence[Any], *, name: str = "edge_rule",
               init: Mapping[str, str] | None = None, lhs_spaces: Sequence[str] = (),
               rhs_spaces: Sequence[str] = ()) -> LearningRule:
     """A :class:`LearningRule` from edge rows ``(edge, src, tgt, role)`` of both sides
@@ -183,6 +186,11 @@ def edge_rule(lhs: Sequence[Any], rhs: Sequence[Any], *, name: str = "the rule",
     (1, 1, 2, {1: 0})
     """
     left, right = _rows(name, "lhs", lhs), _rows(name, "rhs", rhs)
+    for side, rows in (("lhs", left), ("rhs", right)):
+        twice = sorted(n for n, k in Counter(e for e, *_ in rows).items() if k > 1)
+        if twice:
+            raise DiagramRewriteError(MESSAGES["lrule_twice"].format(
+                rule=name, side=side, names=", ".join(twice)))
     ls, rs = _spaces(left, lhs_spaces), _spaces(right, rhs_spaces)
     var = _Vars(ls, left)
     for v in rs:
@@ -193,8 +201,8 @@ def edge_rule(lhs: Sequence[Any], rhs: Sequence[Any], *, name: str = "the rule",
     lrole = {e: r for e, _, _, r in left}
     lends = {e: (s, t) for e, s, t, _ in left}
     ks = [v for v in ls if v in rs]
-    kept = [r for r in left if r[0] in {e for e, *_ in right}
-            and (r[1], r[2]) in {(s, t) for e, s, t, _ in right if e == r[0]}]
+    kept = [r for r in left if any(e == r[0] and (s, t) == (r[1], r[2])
+                                   and role in (None, r[3]) for e, s, t, role in right)]
     ke = [e for e, *_ in kept]
     rows_r = []
     for e, s, t, role in right:
@@ -277,7 +285,7 @@ def _as_rule(rule: Any) -> LearningRule:
     if isinstance(rule, LearningRule):
         return rule
     if isinstance(rule, Rule) and rule.L.schema == SchLearningGraph:
-        return LearningRule(rule, {}, rule.name or "the rule")
+        return LearningRule(rule, {}, rule.name or "Rule")
     raise DiagramRewriteError(MESSAGES["lrule_not_rule"].format(got=type(rule).__name__))
 
 
@@ -307,6 +315,11 @@ def _match(lr: LearningRule, X: ACSet, monic: Any) -> ACSetTransformation:
         if isinstance(e, str) and e not in known:
             raise DiagramRewriteError(MESSAGES["lrule_no_edge"].format(
                 rule=lr.name, edge=e, known=", ".join(known) or "none"))
+    spaces = X.subpart("vlabel").tolist()
+    for v in L.subpart("vlabel").tolist():
+        if isinstance(v, str) and v not in spaces:
+            raise DiagramRewriteError(MESSAGES["lrule_no_space"].format(
+                rule=lr.name, space=v, known=", ".join(spaces) or "none"))
     first: tuple[Violation, ACSetTransformation] | None = None
     for m in homomorphisms(L, X, monic=monic):
         bad = pushout_complement_violations(lr.rule.l, m)
@@ -323,12 +336,12 @@ def _match(lr: LearningRule, X: ACSet, monic: Any) -> ACSetTransformation:
 
 
 def _to_graph(lr: LearningRule, Y: ACSet, maps: RewriteMaps) -> LearningGraph:
-    for kind, attr, ob, leg in (("space", "vlabel", "V", maps.h), ("edge", "elabel", "E",
-                                                                    maps.h)):
+    for kind, attr, ob in (("space", "vlabel", "V"), ("edge", "elabel", "E")):
         labels = Y.subpart(attr).tolist()
-        old = set(leg.components[ob].tolist())
+        old = set(maps.h.components[ob].tolist())
+        counts = Counter(labels)
         for p, n in enumerate(labels):
-            if labels.count(n) > 1 and p not in old:
+            if counts[n] > 1 and p not in old:
                 raise DiagramRewriteError(MESSAGES["lrule_clash"].format(
                     rule=lr.name, kind=kind, name=n))
     for a in ("vlabel", "elabel", "role"):
@@ -387,8 +400,8 @@ def rewrite_diagram(diagram: LearningDiagram, rule: LearningRule | Rule,
     catlearn.errors.DiagramRewriteError: rewrite: rule attach_teacher(s, teacher=t) needs ...
     """
     if not isinstance(diagram, LearningDiagram):
-        raise DiagramRewriteError(MESSAGES["lrule_not_rule"].format(
-            got=f"a diagram of type {type(diagram).__name__}"))
+        raise DiagramRewriteError(MESSAGES["lrule_not_diagram"].format(
+            got=type(diagram).__name__))
     lr = _as_rule(rule)
     opts = _options(diagram, options)
     X = diagram.graph

@@ -195,3 +195,31 @@ def test_an_asymmetric_pattern_keeps_every_embedding():
     g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     S = LearningDiagram.from_graph(g)
     assert len(find_embeddings(S, heads(3), up_to_symmetry=True)) == 3
+
+
+def test_a_role_change_recreates_the_edge_and_keeps_its_parameters():
+    freeze = edge_rule([("c", "?X", "?Y", "learnable")], [("c", "?X", "?Y", "fixed")])
+    rw = LearningDiagram.from_graph(square()).rewrite(freeze)
+    assert rw.diagram.graph.role("c") == "fixed" and rw.init["c"] == "c"
+    assert "c" not in rw.kept and rw.diagram.equations == ()  # nothing left to learn
+
+
+def test_a_rule_on_named_spaces_and_the_empty_rule():
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    D = LearningDiagram.from_graph(g)
+    add = edge_rule([], [("t", "X", "Y", "fixed")], lhs_spaces=("X", "Y"))
+    assert D.rewrite(add).diagram.graph.ends("t") == ("X", "Y")
+    with pytest.raises(DiagramRewriteError, match="needs a space 'Z'"):
+        D.rewrite(edge_rule([], [("t", "X", "Z", "fixed")], lhs_spaces=("X", "Z")))
+    with pytest.raises(DiagramRewriteError, match=r"no match.*needs c: X -> Y \(fixed\)"):
+        D.rewrite(edge_rule([("c", "X", "Y", "fixed")], []))
+    same = D.rewrite(edge_rule([], []))
+    assert same.diagram == D and same.kept == {n: n for n in g.edge_names()}
+
+
+def test_bad_arguments():
+    with pytest.raises(DiagramRewriteError, match="more than once"):
+        edge_rule([("c", "?X", "?Y", None), ("c", "?Y", "?X", None)], [])
+    from catlearn.learning import rewrite_diagram
+    with pytest.raises(DiagramRewriteError, match="LearningDiagram to rewrite"):
+        rewrite_diagram(square(), attach_teacher("c"))
