@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from catlearn.categories import Edge, Path, paths_from
 from catlearn.categories.errors import TooManyPathsError
@@ -36,6 +36,9 @@ from catlearn.errors import MESSAGES, LearningGraphError
 from catlearn.learning.equation import Equation
 from catlearn.learning.graph import DATA, LEARNABLE, LearningGraph
 from catlearn.learning.plan import LossPlan, compile_plan
+
+if TYPE_CHECKING:
+    from catlearn.learning.rewrite import DiagramRewrite
 
 __all__ = ["LearningDiagram", "POLICIES", "DEFAULT_COMPARATOR", "find_equations"]
 
@@ -320,7 +323,7 @@ class LearningDiagram:
         out.legs, out.derivation = dict(self.legs), self.derivation
         return out
 
-    def rewrite(self, rule: Any, match: Any = None, **options: Any) -> Any:
+    def rewrite(self, rule: Any, match: Any = None, **options: Any) -> DiagramRewrite:
         """Apply a double-pushout rule to the learning graph and re-derive the equations
         with this diagram's path-finding options (``options`` override them); returns a
         :class:`~catlearn.learning.rewrite.DiagramRewrite` (the new diagram and the map

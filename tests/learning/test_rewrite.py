@@ -223,3 +223,33 @@ def test_bad_arguments():
     from catlearn.learning import rewrite_diagram
     with pytest.raises(DiagramRewriteError, match="LearningDiagram to rewrite"):
         rewrite_diagram(square(), attach_teacher("c"))
+
+
+@st.composite
+def head_pairs(draw):
+    """A pattern with a heads X -> Y and b heads X -> Z, inside a bigger such diagram."""
+    a, b = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+    a2, b2 = a + draw(st.integers(0, 2)), b + draw(st.integers(0, 1))
+
+    def build(p: int, q: int) -> LearningDiagram:
+        g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").data("z", "N", "Z")
+        for i in range(p):
+            g = g.model(f"c{i}", "X", "Y")
+        for i in range(q):
+            g = g.model(f"d{i}", "X", "Z")
+        return LearningDiagram.from_graph(g)
+
+    return build(a, b), build(a2, b2)
+
+
+@given(head_pairs(), st.booleans())
+def test_embeddings_up_to_symmetry_are_one_per_orbit(pair, monic):
+    A, B = pair
+    every = find_embeddings(A, B, monic=monic)
+    reps = find_embeddings(A, B, monic=monic, up_to_symmetry=True)
+    group = diagram_automorphisms(A)
+    key = lambda h: (tuple(h.V.tolist()), tuple(h.E.tolist()))  # noqa: E731
+    orbits = {frozenset(key(a >> h) for a in group) for h in every}
+    assert all(frozenset(key(a >> h) for a in group) in orbits for h in reps)
+    assert len(reps) == len(orbits)
+    assert len({frozenset(key(a >> h) for a in group) for h in reps}) == len(reps)
