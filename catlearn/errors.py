@@ -311,6 +311,8 @@ MESSAGES.update({
     "lrule_option": "rewrite: unknown option(s) {names}; known: {known}",
     "lrule_no_space": "rewrite: rule {rule} needs a space {space!r}, which the diagram "
     "does not have (spaces: {known})",
+    "lrule_match": "rewrite: the match for rule {rule} must be an ACSetTransformation from "
+    "the rule's L into the diagram's graph (or None to search), not {got}",
     "lrule_twice": "rule {rule}: the {side} names edge(s) {names} more than once",
     "lrule_not_diagram": "rewrite: expected a LearningDiagram to rewrite, not {got}",
 })

@@ -403,6 +403,9 @@ def rewrite_diagram(diagram: LearningDiagram, rule: LearningRule | Rule,
         raise DiagramRewriteError(MESSAGES["lrule_not_diagram"].format(
             got=type(diagram).__name__))
     lr = _as_rule(rule)
+    if match is not None and not isinstance(match, ACSetTransformation):
+        raise DiagramRewriteError(MESSAGES["lrule_match"].format(
+            rule=lr.name, got=type(match).__name__))
     opts = _options(diagram, options)
     X = diagram.graph
     m = _match(lr, X, monic) if match is None else match

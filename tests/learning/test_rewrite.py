@@ -223,6 +223,27 @@ def test_bad_arguments():
     from catlearn.learning import rewrite_diagram
     with pytest.raises(DiagramRewriteError, match="LearningDiagram to rewrite"):
         rewrite_diagram(square(), attach_teacher("c"))
+    D = LearningDiagram.from_graph(square())
+    with pytest.raises(DiagramRewriteError, match="must be an ACSetTransformation"):
+        D.rewrite(attach_teacher("c"), match={"c": "c"})
+
+
+def test_an_explicit_match_is_used_and_checked():
+    from catlearn.acsets import homomorphisms
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    g = g.model("c0", "X", "Y").model("c1", "X", "Y")
+    D = LearningDiagram.from_graph(g)
+    rule = edge_rule([("?e", "?X", "?Y", "learnable")], [("?e", "?X", "?Y", "learnable"),
+                                                         ("t", "?X", "?Y", "fixed")],
+                     init={"t": "?e"})
+    maps = list(homomorphisms(rule.rule.L, D.graph, monic=("V", "E")))
+    assert len(maps) == 2
+    targets = {D.rewrite(rule, match=m).init["t"] for m in maps}
+    assert targets == {"c0", "c1"}
+    drop = edge_rule([("?e", "?X", "?Y", None)], [], rhs_spaces=("?X",))
+    m = next(iter(homomorphisms(drop.rule.L, D.graph, monic=("V", "E"))))
+    with pytest.raises(DiagramRewriteError, match="still uses"):
+        D.rewrite(drop, match=m)
 
 
 @st.composite
