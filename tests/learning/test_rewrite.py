@@ -274,3 +274,19 @@ def test_embeddings_up_to_symmetry_are_one_per_orbit(pair, monic):
     assert all(frozenset(key(a >> h) for a in group) in orbits for h in reps)
     assert len(reps) == len(orbits)
     assert len({frozenset(key(a >> h) for a in group) for h in reps}) == len(reps)
+
+
+@given(chains())
+def test_split_model_agrees_with_the_graph_built_by_hand(case):
+    g, i = case
+    rw = LearningDiagram.from_graph(g).rewrite(split_model(f"m{i}", "enc", "head",
+                                                           space="Hid"))
+    src, tgt = g.ends(f"m{i}")
+    role = g.role(f"m{i}")
+    expected = LearningGraph.from_edges(
+        [r for r in g.edges() if r[0] != f"m{i}"]
+        + [("enc", src, "Hid", role), ("head", "Hid", tgt, role)])
+    assert edge_set(rw.diagram.graph) == edge_set(expected)
+    assert set(rw.diagram.graph.vertex_names()) == set(expected.vertex_names())
+    assert rw.diagram.equations == find_equations(expected)
+    assert rw.deleted == (f"m{i}",) and set(rw.added) == {"enc", "head"}

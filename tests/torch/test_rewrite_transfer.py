@@ -76,6 +76,18 @@ def test_kept_edges_and_a_moved_model_carry_their_parameters():
     assert ct.transfer_rewrite(A, B, rw, init=False) == {}  # f was moved, not kept
 
 
+def test_kept_and_init_together_start_student_and_teacher_from_the_classifier():
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    D = LearningDiagram.from_graph(g)
+    A = ct.compile(D, ct.Realisation(D, models={"c": nn.Linear(3, 2)}))
+    rw = D.rewrite(attach_teacher("c"))
+    B = ct.compile(rw.diagram, ct.Realisation(rw.diagram, models={
+        "c": nn.Linear(3, 2), "t": nn.Linear(3, 2)}))
+    assert ct.transfer_rewrite(A, B, rw) == {"c": "c", "t": "c"}
+    assert torch.equal(B.model("c").weight, B.model("t").weight)
+    assert B.model("c") is not B.model("t")  # copies, not shared modules
+
+
 def test_transfer_rewrite_refuses_what_does_not_fit_before_changing_anything():
     g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     D = LearningDiagram.from_graph(g)
