@@ -347,3 +347,112 @@ class PathFindingError(LearningGraphError):
     def reworded(self, vocabulary: str) -> PathFindingError:
         """The same error, worded for ``vocabulary`` (``python`` or ``spec``)."""
         return PathFindingError(self.key, self.fields, vocabulary)
+# --- subobjects ---
+MESSAGES.update({
+    "subobject_unknown": "{what}: {name!r} is not an object or attribute type of schema "
+    "{schema}",
+    "subobject_ids": "{what}: the parts of {ob} must be a list of integer part ids, not "
+    "{got!r}",
+    "subobject_range": "{what}: {part} is not a part of {ob} ({n} parts)",
+    "subobject_not_closed": "{what}: part {part} of {ob} is in it, but its {arrow} "
+    "({image}) is not; a subobject is closed under every hom and attribute "
+    "(Subobject.generated(...) gives the closure)",
+    "subobject_not_monic": "Subobject.from_hom: {m} is not a monomorphism",
+    "subobject_operand": "Subobject {op}: the other operand is a {got}, not a Subobject",
+    "subobject_other": "Subobject {op}: the operands are subobjects of different ACSets "
+    "({what} and another); both must be subobjects of the same ACSet",
+})
+MESSAGES.update({
+    "canonical_not_acset": "{what} takes an ACSet, not {got}",
+})
+MESSAGES.update({
+    "build_unknown": "ACSet.build({schema}): {name!r} is not an object or attribute type",
+    "build_spec": "ACSet.build({schema}): {name}= must be a count of parts (an integer "
+    ">= 0) or a dict of columns, not {got!r}",
+    "build_attrtype": "ACSet.build({schema}): {name} is an attribute type: give the number "
+    "of its variables, not columns",
+    "build_lengths": "ACSet.build({schema}): the columns of {name} have different lengths "
+    "{lengths}; each column has one entry per part",
+    "build_column": "ACSet.build({schema}): {name!r} is not a hom or attribute out of {ob}",
+})
+
+
+# --- rewriting ---
+class RewriteError(CatlearnError, ValueError):
+    """A rewrite rule is ill-formed, or a match cannot be rewritten (no match, or the
+    dangling or identification condition fails at a named part)."""
+
+
+MESSAGES.update({
+    "rule_not_map": "Rule: {side} must be an ACSetTransformation, not {got}",
+    "rule_not_span": "Rule: l and r must share their domain K (a span L <- K -> R): "
+    "{l} and {r}",
+    "rule_not_monic": "Rule: l must be monic (it deletes parts of L, it cannot merge them); "
+    "to merge parts, put the merge in r",
+    "rewrite_not_maps": "pushout complement: expected two ACSetTransformations (l, m), "
+    "got {got}",
+    "rewrite_match_dom": "pushout complement: the match {m} does not start at the rule's L "
+    "(the codomain of l)",
+    "rewrite_match_codom": "rewrite: the match {m} does not land in the ACSet rewritten",
+    "rewrite_not_rule": "rewrite: expected a Rule, not {got}",
+    "rewrite_schema": "rewrite: {got} is not an ACSet of the rule's schema {schema}",
+    "dangling": "dangling: part {part} of {ob} is kept, but its {hom} ({target} of {codom}) "
+    "is deleted",
+    "identification": "identification: parts {a} and {b} of {ob} in L both go to part "
+    "{image} of the ACSet, but not both are kept",
+    "no_pushout_complement": "no pushout complement ({n} violation(s)): {first}",
+    "no_match": "rewrite: {rule} has no match in {X} (monic={monic}) that satisfies the "
+    "dangling and identification conditions",
+})
+
+
+# --- data migration ---
+class MigrationError(CatlearnError, ValueError):
+    """A schema map is not a functor (an end, a name, an equation), or a migration fails
+    (an instance of the wrong schema, a pushforward too large, values forced together)."""
+
+
+MESSAGES.update({
+    "schema_map": "SchemaMap {dom} -> {codom}: {why}",
+    "migration_arg": "{what}: expected {expected}, not {got}",
+    "sigma_too_big": "sigma: the pushforward has more than max_parts={n} parts (along "
+    "{F}); a free cycle of the target schema generates infinitely many: raise max_parts, "
+    "or add the equations that make the cycle finite",
+    "sigma_clash": "sigma: {where} is forced to be both {v1!r} and {v2!r}",
+})
+
+
+# --- learning rewrite ---
+class DiagramRewriteError(LearningGraphError):
+    """A rewrite of a learning diagram fails: a rule is ill-formed, it has no match, the
+    match leaves an edge dangling, or the result is not a learning graph."""
+
+
+MESSAGES.update({
+    "lrule_row": "rule {rule}: {side} row {row!r} must be (edge, src, tgt, role) with "
+    "names and a role in {roles} or None{extra}",
+    "lrule_kept": "rule {rule}: edge {edge!r} is in both sides but goes {a} on the left and "
+    "{b} on the right; an edge that changes ends is deleted and re-added under a new name",
+    "lrule_role_of": "rule {rule}: RoleOf({edge!r}) names no edge of the left-hand side "
+    "({known})",
+    "lrule_init": "rule {rule}: init maps {new!r} to {old!r}, but {why}",
+    "lrule_not_rule": "rewrite: expected a LearningRule or a Rule of SchLearningGraph, not "
+    "{got}",
+    "lrule_no_edge": "rewrite: rule {rule} needs an edge {edge!r}, which the diagram does "
+    "not have (edges: {known})",
+    "lrule_no_match": "rewrite: rule {rule} has no match in the diagram: it needs {want}; "
+    "the diagram has {have}",
+    "lrule_dangling": "rewrite: rule {rule} cannot be applied: {why}",
+    "lrule_clash": "rewrite: rule {rule} adds {kind} {name!r}, which the diagram already "
+    "has; choose another name",
+    "lrule_result": "rewrite: rule {rule} gives a graph that is not a learning graph: {why}",
+    "lrule_policy": "rewrite: the diagram's equations were given explicitly, not found by "
+    "path finding; pass policy= (and max_length=/simple=) to re-derive them",
+    "lrule_option": "rewrite: unknown option(s) {names}; known: {known}",
+    "lrule_no_space": "rewrite: rule {rule} needs a space {space!r}, which the diagram "
+    "does not have (spaces: {known})",
+    "lrule_match": "rewrite: the match for rule {rule} must be an ACSetTransformation from "
+    "the rule's L into the diagram's graph (or None to search), not {got}",
+    "lrule_twice": "rule {rule}: the {side} names edge(s) {names} more than once",
+    "lrule_not_diagram": "rewrite: expected a LearningDiagram to rewrite, not {got}",
+})

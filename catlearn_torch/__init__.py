@@ -64,7 +64,14 @@ from catlearn_torch.errors import (
     WeightingError,
 )
 from catlearn_torch.realise import Lambda, Realisation, Space
-from catlearn_torch.surgery import load_model, rewrap, save_model, sync_optimizer, transfer
+from catlearn_torch.surgery import (
+    load_model,
+    rewrap,
+    save_model,
+    sync_optimizer,
+    transfer,
+    transfer_rewrite,
+)
 from catlearn_torch.train import (
     History,
     fit,
@@ -94,7 +101,7 @@ __all__ = [
     "Masked", "Indexed", "INDEX",
     "Weighting", "Fixed", "Uncertainty", "DWA", "GradNorm", "WEIGHTINGS", "get_weighting",
     "shared_edges",
-    "save_model", "load_model", "transfer", "sync_optimizer", "rewrap",
+    "save_model", "load_model", "transfer", "sync_optimizer", "rewrap", "transfer_rewrite",
     "fit", "History", "param_groups", "make_optimizer",
     "save_checkpoint", "load_checkpoint", "restore_checkpoint",
     "ddp",

@@ -59,7 +59,7 @@ from catlearn_torch.compile import CompiledDiagram, unwrap
 from catlearn_torch.errors import MESSAGES, CheckpointError, SurgeryError
 
 __all__ = ["save_model", "load_model", "transfer", "sync_optimizer", "rewrap",
-           "MODEL_FORMAT", "atomic_save"]
+           "MODEL_FORMAT", "atomic_save", "transfer_rewrite"]
 
 #: The ``format`` field of single-model files.
 MODEL_FORMAT = "catlearn_torch.model"
@@ -248,6 +248,55 @@ def transfer(trained: nn.Module, target: nn.Module, h: Any = None) -> dict[str, 
         _load_into(dst, e2, src.models[e].state_dict(), e)
         copied[e] = e2
     return copied
+
+
+def transfer_rewrite(trained: nn.Module, target: nn.Module, rewrite: Any, *,
+                     kept: bool = True, init: bool = True) -> dict[str, str]:
+    """Copy parameters into ``target`` (compiled on a diagram with the graph of
+    ``rewrite.diagram``) from ``trained`` (compiled on the diagram rewritten) along a
+    :class:`catlearn.learning.rewrite.DiagramRewrite`: each new edge ``e`` with
+    ``rewrite.init[e] = o`` gets the ``state_dict`` of ``o`` — the edges kept by the rule
+    (``kept``) and the new edges the rule starts from old ones, such as a teacher from the
+    trained classifier (``init``). Returns ``{new edge: old edge}`` of the copies.
+
+    >>> import torch, torch.nn as nn
+    >>> from catlearn.learning import LearningDiagram, LearningGraph
+    >>> from catlearn.learning.rewrite import attach_teacher
+    >>> from catlearn_torch import Realisation, compile
+    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    >>> S = LearningDiagram.from_graph(g)
+    >>> rw = S.rewrite(attach_teacher("c", teacher="t"))
+    >>> A = compile(S, Realisation(S, models={"c": nn.Linear(2, 3)}))
+    >>> B = compile(rw.diagram, Realisation(rw.diagram, models={"c": nn.Linear(2, 3),
+    ...                                                        "t": nn.Linear(2, 3)}))
+    >>> transfer_rewrite(A, B, rw, kept=False)
+    {'t': 'c'}
+    >>> torch.equal(B.model("t").weight, A.model("c").weight)
+    True
+    """
+    from catlearn.learning.rewrite import DiagramRewrite
+
+    if not isinstance(rewrite, DiagramRewrite):
+        raise SurgeryError(MESSAGES["transfer_map"].format(
+            why=f"transfer_rewrite needs a DiagramRewrite, not {type(rewrite).__name__}"))
+    src, dst = unwrap(trained), unwrap(target)
+    if dst.diagram.graph != rewrite.diagram.graph or \
+            src.diagram.graph != rewrite.maps.match.codom:
+        raise SurgeryError(MESSAGES["transfer_map"].format(
+            why="the trained regime must be compiled on the graph rewritten and the "
+                "target on the rewrite's result (equations and settings may differ)"))
+    pairs = {new: old for new, old in rewrite.init.items()
+             if (kept if rewrite.kept.get(old) == new else init)
+             and old in src.models and new in dst.models}
+    for new, old in pairs.items():  # check every architecture before changing any
+        have = {k: tuple(v.shape) for k, v in dst.models[new].state_dict().items()}
+        give = {k: tuple(v.shape) for k, v in src.models[old].state_dict().items()}
+        if have != give:
+            raise SurgeryError(MESSAGES["model_load"].format(
+                src=old, edge=new, why=f"parameter shapes differ ({give} vs {have})"))
+    for new, old in pairs.items():
+        _load_into(dst, new, src.models[old].state_dict(), old)
+    return pairs
 
 
 # ---------------------------------------------------------------- optimisers

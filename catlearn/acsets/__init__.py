@@ -12,6 +12,7 @@ True
 
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar, is_var
+from catlearn.acsets.canonical import automorphisms, canonical_form, canonical_hash
 from catlearn.acsets.colimits import (
     Cocone,
     coequalizer,
@@ -31,12 +32,23 @@ from catlearn.acsets.homsearch import (
     isomorphism,
 )
 from catlearn.acsets.limits import Cone, equalizer, limit, product, pullback, terminal
+from catlearn.acsets.migration import SchemaMap, delta, delta_counit, sigma, sigma_unit
 from catlearn.acsets.morphism import (
     ACSetTransformation,
     compose,
     id_,
     identity,
     is_natural,
+)
+from catlearn.acsets.rewriting import (
+    RewriteMaps,
+    Rule,
+    Violation,
+    can_pushout_complement,
+    pushout_complement,
+    pushout_complement_violations,
+    rewrite,
+    rewrite_maps,
 )
 from catlearn.acsets.schema import (
     PathEquation,
@@ -55,6 +67,7 @@ from catlearn.acsets.serialization import (
     write_json_acset,
     write_json_schema,
 )
+from catlearn.acsets.subobject import Subobject, epi_mono, image
 
 __all__ = [
     "UNSET", "ACSet", "AttrVar", "is_var", "ACSetTransformation", "compose", "id_",
@@ -66,4 +79,8 @@ __all__ = [
     "DiagramArrow", "FinDiagram", "universal", "count_homomorphisms", "homomorphism",
     "homomorphisms", "is_homomorphic", "is_isomorphic", "isomorphism", "Cone", "equalizer",
     "limit", "product", "pullback", "terminal", "is_natural",
+    "Subobject", "image", "epi_mono", "Rule", "Violation", "RewriteMaps",
+    "can_pushout_complement", "pushout_complement", "pushout_complement_violations",
+    "rewrite", "rewrite_maps", "SchemaMap", "delta", "sigma", "sigma_unit", "delta_counit",
+    "automorphisms", "canonical_form", "canonical_hash",
 ]

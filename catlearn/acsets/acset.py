@@ -989,7 +989,27 @@ class ACSet:
                 lines.append(f"    ... ({n - shown} more)")
         return "\n".join(lines)
 
+    @classmethod
+    def build(cls, schema: Schema, /, types: Mapping[str, TypeSpec] | None = None,
+              **tables: Any) -> ACSet:
+        """An ACSet from a literal, as Catlab's ``@acset``: per object a count of parts or
+        a dict of whole columns (0-based hom values, ``None`` unset), per attribute type a
+        count of variables. ``repr`` writes the same literal.
+
+        >>> g = ACSet.build(SchGraph, V=2, E={"src": [0], "tgt": [1]})
+        >>> g.subpart(0, "tgt"), eval(repr(g)) == g
+        (1, True)
+        """
+        from catlearn.acsets.literal import build
+
+        return build(cls, schema, types, tables)
+
     def __repr__(self) -> str:
+        from catlearn.acsets.literal import literal
+
+        return literal(self)
+
+    def __str__(self) -> str:
         return self.tables()
 
     def _repr_svg_(self) -> str | None:

@@ -25,11 +25,22 @@ from catlearn.learning.graph import (
 from catlearn.learning.morphism import (
     SYMMETRIC_COMPARATORS,
     DiagramMorphism,
+    diagram_automorphisms,
     find_embeddings,
     find_graph_maps,
 )
 from catlearn.learning.picture import to_text, write_picture
 from catlearn.learning.plan import LossPlan, PlanEquation, PlanNode, compile_plan
+from catlearn.learning.rewrite import (
+    DiagramRewrite,
+    LearningRule,
+    RoleOf,
+    attach_teacher,
+    edge_rule,
+    insert_adapter,
+    rewrite_diagram,
+    split_model,
+)
 from catlearn.learning.semantics import (
     equation_triples,
     loss_expr,
@@ -62,4 +73,6 @@ __all__ = [
     "colimit_of", "inclusion", "shared_subgraph", "DiagramMorphism", "find_embeddings",
     "find_graph_maps", "SYMMETRIC_COMPARATORS", "equation_triples", "loss_expr",
     "loss_functor", "loss_functor_on", "pullback_realisation", "symbolic_realisation",
+    "diagram_automorphisms", "DiagramRewrite", "LearningRule", "RoleOf", "attach_teacher",
+    "edge_rule", "insert_adapter", "rewrite_diagram", "split_model",
 ]

@@ -36,7 +36,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import compress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from catlearn.categories import Edge, Path, PathTrie
 from catlearn.categories.errors import TooManyPathsError
@@ -50,6 +50,9 @@ from catlearn.learning.plan import (
     _without_cyclic_gc,
     compile_plan,
 )
+
+if TYPE_CHECKING:
+    from catlearn.learning.rewrite import DiagramRewrite
 
 __all__ = ["LearningDiagram", "POLICIES", "DEFAULT_COMPARATOR", "find_equations"]
 
@@ -357,6 +360,9 @@ class LearningDiagram:
         self.legs: dict[str, Any] = {}
         #: How path finding found the equations (``from_graph``), reused by the plan.
         self._trace: PathFindingTrace | None = None
+        #: The path-finding options of :meth:`from_graph` (``None``: explicit equations);
+        #: :meth:`rewrite` re-derives the equations with them.
+        self.derivation: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -382,6 +388,8 @@ policy='against_data', give the equations explicitly, or raise max_equations
             out = cls.__new__(cls)
             out._setup(graph, eqs, comparators, weights, trace)
             out._trace = trace
+        out.derivation = {"policy": policy, "max_length": max_length, "simple": simple,
+                          "max_paths": max_paths, "max_equations": max_equations}
         return out
 
     def path(self, spec: PathSpec, source: str | None = None) -> Path:
@@ -488,7 +496,7 @@ policy='against_data', give the equations explicitly, or raise max_equations
         """A copy with some equations' weights changed (by equation name); a glued
         regime keeps its legs (the graph is the same)."""
         out = LearningDiagram(self.graph, self.equations, self.comparators, weights)
-        out.legs = dict(self.legs)
+        out.legs, out.derivation = dict(self.legs), self.derivation
         out._trace = self._trace  # the same paths: the plan may still reuse the search
         return out
 
@@ -497,9 +505,25 @@ policy='against_data', give the equations explicitly, or raise max_equations
         :meth:`reweighted`)."""
         out = LearningDiagram(self.graph, self.equations, {**self.comparators,
                                                            **comparators})
-        out.legs = dict(self.legs)
+        out.legs, out.derivation = dict(self.legs), self.derivation
         out._trace = self._trace
         return out
+
+    def rewrite(self, rule: Any, match: Any = None, **options: Any) -> DiagramRewrite:
+        """Apply a double-pushout rule to the learning graph and re-derive the equations
+        with this diagram's path-finding options (``options`` override them); returns a
+        :class:`~catlearn.learning.rewrite.DiagramRewrite` (the new diagram and the map
+        of the kept edges). See :func:`catlearn.learning.rewrite.rewrite_diagram`.
+
+        >>> from catlearn.learning.rewrite import attach_teacher
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> rw = LearningDiagram.from_graph(g).rewrite(attach_teacher("c", teacher="t"))
+        >>> [eq.name for eq in rw.diagram.equations], rw.init
+        (['x ⋅ c = x ⋅ t', 'x ⋅ c = y'], {'x': 'x', 'y': 'y', 'c': 'c', 't': 'c'})
+        """
+        from catlearn.learning.rewrite import rewrite_diagram
+
+        return rewrite_diagram(self, rule, match, **options)
 
     # ------------------------------------------------------------------ values
     def __eq__(self, other: object) -> bool:

@@ -48,7 +48,8 @@ from catlearn.learning.diagram import LearningDiagram
 from catlearn.learning.equation import Equation
 from catlearn.learning.graph import DATA, LearningGraph
 
-__all__ = ["DiagramMorphism", "find_embeddings", "find_graph_maps", "SYMMETRIC_COMPARATORS"]
+__all__ = ["DiagramMorphism", "find_embeddings", "find_graph_maps", "SYMMETRIC_COMPARATORS",
+           "diagram_automorphisms"]
 
 #: Comparators with ``d(a, b) = d(b, a)``: an equation may land on its swapped image.
 SYMMETRIC_COMPARATORS = frozenset({"mse", "sqdist", "l1", "cosine"})
@@ -228,15 +229,18 @@ def _pattern(g: LearningGraph, match_roles: bool) -> Any:
 
 
 def find_embeddings(d: LearningDiagram, d2: LearningDiagram, *, monic: bool = True,
-                    match_comparators: bool = False) -> list[DiagramMorphism]:
+                    match_comparators: bool = False,
+                    up_to_symmetry: bool = False) -> list[DiagramMorphism]:
     """The diagram morphisms ``d -> d2`` (monic ones by default), by homomorphism search on
     the graphs with edge names free, keeping those that send equations to equations.
 
     Structure decides (spaces, edges, roles, equations); with ``match_comparators=True``
-    an equation must also land on one with the same comparator. Diagram morphisms keep
-    roles; :func:`find_graph_maps` with ``match_roles=False`` also finds where a regime
-    sits with a frozen model in place of a learnable one (e.g. the teacher's square
-    inside knowledge distillation).
+    an equation must also land on one with the same comparator. With ``up_to_symmetry``,
+    one morphism per orbit under the automorphisms of ``d`` (``h`` and ``α >> h`` give the
+    same sub-regime): the one whose ``(V, E)`` components are least (see
+    :func:`diagram_automorphisms`). Diagram morphisms keep roles; :func:`find_graph_maps`
+    with ``match_roles=False`` also finds where a regime sits with a frozen model in place
+    of a learnable one (e.g. the teacher's square inside knowledge distillation).
     """
     if not isinstance(match_comparators, bool):
         raise LearningGraphError(f"find_embeddings: match_comparators must be True or "
@@ -247,7 +251,37 @@ def find_embeddings(d: LearningDiagram, d2: LearningDiagram, *, monic: bool = Tr
             out.append(DiagramMorphism(d, d2, V, E, match_comparators=match_comparators))
         except LearningGraphError:
             continue  # an equation does not land on an equation
+    if up_to_symmetry and out:
+        group = diagram_automorphisms(d)
+        out = [h for h in out if _is_least(h, group)]
     return out
+
+
+def diagram_automorphisms(d: LearningDiagram) -> list[DiagramMorphism]:
+    """The automorphisms of a diagram: the isomorphisms of its graph with edge names free
+    (:func:`catlearn.acsets.automorphisms`) that are diagram morphisms ``d -> d``. The
+    cost is that of the automorphism search (fast for small patterns).
+
+    >>> from catlearn.learning import LearningDiagram, LearningGraph
+    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    >>> g = g.model("c1", "X", "Y").model("c2", "X", "Y")
+    >>> [a.edge_map()["c1"] for a in diagram_automorphisms(LearningDiagram.from_graph(g))]
+    ['c1', 'c2']
+    """
+    from catlearn.acsets import automorphisms
+
+    out = []
+    for a in automorphisms(_pattern(d.graph, True)):
+        try:
+            out.append(DiagramMorphism(d, d, a["V"], a["E"]))
+        except LearningGraphError:
+            continue  # a symmetry of the graph that moves an equation off the equations
+    return out
+
+
+def _is_least(h: DiagramMorphism, group: Sequence[DiagramMorphism]) -> bool:
+    key = (h.V.tolist(), h.E.tolist())
+    return all(key <= (h.V[a.V].tolist(), h.E[a.E].tolist()) for a in group)
 
 
 def find_graph_maps(g: LearningGraph, g2: LearningGraph, *, monic: bool = True,

@@ -197,7 +197,7 @@ def test_tables_print():
     g = ACSet(SchLabeledGraph)
     g.add_parts("V", 2, label=["a", "b"])
     g.add_part("E", src=0, tgt=1)
-    text = repr(g)
+    text = str(g)
     assert "V: 2 parts" in text and "'a'" in text and "src  tgt" in text
 
 
