@@ -49,9 +49,9 @@ def test_fixed_is_the_weighted_sum_and_names_resolve():
     assert float(out.total.detach()) == 4.0 + 3.0 * 1.0
     assert isinstance(L.weighting, Fixed)
     assert float(Fixed().combine(out.terms, L).detach()) == 7.0
-    with pytest.raises(WeightingError, match="unknown weighting 'pcgrad'"):
-        get_weighting("pcgrad")
-    with pytest.raises(WeightingError, match="temperature must be a number > 0"):
+    with pytest.raises(WeightingError, match="unknown weighting 'nashmtl'"):
+        get_weighting("nashmtl")
+    with pytest.raises(WeightingError, match="temperature must be a finite number > 0"):
         get_weighting("dwa(temperature=0)")
 
 
