@@ -159,3 +159,49 @@ def test_weighting_state_is_checkpointed_and_resume_is_exact(tmp_path, name):
     for k, v in A.state_dict().items():
         assert torch.equal(v, C.state_dict()[k]), k
     assert any(k.startswith("weighting.") for k in A.state_dict())
+
+
+# ---------------------------------------------------------------- mutation survivors
+def test_dwa_combine_weights_every_term_by_lambda_times_w():
+    L = scalar_heads(weighting="dwa")
+    L.reweight({E0: 0.5, E1: 3.0})
+    L.weighting.lambdas.copy_(torch.tensor([1.5, 0.25], dtype=torch.float64))
+    out = L(ONE)  # L0 = 4, L1 = 1
+    expected = 1.5 * 0.5 * 4.0 + 0.25 * 3.0 * 1.0
+    assert float(out.total.detach()) == pytest.approx(expected)
+    L.weighting.lambdas.copy_(torch.tensor([2.0, 0.5], dtype=torch.float64))
+    L.reweight({E0: 0.5, E1: 2.0})  # λ·w = 1 for both: the plain sum
+    assert float(L(ONE).total.detach()) == pytest.approx(4.0 + 1.0)
+
+
+def test_weighting_reprs_show_their_parameters():
+    assert repr(DWA()) == "DWA(temperature=2.0)"
+    assert repr(DWA(temperature=3)) == "DWA(temperature=3.0)"
+    assert repr(GradNorm(alpha=0.5, shared="m")) == "GradNorm(alpha=0.5, shared=('m',))"
+    assert DWA(temperature=3).params() == {"temperature": 3.0}
+    assert repr(get_weighting("cagrad(c=0.1)")) == "CAGrad(shared=None, c=0.1, rescale=1)"
+
+
+def test_gradnorm_records_the_initial_loss_of_a_single_active_equation():
+    L = scalar_heads(weighting=GradNorm(shared="m"))
+    L.reweight({E1: 0.0})  # one active equation
+    total, terms = L(ONE)
+    L.weighting.before_backward(terms, L)
+    assert L.weighting.has_initial.tolist() == [True, False]
+    assert float(L.weighting.initial[0]) == pytest.approx(float(terms[E0].detach()))
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("name", ["fixed", "uncertainty", "dwa", "gradnorm", "pcgrad",
+                                  "cagrad", "mgda(mode='params')", "imtlg"])
+def test_every_weighting_compiles_whole_graph(name):
+    """combine has no graph break: torch.compile(fullgraph=True) traces the loss whole."""
+    torch._dynamo.reset()
+    L = scalar_heads(weighting=name)
+    if name == "dwa":
+        L.weighting.lambdas.copy_(torch.tensor([0.5, 1.5], dtype=torch.float64))
+    eager = L(ONE).total.detach()
+    fast = torch.compile(L, backend="eager", fullgraph=True)
+    torch.testing.assert_close(fast(ONE).total.detach(), eager)
+    explained = torch._dynamo.explain(L)(ONE)
+    assert explained.graph_break_count == 0, explained.break_reasons
