@@ -25,7 +25,7 @@ targets do not count against it).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import torch
 from torch import Tensor
@@ -83,7 +83,7 @@ def _on_common_rows(a: Any, ma: Tensor | None, b: Any, mb: Tensor | None
     """Both sides on the rows where both are defined."""
     if ma is None and mb is None:
         return a, b
-    m = ma if mb is None else (mb if ma is None else ma & mb)
+    m = cast(Tensor, ma if mb is None else (mb if ma is None else ma & mb))
     a = a[m] if ma is None else a[m[ma]]
     b = b[m] if mb is None else b[m[mb]]
     return a, b

@@ -46,11 +46,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 from torch import nn
 
 from catlearn.learning import DATA, DiagramMorphism, find_embeddings, find_graph_maps

@@ -166,8 +166,12 @@ class MGDA(GradientManipulation):
         grads = torch.stack([torch.cat([g.reshape(-1).double() for g in row]) for row in per])
         losses = torch.stack([terms[names[i]].detach().double() for i in active])
         _, c = self.direction(grads, losses.to(grads.device))
-        back = [sum(c[j].to(row[f].dtype) * row[f] for j, row in enumerate(per))
-                for f in range(len(features))]
+        back: list[Tensor] = []
+        for f in range(len(features)):
+            acc = torch.zeros_like(per[0][f])
+            for j, row in enumerate(per):
+                acc = acc + c[j].to(row[f].dtype) * row[f]
+            back.append(acc)
         torch.autograd.backward(features, grad_tensors=back, inputs=list(params),
                                 retain_graph=True)
         self._backward_rest(loss, compiled, params)

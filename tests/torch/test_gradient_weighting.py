@@ -14,7 +14,7 @@ from torch import nn
 
 from catlearn.learning import LearningDiagram, LearningGraph
 from catlearn_torch import Realisation, compile, fit, get_weighting
-from catlearn_torch.weighting import CAGrad, IMTLG, MGDA, PCGrad
+from catlearn_torch.weighting import IMTLG, MGDA, CAGrad, PCGrad
 
 G1 = torch.tensor([1.0, 0.0], dtype=torch.float64)
 G2 = torch.tensor([-1.0, 1.0], dtype=torch.float64)  # conflicting: g1·g2 = -1
