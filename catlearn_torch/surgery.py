@@ -91,7 +91,7 @@ def _load_into(core: CompiledDiagram, edge: str, state: Mapping[str, Any], src: 
 def save_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str]) -> str:
     """Save the module of one edge (see the module docstring); returns the path.
 
-    >>> import tempfile
+    >>> import tempfile, torch
     >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
@@ -115,7 +115,7 @@ def load_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str], *,
     :func:`catlearn_torch.fit` checkpoint, from which the model of ``source_edge``
     (default: ``edge``) is read. Returns the module.
 
-    >>> import tempfile
+    >>> import tempfile, torch
     >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
