@@ -98,6 +98,16 @@ def _count(name: str, value: Any, low: int, allow_none: bool = True) -> None:
 
 
 def _check_weighting_optimised(core: CompiledDiagram, opt: torch.optim.Optimizer) -> None:
+    from catlearn_torch.weighting import GradientManipulation
+
+    dist = torch.distributed
+    if isinstance(core.weighting, GradientManipulation) and dist.is_available() \
+            and dist.is_initialized() and dist.get_world_size() > 1:
+        raise WeightingError(MESSAGES["manipulation_backward"].format(
+            name=repr(core.weighting), shared=", ".join(core.weighting.shared or ())
+            or "the shared model", why="under torch.distributed with several processes "
+            "(DDP/FSDP reduce the gradients during backward, before the direction is "
+            "formed); train on one process"))
     held = {id(p) for g in opt.param_groups for p in g["params"]}
     if any(p.requires_grad and id(p) not in held for p in core.weighting.parameters()):
         raise WeightingError(MESSAGES["weighting_not_optimised"].format(
@@ -155,6 +165,11 @@ def _restore_trainer(run: Run, state: Mapping[str, Any], stopper: EarlyStopping 
                 "options"))
         return value
 
+    for key, ours in (("precision", run.precision.name), ("accumulate", run.accumulate)):
+        if key in state and state[key] != ours:
+            raise CheckpointError(MESSAGES["ckpt_key"].format(
+                path=path, why=f"it was written with {key}={state[key]!r}, and this run "
+                f"has {key}={ours!r}; resume with the same options"))
     try:
         if part("scaler") is not None and run.precision.scaler is not None:
             run.precision.scaler.load_state_dict(state["scaler"])

@@ -28,7 +28,7 @@ from catlearn_torch.errors import MESSAGES, NonFiniteLossError
 from catlearn_torch.trainer.ema import EdgeAverages
 from catlearn_torch.trainer.optim import step_scheduler
 from catlearn_torch.trainer.precision import Precision
-from catlearn_torch.weighting import Fixed
+from catlearn_torch.weighting import Fixed, Weighting
 
 __all__ = ["Run", "Meter", "train_batch", "end_window"]
 
@@ -186,7 +186,9 @@ def train_batch(run: Run, batches: Any, epoch: int) -> tuple[float, dict[str, Te
         scaler = run.precision.scaler
         if scaler is not None:
             loss = scaler.scale(loss)
-        core.weighting.backward(loss, terms, core, run.precision.scale / k)
+        custom = type(core.weighting).backward is not Weighting.backward
+        scale = run.precision.scale / k if custom else 1.0 / k  # get_scale() syncs
+        core.weighting.backward(loss, terms, core, scale)
         run.pending += 1
     run.micro += 1
     return value, terms, dict(defined) if defined is not None else None

@@ -23,9 +23,11 @@ __all__ = ["GradNorm"]
 
 
 class GradNorm(Weighting):
-    """GradNorm (Chen et al. 2018) at the diagram's shared model (see the module
-    docstring): learnable ``a_i`` balanced so that each equation's gradient norm at the
-    shared parameters tracks its relative training rate to the power ``alpha``.
+    """GradNorm (Chen et al. 2018) at the diagram's shared model (see
+    :mod:`catlearn_torch.weighting`): learnable ``a_i`` balanced so that each equation's
+    gradient norm at the shared parameters tracks its relative training rate to the power
+    ``alpha``. With gradient accumulation the weights' gradient is that of the window's
+    last batch (it is set, not accumulated, in :meth:`before_backward`).
 
     >>> GradNorm(alpha=1.5)
     GradNorm(alpha=1.5, shared=None)

@@ -134,8 +134,8 @@ class GradientManipulation(Weighting):
         >>> round(float(L.weighting.last_weights.sum()), 6)  # a convex combination
         1.0
         """
-        _, params = self.shared_params(compiled)
-        active = active_equations(terms, compiled, self.shared_params(compiled)[0])
+        edges, params = self.shared_params(compiled)
+        active = active_equations(terms, compiled, edges)
         if len(active) < 2 or not params:
             loss.backward()
             return

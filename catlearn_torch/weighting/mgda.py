@@ -40,8 +40,9 @@ class MGDA(GradientManipulation):
     (back-propagated from the features). ``"params"``: the ``g_i`` at the parameters.
     ``"auto"`` (default): features when there is a single shared edge whose outputs were
     captured in an eager forward, else parameters (under ``torch.compile`` the captured
-    outputs are outputs of the compiled graph, not separate autograd nodes, so the
-    parameters are used). Implied weights: ``α_i / n_i``.
+    outputs are outputs of the compiled graph, not upstream of the terms: this is
+    detected, and ``"auto"`` then uses the parameters while ``"features"`` raises a
+    :class:`WeightingError`). Implied weights: ``α_i / n_i``.
 
     >>> MGDA(normalize="l2", mode="params")
     MGDA(shared=None, normalize='l2', mode='params')
@@ -102,6 +103,28 @@ class MGDA(GradientManipulation):
     def _clear(self, module: nn.Module, args: Any) -> None:
         self._features = []
 
+    @staticmethod
+    def _feature_grads(terms: Mapping[str, Tensor], compiled: CompiledDiagram,
+                       active: Sequence[int], features: Sequence[Tensor], scale: float
+                       ) -> list[list[Tensor]] | None:
+        """Each active equation's gradients at the captured outputs; ``None`` when some
+        equation's are all missing (the outputs are not upstream of the terms, as under
+        ``torch.compile`` with AOT autograd, where they are extra graph outputs)."""
+        names = list(terms)
+        per = []
+        for i in active:
+            t = terms[names[i]] * (compiled.weights[names[i]] * scale)
+            try:
+                gs = torch.autograd.grad(t, list(features), retain_graph=True,
+                                         allow_unused=True)
+            except RuntimeError:
+                return None
+            if all(g is None for g in gs):
+                return None
+            per.append([g if g is not None else torch.zeros_like(f)
+                        for g, f in zip(gs, features, strict=True)])
+        return per
+
     def normalisers(self, grads: Tensor, losses: Tensor) -> Tensor:
         """``n_i`` for each row (see the class docstring).
 
@@ -151,16 +174,13 @@ class MGDA(GradientManipulation):
             loss.backward()
             return
         names = list(terms)
-        try:
-            per = []
-            for i in active:
-                t = terms[names[i]] * (compiled.weights[names[i]] * scale)
-                gs = torch.autograd.grad(t, features, retain_graph=True, allow_unused=True)
-                per.append([g if g is not None else torch.zeros_like(f)
-                            for g, f in zip(gs, features, strict=True)])
-        except RuntimeError:
+        per = self._feature_grads(terms, compiled, active, features, scale)
+        if per is None:  # the captured outputs are not upstream of the terms
             if self.mode == "features":
-                raise
+                raise WeightingError(MESSAGES["manipulation_backward"].format(
+                    name="MGDA(mode='features')", shared=", ".join(edges), why="on "
+                    "features that are not nodes of the loss's autograd graph (a "
+                    "torch.compile'd forward); use mode='params' or 'auto'"))
             super().backward(loss, terms, compiled, scale)
             return
         grads = torch.stack([torch.cat([g.reshape(-1).double() for g in row]) for row in per])

@@ -243,3 +243,28 @@ def test_against_libmtl_on_identical_gradients(ours, theirs, kwargs, k):
     ours.backward(total, terms, L)
     got = flat([p.grad for p in L.model("m").parameters()])
     close(got, expected, tol=1e-4 if theirs == "CAGrad" else 1e-5)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("make", [PCGrad, CAGrad, lambda: MGDA(mode="params"),
+                                  lambda: MGDA(mode="auto"), IMTLG])
+def test_under_torch_compile_the_manipulated_gradient_is_the_eager_one(make):
+    torch._dynamo.reset()
+    grads = []
+    for compiled in (False, True):
+        L, batch = heads(weights=[1.0, 0.5])
+        w = make()
+        if not compiled and isinstance(w, MGDA):  # compiled, "auto" is the params version
+            w = MGDA(mode="params")
+        L.set_weighting(w)
+        model = torch.compile(L, backend="aot_eager", fullgraph=True) if compiled else L
+        total, terms = model(batch)
+        L.weighting.backward(total, terms, L)
+        grads.append(flat([p.grad for p in L.parameters() if p.grad is not None]))
+    close(grads[1], grads[0], tol=1e-5)
+    L, batch = heads()
+    L.set_weighting(MGDA(mode="features"))
+    total, terms = torch.compile(L, backend="aot_eager", fullgraph=True)(batch)
+    from catlearn_torch import WeightingError
+    with pytest.raises(WeightingError, match="use mode='params'"):
+        L.weighting.backward(total, terms, L)

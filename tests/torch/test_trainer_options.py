@@ -303,3 +303,15 @@ def test_metrics_log_after_resume_holds_the_whole_run(tmp_path):
     assert [r["epoch"] for r in rows] == ["1", "2", "3"]
     assert [r["step"] for r in rows] == ["5", "10", "15"]
     assert load_checkpoint(ckpt)["trainer"]["epoch_steps"] == [5, 10, 15]
+
+
+def test_resuming_with_another_precision_or_accumulation_is_refused(tmp_path):
+    from catlearn_torch import CheckpointError
+    D, L = two_sources()
+    ckpt = tmp_path / "run.pt"
+    fit(L, two_source_loaders(), progress=False, checkpoint=ckpt, accumulate=2)
+    with pytest.raises(CheckpointError, match="accumulate=2.*accumulate=1"):
+        fit(two_sources()[1], two_source_loaders(), epochs=2, progress=False, resume=ckpt)
+    with pytest.raises(CheckpointError, match="precision='32'.*precision='bf16-mixed'"):
+        fit(two_sources()[1], two_source_loaders(), epochs=2, progress=False, resume=ckpt,
+            accumulate=2, precision="bf16-mixed")
