@@ -122,8 +122,14 @@ class EdgeAverages:
     def update(self) -> None:
         """Fold the current parameters into the averages (after an optimiser step).
 
-        >>> EdgeAverages.update.__name__
-        'update'
+        >>> import torch.nn as nn
+        >>> from catlearn_torch.weighting.base import _example
+        >>> L, _ = _example(); ema = EdgeAverages(L, 0.5)
+        >>> w0 = L.model("m").weight.clone(); ema.update()        # first: a copy
+        >>> with torch.no_grad(): _ = L.model("m").weight.add_(2.0)
+        >>> ema.update()                                          # then: 0.5·old + 0.5·new
+        >>> torch.allclose(ema.averages["m"].module.weight, w0 + 1.0)
+        True
         """
         for key, avg in self.averages.items():
             avg.update_parameters(self._source(key))
@@ -135,8 +141,14 @@ class EdgeAverages:
         """Within the block, the learnable edges hold their averages (EMA weights only;
         with ``edges`` nothing is swapped: the fixed edges are the averages).
 
-        >>> EdgeAverages.swapped.__name__
-        'swapped'
+        >>> from catlearn_torch.weighting.base import _example
+        >>> L, _ = _example(); ema = EdgeAverages(L, 0.5); ema.update()
+        >>> w = L.model("m").weight.clone()
+        >>> with torch.no_grad(): _ = ema.averages["m"].module.weight.zero_()
+        >>> with ema.swapped(): float(L.model("m").weight.detach().abs().sum())
+        0.0
+        >>> torch.equal(L.model("m").weight, w)  # restored after the block
+        True
         """
         if self.edges is not None:
             yield
@@ -153,8 +165,11 @@ class EdgeAverages:
     def copy_into_models(self) -> None:
         """Copy the averages into the learnable edges (EMA weights, at the end of a run).
 
-        >>> EdgeAverages.copy_into_models.__name__
-        'copy_into_models'
+        >>> from catlearn_torch.weighting.base import _example
+        >>> L, _ = _example(); ema = EdgeAverages(L, 0.5)
+        >>> with torch.no_grad(): _ = ema.averages["m"].module.weight.fill_(3.0)
+        >>> ema.copy_into_models(); L.model("m").weight.unique().tolist()
+        [3.0]
         """
         if self.edges is not None:
             return
@@ -166,8 +181,10 @@ class EdgeAverages:
     def state_dict(self) -> dict[str, Any]:
         """The averages' state, for checkpoints.
 
-        >>> EdgeAverages.state_dict.__name__
-        'state_dict'
+        >>> from catlearn_torch.weighting.base import _example
+        >>> L, _ = _example(); s = EdgeAverages(L, 0.5).state_dict()
+        >>> s["decay"], sorted(s["averages"])
+        (0.5, ['h1', 'h2', 'm'])
         """
         return {"decay": self.decay, "edges": dict(self.edges or {}),
                 "averages": {k: a.state_dict() for k, a in self.averages.items()}}
@@ -175,8 +192,15 @@ class EdgeAverages:
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Restore :meth:`state_dict` (the run must average the same edges).
 
-        >>> EdgeAverages.load_state_dict.__name__
-        'load_state_dict'
+        >>> from catlearn_torch.weighting.base import _example
+        >>> L, _ = _example(); a = EdgeAverages(L, 0.5); a.update()
+        >>> b = EdgeAverages(L, 0.5); b.load_state_dict(a.state_dict())
+        >>> int(b.averages["m"].n_averaged)
+        1
+        >>> b.load_state_dict({"averages": {}, "edges": {}})
+        Traceback (most recent call last):
+        ...
+        catlearn_torch.errors.RealisationError: ema_edges: the checkpoint averages other edges than this run ...
         """
         saved = state.get("averages")
         if not isinstance(saved, Mapping) or set(saved) != set(self.averages) \

@@ -1,8 +1,19 @@
 """One epoch of :func:`catlearn_torch.fit`: the batches (with the progress bar and the
 mid-epoch checkpoints), then the epoch's record (means, weights, ``evaluate`` metrics).
 
->>> run_epoch.__name__, epoch_record.__name__
-('run_epoch', 'epoch_record')
+>>> from catlearn_torch.weighting.base import _example
+>>> from catlearn_torch.trainer.optim import make_optimizer
+>>> from catlearn_torch.trainer.precision import Precision
+>>> L, batch = _example()
+>>> run = Run(L, L, make_optimizer(L), None, "step", None, Precision.of("32", L.device),
+...           accumulate=2)
+>>> meter = Meter(list(L.weights))
+>>> run_epoch(run, MaxSizeCycle({"N": [batch] * 3}), meter, 0, 1, check=False,
+...           progress=False, save=lambda *a: None, checkpoint_every=None)
+>>> run.steps, meter.count  # windows of 2 batches, the last one shorter
+(2, 3)
+>>> sorted(epoch_record(run, meter, 0, lambda c, e: {"val": 1.0}))
+['total', 'val', 'x ⋅ m ⋅ h1 = y', 'x ⋅ m ⋅ h2 = z']
 """
 
 from __future__ import annotations
@@ -42,8 +53,8 @@ def run_epoch(run: Run, cycle: MaxSizeCycle, meter: Meter, epoch: int, epochs: i
     ``save(epoch, cycle_state, meter)`` writes a mid-epoch checkpoint every
     ``checkpoint_every`` optimiser steps.
 
-    >>> run_epoch.__name__
-    'run_epoch'
+    >>> run_epoch.__doc__.split()[0]  # see the module docstring for a run
+    'Train'
     """
     run.compiled.train()
     bar = tqdm(cycle, total=len(cycle) if cycle.sized else None,
@@ -80,8 +91,8 @@ def epoch_record(run: Run, meter: Meter, epoch: int, evaluate: Evaluate | None
     than the fixed one), and ``evaluate``'s metrics (in eval mode, under ``no_grad``,
     with EMA weights swapped in when there are some).
 
-    >>> epoch_record.__name__
-    'epoch_record'
+    >>> epoch_record.__doc__.split()[:2]  # see the module docstring for a record
+    ['The', "epoch's"]
     """
     core = run.core
     record = meter.record()

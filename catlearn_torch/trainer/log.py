@@ -57,8 +57,11 @@ class MetricsLog:
     def write(self, records: Sequence[Mapping[str, float]], steps: Sequence[int]) -> None:
         """Rewrite the CSV with every record, and add the new ones to TensorBoard.
 
-        >>> MetricsLog.write.__name__
-        'write'
+        >>> import tempfile, pathlib
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     MetricsLog(d, tensorboard=False).write([{"a": 2.5}], [7])
+        ...     pathlib.Path(d, "metrics.csv").read_text().splitlines()
+        ['epoch,step,a', '1,7,2.5']
         """
         self.dir.mkdir(parents=True, exist_ok=True)
         keys: dict[str, None] = {}

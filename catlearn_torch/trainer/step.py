@@ -58,8 +58,10 @@ class Meter:
             defined: Mapping[str, Any] | None) -> None:
         """Add one batch.
 
-        >>> Meter.add.__name__
-        'add'
+        >>> m = Meter(["e", "f"])
+        >>> m.add(3.0, {"e": torch.tensor(1.0), "f": torch.tensor(0.0)}, {"e": 2, "f": 0})
+        >>> m.sums, m.seen, m.examples
+        ({'total': 3.0, 'e': 1.0, 'f': 0.0}, {'e': 1, 'f': 0}, {'e': 2, 'f': 0})
         """
         self.count += 1
         self.sums["total"] += total
@@ -84,8 +86,9 @@ class Meter:
         """The epoch's record: the means, plus ``"<eq> [defined]"`` and ``"<eq> [empty
         steps]"`` when some batch had missing values.
 
-        >>> Meter.record.__name__
-        'record'
+        >>> m = Meter(["e"]); m.add(1.0, {"e": torch.tensor(1.0)}, {"e": 4})
+        >>> m.add(0.0, {"e": torch.tensor(0.0)}, {"e": 0}); m.record()
+        {'total': 0.5, 'e': 1.0, 'e [defined]': 4.0, 'e [empty steps]': 1.0}
         """
         out = self.means()
         if self.masked:
@@ -119,8 +122,14 @@ class Meter:
 class Run:
     """The mutable state of a training run that the step and epoch functions share.
 
-    >>> Run.__name__
-    'Run'
+    >>> import torch.nn as nn
+    >>> from catlearn_torch.weighting.base import _example
+    >>> from catlearn_torch.trainer.optim import make_optimizer
+    >>> L, batch = _example()
+    >>> run = Run(L, L, make_optimizer(L), None, "step", None,
+    ...           Precision.of("32", L.device), accumulate=2)
+    >>> run.hooks, run.steps
+    (False, 0)
     """
 
     compiled: nn.Module
@@ -166,8 +175,13 @@ def train_batch(run: Run, batches: Any, epoch: int) -> tuple[float, dict[str, Te
     """Forward and backward one batch (no optimiser step: :func:`end_window` does it);
     returns the total's value, the terms and the defined counts.
 
-    >>> train_batch.__name__
-    'train_batch'
+    >>> from catlearn_torch.weighting.base import _example
+    >>> from catlearn_torch.trainer.optim import make_optimizer
+    >>> L, batch = _example()
+    >>> run = Run(L, L, make_optimizer(L), None, "step", None, Precision.of("32", L.device))
+    >>> value, terms, defined = train_batch(run, batch, 0)
+    >>> run.micro, run.pending, L.model("m").weight.grad is not None, defined
+    (1, 1, True, None)
     """
     core, opt = run.core, run.optimizer
     with run.precision.autocast():
@@ -199,8 +213,15 @@ def end_window(run: Run) -> bool:
     a gradient): clip, step (through the scaler), then the per-step scheduler and the
     moving averages. Returns whether the optimiser stepped.
 
-    >>> end_window.__name__
-    'end_window'
+    >>> from catlearn_torch.weighting.base import _example
+    >>> from catlearn_torch.trainer.optim import make_optimizer
+    >>> L, batch = _example()
+    >>> run = Run(L, L, make_optimizer(L), None, "step", None, Precision.of("32", L.device))
+    >>> before = L.model("m").weight.clone(); _ = train_batch(run, batch, 0)
+    >>> end_window(run), run.steps, torch.equal(before, L.model("m").weight)
+    (True, 1, False)
+    >>> end_window(run), run.steps  # nothing back-propagated since: no optimiser step
+    (False, 2)
     """
     run.steps += 1
     if run.pending == 0:

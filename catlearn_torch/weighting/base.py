@@ -200,8 +200,9 @@ def resolve_shared(compiled: CompiledDiagram, shared: Sequence[str] | None, who:
     """``shared`` checked against the trainable learnable edges, or the diagram's shared
     model (:func:`shared_edges`); a :class:`WeightingError` names ``who`` otherwise.
 
-    >>> resolve_shared.__name__
-    'resolve_shared'
+    >>> L, _ = _example()
+    >>> resolve_shared(L, None, "PCGrad"), resolve_shared(L, ["h1"], "PCGrad")
+    (('m',), ('h1',))
     """
     known = compiled.learnable_edges()
     if shared is not None:
@@ -223,8 +224,9 @@ def active_equations(terms: Mapping[str, Tensor], compiled: CompiledDiagram,
     """The indices (in ``terms``' order) of the equations a gradient method balances:
     weight > 0, a defined example in the batch, and a gradient side through ``shared``.
 
-    >>> active_equations.__name__
-    'active_equations'
+    >>> L, batch = _example(); L.reweight({"x ⋅ m ⋅ h1 = y": 0.0})
+    >>> active_equations(L(batch).terms, L, ("m",))
+    [1]
     """
     trainable = set(shared)
     index = {n: i for i, n in enumerate(terms)}

@@ -110,8 +110,11 @@ class GradientManipulation(Weighting):
                        scale: float) -> Tensor:
         """The rows ``g_i = ∇_W (w_i L_i · scale)``, flattened, in float64.
 
-        >>> GradientManipulation.equation_grads.__name__
-        'equation_grads'
+        >>> from catlearn_torch.weighting.base import _example
+        >>> L, batch = _example(); w = GradientManipulation()
+        >>> _, ps = w.shared_params(L)
+        >>> tuple(w.equation_grads(L(batch).terms, L, [0, 1], ps, 1.0).shape)  # 12 + 4
+        (2, 16)
         """
         names = list(terms)
         rows = []
