@@ -233,22 +233,9 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
               prec, accumulate, clip_grad_norm, _ema(core, ema, ema_edges))
     history = History()
     start_epoch, meter_state, stopped = 0, None, False
-    if resume is True:
-        resume = checkpoint if checkpoint is not None and Path(checkpoint).exists() else None
-    elif resume is False:
-        resume = None
-    if resume is not None:
-        path = str(resume)
-        ckpt = load_checkpoint(path)
-        restore_checkpoint(core, ckpt, opt, sched, path=path, rng=False)
-        meter_state, stopped = _restore_trainer(run, ckpt["trainer"], stopper, path)
-        start_epoch, run.steps = ckpt["epoch"], ckpt["step"]
-        history.epochs = [dict(h) for h in ckpt["history"]]
-        if ckpt["cycle"]["step"] > 0:
-            cycle.resume(ckpt["cycle"])
-            run.micro = ckpt["cycle"]["step"]
-        set_rng_state(ckpt["rng"], path)
-        run.last_good = path
+    path = _resume_path(resume, checkpoint)
+    if path is not None:
+        start_epoch, meter_state, stopped = _resume(run, path, cycle, stopper, history)
         check = False
     names = list(core.weights)
     writer = is_writer()
@@ -284,8 +271,7 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
                 _surgery(run, on_epoch_end, epoch, lr, edge_lr)
             if run.interval == "epoch":
                 step_scheduler(sched, record, monitor)
-            if stopper is not None and stopper.update(record):
-                history.stopped_early = True
+            history.stopped_early = stopper is not None and stopper.update(record)
             if log is not None:
                 log.write(history.epochs, run.epoch_steps)
             save(epoch + 1, None)
@@ -298,6 +284,32 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
             log.close()
     history.steps = run.steps
     return history
+
+
+def _resume_path(resume: Any, checkpoint: Any) -> str | None:
+    if resume is True:
+        return str(checkpoint) if checkpoint is not None and Path(checkpoint).exists() \
+            else None
+    if resume is False or resume is None:
+        return None
+    return str(resume)
+
+
+def _resume(run: Run, path: str, cycle: MaxSizeCycle, stopper: EarlyStopping | None,
+            history: History) -> tuple[int, dict[str, Any] | None, bool]:
+    """Restore a run from a checkpoint; returns the epoch to start at, the running
+    means of a mid-epoch checkpoint, and whether early stopping had ended the run."""
+    ckpt = load_checkpoint(path)
+    restore_checkpoint(run.core, ckpt, run.optimizer, run.scheduler, path=path, rng=False)
+    meter_state, stopped = _restore_trainer(run, ckpt["trainer"], stopper, path)
+    run.steps = ckpt["step"]
+    history.epochs = [dict(h) for h in ckpt["history"]]
+    if ckpt["cycle"]["step"] > 0:
+        cycle.resume(ckpt["cycle"])
+        run.micro = ckpt["cycle"]["step"]
+    set_rng_state(ckpt["rng"], path)
+    run.last_good = path
+    return ckpt["epoch"], meter_state, stopped
 
 
 def _surgery(run: Run, callback: Callable[..., Any], epoch: int, lr: float,
