@@ -57,6 +57,27 @@ class CAGrad(GradientManipulation):
         """
         return {"shared": self.shared, "c": self.c, "rescale": self.rescale}
 
+    def objective(self, w: Tensor, gram: Tensor) -> Tensor:
+        """The dual objective ``g_wᵀ g_0 + √φ ‖g_w‖`` at ``w`` from the Gram matrix.
+
+        >>> CAGrad(c=0.0).objective(torch.tensor([1.0, 0.0]).double(), torch.eye(2).double())
+        tensor(0.5000, dtype=torch.float64)
+        """
+        k = gram.shape[0]
+        b = torch.full((k,), 1.0 / k, dtype=gram.dtype, device=gram.device)
+        sqrt_phi = self.c * (gram.mean() + 1e-8).sqrt() + 1e-8  # as LibMTL
+        return w @ gram @ b + sqrt_phi * torch.sqrt(w @ gram @ w + 1e-8)
+
+    def dual_weights(self, gram: Tensor) -> Tensor:
+        """``w``, the minimiser of :meth:`objective` on the simplex.
+
+        >>> w = CAGrad(c=0.0).dual_weights(torch.diag(torch.tensor([1.0, 4.0])).double())
+        >>> [round(x, 4) for x in w.tolist()]  # c = 0: the smallest g_i·g_0
+        [1.0, 0.0]
+        """
+        return minimise_on_simplex(lambda w: self.objective(w, gram), gram.shape[0],
+                                   device=gram.device)
+
     def direction(self, grads: Tensor, losses: Tensor) -> tuple[Tensor, Tensor]:
         """``d`` and the implied weights (see the class docstring).
 
@@ -67,14 +88,9 @@ class CAGrad(GradientManipulation):
         """
         k = grads.shape[0]
         gram = grads @ grads.T
-        g0_norm = (gram.mean() + 1e-8).sqrt()
-        sqrt_phi = self.c * g0_norm + 1e-8
+        sqrt_phi = self.c * (gram.mean() + 1e-8).sqrt() + 1e-8
         b = torch.full((k,), 1.0 / k, dtype=grads.dtype, device=grads.device)
-
-        def objective(w: Tensor) -> Tensor:
-            return w @ gram @ b + sqrt_phi * torch.sqrt(w @ gram @ w + 1e-8)
-
-        w = minimise_on_simplex(objective, k, device=grads.device)
+        w = self.dual_weights(gram)
         gw_norm = torch.sqrt(w @ gram @ w)
         lam = sqrt_phi / (gw_norm + 1e-8)
         s = {0: 1.0, 1: 1.0 + self.c ** 2, 2: 1.0 + self.c}[self.rescale]
