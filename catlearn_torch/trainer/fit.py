@@ -127,6 +127,24 @@ def _interval(scheduler: Any, interval: str | None) -> str:
     return interval
 
 
+def _check_monitors(core: CompiledDiagram, evaluate: Any, sched: Any, monitor: str | None,
+                    stopper: EarlyStopping | None) -> None:
+    """Without ``evaluate`` the epoch's record has only the trainer's own keys: a monitor
+    naming anything else would fail after the first epoch, so it is refused now."""
+    if evaluate is not None:
+        return
+    known = ["total", *core.weights, *(f"{n} [weight]" for n in core.weights)]
+    wanted = []
+    if is_plateau(sched):
+        wanted.append(("ReduceLROnPlateau", monitor or "total"))
+    if stopper is not None:
+        wanted.append(("early stopping", stopper.monitor))
+    for what, name in wanted:
+        if name not in known and not name.endswith((" [defined]", " [empty steps]")):
+            raise RealisationError(MESSAGES["no_monitor"].format(
+                what=what, name=name, known=", ".join(known)))
+
+
 def _ema(core: CompiledDiagram, ema: float | None, edges: Mapping[str, str] | None
          ) -> EdgeAverages | None:
     if edges is not None:
@@ -229,6 +247,7 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
     opt = make_optimizer(core, optimizer, lr, edge_lr)
     _check_weighting_optimised(core, opt)
     sched = scheduler(opt) if scheduler is not None else None
+    _check_monitors(core, evaluate, sched, monitor, stopper)
     run = Run(compiled, core, opt, sched, _interval(sched, scheduler_interval), monitor,
               prec, accumulate, clip_grad_norm, _ema(core, ema, ema_edges))
     history = History()

@@ -315,3 +315,16 @@ def test_resuming_with_another_precision_or_accumulation_is_refused(tmp_path):
     with pytest.raises(CheckpointError, match="precision='32'.*precision='bf16-mixed'"):
         fit(two_sources()[1], two_source_loaders(), epochs=2, progress=False, resume=ckpt,
             accumulate=2, precision="bf16-mixed")
+
+
+def test_a_monitor_nothing_can_record_is_refused_before_training():
+    D, L = two_sources()
+    before = params(L)
+    plateau = functools.partial(torch.optim.lr_scheduler.ReduceLROnPlateau)
+    with pytest.raises(RealisationError, match="early stopping monitors 'val'"):
+        fit(L, two_source_loaders(), progress=False, early_stopping={"monitor": "val"})
+    with pytest.raises(RealisationError, match="ReduceLROnPlateau monitors 'val'"):
+        fit(L, two_source_loaders(), progress=False, scheduler=plateau, monitor="val")
+    assert_same(before, params(L))  # nothing trained
+    name = next(iter(L.weights))
+    fit(L, two_source_loaders(), progress=False, early_stopping={"monitor": name})
