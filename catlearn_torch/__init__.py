@@ -66,6 +66,7 @@ from catlearn_torch.errors import (
 from catlearn_torch.realise import Lambda, Realisation, Space
 from catlearn_torch.surgery import load_model, rewrap, save_model, sync_optimizer, transfer
 from catlearn_torch.train import (
+    EarlyStopping,
     History,
     fit,
     load_checkpoint,
@@ -76,9 +77,14 @@ from catlearn_torch.train import (
 )
 from catlearn_torch.weighting import (
     DWA,
+    IMTLG,
+    MGDA,
     WEIGHTINGS,
+    CAGrad,
     Fixed,
+    GradientManipulation,
     GradNorm,
+    PCGrad,
     Uncertainty,
     Weighting,
     get_weighting,
@@ -93,9 +99,9 @@ __all__ = [
     "MaxSizeCycle", "as_columns", "source_columns", "split_batches",
     "Masked", "Indexed", "INDEX",
     "Weighting", "Fixed", "Uncertainty", "DWA", "GradNorm", "WEIGHTINGS", "get_weighting",
-    "shared_edges",
+    "shared_edges", "GradientManipulation", "PCGrad", "CAGrad", "MGDA", "IMTLG",
     "save_model", "load_model", "transfer", "sync_optimizer", "rewrap",
-    "fit", "History", "param_groups", "make_optimizer",
+    "fit", "History", "EarlyStopping", "param_groups", "make_optimizer",
     "save_checkpoint", "load_checkpoint", "restore_checkpoint",
     "ddp",
     "TorchBackendError", "RealisationError", "ComparatorError", "BatchError", "CheckError",

@@ -205,3 +205,35 @@ def test_every_weighting_compiles_whole_graph(name):
     torch.testing.assert_close(fast(ONE).total.detach(), eager)
     explained = torch._dynamo.explain(L)(ONE)
     assert explained.graph_break_count == 0, explained.break_reasons
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_uncertainty_with_defined_counts_as_tensors_compiles_whole_graph():
+    """When the compiled loss reports its defined counts as tensors (no host sync), the
+    uncertainty weighting selects with torch.where: no data-dependent branch."""
+    torch._dynamo.reset()
+    u = Uncertainty()
+    u.reset(2)
+    with torch.no_grad():
+        u.log_var.copy_(torch.tensor([0.5, -1.0]))
+
+    class Stub:
+        weights = {"a": 1.0, "b": 2.0}
+        last_defined = None
+
+    stub = Stub()
+
+    def loss(a, b, ka, kb):
+        stub.last_defined = {"a": ka, "b": kb}
+        return u.combine({"a": a, "b": b}, stub)
+
+    a, b = torch.tensor(2.0), torch.tensor(3.0)
+    s = u.log_var.detach()
+    part = [0.5 * torch.exp(-s[0]) * 2.0 + 0.5 * s[0], 0.5 * torch.exp(-s[1]) * 6.0
+            + 0.5 * s[1]]
+    fast = torch.compile(loss, backend="eager", fullgraph=True)
+    for ka, kb, expected in ((3, 2, part[0] + part[1]), (3, 0, part[0]), (0, 0, 0.0)):
+        got = fast(a, b, torch.tensor(ka), torch.tensor(kb))
+        assert float(got) == pytest.approx(float(expected))
+    explained = torch._dynamo.explain(loss)(a, b, torch.tensor(1), torch.tensor(0))
+    assert explained.graph_break_count == 0
