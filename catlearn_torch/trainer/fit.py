@@ -47,7 +47,7 @@ from catlearn_torch.trainer.precision import Precision
 from catlearn_torch.trainer.rng import set_rng_state
 from catlearn_torch.trainer.step import Meter, Run
 from catlearn_torch.trainer.stopping import EarlyStopping, as_early_stopping
-from catlearn_torch.weighting import Weighting
+from catlearn_torch.weighting import GradientManipulation, Weighting
 
 __all__ = ["fit", "History"]
 
@@ -98,8 +98,6 @@ def _count(name: str, value: Any, low: int, allow_none: bool = True) -> None:
 
 
 def _check_weighting_optimised(core: CompiledDiagram, opt: torch.optim.Optimizer) -> None:
-    from catlearn_torch.weighting import GradientManipulation
-
     dist = torch.distributed
     if isinstance(core.weighting, GradientManipulation) and dist.is_available() \
             and dist.is_initialized() and dist.get_world_size() > 1:
