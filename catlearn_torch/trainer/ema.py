@@ -123,7 +123,7 @@ class EdgeAverages:
         """Fold the current parameters into the averages (after an optimiser step).
 
         >>> import torch.nn as nn
-        >>> from catlearn_torch.weighting.base import _example
+        >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, _ = _example(); ema = EdgeAverages(L, 0.5)
         >>> w0 = L.model("m").weight.clone(); ema.update()        # first: a copy
         >>> with torch.no_grad(): _ = L.model("m").weight.add_(2.0)
@@ -141,7 +141,7 @@ class EdgeAverages:
         """Within the block, the learnable edges hold their averages (EMA weights only;
         with ``edges`` nothing is swapped: the fixed edges are the averages).
 
-        >>> from catlearn_torch.weighting.base import _example
+        >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, _ = _example(); ema = EdgeAverages(L, 0.5); ema.update()
         >>> w = L.model("m").weight.clone()
         >>> with torch.no_grad(): _ = ema.averages["m"].module.weight.zero_()
@@ -165,7 +165,7 @@ class EdgeAverages:
     def copy_into_models(self) -> None:
         """Copy the averages into the learnable edges (EMA weights, at the end of a run).
 
-        >>> from catlearn_torch.weighting.base import _example
+        >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, _ = _example(); ema = EdgeAverages(L, 0.5)
         >>> with torch.no_grad(): _ = ema.averages["m"].module.weight.fill_(3.0)
         >>> ema.copy_into_models(); L.model("m").weight.unique().tolist()
@@ -181,7 +181,7 @@ class EdgeAverages:
     def state_dict(self) -> dict[str, Any]:
         """The averages' state, for checkpoints.
 
-        >>> from catlearn_torch.weighting.base import _example
+        >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, _ = _example(); s = EdgeAverages(L, 0.5).state_dict()
         >>> s["decay"], sorted(s["averages"])
         (0.5, ['h1', 'h2', 'm'])
@@ -192,7 +192,7 @@ class EdgeAverages:
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Restore :meth:`state_dict` (the run must average the same edges).
 
-        >>> from catlearn_torch.weighting.base import _example
+        >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, _ = _example(); a = EdgeAverages(L, 0.5); a.update()
         >>> b = EdgeAverages(L, 0.5); b.load_state_dict(a.state_dict())
         >>> int(b.averages["m"].n_averaged)

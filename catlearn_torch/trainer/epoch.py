@@ -1,7 +1,7 @@
 """One epoch of :func:`catlearn_torch.fit`: the batches (with the progress bar and the
 mid-epoch checkpoints), then the epoch's record (means, weights, ``evaluate`` metrics).
 
->>> from catlearn_torch.weighting.base import _example
+>>> from catlearn_torch.weighting.examples import example as _example
 >>> from catlearn_torch.trainer.optim import make_optimizer
 >>> from catlearn_torch.trainer.precision import Precision
 >>> L, batch = _example()

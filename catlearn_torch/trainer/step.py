@@ -123,7 +123,7 @@ class Run:
     """The mutable state of a training run that the step and epoch functions share.
 
     >>> import torch.nn as nn
-    >>> from catlearn_torch.weighting.base import _example
+    >>> from catlearn_torch.weighting.examples import example as _example
     >>> from catlearn_torch.trainer.optim import make_optimizer
     >>> L, batch = _example()
     >>> run = Run(L, L, make_optimizer(L), None, "step", None,
@@ -175,7 +175,7 @@ def train_batch(run: Run, batches: Any, epoch: int) -> tuple[float, dict[str, Te
     """Forward and backward one batch (no optimiser step: :func:`end_window` does it);
     returns the total's value, the terms and the defined counts.
 
-    >>> from catlearn_torch.weighting.base import _example
+    >>> from catlearn_torch.weighting.examples import example as _example
     >>> from catlearn_torch.trainer.optim import make_optimizer
     >>> L, batch = _example()
     >>> run = Run(L, L, make_optimizer(L), None, "step", None, Precision.of("32", L.device))
@@ -213,7 +213,7 @@ def end_window(run: Run) -> bool:
     a gradient): clip, step (through the scaler), then the per-step scheduler and the
     moving averages. Returns whether the optimiser stepped.
 
-    >>> from catlearn_torch.weighting.base import _example
+    >>> from catlearn_torch.weighting.examples import example as _example
     >>> from catlearn_torch.trainer.optim import make_optimizer
     >>> L, batch = _example()
     >>> run = Run(L, L, make_optimizer(L), None, "step", None, Precision.of("32", L.device))

@@ -200,6 +200,7 @@ def resolve_shared(compiled: CompiledDiagram, shared: Sequence[str] | None, who:
     """``shared`` checked against the trainable learnable edges, or the diagram's shared
     model (:func:`shared_edges`); a :class:`WeightingError` names ``who`` otherwise.
 
+    >>> from catlearn_torch.weighting.examples import example as _example
     >>> L, _ = _example()
     >>> resolve_shared(L, None, "PCGrad"), resolve_shared(L, ["h1"], "PCGrad")
     (('m',), ('h1',))
@@ -224,6 +225,7 @@ def active_equations(terms: Mapping[str, Tensor], compiled: CompiledDiagram,
     """The indices (in ``terms``' order) of the equations a gradient method balances:
     weight > 0, a defined example in the batch, and a gradient side through ``shared``.
 
+    >>> from catlearn_torch.weighting.examples import example as _example
     >>> L, batch = _example(); L.reweight({"x ⋅ m ⋅ h1 = y": 0.0})
     >>> active_equations(L(batch).terms, L, ("m",))
     [1]
@@ -239,24 +241,3 @@ def active_equations(terms: Mapping[str, Tensor], compiled: CompiledDiagram,
             out.append(index[eq.name])
     return sorted(out)
 
-
-def _example(weighting: Any = None, seed: int = 0) -> tuple[CompiledDiagram, dict[str, Tensor]]:
-    """A backbone ``m`` with two heads and a batch (for the doctests of the strategies).
-
-    >>> L, batch = _example(); sorted(L.weights), sorted(batch)
-    (['x ⋅ m ⋅ h1 = y', 'x ⋅ m ⋅ h2 = z'], ['x', 'y', 'z'])
-    """
-    from catlearn.learning import LearningDiagram, LearningGraph
-    from catlearn_torch.compile import compile
-    from catlearn_torch.realise import Realisation
-
-    gen = torch.Generator().manual_seed(seed)
-    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").data("z", "N", "Z")
-    g = g.model("m", "X", "F").model("h1", "F", "Y").model("h2", "F", "Z")
-    D = LearningDiagram.from_graph(g)
-    with torch.random.fork_rng():
-        torch.manual_seed(seed)
-        models = {"m": nn.Linear(3, 4), "h1": nn.Linear(4, 2), "h2": nn.Linear(4, 2)}
-    batch = {"x": torch.randn(6, 3, generator=gen), "y": torch.randn(6, 2, generator=gen),
-             "z": torch.randn(6, 2, generator=gen)}
-    return compile(D, Realisation(D, models=models), weighting=weighting), batch

@@ -110,7 +110,7 @@ class GradNorm(Weighting):
                         ) -> None:
         """Set the gradient of the ``a_i``: ``sign(G_i - Ḡ r_i^α) ‖∇_W w_i L_i‖``.
 
-        >>> from catlearn_torch.weighting.base import _example
+        >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, batch = _example("gradnorm")
         >>> _, terms = L(batch); L.weighting.before_backward(terms, L)
         >>> bool(L.weighting.task_weights.grad.abs().sum() > 0), L.weighting.has_initial.tolist()
@@ -151,7 +151,7 @@ class GradNorm(Weighting):
     def after_step(self, terms: Mapping[str, Tensor], compiled: CompiledDiagram) -> None:
         """Renormalise: ``a_i > 0`` and ``Σ a_i = K`` over the equations GradNorm weighs.
 
-        >>> from catlearn_torch.weighting.base import _example
+        >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, batch = _example("gradnorm"); _, terms = L(batch)
         >>> L.weighting.task_weights.data = torch.tensor([3.0, 1.0])
         >>> L.weighting.after_step(terms, L); L.weighting.task_weights.tolist()

@@ -96,7 +96,7 @@ class GradientManipulation(Weighting):
                                                                 list[nn.Parameter]]:
         """The shared edges and their trainable parameters.
 
-        >>> from catlearn_torch.weighting.base import _example
+        >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, _ = _example(); edges, ps = GradientManipulation().shared_params(L)
         >>> edges, [tuple(p.shape) for p in ps]
         (('m',), [(4, 3), (4,)])
@@ -110,7 +110,7 @@ class GradientManipulation(Weighting):
                        scale: float) -> Tensor:
         """The rows ``g_i = ∇_W (w_i L_i · scale)``, flattened, in float64.
 
-        >>> from catlearn_torch.weighting.base import _example
+        >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, batch = _example(); w = GradientManipulation()
         >>> _, ps = w.shared_params(L)
         >>> tuple(w.equation_grads(L(batch).terms, L, [0, 1], ps, 1.0).shape)  # 12 + 4
@@ -131,7 +131,7 @@ class GradientManipulation(Weighting):
         :meth:`direction` (see the module docstring).
 
         >>> from catlearn_torch.weighting import MGDA
-        >>> from catlearn_torch.weighting.base import _example
+        >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, batch = _example(MGDA(mode="params")); total, terms = L(batch)
         >>> L.weighting.backward(total, terms, L)
         >>> round(float(L.weighting.last_weights.sum()), 6)  # a convex combination

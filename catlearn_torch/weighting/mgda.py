@@ -77,7 +77,7 @@ class MGDA(GradientManipulation):
     def bind(self, compiled: CompiledDiagram) -> None:
         """Set up for the equations, and hook the shared edge's module (MGDA-UB).
 
-        >>> from catlearn_torch.weighting.base import _example
+        >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, batch = _example(MGDA()); _ = L(batch); len(L.weighting._features)
         1
         """
@@ -153,7 +153,7 @@ class MGDA(GradientManipulation):
                  compiled: CompiledDiagram, scale: float = 1.0) -> None:
         """MGDA-UB on the captured features, or the parameter version (class docstring).
 
-        >>> from catlearn_torch.weighting.base import _example
+        >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, batch = _example(MGDA(mode="features")); total, terms = L(batch)
         >>> L.weighting.backward(total, terms, L)
         >>> round(float(L.weighting.last_weights.sum()), 6)

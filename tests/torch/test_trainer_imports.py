@@ -1,5 +1,6 @@
-"""The torch backend's modules import each other without a cycle (top-level imports),
-and each trainer module imports on its own in a fresh interpreter."""
+"""The torch backend's modules import each other without a cycle — counting imports
+inside functions too (the trainer and surgery used to import each other lazily) but not
+those under ``TYPE_CHECKING`` — and each imports on its own in a fresh interpreter."""
 
 import ast
 import subprocess
@@ -16,12 +17,13 @@ def module_graph() -> dict[str, set[str]]:
     for f in PKG.rglob("*.py"):
         parts = f.relative_to(PKG.parent).with_suffix("").parts
         name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        deps = set()
-        for node in ast.parse(f.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
-                    "catlearn_torch"):
-                deps.add(node.module)
-        graph[name] = deps
+        tree = ast.parse(f.read_text(encoding="utf-8"))
+        typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                       and "TYPE_CHECKING" in ast.unparse(node.test)
+                       for n in ast.walk(node)}
+        graph[name] = {node.module for node in ast.walk(tree)
+                       if isinstance(node, ast.ImportFrom) and id(node) not in typing_only
+                       and (node.module or "").startswith("catlearn_torch")}
     return graph
 
 
