@@ -13,6 +13,7 @@ from catlearn.learning import Equation, LearningDiagram, LearningGraph
 from catlearn_torch import Realisation, RealisationError, compile, fit, load_checkpoint
 from catlearn_torch.train import EarlyStopping
 from catlearn_torch.trainer.log import have_tensorboard
+from catlearn_torch.weighting import Weighting
 
 from .helpers import two_sources
 from .test_train import params, two_source_loaders, with_dropout
@@ -222,20 +223,14 @@ def test_mean_teacher_is_a_diagram(tmp_path):
     decay = 0.8
     # the teacher after k steps: EMA of the student's parameters after each step
     student = []
-    real = L.weighting.after_step
 
-    def spy(terms, compiled):
-        student.append({k: v.clone() for k, v in compiled.model("s").state_dict().items()})
-        real(terms, compiled)
+    class Spy(Weighting):  # the fixed sum; its after_step hook sees every step
+        name = "spy"
 
-    L.weighting.after_step = spy  # called after each step (not for the fixed weighting)
-    from catlearn_torch.trainer.step import Run
-    orig = Run.hooks
-    Run.hooks = property(lambda self: True)  # type: ignore[assignment]
-    try:
-        fit(L, data, epochs=2, ema=decay, ema_edges={"t": "s"}, progress=False)
-    finally:
-        Run.hooks = orig  # type: ignore[assignment]
+        def after_step(self, terms, compiled):
+            student.append({k: v.clone() for k, v in compiled.model("s").state_dict().items()})
+
+    fit(L, data, epochs=2, ema=decay, ema_edges={"t": "s"}, progress=False, weighting=Spy())
     avg = None
     for sd in student:
         avg = sd if avg is None else {k: decay * avg[k] + (1 - decay) * sd[k] for k in sd}
