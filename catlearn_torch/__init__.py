@@ -73,6 +73,7 @@ from catlearn_torch.surgery import (
     transfer_rewrite,
 )
 from catlearn_torch.train import (
+    EarlyStopping,
     History,
     fit,
     load_checkpoint,
@@ -83,9 +84,14 @@ from catlearn_torch.train import (
 )
 from catlearn_torch.weighting import (
     DWA,
+    IMTLG,
+    MGDA,
     WEIGHTINGS,
+    CAGrad,
     Fixed,
+    GradientManipulation,
     GradNorm,
+    PCGrad,
     Uncertainty,
     Weighting,
     get_weighting,
@@ -100,9 +106,9 @@ __all__ = [
     "MaxSizeCycle", "as_columns", "source_columns", "split_batches",
     "Masked", "Indexed", "INDEX",
     "Weighting", "Fixed", "Uncertainty", "DWA", "GradNorm", "WEIGHTINGS", "get_weighting",
-    "shared_edges",
+    "shared_edges", "GradientManipulation", "PCGrad", "CAGrad", "MGDA", "IMTLG",
     "save_model", "load_model", "transfer", "sync_optimizer", "rewrap", "transfer_rewrite",
-    "fit", "History", "param_groups", "make_optimizer",
+    "fit", "History", "EarlyStopping", "param_groups", "make_optimizer",
     "save_checkpoint", "load_checkpoint", "restore_checkpoint",
     "ddp",
     "TorchBackendError", "RealisationError", "ComparatorError", "BatchError", "CheckError",

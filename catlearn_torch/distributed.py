@@ -19,13 +19,16 @@ False
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
+import torch
+from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
-from catlearn_torch.compile import CompiledDiagram
+from catlearn_torch.compile import CompiledDiagram, unwrap
 
-__all__ = ["ddp"]
+__all__ = ["ddp", "rewrap", "is_writer"]
 
 
 def ddp(compiled: CompiledDiagram, **kwargs: Any) -> DistributedDataParallel:
@@ -40,3 +43,42 @@ def ddp(compiled: CompiledDiagram, **kwargs: Any) -> DistributedDataParallel:
     """
     kwargs.setdefault("find_unused_parameters", compiled.find_unused_parameters)
     return DistributedDataParallel(compiled, **kwargs)
+
+
+def is_writer() -> bool:
+    """Whether this process writes files (checkpoints, logs): rank 0, or the only one.
+
+    >>> is_writer()
+    True
+    """
+    dist = torch.distributed
+    return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
+
+
+def rewrap(model: nn.Module, compiled: CompiledDiagram | None = None) -> nn.Module:
+    """``model`` again, with a ``DistributedDataParallel`` wrapper rebuilt around the
+    compiled diagram (same device ids, process group, buffer broadcasting and bucket
+    settings; ``find_unused_parameters`` from the diagram). Other models are returned
+    as they are.
+
+    >>> lin = nn.Linear(1, 1)
+    >>> rewrap(lin) is lin
+    True
+    """
+    if not isinstance(model, DistributedDataParallel):
+        return model
+    core = compiled if compiled is not None else unwrap(model)
+    kwargs: dict[str, Any] = {
+        "device_ids": model.device_ids, "output_device": model.output_device,
+        "process_group": model.process_group,
+        "find_unused_parameters": core.find_unused_parameters,
+        "gradient_as_bucket_view": model.gradient_as_bucket_view}
+    accepted = inspect.signature(DistributedDataParallel.__init__).parameters
+    if "forward_sync_buffers" in accepted and hasattr(model, "forward_sync_buffers"):
+        kwargs["forward_sync_buffers"] = model.forward_sync_buffers
+    elif hasattr(model, "broadcast_buffers"):
+        kwargs["broadcast_buffers"] = model.broadcast_buffers
+    cap = getattr(model, "bucket_bytes_cap", None)
+    if isinstance(cap, (int, float)) and cap > 0:
+        kwargs["bucket_cap_mb"] = cap / (1024 * 1024)
+    return DistributedDataParallel(core, **kwargs)

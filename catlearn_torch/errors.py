@@ -244,3 +244,23 @@ MESSAGES: dict[str, str] = {
     "missing_dependency": "{feature} needs the package {package!r}, which is not "
     "installed: pip install {pip}",
 }
+
+# ---------------------------------------------------------------- trainer (torch-trainer)
+MESSAGES.update({
+    "ckpt_corrupt": "the checkpoint {path} is corrupt: {why}; it cannot be trusted — "
+    "resume from another checkpoint (e.g. pass --resume with an older file, or another "
+    "resume= path) or start afresh",
+    "ckpt_old": "the checkpoint {path} was written by an older catlearn_torch (format "
+    "version 1, without a digest), so it cannot be verified; write it again with this "
+    "version",
+    "ckpt_key": "the checkpoint {path} is damaged: {why}",
+    "no_monitor": "{what} monitors {name!r}, which the epoch's record does not have "
+    "(it has: {known}); pass monitor= one of those (an evaluate= metric, 'total' or an "
+    "equation's name)",
+    "bad_fit_arg": "fit: {name} must be {expected}, not {got!r}",
+    "ema_edges": "ema_edges: {why}",
+    "fp16_cpu": "precision='16-mixed' (float16 autocast with a gradient scaler) is not "
+    "supported on the CPU; using precision='bf16-mixed' instead, as Lightning does",
+    "manipulation_backward": "{name} manipulates the gradients of the shared model "
+    "({shared}); it cannot run {why}",
+})

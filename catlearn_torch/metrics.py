@@ -25,7 +25,7 @@ targets do not count against it).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import torch
 from torch import Tensor
@@ -33,7 +33,7 @@ from torch import Tensor
 from catlearn.categories import Path
 from catlearn_torch.comparators import CrossEntropy, InfoNCE
 from catlearn_torch.compile import CompiledDiagram, unwrap
-from catlearn_torch.data import as_columns
+from catlearn_torch.data import MASK_SUFFIX, as_columns, column_mask
 
 __all__ = ["path_value", "accuracy", "recall_at_1", "evaluate_equations"]
 
@@ -56,16 +56,37 @@ def path_value(compiled: Any, path: Path | str | Iterable[str], batch: Any,
     core: CompiledDiagram = unwrap(compiled)
     p = path if isinstance(path, Path) else core.diagram.path(
         path if isinstance(path, str) else list(path), source=source)
+    return _path_rows(core, p, batch)[0]
+
+
+def _path_rows(core: CompiledDiagram, p: Path, batch: Any) -> tuple[Any, Tensor | None]:
+    """A path's value on the rows where its data column is defined, and those rows
+    (``None``: all; missing values as in :mod:`catlearn_torch.data`)."""
     names = p.names
     if not names:
         raise ValueError(f"the path {p} is an identity: it has no value on a batch")
     cols = as_columns(batch, p.src, core.columns.get(p.src, ()), (names[0],))
-    value = cols[names[0]]
+    value, mask = column_mask(cols[names[0]], cols.get(names[0] + MASK_SUFFIX),
+                              core.missing.get(names[0]))
     if isinstance(value, Tensor):
         value = value.to(core.device)
+    if mask is not None:
+        mask = mask.to(core.device)
+        value = value[mask]
     for name in names[1:]:
         value = core.models[name](value)
-    return value
+    return value, mask
+
+
+def _on_common_rows(a: Any, ma: Tensor | None, b: Any, mb: Tensor | None
+                    ) -> tuple[Any, Any]:
+    """Both sides on the rows where both are defined."""
+    if ma is None and mb is None:
+        return a, b
+    m = cast(Tensor, ma if mb is None else (mb if ma is None else ma & mb))
+    a = a[m] if ma is None else a[m[ma]]
+    b = b[m] if mb is None else b[m[mb]]
+    return a, b
 
 
 def accuracy(logits: Tensor, target: Tensor, class_dim: int = 1,
@@ -112,7 +133,19 @@ def recall_at_1(queries: Tensor, keys: Tensor, same: Tensor | None = None) -> fl
 def evaluate_equations(compiled: Any, data: Mapping[str, Iterable[Any]]) -> dict[str, float]:
     """Held-out metrics of every equation whose source has an iterable of batches in
     ``data`` (see the module docstring). Runs in eval mode under ``no_grad`` and restores
-    the modules' modes.
+    the modules' modes. Missing values (``Masked`` columns, ``"<edge>.mask"`` keys, the
+    diagram's ``missing=``) are left out: each equation is measured on the examples where
+    both its sides are defined, and an equation with none has no entry.
+
+    >>> import torch.nn as nn
+    >>> from catlearn.learning import LearningDiagram, LearningGraph
+    >>> from catlearn_torch import Masked, Realisation, compile
+    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    >>> D = LearningDiagram.from_graph(g)
+    >>> L = compile(D, Realisation(D, models={"c": nn.Identity()}))
+    >>> y = Masked(torch.tensor([[1.0], [5.0]]), torch.tensor([True, False]))
+    >>> evaluate_equations(L, {"N": [{"x": torch.ones(2, 1), "y": y}]})
+    {'x ⋅ c = y: loss': 0.0}
     """
     core: CompiledDiagram = unwrap(compiled)
     modes = {name: m.training for name, m in core.named_modules()}
@@ -126,10 +159,12 @@ def evaluate_equations(compiled: Any, data: Mapping[str, Iterable[Any]]) -> dict
                 rhs: dict[str, list[Tensor]] = {e.name: [] for e in eqs}
                 for batch in batches:
                     for e in eqs:
-                        lhs[e.name].append(path_value(core, e.lhs, batch))
-                        rhs[e.name].append(path_value(core, e.rhs, batch))
+                        a, b = _on_common_rows(*_path_rows(core, e.lhs, batch),
+                                               *_path_rows(core, e.rhs, batch))
+                        lhs[e.name].append(a)
+                        rhs[e.name].append(b)
                 for e in eqs:
-                    if not lhs[e.name]:
+                    if not lhs[e.name] or sum(len(v) for v in lhs[e.name]) == 0:
                         continue
                     a, b = torch.cat(lhs[e.name]), torch.cat(rhs[e.name])
                     comp = core.comparators[e.name]

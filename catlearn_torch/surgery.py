@@ -44,49 +44,30 @@ True
 
 from __future__ import annotations
 
-import inspect
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 from torch import nn
 
 from catlearn.learning import DATA, DiagramMorphism, find_embeddings, find_graph_maps
 from catlearn_torch.compile import CompiledDiagram, unwrap
+from catlearn_torch.distributed import rewrap
 from catlearn_torch.errors import MESSAGES, CheckpointError, SurgeryError
+from catlearn_torch.trainer.checkpoint import (
+    CHECKPOINT_FORMAT,
+    atomic_save,
+    load_checkpoint,
+    safe_load,
+)
+from catlearn_torch.trainer.optim import sync_optimizer
 
 __all__ = ["save_model", "load_model", "transfer", "sync_optimizer", "rewrap",
-           "MODEL_FORMAT", "atomic_save", "transfer_rewrite"]
+           "MODEL_FORMAT", "atomic_save", "transfer_rewrite"]  # some re-exported
 
 #: The ``format`` field of single-model files.
 MODEL_FORMAT = "catlearn_torch.model"
-
-
-def atomic_save(data: Any, path: str | os.PathLike[str]) -> str:
-    """``torch.save`` to a temporary file in the same folder, fsynced, then renamed over
-    ``path`` (a reader never sees a half-written file); returns the path.
-
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     torch.load(atomic_save({"a": 1}, f"{d}/f.pt"), weights_only=True)
-    {'a': 1}
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as f:
-            torch.save(data, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return str(target)
 
 
 def _module(core: CompiledDiagram, edge: str) -> nn.Module:
@@ -110,7 +91,7 @@ def _load_into(core: CompiledDiagram, edge: str, state: Mapping[str, Any], src: 
 def save_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str]) -> str:
     """Save the module of one edge (see the module docstring); returns the path.
 
-    >>> import tempfile
+    >>> import tempfile, torch
     >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
@@ -134,7 +115,7 @@ def load_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str], *,
     :func:`catlearn_torch.fit` checkpoint, from which the model of ``source_edge``
     (default: ``edge``) is read. Returns the module.
 
-    >>> import tempfile
+    >>> import tempfile, torch
     >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
@@ -146,12 +127,14 @@ def load_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str], *,
     >>> torch.equal(m.weight, A.model("c").weight)
     True
     """
-    from catlearn_torch.train import CHECKPOINT_FORMAT, safe_load
-
     core = unwrap(compiled)
     data = safe_load(path)
     fmt = data.get("format") if isinstance(data, dict) else None
     if fmt == MODEL_FORMAT:
+        if not isinstance(data.get("edge"), str) or not isinstance(data.get("state_dict"),
+                                                                   dict):
+            raise CheckpointError(MESSAGES["ckpt_key"].format(
+                path=path, why="the model file lacks its 'edge' or 'state_dict'"))
         src = str(data["edge"])
         if source_edge is not None and source_edge != src:
             raise SurgeryError(MESSAGES["model_file"].format(path=path, edge=source_edge,
@@ -159,7 +142,7 @@ def load_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str], *,
         state = data["state_dict"]
     elif fmt == CHECKPOINT_FORMAT:
         src = source_edge or edge
-        models = data["models"]
+        models = load_checkpoint(path)["models"]
         if src not in models:
             raise SurgeryError(MESSAGES["model_file"].format(
                 path=path, edge=src, have=", ".join(models) or "nothing"))
@@ -297,103 +280,3 @@ def transfer_rewrite(trained: nn.Module, target: nn.Module, rewrite: Any, *,
     for new, old in pairs.items():
         _load_into(dst, new, src.models[old].state_dict(), old)
     return pairs
-
-
-# ---------------------------------------------------------------- optimisers
-def sync_optimizer(optimizer: torch.optim.Optimizer, compiled: nn.Module, *,
-                   lr: float | None = None, edge_lr: Mapping[str, float] | None = None,
-                   scheduler: Any = None) -> bool:
-    """Make an optimiser built with :func:`catlearn_torch.param_groups` follow the
-    diagram's current modules (see the module docstring); returns whether it changed.
-    Groups without a ``name`` are left alone.
-
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile, make_optimizer
-    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
-    >>> g = g.model("m", "X", "F").model("h", "F", "Y")
-    >>> D = LearningDiagram.from_graph(g)
-    >>> L = compile(D, Realisation(D, models={"m": nn.Linear(2, 2), "h": nn.Linear(2, 1)}))
-    >>> opt = make_optimizer(L)
-    >>> L.freeze("m"); sync_optimizer(opt, L), [g["name"] for g in opt.param_groups]
-    (True, ['h'])
-    """
-    from catlearn_torch.train import param_groups
-
-    core = unwrap(compiled)
-    learnable = set(core.learnable_edges())
-    rates = {e: r for e, r in (edge_lr or {}).items() if e in learnable}
-    wanted = {g["name"]: g for g in param_groups(core, lr, rates)}
-    old_count = len(optimizer.param_groups)
-    removed: list[int] = []
-    present: set[str] = set()
-    changed = False
-    for i, group in enumerate(optimizer.param_groups):
-        name = group.get("name")
-        if name is None:
-            continue
-        new = wanted.get(name)
-        keep = {id(p) for p in new["params"]} if new is not None else set()
-        for p in group["params"]:
-            if id(p) not in keep:
-                optimizer.state.pop(p, None)
-        if new is None:
-            removed.append(i)
-            changed = True
-            continue
-        present.add(name)
-        if [id(p) for p in group["params"]] != [id(p) for p in new["params"]]:
-            group["params"] = list(new["params"])
-            changed = True
-    for i in reversed(removed):
-        del optimizer.param_groups[i]
-    added = []
-    for name, group in wanted.items():
-        if name not in present:
-            optimizer.add_param_group(dict(group))
-            added.append(optimizer.param_groups[-1])
-            changed = True
-    if scheduler is not None and (removed or added):
-        for g in added:
-            if any("initial_lr" in o for o in optimizer.param_groups if o is not g):
-                g.setdefault("initial_lr", g["lr"])
-        for key, value in vars(scheduler).items():
-            if not isinstance(value, list) or len(value) != old_count or not value:
-                continue
-            for i in reversed(removed):
-                del value[i]
-            for g in added:
-                value.append(g["lr"] if key in ("base_lrs", "_last_lr") else value[0]
-                             if value else None)
-    return changed
-
-
-def rewrap(model: nn.Module, compiled: CompiledDiagram | None = None) -> nn.Module:
-    """``model`` again, with a ``DistributedDataParallel`` wrapper rebuilt around the
-    compiled diagram (same device ids, process group, buffer broadcasting and bucket
-    settings; ``find_unused_parameters`` from the diagram). Other models are returned
-    as they are.
-
-    >>> lin = nn.Linear(1, 1)
-    >>> rewrap(lin) is lin
-    True
-    """
-    from torch.nn.parallel import DistributedDataParallel
-
-    if not isinstance(model, DistributedDataParallel):
-        return model
-    core = compiled if compiled is not None else unwrap(model)
-    kwargs: dict[str, Any] = {
-        "device_ids": model.device_ids, "output_device": model.output_device,
-        "process_group": model.process_group,
-        "find_unused_parameters": core.find_unused_parameters,
-        "gradient_as_bucket_view": model.gradient_as_bucket_view}
-    accepted = inspect.signature(DistributedDataParallel.__init__).parameters
-    if "forward_sync_buffers" in accepted and hasattr(model, "forward_sync_buffers"):
-        kwargs["forward_sync_buffers"] = model.forward_sync_buffers
-    elif hasattr(model, "broadcast_buffers"):
-        kwargs["broadcast_buffers"] = model.broadcast_buffers
-    cap = getattr(model, "bucket_bytes_cap", None)
-    if isinstance(cap, (int, float)) and cap > 0:
-        kwargs["bucket_cap_mb"] = cap / (1024 * 1024)
-    return DistributedDataParallel(core, **kwargs)

@@ -2,6 +2,7 @@
 exact resume."""
 
 import functools
+import hashlib
 import os
 import pickle
 
@@ -159,8 +160,8 @@ def test_non_finite_loss_names_the_equation_and_the_last_checkpoint(tmp_path):
     assert load_checkpoint(ckpt)["step"] == 4
     D, L = backbone_heads(k=2)
     L.replace("h0", NaNAfter(nn.Linear(8, 2), after=0))
-    with pytest.raises(NonFiniteLossError, match=r"no checkpoint was written \(pass "
-                                                 r"checkpoint=PATH to fit\)"):
+    with pytest.raises(NonFiniteLossError, match=r"no checkpoint was written yet \(fit "
+                                                 r"writes one with checkpoint=PATH\)"):
         fit(L, backbone_loader(k=2), epochs=1, progress=False, check=False)
 
 
@@ -169,8 +170,10 @@ def test_checkpoint_format_is_safe_and_atomic(tmp_path):
     ckpt = tmp_path / "sub" / "run.pt"
     fit(L, two_source_loaders(), epochs=1, checkpoint=ckpt, progress=False)
     assert os.listdir(ckpt.parent) == ["run.pt"]  # no temporary file left
-    data = torch.load(ckpt, weights_only=True)
-    assert data["format"] == CHECKPOINT_FORMAT and data["version"] == 1
+    outer = torch.load(ckpt, weights_only=True)  # the envelope: digest and payload
+    assert outer["format"] == CHECKPOINT_FORMAT and outer["version"] == 2
+    assert outer["sha256"] == hashlib.sha256(outer["payload"].numpy().tobytes()).hexdigest()
+    data = load_checkpoint(ckpt)
     assert set(data["models"]) == {"b", "hy", "hv"}
     assert set(data["models"]["hy"]) == {"weight", "bias"}
     assert data["epoch"] == 1 and data["step"] == 5

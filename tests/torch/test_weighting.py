@@ -49,9 +49,9 @@ def test_fixed_is_the_weighted_sum_and_names_resolve():
     assert float(out.total.detach()) == 4.0 + 3.0 * 1.0
     assert isinstance(L.weighting, Fixed)
     assert float(Fixed().combine(out.terms, L).detach()) == 7.0
-    with pytest.raises(WeightingError, match="unknown weighting 'pcgrad'"):
-        get_weighting("pcgrad")
-    with pytest.raises(WeightingError, match="temperature must be a number > 0"):
+    with pytest.raises(WeightingError, match="unknown weighting 'nashmtl'"):
+        get_weighting("nashmtl")
+    with pytest.raises(WeightingError, match="temperature must be a finite number > 0"):
         get_weighting("dwa(temperature=0)")
 
 
@@ -159,3 +159,81 @@ def test_weighting_state_is_checkpointed_and_resume_is_exact(tmp_path, name):
     for k, v in A.state_dict().items():
         assert torch.equal(v, C.state_dict()[k]), k
     assert any(k.startswith("weighting.") for k in A.state_dict())
+
+
+# ---------------------------------------------------------------- mutation survivors
+def test_dwa_combine_weights_every_term_by_lambda_times_w():
+    L = scalar_heads(weighting="dwa")
+    L.reweight({E0: 0.5, E1: 3.0})
+    L.weighting.lambdas.copy_(torch.tensor([1.5, 0.25], dtype=torch.float64))
+    out = L(ONE)  # L0 = 4, L1 = 1
+    expected = 1.5 * 0.5 * 4.0 + 0.25 * 3.0 * 1.0
+    assert float(out.total.detach()) == pytest.approx(expected)
+    L.weighting.lambdas.copy_(torch.tensor([2.0, 0.5], dtype=torch.float64))
+    L.reweight({E0: 0.5, E1: 2.0})  # λ·w = 1 for both: the plain sum
+    assert float(L(ONE).total.detach()) == pytest.approx(4.0 + 1.0)
+
+
+def test_weighting_reprs_show_their_parameters():
+    assert repr(DWA()) == "DWA(temperature=2.0)"
+    assert repr(DWA(temperature=3)) == "DWA(temperature=3.0)"
+    assert repr(GradNorm(alpha=0.5, shared="m")) == "GradNorm(alpha=0.5, shared=('m',))"
+    assert DWA(temperature=3).params() == {"temperature": 3.0}
+    assert repr(get_weighting("cagrad(c=0.1)")) == "CAGrad(shared=None, c=0.1, rescale=1)"
+
+
+def test_gradnorm_records_the_initial_loss_of_a_single_active_equation():
+    L = scalar_heads(weighting=GradNorm(shared="m"))
+    L.reweight({E1: 0.0})  # one active equation
+    total, terms = L(ONE)
+    L.weighting.before_backward(terms, L)
+    assert L.weighting.has_initial.tolist() == [True, False]
+    assert float(L.weighting.initial[0]) == pytest.approx(float(terms[E0].detach()))
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("name", ["fixed", "uncertainty", "dwa", "gradnorm", "pcgrad",
+                                  "cagrad", "mgda(mode='params')", "imtlg"])
+def test_every_weighting_compiles_whole_graph(name):
+    """combine has no graph break: torch.compile(fullgraph=True) traces the loss whole."""
+    torch._dynamo.reset()
+    L = scalar_heads(weighting=name)
+    if name == "dwa":
+        L.weighting.lambdas.copy_(torch.tensor([0.5, 1.5], dtype=torch.float64))
+    eager = L(ONE).total.detach()
+    fast = torch.compile(L, backend="eager", fullgraph=True)
+    torch.testing.assert_close(fast(ONE).total.detach(), eager)
+    explained = torch._dynamo.explain(L)(ONE)
+    assert explained.graph_break_count == 0, explained.break_reasons
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_uncertainty_with_defined_counts_as_tensors_compiles_whole_graph():
+    """When the compiled loss reports its defined counts as tensors (no host sync), the
+    uncertainty weighting selects with torch.where: no data-dependent branch."""
+    torch._dynamo.reset()
+    u = Uncertainty()
+    u.reset(2)
+    with torch.no_grad():
+        u.log_var.copy_(torch.tensor([0.5, -1.0]))
+
+    class Stub:
+        weights = {"a": 1.0, "b": 2.0}
+        last_defined = None
+
+    stub = Stub()
+
+    def loss(a, b, ka, kb):
+        stub.last_defined = {"a": ka, "b": kb}
+        return u.combine({"a": a, "b": b}, stub)
+
+    a, b = torch.tensor(2.0), torch.tensor(3.0)
+    s = u.log_var.detach()
+    part = [0.5 * torch.exp(-s[0]) * 2.0 + 0.5 * s[0], 0.5 * torch.exp(-s[1]) * 6.0
+            + 0.5 * s[1]]
+    fast = torch.compile(loss, backend="eager", fullgraph=True)
+    for ka, kb, expected in ((3, 2, part[0] + part[1]), (3, 0, part[0]), (0, 0, 0.0)):
+        got = fast(a, b, torch.tensor(ka), torch.tensor(kb))
+        assert float(got) == pytest.approx(float(expected))
+    explained = torch._dynamo.explain(loss)(a, b, torch.tensor(1), torch.tensor(0))
+    assert explained.graph_break_count == 0

@@ -1,0 +1,270 @@
+"""Gradient-manipulation weighting (PCGrad, CAGrad, MGDA, IMTL-G): each against its
+paper's formula on a hand-computed two-equation case, on a real diagram against gradients
+computed independently, and against LibMTL on identical gradients when it is importable."""
+
+import importlib
+import importlib.util
+import math
+import sys
+import types
+
+import pytest
+import torch
+from torch import nn
+
+from catlearn.learning import LearningDiagram, LearningGraph
+from catlearn_torch import Realisation, compile, fit, get_weighting
+from catlearn_torch.weighting import IMTLG, MGDA, CAGrad, PCGrad
+
+G1 = torch.tensor([1.0, 0.0], dtype=torch.float64)
+G2 = torch.tensor([-1.0, 1.0], dtype=torch.float64)  # conflicting: g1·g2 = -1
+GRADS = torch.stack([G1, G2]).double()
+ONES = torch.ones(2, dtype=torch.float64)
+
+
+def close(a, b, tol=1e-9):
+    torch.testing.assert_close(torch.as_tensor(a, dtype=torch.float64),
+                               torch.as_tensor(b, dtype=torch.float64), atol=tol, rtol=0)
+
+
+def test_pcgrad_formula():
+    d, c = PCGrad().direction(GRADS, ONES)
+    # g1 - (g1·g2/|g2|²) g2 = (1,0) + (-1,1)/2;  g2 - (g2·g1/|g1|²) g1 = (0,1)
+    close(d, [0.5, 1.5])
+    close(c, [2.0, 1.5])   # LibMTL batch_weight: g1 gets 1 - (-1), g2 gets 1 - (-1/2)
+    close(c @ GRADS, d)
+    d, _ = PCGrad().direction(torch.eye(2).double(), ONES)  # no conflict: the sum
+    close(d, [1.0, 1.0])
+
+
+def test_mgda_formula():
+    d, c = MGDA().direction(GRADS, ONES)
+    # α1 = (g2 - g1)·g2 / |g1 - g2|² = 3/5
+    close(c, [0.6, 0.4])
+    close(d, [0.2, 0.4])
+    assert abs(float(d @ G1.double()) - float(d @ G2.double())) < 1e-12  # min-norm point
+    d, c = MGDA(normalize="l2").direction(GRADS, ONES)
+    n = GRADS.norm(dim=1)
+    u = GRADS / n[:, None]
+    a1 = float(((u[1] - u[0]) @ u[1]) / ((u[0] - u[1]) @ (u[0] - u[1])))
+    close(c, [a1 / n[0], (1 - a1) / n[1]])
+    # one dominated gradient: the hull's min-norm point is the short vector
+    d, c = MGDA().direction(torch.tensor([[1.0, 0.0], [3.0, 0.0]]).double(), ONES)
+    close(c, [1.0, 0.0])
+
+
+def test_imtlg_formula():
+    d, a = IMTLG().direction(GRADS, ONES)
+    u1, u2 = G1.double() / G1.norm(), G2.double() / G2.norm()
+    D, U = G1.double() - G2.double(), u1 - u2
+    a2 = float(G1.double() @ U) / float(D @ U)
+    close(a, [1 - a2, a2])
+    close(d @ u1, d @ u2)  # impartial: equal projections on every unit gradient
+    close(a.sum(), 1.0)
+
+
+def cagrad_reference(grads, c, rescale):
+    """Brute force on a fine grid of the simplex (two gradients)."""
+    g0 = grads.mean(0)
+    phi = c ** 2 * float(g0 @ g0)
+    best = None
+    for k in range(200001):
+        w1 = k / 200000
+        gw = w1 * grads[0] + (1 - w1) * grads[1]
+        val = float(gw @ g0) + math.sqrt(phi) * float(gw.norm())
+        if best is None or val < best[0]:
+            best = (val, gw)
+    gw = best[1]
+    d = g0 + math.sqrt(phi) / float(gw.norm()) * gw
+    return d / {0: 1.0, 1: 1 + c ** 2, 2: 1 + c}[rescale]
+
+
+@pytest.mark.parametrize("c, rescale", [(0.4, 1), (0.5, 0), (1.0, 2)])
+def test_cagrad_formula(c, rescale):
+    d, coef = CAGrad(c=c, rescale=rescale).direction(GRADS, ONES)
+    close(d, cagrad_reference(GRADS, c, rescale), tol=1e-4)
+    close(coef @ GRADS, d)
+    d, _ = CAGrad(c=0.0, rescale=0).direction(GRADS, ONES)
+    close(d, GRADS.mean(0), tol=1e-6)
+
+
+def heads(k=2, seed=0, weights=None):
+    torch.manual_seed(seed)
+    g = LearningGraph().data("x", "N", "X")
+    for i in range(k):
+        g = g.data(f"y{i}", "N", f"Y{i}")
+    g = g.model("m", "X", "F")
+    for i in range(k):
+        g = g.model(f"h{i}", "F", f"Y{i}")
+    D = LearningDiagram.from_graph(g)
+    mods = {"m": nn.Sequential(nn.Linear(3, 4), nn.Tanh())}
+    mods.update({f"h{i}": nn.Linear(4, 2) for i in range(k)})
+    L = compile(D, Realisation(D, models=mods))
+    if weights:
+        L.reweight(dict(zip(L.weights, weights, strict=False)))
+    gen = torch.Generator().manual_seed(seed + 1)
+    batch = {"x": torch.randn(8, 3, generator=gen)}
+    batch.update({f"y{i}": torch.randn(8, 2, generator=gen) for i in range(k)})
+    return L, batch
+
+
+def flat(ps):
+    return torch.cat([p.reshape(-1) for p in ps]).double()
+
+
+@pytest.mark.parametrize("make", [PCGrad, lambda: CAGrad(c=0.4), lambda: MGDA(mode="params"),
+                                  lambda: MGDA(mode="features"), IMTLG])
+def test_on_a_diagram_shared_gets_the_direction_heads_their_gradient(make):
+    L, batch = heads(weights=[1.0, 0.5])
+    w = make()
+    L.set_weighting(w)
+    total, terms = L(batch)
+    names = list(terms)
+    shared = list(L.model("m").parameters())
+    rows = torch.stack([flat(torch.autograd.grad(terms[n] * L.weights[n], shared,
+                                                 retain_graph=True)) for n in names])
+    head_grads = [flat(torch.autograd.grad(total, list(L.model(h).parameters()),
+                                           retain_graph=True)) for h in ("h0", "h1")]
+    if isinstance(w, MGDA) and w.mode == "features":
+        _, c = w.direction(rows, torch.ones(2).double())  # same α: see below
+    w.backward(total, terms, L)
+    got = flat([p.grad for p in shared])
+    if isinstance(w, MGDA) and w.mode == "features":
+        # MGDA-UB: α from the feature gradients, then ∇_W Σ α_i w_i L_i
+        expected = w.last_weights.to(rows) @ rows
+    else:
+        expected, _ = type(w).direction(w, rows, torch.ones(2).double())
+    close(got, expected, tol=1e-5)
+    for h, g in zip(("h0", "h1"), head_grads, strict=True):
+        close(flat([p.grad for p in L.model(h).parameters()]), g, tol=1e-6)
+    assert set(w.effective_weights(L)) == set(L.weights)
+
+
+def test_fewer_than_two_active_equations_is_plain_backward():
+    L, batch = heads(weights=[1.0, 0.0])
+    L.set_weighting(PCGrad(shared="m"))
+    total, terms = L(batch)
+    ref = flat(torch.autograd.grad(total, list(L.model("m").parameters()), retain_graph=True))
+    L.weighting.backward(total, terms, L)
+    close(flat([p.grad for p in L.model("m").parameters()]), ref)
+
+
+@pytest.mark.parametrize("name", ["pcgrad", "cagrad", "mgda", "imtlg"])
+def test_training_with_each_reduces_the_loss_and_resumes_exactly(tmp_path, name):
+    L, batch = heads()
+    data = [batch] * 4
+    h = fit(L, data, epochs=4, lr=0.02, weighting=name, progress=False)
+    assert h.epochs[-1]["total"] < h.epochs[0]["total"]
+    assert any(k.endswith("[weight]") for k in h.epochs[0])
+    assert get_weighting(name).name == name
+
+
+def test_bad_arguments():
+    from catlearn_torch import WeightingError
+    for spec, what in (("mgda(normalize='l3')", "normalize"), ("mgda(mode='x')", "mode"),
+                       ("cagrad(c=-1)", "c must be"), ("cagrad(rescale=3)", "rescale")):
+        with pytest.raises(WeightingError, match=what):
+            get_weighting(spec)
+    L, batch = heads()
+    L.set_weighting(PCGrad(shared="nope"))
+    total, terms = L(batch)
+    with pytest.raises(WeightingError, match="PCGrad shared= names nope"):
+        L.weighting.backward(total, terms, L)
+
+
+# ---------------------------------------------------------------- LibMTL
+def libmtl_weighting():
+    """LibMTL's weighting module: imported normally, or (LibMTL installed without its
+    heavy dependencies, e.g. torchvision) from its files; None when it is not there."""
+    try:
+        return importlib.import_module("LibMTL.weighting")
+    except Exception:  # not installed, or its package imports something missing
+        pass
+    spec = importlib.util.find_spec("LibMTL")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = list(spec.submodule_search_locations)[0]
+    saved = {k: v for k, v in sys.modules.items() if k == "LibMTL" or k.startswith("LibMTL.")}
+    pkg = types.ModuleType("LibMTL")
+    pkg.__path__ = [root]
+    sys.modules["LibMTL"] = pkg
+    try:
+        return importlib.import_module("LibMTL.weighting")
+    except Exception:
+        return None
+    finally:
+        for k in [k for k in sys.modules if k == "LibMTL" or k.startswith("LibMTL.")]:
+            if k not in saved:
+                sys.modules.pop(k, None)
+        sys.modules.update(saved)
+
+
+def run_libmtl(cls, L, batch, **kwargs):
+    shared = list(L.model("m").parameters())
+
+    class Probe(cls):
+        def __init__(self):
+            super().__init__()
+            self.task_num, self.device, self.rep_grad = len(L.weights), "cpu", False
+            self.init_param()
+
+        def get_share_params(self):
+            return shared
+
+        def zero_grad_share_params(self):
+            for p in shared:
+                if p.grad is not None:
+                    p.grad.zero_()
+
+    probe = Probe()
+    total, terms = L(batch)
+    L.zero_grad(set_to_none=True)
+    probe.backward(torch.stack([terms[n] for n in terms]), **kwargs)
+    return flat([p.grad for p in shared])
+
+
+@pytest.mark.parametrize("ours, theirs, kwargs, k", [
+    (PCGrad(), "PCGrad", {}, 2),
+    (MGDA(mode="params"), "MGDA", {"mgda_gn": "none"}, 2),
+    (MGDA(mode="params", normalize="l2"), "MGDA", {"mgda_gn": "l2"}, 3),
+    (IMTLG(), "IMTL", {}, 2),
+    (IMTLG(), "IMTL", {}, 3),
+    (CAGrad(c=0.5, rescale=1), "CAGrad", {"calpha": 0.5, "rescale": 1}, 3),
+])
+def test_against_libmtl_on_identical_gradients(ours, theirs, kwargs, k):
+    lib = libmtl_weighting()
+    if lib is None:
+        pytest.skip("LibMTL is not importable")
+    L, batch = heads(k=k)
+    expected = run_libmtl(getattr(lib, theirs), L, batch, **kwargs)
+    L.set_weighting(ours)
+    L.zero_grad(set_to_none=True)
+    total, terms = L(batch)
+    ours.backward(total, terms, L)
+    got = flat([p.grad for p in L.model("m").parameters()])
+    close(got, expected, tol=1e-4 if theirs == "CAGrad" else 1e-5)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("make", [PCGrad, CAGrad, lambda: MGDA(mode="params"),
+                                  lambda: MGDA(mode="auto"), IMTLG])
+def test_under_torch_compile_the_manipulated_gradient_is_the_eager_one(make):
+    torch._dynamo.reset()
+    grads = []
+    for compiled in (False, True):
+        L, batch = heads(weights=[1.0, 0.5])
+        w = make()
+        if not compiled and isinstance(w, MGDA):  # compiled, "auto" is the params version
+            w = MGDA(mode="params")
+        L.set_weighting(w)
+        model = torch.compile(L, backend="aot_eager", fullgraph=True) if compiled else L
+        total, terms = model(batch)
+        L.weighting.backward(total, terms, L)
+        grads.append(flat([p.grad for p in L.parameters() if p.grad is not None]))
+    close(grads[1], grads[0], tol=1e-5)
+    L, batch = heads()
+    L.set_weighting(MGDA(mode="features"))
+    total, terms = torch.compile(L, backend="aot_eager", fullgraph=True)(batch)
+    from catlearn_torch import WeightingError
+    with pytest.raises(WeightingError, match="use mode='params'"):
+        L.weighting.backward(total, terms, L)
