@@ -205,3 +205,14 @@ MESSAGES.update({
     "terminal_attrs": "terminal: schema {schema} has attributes ({attrs}); no terminal "
     "ACSet exists when attribute values are fixed",
 })
+
+
+# --- homsearch ---
+class HomSearchTypeError(HomSearchError, TypeError):
+    """A homomorphism search was given an argument of the wrong kind (not an ACSet, not a
+    mapping, not a bool or collection of names)."""
+
+
+MESSAGES.update({
+    "homsearch_not_acset": "{what}: the {side} must be an ACSet, not {got}",
+})

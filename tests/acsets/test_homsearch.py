@@ -372,7 +372,11 @@ def lset(values: list[Any], nvars: int = 0) -> ACSet:
 
 def test_concrete_values_are_preserved_exactly() -> None:
     assert count_homomorphisms(lset([1]), lset([1, 2, 1])) == 2
-    assert count_homomorphisms(lset([1]), lset([True, 1.0])) == 0  # same ==, other type
+    # Julia's isequal: 1 == 1.0 == True, NaN matches NaN, -0.0 does not match 0.0
+    assert count_homomorphisms(lset([1]), lset([True, 1.0, "1"])) == 2
+    nan = float("nan")
+    assert count_homomorphisms(lset([nan]), lset([nan, 1.0, float("nan")])) == 2
+    assert count_homomorphisms(lset([-0.0]), lset([0.0, -0.0, 0])) == 1
     assert count_homomorphisms(lset([None]), lset([1, "a"])) == 2  # unset: no constraint
     assert count_homomorphisms(lset([1]), lset([None])) == 0
 
