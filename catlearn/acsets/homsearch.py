@@ -134,9 +134,40 @@ def _preimages(col: np.ndarray, n: int) -> _Preimages:
     return _Preimages(order, start, count)
 
 
-def _at(F: np.ndarray, par: np.ndarray, cand: np.ndarray, col: int) -> np.ndarray:
-    """The images of an assigned variable (its column) or, for ``col < 0``, the candidates."""
-    return cand if col < 0 else F[par, col]
+class _Rows:
+    """Candidate rows of one group of steps: parent rows ``par`` of the frontier ``F``
+    and the new columns (one per step of the group so far), compressed together."""
+
+    __slots__ = ("F", "par", "new", "base")
+
+    def __init__(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> None:
+        self.F, self.par, self.new, self.base = F, par, [cand], F.shape[1]
+
+    def col(self, c: int) -> np.ndarray:
+        """The images of the part in column ``c``, one per candidate row."""
+        return self.F[self.par, c] if c < self.base else self.new[c - self.base]
+
+    def keep(self, mask: np.ndarray) -> None:
+        self.par = self.par[mask]
+        self.new = [a[mask] for a in self.new]
+
+    def passes(self, filters: tuple[_Filter, ...]) -> bool:
+        """Apply the filters of the newest column; whether any row is left."""
+        for flt in filters:
+            mask = flt.keep(self, self.new[-1])
+            if not mask.all():
+                self.keep(mask)
+                if not len(self.par):
+                    return False
+        return True
+
+    def grow(self) -> np.ndarray:
+        """The next frontier: the parent rows with the new columns appended."""
+        out = np.empty((len(self.par), self.base + len(self.new)), dtype=_I64)
+        out[:, :self.base] = self.F[self.par]
+        for i, a in enumerate(self.new):
+            out[:, self.base + i] = a
+        return out
 
 
 # ---------------------------------------------------------------- sources of candidates
@@ -185,6 +216,14 @@ class _Gather:
             par, cand = par[keep], cand[keep]
         yield par, cand
 
+    def follow(self, rows: _Rows) -> bool:
+        """Append the forced column to ``rows``; whether any row is left."""
+        cand = self.ycol[rows.col(self.col)]
+        rows.new.append(cand)
+        if self.unset:
+            rows.keep(cand >= 0)
+        return bool(len(rows.par))
+
     def why(self, F: np.ndarray) -> str:
         return _why_unset(self.ob, self.part, int(F[0, self.col]), self.hom, self.target)
 
@@ -226,11 +265,12 @@ _Source = _Cross | _Gather | _Join
 
 
 # ---------------------------------------------------------------- filters
-# Each filter keeps the candidate rows (``par``: parent row in F, ``cand``: the image of
-# the step's part) that satisfy one constraint, and explains a rejection of a single row.
+# Each filter keeps the candidate rows (``rows``; ``cand``: the image of the step's part)
+# that satisfy one constraint, and explains the rejection of a single row.
 @dataclass(frozen=True)
 class _HomTo:
-    """``Y.f(cand) = α(w)`` where ``X.f(v) = w`` (``col < 0``: a loop, ``w = v``)."""
+    """``Y.f(cand) = α(w)`` where ``X.f(v) = w`` (``w`` in column ``col``; a loop if it
+    is the step's own column)."""
 
     ycol: np.ndarray
     col: int
@@ -240,15 +280,15 @@ class _HomTo:
     target_ob: str
     target: int
 
-    def keep(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> np.ndarray:
-        return self.ycol[cand] == _at(F, par, cand, self.col)  # type: ignore[no-any-return]
+    def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
+        return self.ycol[cand] == rows.col(self.col)  # type: ignore[no-any-return]
 
-    def why(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> str:
+    def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
         w = int(self.ycol[y])
         if w < 0:
             return _why_unset(self.ob, self.part, y, self.hom, self.target)
-        cur = int(_at(F, par, cand, self.col)[0])
+        cur = int(rows.col(self.col)[0])
         return f"part {self.target} of {self.target_ob} would be sent to both {cur} and {w}"
 
 
@@ -261,11 +301,11 @@ class _HomFrom:
     ob: str
     part: int
 
-    def keep(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> np.ndarray:
-        return self.ycol[F[par, self.col]] == cand  # type: ignore[no-any-return]
+    def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
+        return self.ycol[rows.col(self.col)] == cand  # type: ignore[no-any-return]
 
-    def why(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> str:
-        forced = int(self.ycol[F[par[0], self.col]])
+    def why(self, rows: _Rows, cand: np.ndarray) -> str:
+        forced = int(self.ycol[rows.col(self.col)[0]])
         return f"part {self.part} of {self.ob} would be sent to both {forced} and {cand[0]}"
 
 
@@ -279,10 +319,10 @@ class _HomSet:
     part: int
     target: int
 
-    def keep(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
         return self.ycol[cand] >= 0  # type: ignore[no-any-return]
 
-    def why(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> str:
+    def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return _why_unset(self.ob, self.part, int(cand[0]), self.hom, self.target)
 
 
@@ -294,10 +334,10 @@ class _Is:
     ob: str
     part: int
 
-    def keep(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
         return cand == self.image  # type: ignore[no-any-return]
 
-    def why(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> str:
+    def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return (f"part {self.part} of {self.ob} would be sent to both {cand[0]} and "
                 f"{self.image}")
 
@@ -314,11 +354,10 @@ class _Value:
     value: Any
     yvalues: list[Any]
 
-    def keep(self, F: np.ndarray | None, par: np.ndarray | None, cand: np.ndarray
-             ) -> np.ndarray:
+    def keep(self, rows: _Rows | None, cand: np.ndarray) -> np.ndarray:
         return self.codes[cand] == self.code  # type: ignore[no-any-return]
 
-    def why(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> str:
+    def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
         return (f"attribute {self.attr} is {self.value!r} at part {self.part} of {self.ob} in "
                 f"the domain but {self.yvalues[y]!r} at part {y} of {self.ob} in the codomain")
@@ -335,11 +374,10 @@ class _Degree:
     ob: str
     part: int
 
-    def keep(self, F: np.ndarray | None, par: np.ndarray | None, cand: np.ndarray
-             ) -> np.ndarray:
+    def keep(self, rows: _Rows | None, cand: np.ndarray) -> np.ndarray:
         return self.degrees[cand] >= self.need  # type: ignore[no-any-return]
 
-    def why(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> str:
+    def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
         return (f"monic on {self.hom_dom}: part {self.part} of {self.ob} has {self.need} "
                 f"{self.hom}-preimages in the domain, part {y} only {self.degrees[y]}")
@@ -353,14 +391,13 @@ class _Among:
     ob: str
     part: int
 
-    def keep(self, F: np.ndarray | None, par: np.ndarray | None, cand: np.ndarray
-             ) -> np.ndarray:
+    def keep(self, rows: _Rows | None, cand: np.ndarray) -> np.ndarray:
         if not len(self.allowed):
             return np.zeros(len(cand), dtype=bool)
         pos = np.minimum(np.searchsorted(self.allowed, cand), len(self.allowed) - 1)
         return self.allowed[pos] == cand  # type: ignore[no-any-return]
 
-    def why(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> str:
+    def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return _why_predicate(self.ob, self.part, int(cand[0]))
 
 
@@ -373,7 +410,7 @@ class _Test:
     part: int
     answers: dict[int, bool]  # the images asked about so far
 
-    def keep(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
         answers, pred, x = self.answers, self.pred, self.part
         images = np.unique(cand)
         ok = np.empty(len(images), dtype=bool)
@@ -383,7 +420,7 @@ class _Test:
             ok[i] = answers[y]
         return ok[np.searchsorted(images, cand)]  # type: ignore[no-any-return]
 
-    def why(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> str:
+    def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return _why_predicate(self.ob, self.part, int(cand[0]))
 
 
@@ -391,19 +428,20 @@ class _Test:
 class _Distinct:
     """Monic on the object: ``cand`` differs from the images of its assigned parts."""
 
-    cols: np.ndarray
+    cols: tuple[int, ...]
     parts: tuple[int, ...]
     ob: str
     part: int
 
-    def keep(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> np.ndarray:
-        if len(self.cols) == 1:
-            return F[par, int(self.cols[0])] != cand  # type: ignore[no-any-return]
-        return (F[par[:, None], self.cols] != cand[:, None]).all(axis=1)  # type: ignore[no-any-return]
+    def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
+        ok = rows.col(self.cols[0]) != cand
+        for c in self.cols[1:]:
+            ok &= rows.col(c) != cand
+        return ok  # type: ignore[no-any-return]
 
-    def why(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> str:
+    def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
-        images = F[int(par[0]), self.cols].tolist()
+        images = [int(rows.col(c)[0]) for c in self.cols]
         other = self.parts[images.index(y)]
         return f"monic on {self.ob}: parts {other} and {self.part} would both be sent to {y}"
 
@@ -418,15 +456,15 @@ class _Bound(NamedTuple):
     code: int
     value: Any
 
-    def codes_of(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> np.ndarray | int:
+    def codes_of(self, rows: _Rows) -> np.ndarray | int:
         if self.codes is None:
             return self.code
-        return self.codes[_at(F, par, cand, self.col)]  # type: ignore[no-any-return]
+        return self.codes[rows.col(self.col)]  # type: ignore[no-any-return]
 
-    def value_of(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> Any:
+    def value_of(self, rows: _Rows) -> Any:
         if self.yvalues is None:
             return self.value
-        return self.yvalues[int(_at(F, par, cand, self.col)[0])]
+        return self.yvalues[int(rows.col(self.col)[0])]
 
 
 @dataclass(frozen=True)
@@ -442,13 +480,13 @@ class _SameVar:
     ob: str
     part: int
 
-    def keep(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> np.ndarray:
-        return self.codes[cand] == self.bound.codes_of(F, par, cand)  # type: ignore[no-any-return]
+    def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
+        return self.codes[cand] == self.bound.codes_of(rows)  # type: ignore[no-any-return]
 
-    def why(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> str:
+    def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
         return (f"{self.var} of {self.attrtype} would be sent to both "
-                f"{self.bound.value_of(F, par, cand)!r} and {self.yvalues[y]!r} (attribute "
+                f"{self.bound.value_of(rows)!r} and {self.yvalues[y]!r} (attribute "
                 f"{self.attr} at part {self.part} of {self.ob} -> {y})")
 
 
@@ -466,14 +504,14 @@ class _MonicVar:
     ob: str
     part: int
 
-    def keep(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
         mine = self.codes[cand]
         ok = mine < self.nvars
         for other in self.others:
-            ok &= mine != other.codes_of(F, par, cand)
+            ok &= mine != other.codes_of(rows)
         return ok  # type: ignore[no-any-return]
 
-    def why(self, F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> str:
+    def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return (f"monic on {self.attrtype}: {self.var} (attribute {self.attr} at part "
                 f"{self.part} of {self.ob}) would go to {self.yvalues[int(cand[0])]!r}, which "
                 "is not a variable or is already taken")
@@ -513,25 +551,35 @@ class _Step(NamedTuple):
     filters: tuple[_Filter, ...]
 
 
-def _extend(step: _Step, F: np.ndarray, chunk: int
-            ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """The candidate rows of one step that pass its filters, in pieces of about ``chunk``."""
-    for par, cand in step.source.expand(F, chunk):
-        for flt in step.filters:
-            if not len(cand):
+class _Group(NamedTuple):
+    """A step that branches (or is first) followed by the steps it forces (gathers),
+    run together so the frontier is copied once per group."""
+
+    steps: tuple[_Step, ...]
+
+
+def _extend(group: _Group, F: np.ndarray, chunk: int) -> Iterator[_Rows]:
+    """The candidate rows of a group that pass its filters, in pieces of about ``chunk``."""
+    first, rest = group.steps[0], group.steps[1:]
+    for par, cand in first.source.expand(F, chunk):
+        rows = _Rows(F, par, cand)
+        if not rows.passes(first.filters):
+            continue
+        for step in rest:
+            if not step.source.follow(rows) or not rows.passes(step.filters):  # type: ignore[union-attr]
                 break
-            keep = flt.keep(F, par, cand)
-            if not keep.all():
-                par, cand = par[keep], cand[keep]
-        if len(cand):
-            yield par, cand
+        else:
+            yield rows
 
 
-def _grow(F: np.ndarray, par: np.ndarray, cand: np.ndarray) -> np.ndarray:
-    out = np.empty((len(par), F.shape[1] + 1), dtype=_I64)
-    np.take(F, par, axis=0, out=out[:, :-1])
-    out[:, -1] = cand
-    return out
+def _groups(steps: list[_Step]) -> list[_Group]:
+    out: list[list[_Step]] = []
+    for step in steps:
+        if out and isinstance(step.source, _Gather):
+            out[-1].append(step)
+        else:
+            out.append([step])
+    return [_Group(tuple(g)) for g in out]
 
 
 class _Search:
@@ -569,6 +617,7 @@ class _Search:
         self.steps, self.prefix, plan = self._plan(init_obs, preds)
         self.sites = plan.sites
         self.start = self._run_prefix()
+        self.groups = _groups(self.steps[self.prefix:])
         self._prepare_results(plan.col)
 
     # ------------------------------------------------------------------ validation
@@ -897,14 +946,15 @@ class _Search:
         for f, w in outs:
             dob, z = self.obs[self.var_ob[w]], self.var_part[w]
             if w == g or col[w] >= 0:
-                first.append(_HomTo(self.ycol[f], -1 if w == g else col[w], f, c, x, dob, z))
+                wcol = state.ncols if w == g else col[w]
+                first.append(_HomTo(self.ycol[f], wcol, f, c, x, dob, z))
             elif self.unset[f]:
                 tail.append(_HomSet(self.ycol[f], f, c, x, z))
         static: list[_Filter] = list(self.static[g])
         if source is None:
             cands = np.arange(self.nY[ci], dtype=_I64)
             for s in self.static[g]:
-                cands = cands[s.keep(None, None, cands)]
+                cands = cands[s.keep(None, cands)]
             source, static = _Cross(cands), []
         middle = static + self._dynamic_filters(g, ci, x, state)
         col[g] = state.ncols
@@ -919,7 +969,7 @@ class _Search:
             out.append(_Test(self.tests[ci], c, x, {}))  # type: ignore[arg-type]
         if c in self.monics and state.by_ob[ci]:
             cols, parts = zip(*state.by_ob[ci], strict=True)
-            out.append(_Distinct(np.array(cols, dtype=_I64), parts, c, x))
+            out.append(_Distinct(tuple(cols), parts, c, x))
         return out + self._variable_filters(ci, x, state)
 
     def _variable_filters(self, ci: int, x: int, state: _PlanState) -> list[_Filter]:
@@ -943,7 +993,7 @@ class _Search:
                 others = tuple(b for (tj, _), b in itertools.chain(
                     self.fixed_vars.items(), state.binders.items(), here.items()) if tj == ti)
                 out.append(_MonicVar(codes, ys, self.nvY[ti], others, v, t, a, c, x))
-            here[(ti, k)] = _Bound(-1, codes, ys, 0, None)
+            here[(ti, k)] = _Bound(state.ncols, codes, ys, 0, None)
         for key, b in here.items():
             state.binders[key] = b._replace(col=state.ncols)
             state.sites[key] = (state.ncols, self._attr_of(ci, x, key))
@@ -963,11 +1013,11 @@ class _Search:
             got = list(step.source.expand(F, CHUNK))
             if not got or not len(got[0][1]):
                 raise self._fail("homsearch_initial", why=step.source.why(F))
-            par, cand = got[0]
+            rows = _Rows(F, *got[0])
             for flt in step.filters:
-                if not flt.keep(F, par, cand)[0]:
-                    raise self._fail("homsearch_initial", why=flt.why(F, par, cand))
-            F = _grow(F, par, cand)
+                if not flt.keep(rows, rows.new[-1])[0]:
+                    raise self._fail("homsearch_initial", why=flt.why(rows, rows.new[-1]))
+            F = rows.grow()
         return F
 
     def _prepare_results(self, col: list[int]) -> None:
@@ -1000,44 +1050,43 @@ class _Search:
         return F if keep.all() else F[keep]
 
     def _frontiers(self, depth: int, chunk: int) -> Iterator[np.ndarray]:
-        """The assignments after ``depth`` steps, depth-first in pieces (order-preserving,
-        so the order of results does not depend on the piece sizes)."""
+        """The assignments after ``depth`` groups of steps, depth-first in pieces
+        (order-preserving, so the order of results does not depend on piece sizes)."""
         if self.dead:
             return
-        if depth == self.prefix:
+        if depth == 0:
             yield self.start
             return
-        stack = [self._pieces(self.prefix, self.start, chunk)]
+        stack = [self._pieces(0, self.start, chunk)]
         while stack:
             F = next(stack[-1], None)
             if F is None:
                 stack.pop()
                 continue
-            level = self.prefix + len(stack)
-            if level == depth:
+            if len(stack) == depth:
                 yield F
                 continue
             chunk = min(CHUNK, 2 * chunk)
-            stack.append(self._pieces(level, F, chunk))
+            stack.append(self._pieces(len(stack), F, chunk))
 
     def _pieces(self, level: int, F: np.ndarray, chunk: int) -> Iterator[np.ndarray]:
-        for par, cand in _extend(self.steps[level], F, chunk):
-            yield _grow(F, par, cand)
+        for rows in _extend(self.groups[level], F, chunk):
+            yield rows.grow()
 
     def leaves(self, chunk: int = FIRST_CHUNK) -> Iterator[np.ndarray]:
         """Complete assignments (one column per part of ``X``), in pieces."""
-        for F in self._frontiers(len(self.steps), chunk):
+        for F in self._frontiers(len(self.groups), chunk):
             F = self._final(F)
             if len(F):
                 yield F
 
     def count(self) -> int:
-        """The number of complete assignments; the last step's rows are never built."""
-        if len(self.steps) == self.prefix or self.epic_obs or self.epic_types:
+        """The number of complete assignments; the last group's rows are never built."""
+        if not self.groups or self.epic_obs or self.epic_types:
             return sum(len(F) for F in self.leaves(CHUNK))
-        last = self.steps[-1]
-        return sum(len(cand) for F in self._frontiers(len(self.steps) - 1, CHUNK)
-                   for _, cand in _extend(last, F, CHUNK))
+        last = self.groups[-1]
+        return sum(len(rows.par) for F in self._frontiers(len(self.groups) - 1, CHUNK)
+                   for rows in _extend(last, F, CHUNK))
 
     def results(self, F: np.ndarray, check: bool) -> Iterator[ACSetTransformation]:
         """The morphisms of a piece of complete assignments."""
