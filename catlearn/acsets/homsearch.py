@@ -73,7 +73,7 @@ import itertools
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -228,40 +228,109 @@ class _Gather:
         return _why_unset(self.ob, self.part, int(F[0, self.col]), self.hom, self.target)
 
 
+T = TypeVar("T")
+
+
+class _Lazy(Generic[T]):
+    """A value built on first use (an index that a search may never need)."""
+
+    __slots__ = ("make", "value")
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self.make: Callable[[], T] | None = make
+        self.value: T | None = None
+
+    def get(self) -> T:
+        if self.make is not None:
+            self.value, self.make = self.make(), None
+        return self.value  # type: ignore[return-value]
+
+
+def _ranges(order: np.ndarray, starts: np.ndarray, counts: np.ndarray, chunk: int
+            ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Row ``i`` times ``order[starts[i] : starts[i] + counts[i]]``, in pieces of about
+    ``chunk`` rows (a row with more candidates than that is one piece)."""
+    ends = np.cumsum(counts)
+    if not len(ends) or ends[-1] == 0:
+        return
+    lo, k = 0, len(counts)
+    while lo < k:
+        before = int(ends[lo - 1]) if lo else 0
+        hi = max(lo + 1, int(np.searchsorted(ends, before + chunk, side="right")))
+        cnt, end = counts[lo:hi], ends[lo:hi] - before
+        total = int(end[-1])
+        if total:
+            par = np.repeat(np.arange(lo, hi, dtype=_I64), cnt)
+            pos = np.arange(total, dtype=_I64) + np.repeat(starts[lo:hi] - (end - cnt), cnt)
+            yield par, order[pos]
+        lo = hi
+
+
 @dataclass(frozen=True)
 class _Join:
     """``α(v)`` ranges over ``Y.f⁻¹(α(w))`` where ``X.f(v) = w`` and ``w`` is assigned."""
 
     col: int
-    index: _Preimages
+    lazy: _Lazy[_Preimages]
 
     def expand(self, F: np.ndarray, chunk: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        w = F[:, self.col]
-        counts = self.index.sizes[w]
-        ends = np.cumsum(counts)
-        total = int(ends[-1]) if len(ends) else 0
-        if total == 0:
-            return
-        lo = 0
-        while lo < len(w):
-            base = int(ends[lo - 1]) if lo else 0
-            hi = max(lo + 1, int(np.searchsorted(ends, base + chunk, side="right")))
-            yield self._rows(lo, hi, counts[lo:hi], self.index.start[w[lo:hi]])
-            lo = hi
-
-    def _rows(self, lo: int, hi: int, counts: np.ndarray, starts: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray]:
-        ends = np.cumsum(counts)
-        total = int(ends[-1])
-        par = np.repeat(np.arange(lo, hi, dtype=_I64), counts)
-        pos = np.arange(total, dtype=_I64) + np.repeat(starts - (ends - counts), counts)
-        return par, self.index.order[pos]
+        index, w = self.lazy.get(), F[:, self.col]
+        return _ranges(index.order, index.start[w], index.sizes[w], chunk)
 
     def why(self, F: np.ndarray) -> str:
         return "no candidate"
 
 
-_Source = _Cross | _Gather | _Join
+class _PairIndex(NamedTuple):
+    """The parts ``y`` of the codomain with ``Y.f(y)`` and ``Y.g(y)`` set, grouped by
+    the key ``Y.f(y) * n + Y.g(y)``."""
+
+    keys: np.ndarray  # the distinct keys, sorted
+    start: np.ndarray  # start[i]: where the parts with keys[i] begin in ``order``
+    sizes: np.ndarray  # sizes[i]: how many parts have keys[i]
+    order: np.ndarray  # the parts, sorted (stably) by key
+    n: int
+
+
+def _pair_index(fcol: np.ndarray, gcol: np.ndarray, n: int) -> _PairIndex:
+    """O(m log m) numpy: sort the parts by their pair of values."""
+    n = max(n, 1)
+    ids = np.flatnonzero((fcol >= 0) & (gcol >= 0))
+    keys = fcol[ids] * n + gcol[ids]
+    order = np.argsort(keys, kind="stable")
+    ukeys, start, sizes = np.unique(keys[order], return_index=True, return_counts=True)
+    return _PairIndex(ukeys, start.astype(_I64), sizes.astype(_I64), ids[order], n)
+
+
+@dataclass(frozen=True)
+class _PairJoin:
+    """``α(v)`` ranges over the parts with ``Y.f = α(w)`` and ``Y.g = α(w')``, where
+    ``X.f(v) = w`` and ``X.g(v) = w'`` are assigned (e.g. the edge closing a cycle)."""
+
+    col: int
+    col2: int
+    lazy: _Lazy[_PairIndex]
+
+    def expand(self, F: np.ndarray, chunk: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        idx = self.lazy.get()
+        if not len(idx.keys):
+            return iter(())
+        q = F[:, self.col] * idx.n + F[:, self.col2]
+        if len(q) > 1024:  # sorted queries: far fewer cache misses
+            perm = np.argsort(q)
+            pos = np.empty(len(q), dtype=_I64)
+            pos[perm] = np.searchsorted(idx.keys, q[perm])
+        else:
+            pos = np.searchsorted(idx.keys, q)
+        np.minimum(pos, len(idx.keys) - 1, out=pos)
+        sizes = np.where(idx.keys[pos] == q, idx.sizes[pos], 0)
+        return _ranges(idx.order, idx.start[pos], sizes, chunk)
+
+    def why(self, F: np.ndarray) -> str:
+        return "no candidate"
+
+
+_Source = _Cross | _Gather | _Join | _PairJoin
 
 
 # ---------------------------------------------------------------- filters
@@ -739,14 +808,23 @@ class _Search:
         self.ycol = {f: np.asarray(self.Y.subpart(f), dtype=_I64) for f in S.hom_names()}
         self.unset = {f: bool((col < 0).any()) for f, col in self.ycol.items()}
         self.xcol = {f: self.X.subpart(f).tolist() for f in S.hom_names()}
-        self.indices: dict[str, _Preimages] = {}
+        self.indices: dict[str, _Lazy[_Preimages]] = {}
+        self.pair_indices: dict[tuple[str, str], _Lazy[_PairIndex]] = {}
         self.avgdeg = {f: float((self.ycol[f] >= 0).sum()) / max(1, self.Y.nparts(d))
                        for f, _, d in S.homs}
 
-    def _index(self, f: str) -> _Preimages:
+    def _index(self, f: str) -> _Lazy[_Preimages]:
         if f not in self.indices:
-            self.indices[f] = _preimages(self.ycol[f], self.Y.nparts(self.schema.codom(f)))
+            n = self.Y.nparts(self.schema.codom(f))
+            self.indices[f] = _Lazy(lambda: _preimages(self.ycol[f], n))
         return self.indices[f]
+
+    def _pair_index(self, f: str, g: str) -> _Lazy[_PairIndex]:
+        if (f, g) not in self.pair_indices:
+            n = self.Y.nparts(self.schema.codom(g))
+            self.pair_indices[(f, g)] = _Lazy(
+                lambda: _pair_index(self.ycol[f], self.ycol[g], n))
+        return self.pair_indices[(f, g)]
 
     def _read_attributes(self) -> None:
         """Codes of the codomain's attribute values: ``isequal`` values share a code (by
@@ -830,6 +908,10 @@ class _Search:
                 for x, images in p.items():
                     allowed = np.unique(np.array([int(y) for y in images], dtype=_I64))
                     self._add_static(ci, int(x), _Among(allowed, c, int(x)), len(allowed))
+        self.var_attrs = [[(a, S.codom(a), self.types.index(S.codom(a)))
+                           for a in S.attrs_out(c) if a in self.xattr
+                           and any(isinstance(v, AttrVar) for v in self.xattr[a])]
+                          for c in self.obs]
         self.tests = {ci: p for ci, p in ((self.ob_index[c], p) for c, p in preds.items())
                       if not isinstance(p, Mapping)}
 
@@ -862,7 +944,8 @@ class _Search:
                 continue
             col = np.asarray(self.xcol[f], dtype=_I64)
             need = np.bincount(col[col >= 0], minlength=self.nX[ci])
-            degrees = self._index(f).sizes
+            col_y = self.ycol[f]
+            degrees = np.bincount(col_y[col_y >= 0], minlength=self.nY[ci]).astype(_I64)
             ranked = np.sort(degrees)
             for x in np.flatnonzero(need).tolist():
                 n = int(need[x])
@@ -936,10 +1019,15 @@ class _Search:
         elif g in state.fixed:
             source = _Cross(np.array([state.fixed[g]], dtype=_I64))
         else:
-            joins = [(self.avgdeg[f], i) for i, (f, w) in enumerate(outs)
-                     if w != g and col[w] >= 0]
-            if joins and min(joins)[0] <= self.estimate[g]:
-                f, w = outs.pop(min(joins)[1])
+            joins = sorted((self.avgdeg[f], i) for i, (f, w) in enumerate(outs)
+                           if w != g and col[w] >= 0)
+            if len(joins) >= 2 and joins[0][0] <= self.estimate[g]:
+                (f, w), (f2, w2) = outs[joins[0][1]], outs[joins[1][1]]
+                for i in sorted((joins[0][1], joins[1][1]), reverse=True):
+                    outs.pop(i)
+                source = _PairJoin(col[w], col[w2], self._pair_index(f, f2))
+            elif joins and joins[0][0] <= self.estimate[g]:
+                f, w = outs.pop(joins[0][1])
                 source = _Join(col[w], self._index(f))
         first += [_HomFrom(self.ycol[f], col[u], c, x) for f, u in ins]
         tail: list[_Filter] = []
@@ -950,7 +1038,9 @@ class _Search:
                 first.append(_HomTo(self.ycol[f], wcol, f, c, x, dob, z))
             elif self.unset[f]:
                 tail.append(_HomSet(self.ycol[f], f, c, x, z))
-        static: list[_Filter] = list(self.static[g])
+        static: list[_Filter] = [s for s in self.static[g] if not (
+            isinstance(source, _Gather) and isinstance(s, _Degree) and s.need == 1
+            and s.hom == source.hom)]  # implied: cand is Y.f of the part it came from
         if source is None:
             cands = np.arange(self.nY[ci], dtype=_I64)
             for s in self.static[g]:
@@ -974,36 +1064,31 @@ class _Search:
 
     def _variable_filters(self, ci: int, x: int, state: _PlanState) -> list[_Filter]:
         """Variables of ``X`` at part ``x``: bound at their first occurrence, then equal."""
-        S, c = self.schema, self.obs[ci]
+        c = self.obs[ci]
         out: list[_Filter] = []
-        here: dict[tuple[int, int], _Bound] = {}
-        for a in S.attrs_out(c):
-            v = self.xattr[a][x] if a in self.xattr else None
+        here: dict[tuple[int, int], tuple[_Bound, str]] = {}
+        for a, t, ti in self.var_attrs[ci]:
+            v = self.xattr[a][x]
             if not isinstance(v, AttrVar):
                 continue
-            t = S.codom(a)
-            ti, k = self.types.index(t), v.val
+            key = (ti, v.val)
             codes, ys = self.ycodes[a], self.yattr[a]
-            bound = self.fixed_vars.get((ti, k)) or here.get((ti, k)) \
-                or state.binders.get((ti, k))
+            bound = self.fixed_vars.get(key) or state.binders.get(key)
+            if bound is None and key in here:
+                bound = here[key][0]
             if bound is not None:
                 out.append(_SameVar(codes, ys, bound, v, t, a, c, x))
                 continue
             if t in self.monics:
-                others = tuple(b for (tj, _), b in itertools.chain(
-                    self.fixed_vars.items(), state.binders.items(), here.items()) if tj == ti)
-                out.append(_MonicVar(codes, ys, self.nvY[ti], others, v, t, a, c, x))
-            here[(ti, k)] = _Bound(state.ncols, codes, ys, 0, None)
-        for key, b in here.items():
-            state.binders[key] = b._replace(col=state.ncols)
-            state.sites[key] = (state.ncols, self._attr_of(ci, x, key))
+                others = [b for (tj, _), b in itertools.chain(
+                    self.fixed_vars.items(), state.binders.items()) if tj == ti]
+                others += [b for (tj, _), (b, _) in here.items() if tj == ti]
+                out.append(_MonicVar(codes, ys, self.nvY[ti], tuple(others), v, t, a, c, x))
+            here[key] = (_Bound(state.ncols, codes, ys, 0, None), a)
+        for key, (b, a) in here.items():
+            state.binders[key] = b
+            state.sites[key] = (state.ncols, a)
         return out
-
-    def _attr_of(self, ci: int, x: int, key: tuple[int, int]) -> str:
-        t = self.types[key[0]]
-        return next(a for a in self.schema.attrs_out(self.obs[ci])
-                    if self.schema.codom(a) == t and a in self.xattr
-                    and self.xattr[a][x] == AttrVar(key[1]))
 
     # ------------------------------------------------------------------ running
     def _run_prefix(self) -> np.ndarray:
