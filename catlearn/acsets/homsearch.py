@@ -105,9 +105,12 @@ def _is_part_id(v: Any) -> bool:
 
 #: The most candidate rows one extension step materialises at once (memory stays bounded).
 CHUNK = 1 << 16
-#: The first chunks are small, so the first morphism comes quickly; each next chunk is
-#: twice as large, up to :data:`CHUNK`.
-FIRST_CHUNK = 32
+#: ... and at most this many cells (rows times columns), for wide domains.
+CELLS = 1 << 18
+#: The first pieces are small (one row: depth-first backtracking), so the first morphism
+#: comes after little work; the piece size doubles after each stretch of as many pieces
+#: as the plan has levels, up to :data:`CHUNK`, so a long search runs at array speed.
+FIRST_CHUNK = 1
 
 _I64 = np.int64
 _NO_CODE = -2  # the code of a value that the codomain does not hold: matches nothing
@@ -434,20 +437,27 @@ class _Value:
 
 @dataclass(frozen=True)
 class _Degree:
-    """Monic on the domain of ``f``: ``cand`` has at least as many ``f``-preimages."""
+    """Monic on the domain of ``f``: ``cand`` has at least as many ``f``-preimages
+    (exactly as many when bijective on the domain of ``f`` and injective here)."""
 
     degrees: np.ndarray
     need: int
+    exact: bool
     hom: str
     hom_dom: str
     ob: str
     part: int
 
     def keep(self, rows: _Rows | None, cand: np.ndarray) -> np.ndarray:
+        if self.exact:
+            return self.degrees[cand] == self.need  # type: ignore[no-any-return]
         return self.degrees[cand] >= self.need  # type: ignore[no-any-return]
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
+        if self.exact:
+            return (f"iso on {self.hom_dom}: part {self.part} of {self.ob} has {self.need} "
+                    f"{self.hom}-preimages in the domain, part {y} {self.degrees[y]}")
         return (f"monic on {self.hom_dom}: part {self.part} of {self.ob} has {self.need} "
                 f"{self.hom}-preimages in the domain, part {y} only {self.degrees[y]}")
 
@@ -497,21 +507,28 @@ class _Test:
 class _Distinct:
     """Monic on the object: ``cand`` differs from the images of its assigned parts."""
 
-    cols: tuple[int, ...]
-    parts: tuple[int, ...]
+    cols: np.ndarray  # increasing columns (a view: O(1) to make)
+    parts: np.ndarray  # the parts in those columns
     ob: str
     part: int
 
     def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
-        ok = rows.col(self.cols[0]) != cand
-        for c in self.cols[1:]:
+        cols = self.cols
+        if len(cols) <= 4:
+            ok = rows.col(int(cols[0])) != cand
+            for c in cols[1:].tolist():
+                ok &= rows.col(c) != cand
+            return ok  # type: ignore[no-any-return]
+        split = int(np.searchsorted(cols, rows.base))  # one call for the frontier's columns
+        ok = (rows.F[rows.par[:, None], cols[:split]] != cand[:, None]).all(axis=1)
+        for c in cols[split:].tolist():
             ok &= rows.col(c) != cand
         return ok  # type: ignore[no-any-return]
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
-        images = [int(rows.col(c)[0]) for c in self.cols]
-        other = self.parts[images.index(y)]
+        images = [int(rows.col(c)[0]) for c in self.cols.tolist()]
+        other = int(self.parts[images.index(y)])
         return f"monic on {self.ob}: parts {other} and {self.part} would both be sent to {y}"
 
 
@@ -605,7 +622,9 @@ class _PlanState:
 
     col: list[int]  # per part of X (global numbering): its column, or -1
     fixed: dict[int, int]  # images given in ``initial``
-    by_ob: list[list[tuple[int, int]]]  # per object: (column, part) of the assigned parts
+    ob_cols: list[np.ndarray]  # per object: the columns of its assigned parts, in order
+    ob_parts: list[np.ndarray]  # ... and those parts
+    ob_n: list[int]  # ... how many
     binders: dict[tuple[int, int], _Bound] = field(default_factory=dict)
     sites: dict[tuple[int, int], tuple[int, str]] = field(default_factory=dict)
     ncols: int = 0
@@ -937,36 +956,43 @@ class _Search:
                 self._add_static(ci, x, _Value(codes, code, a, c, x, v, self.yattr[a]), size)
 
     def _static_degrees(self, ci: int, c: str) -> None:
-        """Monic on the domain of ``f: e -> c``: ``x`` needs as many ``f``-preimages."""
+        """Monic on the domain of ``f: e -> c``: ``x`` needs as many ``f``-preimages; if
+        also epic on ``e`` and monic on ``c``, exactly as many (the preimages of ``x``
+        then go bijectively onto those of its image)."""
         for f in self.schema.homs_in(c):
             e = self.schema.dom(f)
             if e not in self.monics:
                 continue
+            exact = e in self.epics and c in self.monics
             col = np.asarray(self.xcol[f], dtype=_I64)
             need = np.bincount(col[col >= 0], minlength=self.nX[ci])
             col_y = self.ycol[f]
             degrees = np.bincount(col_y[col_y >= 0], minlength=self.nY[ci]).astype(_I64)
             ranked = np.sort(degrees)
-            for x in np.flatnonzero(need).tolist():
+            for x in (range(self.nX[ci]) if exact else np.flatnonzero(need).tolist()):
                 n = int(need[x])
-                size = len(ranked) - int(np.searchsorted(ranked, n))
-                self._add_static(ci, x, _Degree(degrees, n, f, e, c, x), size)
+                lo = int(np.searchsorted(ranked, n))
+                hi = int(np.searchsorted(ranked, n, side="right")) if exact else len(ranked)
+                self._add_static(ci, x, _Degree(degrees, n, exact, f, e, c, x), hi - lo)
 
     def _plan(self, init_obs: dict[str, dict[int, int]], preds: dict[str, Predicate]
               ) -> tuple[list[_Step], int, _PlanState]:
         """Order the parts of ``X``: the initial ones and what they force first, then
-        greedily: forced parts (a hom value of an assigned part), then the part with the
-        fewest expected candidates — joined through an assigned neighbour (the mean
-        preimage count) or, with none, its static domain."""
+        greedily: forced parts (a hom value of an assigned part); then a part joined
+        through an assigned neighbour, the fewest expected candidates first (the mean
+        preimage count), so the order is connected; a part with at most one static
+        candidate, or, when no part is joinable (a new component), the part with the
+        smallest static domain (most constrained first) — O(|X| log |X|)."""
         total = len(self.var_ob)
         col = [-1] * total
         steps: list[_Step] = []
         fixed = {self.offset[self.ob_index[c]] + x: y
                  for c, m in init_obs.items() for x, y in m.items()}
         forced: deque[int] = deque()
-        heap: list[tuple[float, int, int]] = []
+        heap: list[tuple[float, int, int]] = []  # joinable parts
         degree = [len(self.out_e[g]) + len(self.in_e[g]) for g in range(total)]
-        state = _PlanState(col, fixed, [[] for _ in self.obs])
+        state = _PlanState(col, fixed, [np.zeros(n, dtype=_I64) for n in self.nX],
+                           [np.zeros(n, dtype=_I64) for n in self.nX], [0] * len(self.nX))
 
         def assign(g: int) -> None:
             steps.append(self._step(g, state))
@@ -990,15 +1016,20 @@ class _Search:
                     assign(g)
                     drain()
         prefix = len(steps)
-        for g in range(total):
-            if col[g] < 0:
-                heapq.heappush(heap, (self.estimate[g], -degree[g], g))
-        while heap:
+        free = sorted((self.estimate[g], -degree[g], g) for g in range(total) if col[g] < 0)
+        free.reverse()  # pop() gives the smallest
+        while True:
             drain()
             while heap and col[heap[0][2]] >= 0:
                 heapq.heappop(heap)
-            if heap:
+            while free and col[free[-1][2]] >= 0:
+                free.pop()
+            if free and (not heap or free[-1][0] <= 1.0):  # a new component, or no branching
+                assign(free.pop()[2])
+            elif heap:
                 assign(heapq.heappop(heap)[2])
+            else:
+                break
         return steps, prefix, state
 
     def _step(self, g: int, state: _PlanState) -> _Step:
@@ -1049,7 +1080,9 @@ class _Search:
         middle = static + self._dynamic_filters(g, ci, x, state)
         col[g] = state.ncols
         state.ncols += 1
-        state.by_ob[ci].append((col[g], x))
+        n = state.ob_n[ci]
+        state.ob_cols[ci][n], state.ob_parts[ci][n] = col[g], x
+        state.ob_n[ci] = n + 1
         return _Step(ci, x, source, tuple(first + middle + tail))
 
     def _dynamic_filters(self, g: int, ci: int, x: int, state: _PlanState) -> list[_Filter]:
@@ -1057,9 +1090,9 @@ class _Search:
         out: list[_Filter] = []
         if ci in self.tests:
             out.append(_Test(self.tests[ci], c, x, {}))  # type: ignore[arg-type]
-        if c in self.monics and state.by_ob[ci]:
-            cols, parts = zip(*state.by_ob[ci], strict=True)
-            out.append(_Distinct(tuple(cols), parts, c, x))
+        n = state.ob_n[ci]
+        if c in self.monics and n:
+            out.append(_Distinct(state.ob_cols[ci][:n], state.ob_parts[ci][:n], c, x))
         return out + self._variable_filters(ci, x, state)
 
     def _variable_filters(self, ci: int, x: int, state: _PlanState) -> list[_Filter]:
@@ -1143,19 +1176,24 @@ class _Search:
             yield self.start
             return
         stack = [self._pieces(0, self.start, chunk)]
+        pieces = 0
         while stack:
             F = next(stack[-1], None)
             if F is None:
                 stack.pop()
                 continue
+            pieces += 1
+            if pieces % len(self.groups) == 0:  # about one descent's worth: widen
+                chunk = min(CHUNK, 2 * chunk)
             if len(stack) == depth:
                 yield F
                 continue
-            chunk = min(CHUNK, 2 * chunk)
             stack.append(self._pieces(len(stack), F, chunk))
 
     def _pieces(self, level: int, F: np.ndarray, chunk: int) -> Iterator[np.ndarray]:
-        for rows in _extend(self.groups[level], F, chunk):
+        group = self.groups[level]
+        chunk = min(chunk, max(1, CELLS // (F.shape[1] + len(group.steps))))
+        for rows in _extend(group, F, chunk):
             yield rows.grow()
 
     def leaves(self, chunk: int = FIRST_CHUNK) -> Iterator[np.ndarray]:
