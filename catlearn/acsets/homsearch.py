@@ -54,9 +54,14 @@ search with numpy (``argsort``/``bincount``/``cumsum``), or a cross product with
 static domain — and keeps the rows that pass every constraint that now involves only
 assigned parts (the other hom values, attributes compared by integer codes of
 :func:`~catlearn.acsets.values.value_key`, consistent variables, predicates, monic).
-To stay lazy and bounded in memory the frontier is processed depth-first in pieces of at
-most :data:`CHUNK` rows (the first pieces small, doubling, so a first morphism comes
-after little work — with pieces of one row this is plain depth-first backtracking).
+A part with two assigned hom values (the edge closing a cycle) is joined through a
+sorted index of the pairs ``(Y.f, Y.g)`` instead. Each branching step is run together
+with the steps it forces, so the frontier is copied once per group. To stay lazy and
+bounded in memory the frontier is processed depth-first in pieces of at most
+:data:`CHUNK` rows and :data:`CELLS` cells; the first pieces hold one row (plain
+depth-first backtracking, so a first morphism comes after little work) and the size
+doubles after each stretch of as many pieces as the plan has levels. The order of the
+results does not depend on the piece sizes.
 
 Cost: building the search is O(|X| + |Y| log |Y|) numpy work (plus O(|Y|) Python work
 for attribute columns that ``X`` constrains); the search is O(Σ_steps rows × filters)
@@ -957,14 +962,14 @@ class _Search:
 
     def _static_degrees(self, ci: int, c: str) -> None:
         """Monic on the domain of ``f: e -> c``: ``x`` needs as many ``f``-preimages; if
-        also epic on ``e`` and monic on ``c``, exactly as many (the preimages of ``x``
-        then go bijectively onto those of its image)."""
+        also epic on ``e``, monic on ``c`` and ``X.f`` is total, exactly as many (the
+        preimages of ``x`` then go bijectively onto those of its image)."""
         for f in self.schema.homs_in(c):
             e = self.schema.dom(f)
             if e not in self.monics:
                 continue
-            exact = e in self.epics and c in self.monics
             col = np.asarray(self.xcol[f], dtype=_I64)
+            exact = e in self.epics and c in self.monics and bool((col >= 0).all())
             need = np.bincount(col[col >= 0], minlength=self.nX[ci])
             col_y = self.ycol[f]
             degrees = np.bincount(col_y[col_y >= 0], minlength=self.nY[ci]).astype(_I64)
@@ -1333,8 +1338,9 @@ def homomorphism(X: ACSet, Y: ACSet, *, monic: Selection = False, epic: Selectio
                  ) -> ACSetTransformation | None:
     """The first morphism ``X -> Y`` that :func:`homomorphisms` finds, or ``None``.
 
-    The search runs in small pieces first (doubling), so it stops after about the work
-    depth-first backtracking does to reach the first result, in numpy steps.
+    The search runs in pieces of one row first (depth-first backtracking), widening as
+    it goes, so it stops after about the work backtracking does to reach the first
+    result (each node a few numpy calls).
 
     >>> from catlearn.acsets.acset import ACSet
     >>> from catlearn.acsets.schema import SchGraph

@@ -779,3 +779,13 @@ def test_predicates_are_called_once_per_pair() -> None:
     assert found and all(v % 2 == 0 for f in found for v in f["V"].tolist())
     assert max(seen.values()) == 1
     assert len(found) == count_homomorphisms(path, G, predicates={"V": lambda x, y: y % 2 == 0})
+
+
+def test_iso_with_an_unset_hom_in_the_domain() -> None:
+    """A bijective morphism may send an unset hom value anywhere: in-degrees can grow."""
+    X = graph(1, [(0, 0)])
+    X.clear_subpart(0, "tgt")
+    loop = graph(1, [(0, 0)])
+    assert keys(homomorphisms(X, loop, iso=True)) == keys(brute_force(X, loop))
+    assert count_homomorphisms(X, loop, iso=True) == 1
+    assert not is_isomorphic(X, loop)  # its inverse is not natural
