@@ -29,6 +29,7 @@ from catlearn.acsets.homsearch import (
     is_homomorphic,
     is_isomorphic,
     isomorphism,
+    isomorphisms,
 )
 from catlearn.acsets.limits import Cone, equalizer, limit, product, pullback, terminal
 from catlearn.acsets.morphism import ACSetTransformation, compose, id_, identity
@@ -58,6 +59,7 @@ __all__ = [
     "write_json_schema", "to_graphviz", "render", "render_svg", "dot_available",
     "Cocone", "coequalizer", "colimit", "coproduct", "initial", "pushout", "Diagram",
     "DiagramArrow", "FinDiagram", "universal", "count_homomorphisms", "homomorphism",
-    "homomorphisms", "is_homomorphic", "is_isomorphic", "isomorphism", "Cone", "equalizer",
+    "homomorphisms", "is_homomorphic", "is_isomorphic", "isomorphism", "isomorphisms",
+    "Cone", "equalizer",
     "limit", "product", "pullback", "terminal",
 ]

@@ -20,6 +20,7 @@ from catlearn.acsets import (
     SchGraph,
     SchLabeledGraph,
     SchReflexiveGraph,
+    isomorphisms,
 )
 from catlearn.acsets.homsearch import (
     count_homomorphisms,
@@ -28,7 +29,6 @@ from catlearn.acsets.homsearch import (
     is_homomorphic,
     is_isomorphic,
     isomorphism,
-    isomorphisms,
 )
 from catlearn.errors import HomSearchError, HomSearchTypeError, NaturalityError, SchemaError
 from catlearn.testing import acsets, graphs, schemas, transformations
