@@ -994,10 +994,12 @@ class _Search:
         fixed = {self.offset[self.ob_index[c]] + x: y
                  for c, m in init_obs.items() for x, y in m.items()}
         forced: deque[int] = deque()
-        heap: list[tuple[float, int, int]] = []  # joinable parts
+        heap: list[tuple[int, float, int, int]] = []  # joinable parts
         degree = [len(self.out_e[g]) + len(self.in_e[g]) for g in range(total)]
         state = _PlanState(col, fixed, [np.zeros(n, dtype=_I64) for n in self.nX],
                            [np.zeros(n, dtype=_I64) for n in self.nX], [0] * len(self.nX))
+
+        links = [0] * total  # per part: how many of its hom values are assigned
 
         def assign(g: int) -> None:
             steps.append(self._step(g, state))
@@ -1005,8 +1007,9 @@ class _Search:
                 if col[w] < 0:
                     forced.append(w)
             for f, u in self.in_e[g]:
-                if col[u] < 0:
-                    heapq.heappush(heap, (self.avgdeg[f], -degree[u], u))
+                if col[u] < 0:  # most constrained first: then the fewest candidates
+                    links[u] += 1
+                    heapq.heappush(heap, (-links[u], self.avgdeg[f], -degree[u], u))
 
         def drain() -> None:
             while forced:
@@ -1025,14 +1028,14 @@ class _Search:
         free.reverse()  # pop() gives the smallest
         while True:
             drain()
-            while heap and col[heap[0][2]] >= 0:
+            while heap and col[heap[0][3]] >= 0:
                 heapq.heappop(heap)
             while free and col[free[-1][2]] >= 0:
                 free.pop()
             if free and (not heap or free[-1][0] <= 1.0):  # a new component, or no branching
                 assign(free.pop()[2])
             elif heap:
-                assign(heapq.heappop(heap)[2])
+                assign(heapq.heappop(heap)[3])
             else:
                 break
         return steps, prefix, state
