@@ -1,4 +1,13 @@
-"""Homomorphism search: every morphism ``X -> Y`` of ACSets, each exactly once.
+"""The previous homomorphism search (Python backtracking), kept verbatim as a reference.
+
+Not part of the library: ``benchmarks/homsearch_bench.py`` measures the join-based search
+of :mod:`catlearn.acsets.homsearch` against it, and ``tests/acsets/test_homsearch.py``
+uses it as a second, independent implementation on graphs too large for brute force.
+Its attribute rule is the old one (same type and ``==``), so compare on graphs only.
+
+Its original documentation follows.
+
+Homomorphism search: every morphism ``X -> Y`` of ACSets, each exactly once.
 
 ``homomorphisms(X, Y)`` enumerates the ACSet morphisms ``X -> Y`` — the families of
 functions that are natural on every hom and preserve every attribute, i.e. exactly the
