@@ -118,6 +118,7 @@ CELLS = 1 << 18
 FIRST_CHUNK = 1
 
 _I64 = np.int64
+_Size = Callable[[], int]  # the current piece size (it grows while a search runs)
 _NO_CODE = -2  # the code of a value that the codomain does not hold: matches nothing
 
 
@@ -185,20 +186,24 @@ class _Cross:
 
     cands: np.ndarray
 
-    def expand(self, F: np.ndarray, chunk: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def expand(self, F: np.ndarray, chunk: _Size) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         k, n = len(F), len(self.cands)
         if n == 0:
             return
-        if n > chunk:
-            for r in range(k):
-                for lo in range(0, n, chunk):
-                    c = self.cands[lo:lo + chunk]
-                    yield np.full(len(c), r, dtype=_I64), c
-            return
-        step = max(1, chunk // n)
-        for lo in range(0, k, step):
-            hi = min(k, lo + step)
-            yield np.repeat(np.arange(lo, hi, dtype=_I64), n), np.tile(self.cands, hi - lo)
+        r = 0
+        while r < k:
+            size = chunk()
+            if n <= size:
+                hi = min(k, r + size // n)
+                yield np.repeat(np.arange(r, hi, dtype=_I64), n), np.tile(self.cands, hi - r)
+                r = hi
+                continue
+            lo = 0
+            while lo < n:  # one row's candidates, in pieces
+                c = self.cands[lo:lo + chunk()]
+                yield np.full(len(c), r, dtype=_I64), c
+                lo += len(c)
+            r += 1
 
     def why(self, F: np.ndarray) -> str:
         return "no candidate"
@@ -216,7 +221,7 @@ class _Gather:
     part: int  # u
     target: int  # v
 
-    def expand(self, F: np.ndarray, chunk: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def expand(self, F: np.ndarray, chunk: _Size) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         cand = self.ycol[F[:, self.col]]
         par = np.arange(len(F), dtype=_I64)
         if self.unset:
@@ -254,7 +259,7 @@ class _Lazy(Generic[T]):
         return self.value  # type: ignore[return-value]
 
 
-def _ranges(order: np.ndarray, starts: np.ndarray, counts: np.ndarray, chunk: int
+def _ranges(order: np.ndarray, starts: np.ndarray, counts: np.ndarray, chunk: _Size
             ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Row ``i`` times ``order[starts[i] : starts[i] + counts[i]]``, in pieces of about
     ``chunk`` rows (a row with more candidates than that is one piece)."""
@@ -264,7 +269,7 @@ def _ranges(order: np.ndarray, starts: np.ndarray, counts: np.ndarray, chunk: in
     lo, k = 0, len(counts)
     while lo < k:
         before = int(ends[lo - 1]) if lo else 0
-        hi = max(lo + 1, int(np.searchsorted(ends, before + chunk, side="right")))
+        hi = max(lo + 1, int(np.searchsorted(ends, before + chunk(), side="right")))
         cnt, end = counts[lo:hi], ends[lo:hi] - before
         total = int(end[-1])
         if total:
@@ -281,7 +286,7 @@ class _Join:
     col: int
     lazy: _Lazy[_Preimages]
 
-    def expand(self, F: np.ndarray, chunk: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def expand(self, F: np.ndarray, chunk: _Size) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         index, w = self.lazy.get(), F[:, self.col]
         return _ranges(index.order, index.start[w], index.sizes[w], chunk)
 
@@ -319,7 +324,7 @@ class _PairJoin:
     col2: int
     lazy: _Lazy[_PairIndex]
 
-    def expand(self, F: np.ndarray, chunk: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def expand(self, F: np.ndarray, chunk: _Size) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         idx = self.lazy.get()
         if not len(idx.keys):
             return iter(())
@@ -651,7 +656,7 @@ class _Group(NamedTuple):
     steps: tuple[_Step, ...]
 
 
-def _extend(group: _Group, F: np.ndarray, chunk: int) -> Iterator[_Rows]:
+def _extend(group: _Group, F: np.ndarray, chunk: _Size) -> Iterator[_Rows]:
     """The candidate rows of a group that pass its filters, in pieces of about ``chunk``."""
     first, rest = group.steps[0], group.steps[1:]
     for par, cand in first.source.expand(F, chunk):
@@ -1136,7 +1141,7 @@ class _Search:
         """Run the steps of the initial assignment (one row) now; explain a failure."""
         F = np.zeros((1, 0), dtype=_I64)
         for step in self.steps[:self.prefix]:
-            got = list(step.source.expand(F, CHUNK))
+            got = list(step.source.expand(F, lambda: CHUNK))
             if not got or not len(got[0][1]):
                 raise self._fail("homsearch_initial", why=step.source.why(F))
             rows = _Rows(F, *got[0])
@@ -1183,7 +1188,8 @@ class _Search:
         if depth == 0:
             yield self.start
             return
-        stack = [self._pieces(0, self.start, chunk)]
+        width = [min(chunk, CHUNK)]  # read at every piece boundary, at every level
+        stack = [self._pieces(0, self.start, width)]
         pieces = 0
         while stack:
             F = next(stack[-1], None)
@@ -1192,16 +1198,16 @@ class _Search:
                 continue
             pieces += 1
             if pieces % len(self.groups) == 0:  # about one descent's worth: widen
-                chunk = min(CHUNK, 2 * chunk)
+                width[0] = min(CHUNK, 2 * width[0])
             if len(stack) == depth:
                 yield F
                 continue
-            stack.append(self._pieces(len(stack), F, chunk))
+            stack.append(self._pieces(len(stack), F, width))
 
-    def _pieces(self, level: int, F: np.ndarray, chunk: int) -> Iterator[np.ndarray]:
+    def _pieces(self, level: int, F: np.ndarray, width: list[int]) -> Iterator[np.ndarray]:
         group = self.groups[level]
-        chunk = min(chunk, max(1, CELLS // (F.shape[1] + len(group.steps))))
-        for rows in _extend(group, F, chunk):
+        cap = max(1, CELLS // (F.shape[1] + len(group.steps)))
+        for rows in _extend(group, F, lambda: min(width[0], cap)):
             yield rows.grow()
 
     def leaves(self, chunk: int = FIRST_CHUNK) -> Iterator[np.ndarray]:
@@ -1217,17 +1223,18 @@ class _Search:
             return sum(len(F) for F in self.leaves(CHUNK))
         last = self.groups[-1]
         return sum(len(rows.par) for F in self._frontiers(len(self.groups) - 1, CHUNK)
-                   for rows in _extend(last, F, CHUNK))
+                   for rows in _extend(last, F, lambda: CHUNK))
 
     def results(self, F: np.ndarray, check: bool) -> Iterator[ACSetTransformation]:
         """The morphisms of a piece of complete assignments."""
-        comps = [F[:, cols] for cols in self.cols_of]
-        for i in range(len(F)):
-            arrays: dict[str, Any] = {}
-            for ci, c in enumerate(self.obs):
-                arr = comps[ci][i].copy()
-                arr.setflags(write=False)
-                arrays[c] = arr
+        comps = []
+        for cols in self.cols_of:
+            block = F[:, cols]  # a fresh array: each result's component is a row of it
+            block.setflags(write=False)
+            comps.append(list(block))
+        rows = zip(*comps, strict=True) if comps else [()] * len(F)  # (a schema without objects)
+        for i, row in enumerate(rows):
+            arrays = dict(zip(self.obs, row, strict=True))
             var_comps = {t: tuple(self._var_image(F[i], ti, k) for k in range(self.nvX[ti]))
                          for ti, t in enumerate(self.types)}
             if check:
