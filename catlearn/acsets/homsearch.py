@@ -53,7 +53,8 @@ assigned part; one step produces the next part's candidates for every row — a 
 search with numpy (``argsort``/``bincount``/``cumsum``), or a cross product with the
 static domain — and keeps the rows that pass every constraint that now involves only
 assigned parts (the other hom values, attributes compared by integer codes of
-:func:`~catlearn.acsets.values.value_key`, consistent variables, predicates, monic).
+:func:`~catlearn.acsets.values.value_key`, consistent variables, predicates, monic, and
+for epic objects whether the parts left can still cover the codomain).
 A part with two assigned hom values (the edge closing a cycle) is joined through a
 sorted index of the pairs ``(Y.f, Y.g)`` instead. Each branching step is run together
 with the steps it forces, so the frontier is copied once per group. To stay lazy and
@@ -613,8 +614,27 @@ class _MonicVar:
                 "is not a variable or is already taken")
 
 
+@dataclass(frozen=True)
+class _Reach:
+    """Epic on the object: the images so far plus one per part still to assign can
+    still cover every part of the codomain."""
+
+    cols: np.ndarray  # the columns of the object's assigned parts (a view)
+    remaining: int  # parts of the object assigned after this step
+    n: int  # parts of the object in the codomain
+
+    def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
+        M = np.sort(np.column_stack([rows.col(c) for c in self.cols.tolist()] + [cand]),
+                    axis=1)
+        distinct = 1 + (M[:, 1:] != M[:, :-1]).sum(axis=1)
+        return distinct + self.remaining >= self.n  # type: ignore[no-any-return]
+
+    def why(self, rows: _Rows, cand: np.ndarray) -> str:
+        return "too few parts are left to make the morphism epic"
+
+
 _Filter = (_HomTo | _HomFrom | _HomSet | _Is | _Value | _Degree | _Among | _Test
-           | _Distinct | _SameVar | _MonicVar)
+           | _Distinct | _SameVar | _MonicVar | _Reach)
 
 
 def _why_unset(ob: str, x: int, y: int, f: str, z: int) -> str:
@@ -1106,6 +1126,9 @@ class _Search:
         n = state.ob_n[ci]
         if c in self.monics and n:
             out.append(_Distinct(state.ob_cols[ci][:n], state.ob_parts[ci][:n], c, x))
+        remaining = self.nX[ci] - n - 1
+        if c in self.epics and c not in self.monics and remaining < self.nY[ci]:
+            out.append(_Reach(state.ob_cols[ci][:n], remaining, self.nY[ci]))
         return out + self._variable_filters(ci, x, state)
 
     def _variable_filters(self, ci: int, x: int, state: _PlanState) -> list[_Filter]:
