@@ -1104,7 +1104,7 @@ class _Search:
                 tail.append(_HomSet(self.ycol[f], f, c, x, z))
         static: list[_Filter] = [s for s in self.static[g] if not (
             isinstance(source, _Gather) and isinstance(s, _Degree) and s.need == 1
-            and s.hom == source.hom)]  # implied: cand is Y.f of the part it came from
+            and not s.exact and s.hom == source.hom)]  # implied: cand = Y.f(α(u))
         if source is None:
             cands = np.arange(self.nY[ci], dtype=_I64)
             for s in self.static[g]:
