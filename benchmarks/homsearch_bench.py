@@ -1,39 +1,61 @@
-"""Homomorphism search against brute force: enumerate every graph morphism P -> G.
+"""Homomorphism search against igraph's VF2 and against the previous (backtracking) search.
 
-Patterns P: path (a->b->c), triangle, square (directed 4-cycle), star (3 edges out of a
-centre). Targets G: random directed multigraphs with m edges and max(4, m // 4) vertices
-(mean out-degree 4), from 10 to 5000 edges, one fixed seed per size.
+Patterns P: path (a->b->c), triangle (directed 3-cycle), star (3 edges out of a centre),
+square (directed 4-cycle). Target G: a random *simple* digraph with 1000 vertices and
+5000 edges (no loops, no parallel edges; fixed seed).
 
-Columns: ``search`` is the median wall time of ``list(homomorphisms(P, G))`` (every
-morphism built as an ACSetTransformation), ``count`` that of ``count_homomorphisms``;
-``brute`` is the median time of brute force — ``itertools.product`` over every map of
-edges, times a numpy array of every map of vertices, naturality checked with numpy — run
-only where that is feasible (at most BRUTE_OUTER edge maps and BRUTE_TOTAL candidate
-maps; "n/a" beyond). ``brute est.`` is a rough extrapolation, marked "~": the number of
-candidate maps times the cost per candidate of the largest brute-force run measured for
-the pattern; ``ratio`` is brute / search (measured, or "~" from the estimate). Every
-count is checked against an adjacency-matrix formula (Σ in·out, tr A³, tr A⁴, Σ out³)
-and, where it runs, against brute force.
+What is counted, exactly:
 
-Run: ``PYTHONPATH=. python benchmarks/homsearch_bench.py [--quick]``.
+* ``mono``: ``count_homomorphisms(P, G, monic=True)`` — monomorphisms of the pattern as
+  an ACSet over SchGraph (a directed multigraph), i.e. pairs of injective maps
+  (V_P -> V_G, E_P -> E_G) that commute with src and tgt.
+* ``vf2``: igraph's ``Graph.count_subisomorphisms_vf2(P)`` — the number of injective
+  vertex maps φ: V_P -> V_G with (φ(s), φ(t)) an edge of G for every edge (s, t) of P
+  (non-induced: edges of G between image vertices that P lacks are allowed; checked
+  below: a path has 3 such maps into a triangle, an induced count would be 0).
+  Because G and P are simple, each such φ extends to exactly one edge map (one edge per
+  ordered pair), and that edge map is injective (φ is, and P has no parallel edges);
+  conversely a monomorphism restricts to such a φ. So the two counts are equal — the
+  script checks it.
+* ``plain``: ``count_homomorphisms(P, G)`` (all morphisms, not necessarily injective),
+  against ``old``: the same count by the previous backtracking search (kept verbatim in
+  ``benchmarks/_old_homsearch.py``), checked against adjacency-matrix formulas
+  (Σ in·out, tr A³, Σ out³, tr A⁴).
+* ``first``: ``homomorphism(P, G, monic=True)`` (the first monomorphism), new vs old.
+
+Each measurement is repeated ``--rounds`` times, the methods interleaved within a round
+(so machine load hits all alike); the table shows medians and their ratios; ``total``
+sums the medians over the four patterns.
+
+Run: ``PYTHONPATH=. python benchmarks/homsearch_bench.py [--rounds N]`` (igraph from the
+``bench`` extra: ``pip install -e '.[bench]'``; without it the vf2 columns are skipped).
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
 from catlearn.acsets import ACSet, SchGraph
-from catlearn.acsets.homsearch import count_homomorphisms, homomorphisms
+from catlearn.acsets.homsearch import count_homomorphisms, homomorphism
 
-BRUTE_OUTER = 100_000  # brute force runs when it loops over at most this many edge maps
-BRUTE_TOTAL = 30_000_000  # and checks at most this many candidate maps in all
-SIZES = [10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _old_homsearch as old  # noqa: E402  (the previous algorithm, for the ratio)
+
+N_VERTICES, N_EDGES, SEED = 1000, 5000, 0
+
+PATTERNS: dict[str, tuple[int, list[tuple[int, int]]]] = {
+    "path": (3, [(0, 1), (1, 2)]),
+    "triangle": (3, [(0, 1), (1, 2), (2, 0)]),
+    "star": (4, [(0, 1), (0, 2), (0, 3)]),
+    "square": (4, [(0, 1), (1, 2), (2, 3), (3, 0)]),
+}
 
 
 def graph(nv: int, edges: list[tuple[int, int]]) -> ACSet:
@@ -43,114 +65,111 @@ def graph(nv: int, edges: list[tuple[int, int]]) -> ACSet:
     return g
 
 
-def random_graph(m: int, seed: int) -> ACSet:
-    n = max(4, m // 4)
+def simple_digraph(n: int, m: int, seed: int) -> list[tuple[int, int]]:
+    """``m`` distinct ordered pairs of distinct vertices, uniformly at random."""
     rng = np.random.default_rng(seed)
-    g = ACSet(SchGraph)
-    g.add_parts("V", n)
-    g.add_parts("E", m, src=rng.integers(0, n, m), tgt=rng.integers(0, n, m))
-    return g
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < m:
+        s, t = (int(v) for v in rng.integers(0, n, 2))
+        if s != t:
+            pairs.add((s, t))
+    return sorted(pairs)
 
 
-PATTERNS: dict[str, ACSet] = {
-    "path": graph(3, [(0, 1), (1, 2)]),
-    "triangle": graph(3, [(0, 1), (1, 2), (2, 0)]),
-    "square": graph(4, [(0, 1), (1, 2), (2, 3), (3, 0)]),
-    "star": graph(4, [(0, 1), (0, 2), (0, 3)]),
-}
-
-
-def formula(name: str, G: ACSet) -> int:
-    n = G.nparts("V")
+def formula(name: str, edges: list[tuple[int, int]], n: int) -> int:
     A = np.zeros((n, n), dtype=np.int64)
-    np.add.at(A, (G.subpart("src"), G.subpart("tgt")), 1)
+    for s, t in edges:
+        A[s, t] += 1
     out, inn = A.sum(axis=1), A.sum(axis=0)
     return int({
         "path": lambda: (inn * out).sum(),
         "triangle": lambda: np.trace(A @ A @ A),
-        "square": lambda: np.trace(A @ A @ A @ A),
         "star": lambda: (out ** 3).sum(),
+        "square": lambda: np.trace(A @ A @ A @ A),
     }[name]())
 
 
-def candidates(P: ACSet, G: ACSet) -> int:
-    return int(G.nparts("V")) ** P.nparts("V") * int(G.nparts("E")) ** P.nparts("E")
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - t0, value
 
 
-def brute_force_count(P: ACSet, G: ACSet) -> int:
-    """Count the natural maps P -> G among all component maps (numpy inner loop)."""
-    vmaps = np.array(list(itertools.product(range(G.nparts("V")), repeat=P.nparts("V"))),
-                     dtype=np.int64).reshape(-1, P.nparts("V"))
-    vs, vt = vmaps[:, P.subpart("src")], vmaps[:, P.subpart("tgt")]
-    gsrc, gtgt = G.subpart("src"), G.subpart("tgt")
-    total = 0
-    for emap in itertools.product(range(G.nparts("E")), repeat=P.nparts("E")):
-        e = np.asarray(emap)
-        total += int(((vs == gsrc[e]).all(axis=1) & (vt == gtgt[e]).all(axis=1)).sum())
-    return total
+def measure(methods: dict[str, Callable[[], object]], rounds: int
+            ) -> tuple[dict[str, float], dict[str, object]]:
+    """Median time of each method, the methods interleaved in every round."""
+    times: dict[str, list[float]] = {k: [] for k in methods}
+    values: dict[str, object] = {}
+    for _ in range(rounds):
+        for k, fn in methods.items():
+            t, values[k] = timed(fn)
+            times[k].append(t)
+    return {k: statistics.median(v) for k, v in times.items()}, values
 
 
-def median_time(fn: Callable[[], object], repeats: int) -> tuple[float, object]:
-    times, value = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        value = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), value
-
-
-def fmt(seconds: float | None, approx: bool = False) -> str:
-    if seconds is None:
-        return "n/a"
-    s = f"{seconds:.2e} s" if seconds >= 1e3 or seconds < 1e-3 else f"{seconds:.4f} s"
-    return ("~" + s) if approx else s
+def check_vf2_is_non_induced(ig: object) -> None:
+    path = ig.Graph(n=3, edges=[(0, 1), (1, 2)], directed=True)  # type: ignore[attr-defined]
+    tri = ig.Graph(n=3, edges=[(0, 1), (1, 2), (2, 0)], directed=True)  # type: ignore[attr-defined]
+    if tri.count_subisomorphisms_vf2(path) != 3:
+        raise SystemExit("igraph's VF2 does not count non-induced subgraph maps here")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="sizes up to 500, 3 runs")
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    sizes = [m for m in SIZES if m <= 500] if args.quick else SIZES
-    print(__doc__.split("\n\n")[0])
-    print("(median wall times; brute est. is an extrapolation, see the module docstring)")
-    header = (f"{'pattern':<9} {'|E|':>5} {'|V|':>5} {'#homs':>8} {'search':>10} "
-              f"{'count':>10} {'brute':>10} {'brute est.':>11} {'ratio':>10}")
-    print(header)
-    print("-" * len(header))
-    for name, P in PATTERNS.items():
-        per_candidate: float | None = None
-        for m in sizes:
-            G = random_graph(m, seed=m)
-            repeats = 3 if (args.quick or m >= 2000) else 5
-            t_search, found = median_time(lambda: list(homomorphisms(P, G)), repeats)  # noqa: B023
-            t_count, counted = median_time(lambda: count_homomorphisms(P, G), repeats)  # noqa: B023
-            n = len(found)  # type: ignore[arg-type]
-            expected = formula(name, G)
-            if n != expected or counted != expected:
-                raise SystemExit(f"{name} into {m} edges: search found {n} (count "
-                                 f"{counted}), the formula says {expected}")
-            cands = candidates(P, G)
-            t_brute: float | None = None
-            outer = G.nparts("E") ** P.nparts("E")
-            if outer <= BRUTE_OUTER and cands <= BRUTE_TOTAL:
-                t_brute, brute = median_time(lambda: brute_force_count(P, G), 3)  # noqa: B023
-                if brute != expected:
-                    raise SystemExit(f"{name} into {m} edges: brute force found {brute}, "
-                                     f"expected {expected}")
-                per_candidate = t_brute / cands
-            estimate = (per_candidate * cands
-                        if per_candidate is not None and t_brute is None else None)
-            if t_brute is not None:
-                ratio = f"{t_brute / t_search:.0f}x"
-            elif estimate is not None:
-                ratio = f"~{estimate / t_search:.1e}x"
-            else:
-                ratio = "n/a"
-            print(f"{name:<9} {m:>5} {G.nparts('V'):>5} {n:>8} {fmt(t_search):>10} "
-                  f"{fmt(t_count):>10} {fmt(t_brute):>10} "
-                  f"{fmt(estimate, approx=True) if estimate is not None else '-':>11} "
-                  f"{ratio:>10}")
-        print()
+    try:
+        import igraph as ig
+    except ImportError:
+        ig = None
+        print("igraph is not installed (pip install -e '.[bench]'): vf2 columns skipped")
+    else:
+        check_vf2_is_non_induced(ig)
+    edges = simple_digraph(N_VERTICES, N_EDGES, SEED)
+    G = graph(N_VERTICES, edges)
+    IG = ig.Graph(n=N_VERTICES, edges=edges, directed=True) if ig is not None else None
+    print(__doc__.splitlines()[0])
+    print(f"target: {N_VERTICES} vertices, {N_EDGES} edges; medians of {args.rounds} "
+          "interleaved rounds")
+    head = (f"{'pattern':<9} {'#mono':>7} {'mono':>9} {'vf2':>9} {'mono/vf2':>9} "
+            f"{'#plain':>7} {'plain':>9} {'old':>9} {'old/plain':>9} {'first':>9} "
+            f"{'old first':>9}")
+    print(head)
+    print("-" * len(head))
+    totals: dict[str, float] = {}
+    for name, (k, pedges) in PATTERNS.items():
+        P = graph(k, pedges)
+        methods: dict[str, Callable[[], object]] = {
+            "mono": lambda: count_homomorphisms(P, G, monic=True),  # noqa: B023
+            "plain": lambda: count_homomorphisms(P, G),  # noqa: B023
+            "old": lambda: old.count_homomorphisms(P, G),  # noqa: B023
+            "first": lambda: homomorphism(P, G, monic=True),  # noqa: B023
+            "old first": lambda: old.homomorphism(P, G, monic=True),  # noqa: B023
+        }
+        if IG is not None:
+            IP = ig.Graph(n=k, edges=pedges, directed=True)
+            methods["vf2"] = lambda: IG.count_subisomorphisms_vf2(IP)  # noqa: B023
+        t, v = measure(methods, args.rounds)
+        expected = formula(name, edges, N_VERTICES)
+        if v["plain"] != expected or v["old"] != expected:
+            raise SystemExit(f"{name}: plain {v['plain']}, old {v['old']}, formula {expected}")
+        if IG is not None and v["mono"] != v["vf2"]:
+            raise SystemExit(f"{name}: {v['mono']} monomorphisms but VF2 counts {v['vf2']}")
+        for key, val in t.items():
+            totals[key] = totals.get(key, 0.0) + val
+        print(row(name, t, v))
+    print("-" * len(head))
+    print(row("total", totals, {}))
+
+
+def row(name: str, t: dict[str, float], v: dict[str, object]) -> str:
+    def ms(key: str) -> str:
+        return f"{t[key] * 1e3:.2f}ms" if key in t else "-"
+
+    vf2 = f"{t['mono'] / t['vf2']:.2f}" if "vf2" in t else "-"
+    return (f"{name:<9} {v.get('mono', ''):>7} {ms('mono'):>9} {ms('vf2'):>9} {vf2:>9} "
+            f"{v.get('plain', ''):>7} {ms('plain'):>9} {ms('old'):>9} "
+            f"{t['old'] / t['plain']:>8.1f}x {ms('first'):>9} {ms('old first'):>9}")
 
 
 if __name__ == "__main__":

@@ -456,3 +456,14 @@ MESSAGES.update({
     "lrule_twice": "rule {rule}: the {side} names edge(s) {names} more than once",
     "lrule_not_diagram": "rewrite: expected a LearningDiagram to rewrite, not {got}",
 })
+
+
+# --- homsearch ---
+class HomSearchTypeError(HomSearchError, TypeError):
+    """A homomorphism search was given an argument of the wrong kind (not an ACSet, not a
+    mapping, not a bool or collection of names)."""
+
+
+MESSAGES.update({
+    "homsearch_not_acset": "{what}: the {side} must be an ACSet, not {got}",
+})

@@ -30,6 +30,7 @@ from catlearn.acsets.homsearch import (
     is_homomorphic,
     is_isomorphic,
     isomorphism,
+    isomorphisms,
 )
 from catlearn.acsets.limits import Cone, equalizer, limit, product, pullback, terminal
 from catlearn.acsets.migration import SchemaMap, delta, delta_counit, sigma, sigma_unit
@@ -77,7 +78,7 @@ __all__ = [
     "write_json_schema", "to_graphviz", "render", "render_svg", "dot_available",
     "Cocone", "coequalizer", "colimit", "coproduct", "initial", "pushout", "Diagram",
     "DiagramArrow", "FinDiagram", "universal", "count_homomorphisms", "homomorphism",
-    "homomorphisms", "is_homomorphic", "is_isomorphic", "isomorphism", "Cone", "equalizer",
+    "homomorphisms", "is_homomorphic", "is_isomorphic", "isomorphism", "isomorphisms", "Cone", "equalizer",
     "limit", "product", "pullback", "terminal", "is_natural",
     "Subobject", "image", "epi_mono", "Rule", "Violation", "RewriteMaps",
     "can_pushout_complement", "pushout_complement", "pushout_complement_violations",

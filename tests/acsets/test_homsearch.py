@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -19,6 +20,7 @@ from catlearn.acsets import (
     SchGraph,
     SchLabeledGraph,
     SchReflexiveGraph,
+    isomorphisms,
 )
 from catlearn.acsets.homsearch import (
     count_homomorphisms,
@@ -28,7 +30,7 @@ from catlearn.acsets.homsearch import (
     is_isomorphic,
     isomorphism,
 )
-from catlearn.errors import HomSearchError, NaturalityError, SchemaError
+from catlearn.errors import HomSearchError, HomSearchTypeError, NaturalityError, SchemaError
 from catlearn.testing import acsets, graphs, schemas, transformations
 
 PROPERTY = settings(max_examples=200, deadline=None,
@@ -372,7 +374,11 @@ def lset(values: list[Any], nvars: int = 0) -> ACSet:
 
 def test_concrete_values_are_preserved_exactly() -> None:
     assert count_homomorphisms(lset([1]), lset([1, 2, 1])) == 2
-    assert count_homomorphisms(lset([1]), lset([True, 1.0])) == 0  # same ==, other type
+    # Julia's isequal: 1 == 1.0 == True, NaN matches NaN, -0.0 does not match 0.0
+    assert count_homomorphisms(lset([1]), lset([True, 1.0, "1"])) == 2
+    nan = float("nan")
+    assert count_homomorphisms(lset([nan]), lset([nan, 1.0, float("nan")])) == 2
+    assert count_homomorphisms(lset([-0.0]), lset([0.0, -0.0, 0])) == 1
     assert count_homomorphisms(lset([None]), lset([1, "a"])) == 2  # unset: no constraint
     assert count_homomorphisms(lset([1]), lset([None])) == 0
 
@@ -518,3 +524,268 @@ def test_cardinality_prechecks_give_no_morphisms() -> None:
     assert count_homomorphisms(two, three, epic=True) == 0
     assert count_homomorphisms(two, graph(0, [])) == 0
     assert count_homomorphisms(graph(0, []), graph(0, [])) == 1
+
+
+# ---------------------------------------------------------------- the join at scale
+def _load_previous_search() -> Any:
+    """The previous backtracking search, kept in benchmarks/ as an independent reference."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "_old_homsearch.py"
+    spec = importlib.util.spec_from_file_location("_old_homsearch", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+previous = _load_previous_search()
+
+
+@PROPERTY
+@given(graphs(max_vertices=4, max_edges=4), graphs(max_vertices=7, max_edges=12),
+       st.sampled_from([{}, {"monic": True}, {"monic": ["V"]}, {"monic": ["E"]},
+                        {"epic": ["V"]}, {"iso": True}]))
+def test_larger_graphs_agree_with_the_previous_search(X: ACSet, Y: ACSet,
+                                                      option: dict[str, Any]) -> None:
+    found = keys(homomorphisms(X, Y, **option))
+    assert len(found) == len(set(found))
+    assert set(found) == set(keys(previous.homomorphisms(X, Y, **option)))
+    assert count_homomorphisms(X, Y, **option) == len(found)
+    assert is_homomorphic(X, Y, **option) == bool(found)
+    first = homomorphism(X, Y, **option)
+    assert (first is None) == (not found)
+    if first is not None:
+        assert key(first) == found[0]
+
+
+@PROPERTY
+@given(graphs(max_vertices=4, max_edges=5), graphs(max_vertices=8, max_edges=16),
+       st.sampled_from([False, True]), st.integers(1, 7))
+def test_results_do_not_depend_on_the_piece_size(X: ACSet, Y: ACSet, monic: bool,
+                                                 chunk: int) -> None:
+    """Depth-first over pieces keeps the order of a breadth-first join, whatever the
+    piece size (1 is plain backtracking)."""
+    from catlearn.acsets.homsearch import CHUNK, _Search
+
+    def rows(size: int) -> list[list[int]]:
+        search = _Search(X, Y, monic, False, False, None, None)
+        return [r for F in search.leaves(size) for r in F.tolist()]
+
+    whole = rows(CHUNK)
+    assert rows(chunk) == whole
+    assert len(whole) == count_homomorphisms(X, Y, monic=monic)
+
+
+def test_a_cross_product_larger_than_a_piece() -> None:
+    """Pieces split one row's candidates too (a pattern part with no hom to join on)."""
+    from catlearn.acsets import homsearch
+
+    three = graph(3, [])
+    big = graph(40, [])
+    old_chunk = homsearch.CHUNK
+    try:
+        homsearch.CHUNK = 7
+        counted = count_homomorphisms(three, big, monic=True)
+        listed = keys(homomorphisms(three, big, monic=True))
+    finally:
+        homsearch.CHUNK = old_chunk
+    assert counted == len(listed) == 40 * 39 * 38
+    assert listed == sorted(listed)  # the first part varies slowest
+
+
+def test_high_degree_vertices_and_cycles() -> None:
+    """A hub of degree 300 (joins larger than a first piece) and closing edges."""
+    hub = [(0, v) for v in range(1, 301)] + [(v, 0) for v in range(1, 301)]
+    G = graph(301, hub + [(1, 2), (2, 1)])
+    star = graph(4, [(0, 1), (0, 2), (0, 3)])
+    assert count_homomorphisms(star, G, monic=True) == 300 * 299 * 298 + 0
+    two_cycle = graph(2, [(0, 1), (1, 0)])
+    # 0<->v for 300 vertices, both directions, plus 1<->2: ordered pairs
+    assert count_homomorphisms(two_cycle, G, monic=True) == 2 * 300 + 2
+    triangle = graph(3, [(0, 1), (1, 2), (2, 0)])
+    assert count_homomorphisms(triangle, G, monic=True) == 6  # 0 -> 1 -> 2 -> 0, rotations
+
+
+# ---------------------------------------------------------------- isequal attributes
+NAN = float("nan")
+ODD_VALUES = st.sampled_from([NAN, 1, 1.0, True, 0.0, -0.0, "a", None])
+
+
+def isequal_brute_force(X: ACSet, Y: ACSet) -> set[tuple]:
+    """Every morphism of labelled graphs by the rules, values compared with isequal."""
+    from catlearn.acsets.values import isequal
+
+    xs, ys = X.subpart("label").tolist(), Y.subpart("label").tolist()
+    found = set()
+    for V in itertools.product(range(Y.nparts("V")), repeat=X.nparts("V")):
+        binding: dict[int, Any] = {}
+        ok = True
+        for x, v in enumerate(xs):
+            w = ys[V[x]]
+            if isinstance(v, AttrVar):
+                if v.val in binding and not isequal(binding[v.val], w):
+                    ok = False
+                binding.setdefault(v.val, w)
+            elif v is not None and (isinstance(w, AttrVar) or not isequal(v, w)):
+                ok = False
+        if not ok:
+            continue
+        for E in itertools.product(range(Y.nparts("E")), repeat=X.nparts("E")):
+            if all(V[s] == Y.subpart(e, "src") and V[t] == Y.subpart(e, "tgt")
+                   for s, t, e in zip(X.subpart("src").tolist(), X.subpart("tgt").tolist(),
+                                      E, strict=True)):
+                found.add((V, E, tuple(_vkey(binding[k]) for k in range(X.nparts("Label")))))
+    return found
+
+
+def _vkey(v: Any) -> Any:
+    from catlearn.acsets.values import value_key
+
+    return ("var", v.val) if isinstance(v, AttrVar) else ("value", value_key(v))
+
+
+def isequal_key(f: ACSetTransformation) -> tuple:
+    return (tuple(f["V"].tolist()), tuple(f["E"].tolist()),
+            tuple(_vkey(v) for v in f.var_components["Label"]))
+
+
+@PROPERTY
+@given(acsets(SchLabeledGraph, max_parts=3, attr_values=ODD_VALUES, variables=True,
+              max_vars=2),
+       acsets(SchLabeledGraph, max_parts=3, attr_values=ODD_VALUES, variables=True,
+              max_vars=2))
+def test_nan_and_odd_values_agree_with_an_isequal_brute_force(X: ACSet, Y: ACSet) -> None:
+    if any(k not in {v.val for v in X.subpart("label").tolist() if isinstance(v, AttrVar)}
+           for k in range(X.nparts("Label"))):
+        X = X.copy()  # give every variable an occurrence so nothing is free
+        for k in range(X.nparts("Label")):
+            X.add_part("V", label=AttrVar(k))
+        if X.nparts("V") > 4:
+            return
+    found = [isequal_key(f) for f in homomorphisms(X, Y)]
+    assert len(found) == len(set(found))
+    assert set(found) == isequal_brute_force(X, Y)
+    assert count_homomorphisms(X, Y) == len(found)
+
+
+def test_nan_labelled_acsets_are_isomorphic_to_themselves() -> None:
+    L = ACSet(SchLabeledGraph)
+    L.add_parts("V", 2, label=[float("nan"), "x"])
+    L.add_part("E", src=0, tgt=1)
+    assert is_isomorphic(L, L)
+    assert is_isomorphic(L, L.copy())
+    M = permuted(L, {"V": [1, 0], "E": [0]})
+    assert is_isomorphic(L, M) and is_isomorphic(M, L)
+    assert [f["V"].tolist() for f in isomorphisms(L, M)] == [[1, 0]]
+    N = L.copy()
+    N.set_subpart(0, "label", 1.0)
+    assert not is_isomorphic(L, N)
+    assert count_homomorphisms(L, L) == 1
+
+
+def test_negative_zero_is_not_zero() -> None:
+    Z = ACSet(SchLabeledGraph)
+    Z.add_part("V", label=-0.0)
+    P = ACSet(SchLabeledGraph)
+    P.add_part("V", label=0.0)
+    assert not is_isomorphic(Z, P)
+    assert is_isomorphic(Z, Z.copy())
+
+
+# ---------------------------------------------------------------- isomorphisms
+@PROPERTY
+@given(graphs(max_vertices=3, max_edges=3), graphs(max_vertices=3, max_edges=3))
+def test_isomorphisms_agree_with_brute_force(X: ACSet, Y: ACSet) -> None:
+    def invertible(f: ACSetTransformation) -> bool:
+        try:
+            f.inverse()
+        except NaturalityError:
+            return False
+        return True
+
+    expected = {key(f) for f in brute_force(X, Y) if f.is_iso() and invertible(f)}
+    found = keys(isomorphisms(X, Y))
+    assert len(found) == len(set(found)) and set(found) == expected
+    for f in isomorphisms(X, Y):
+        assert (f >> f.inverse()) == ACSetTransformation(
+            X, X, **{c: np.arange(X.nparts(c)) for c in X.schema.obs})
+
+
+@PROPERTY
+@given(st.data(), acsets(schemas(max_obs=2, max_homs=3), max_parts=4))
+def test_isomorphisms_of_a_relabelling_are_the_automorphisms(data: st.DataObject,
+                                                             X: ACSet) -> None:
+    perms = {c: data.draw(st.permutations(list(range(X.nparts(c))))) for c in X.schema.obs}
+    Y = permuted(X, perms)
+    autos = keys(isomorphisms(X, X))
+    isos = list(isomorphisms(X, Y))
+    assert len(isos) == len(autos) >= 1  # composing with the relabelling is a bijection
+    assert all(f.is_iso() for f in isos)
+
+
+def test_isomorphisms_of_a_cycle() -> None:
+    n = 7
+    C = graph(n, [(i, (i + 1) % n) for i in range(n)])
+    autos = list(isomorphisms(C, C))
+    assert sorted(f["V"].tolist()[0] for f in autos) == list(range(n))
+    it = isomorphisms(C, C)
+    assert next(it).is_iso()  # lazy: one at a time
+    assert list(isomorphisms(C, graph(n, []))) == []
+
+
+def test_isomorphism_of_larger_graphs() -> None:
+    G = random_graph(300, 900, 3)
+    rng = np.random.default_rng(4)
+    perms = {"V": rng.permutation(300).tolist(), "E": rng.permutation(900).tolist()}
+    H = permuted(G, perms)
+    f = isomorphism(G, H)
+    assert f is not None and f.is_iso()
+    assert ACSetTransformation(G, H, V=f["V"], E=f["E"]).is_iso()  # checked constructor
+
+
+# ---------------------------------------------------------------- argument kinds
+@pytest.mark.parametrize("fn", [homomorphisms, homomorphism, count_homomorphisms,
+                                is_homomorphic, isomorphism, isomorphisms, is_isomorphic])
+def test_each_argument_must_be_an_acset(fn: Any) -> None:
+    with pytest.raises(HomSearchTypeError, match="the codomain must be an ACSet, not int"):
+        fn(E, 3)
+    with pytest.raises(HomSearchTypeError, match="the domain must be an ACSet, not str"):
+        fn("E", E)
+    with pytest.raises(TypeError):  # also a TypeError, as before
+        fn(None, None)
+
+
+@pytest.mark.parametrize("bad", [[("V", {0: [0]})], "V", 3, lambda x, y: True])
+def test_predicates_must_be_a_mapping(bad: Any) -> None:
+    with pytest.raises(HomSearchTypeError, match="predicates must be a mapping"):
+        homomorphisms(E, E, predicates=bad)
+    with pytest.raises(HomSearchTypeError, match="predicates must be a mapping"):
+        count_homomorphisms(E, E, predicates=bad)
+
+
+def test_predicates_are_called_once_per_pair() -> None:
+    G = random_graph(20, 60, 9)
+    path = graph(3, [(0, 1), (1, 2)])
+    seen: Counter = Counter()
+
+    def allow(x: int, y: int) -> bool:
+        seen[(x, y)] += 1
+        assert isinstance(x, int) and isinstance(y, int)
+        return y % 2 == 0
+
+    found = list(homomorphisms(path, G, predicates={"V": allow}))
+    assert found and all(v % 2 == 0 for f in found for v in f["V"].tolist())
+    assert max(seen.values()) == 1
+    assert len(found) == count_homomorphisms(path, G, predicates={"V": lambda x, y: y % 2 == 0})
+
+
+def test_iso_with_an_unset_hom_in_the_domain() -> None:
+    """A bijective morphism may send an unset hom value anywhere: in-degrees can grow."""
+    X = graph(1, [(0, 0)])
+    X.clear_subpart(0, "tgt")
+    loop = graph(1, [(0, 0)])
+    assert keys(homomorphisms(X, loop, iso=True)) == keys(brute_force(X, loop))
+    assert count_homomorphisms(X, loop, iso=True) == 1
+    assert not is_isomorphic(X, loop)  # its inverse is not natural
