@@ -64,12 +64,19 @@ from catlearn_torch.comparators import (
     describe,
 )
 from catlearn_torch.errors import MESSAGES, BatchError, TorchBackendError
-from catlearn_torch.plan_exec import ColumnStep, EquationStep, Frame, ModuleStep, Program
+from catlearn_torch.plan_exec import (
+    ColumnStep,
+    EquationStep,
+    Frame,
+    Models,
+    ModuleStep,
+    Program,
+)
 from catlearn_torch.realise import Realisation
 
 __all__ = ["Guards", "first_layer", "layer_mismatch", "comparison_problem"]
 
-_CONV = {nn.Conv1d: 1, nn.Conv2d: 2, nn.Conv3d: 3}
+_CONV: dict[type, int] = {nn.Conv1d: 1, nn.Conv2d: 2, nn.Conv3d: 3}
 
 
 def _dt(x: Tensor) -> str:
@@ -105,7 +112,7 @@ def _floating(layer: nn.Module, x: Tensor) -> str | None:
     w = getattr(layer, "weight", None)
     if isinstance(w, Tensor) and x.dtype != w.dtype \
             and not torch.is_autocast_enabled(x.device.type):
-        return f"expects inputs of dtype {_dt(w)} (its parameters')"
+        return f"expects inputs of dtype {_dt(w)}, its parameters' dtype"
     return None
 
 
@@ -241,7 +248,7 @@ class Guards:
     """
 
     def __init__(self, program: Program, plan: LossPlan, diagram: LearningDiagram,
-                 realisation: Realisation, models: Mapping[str, nn.Module],
+                 realisation: Realisation, models: Models,
                  roles: Mapping[str, str]) -> None:
         nodes = plan.nodes
         self.paths = {n.id: str(n.path) for n in nodes}

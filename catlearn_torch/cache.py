@@ -33,7 +33,7 @@ from torch import Tensor, nn
 
 from catlearn_torch.data import INDEX
 from catlearn_torch.errors import MESSAGES, BatchError
-from catlearn_torch.plan_exec import ColumnStep, Frame, ModuleStep, Program
+from catlearn_torch.plan_exec import ColumnStep, Frame, Models, ModuleStep, Program
 
 __all__ = ["NodeCache", "FrozenPaths", "frozen_paths", "EagerCache", "CompiledCache",
            "batch_indices"]
@@ -148,11 +148,13 @@ def frozen_paths(program: Program, frozen: set[str], ends: set[int]) -> FrozenPa
 
     >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> from catlearn_torch.plan_exec import build_program
-    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").fixed("t", "X", "Y")
-    >>> plan = LearningDiagram.from_graph(g).compile_plan()
-    >>> prog = build_program(plan, {"t"}, {"x ⋅ t = y": None}, {"x ⋅ t = y": 1.0})
-    >>> frozen_paths(prog, {"t"}, {2, 3}).frontier
-    (3,)
+    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    >>> D = LearningDiagram.from_graph(g.fixed("t", "X", "Y").model("s", "X", "Y"))
+    >>> names = [eq.name for eq in D.equations]
+    >>> prog = build_program(D.compile_plan(), {"t"}, dict.fromkeys(names),
+    ...                      dict.fromkeys(names, 1.0))
+    >>> frozen_paths(prog, {"t"}, {3, 4}).frontier  # N ⋅ x ⋅ t
+    (4,)
     """
     steps = program.steps
     by_node = {s.node: s for s in steps}
@@ -241,6 +243,13 @@ class EagerCache:
             self.stores[node].store(ids, v)
 
 
+def _stored(values: Tensor) -> Callable[[Tensor, Tensor], Tensor]:
+    def read(_x: Tensor, ids: Tensor) -> Tensor:
+        return values[ids]
+
+    return read
+
+
 class CompiledCache:
     """The cache as traced by ``torch.compile`` (see the module docstring): one
     ``torch.cond`` per frontier node, on whether every example is stored.
@@ -250,7 +259,7 @@ class CompiledCache:
     """
 
     def __init__(self, paths: FrozenPaths, stores: dict[int, NodeCache], program: Program,
-                 models: Mapping[str, nn.Module], call: Callable[[ModuleStep, nn.Module,
+                 models: Models, call: Callable[[ModuleStep, nn.Module,
                                                                   Any, Frame], Any],
                  device: torch.device) -> None:
         self.paths, self.stores, self.program = paths, stores, program
@@ -287,8 +296,8 @@ class CompiledCache:
                     valid = (ids >= 0) & (ids < cap)
                     safe = torch.where(valid, ids, cap)
                     hit = (cast(Tensor, store.filled)[safe] & valid).all()
-                    values = store.values
-                    out = torch.cond(hit, lambda x, i: values[i], compute, (x, safe))
+                    out = torch.cond(hit, _stored(cast(Tensor, store.values)), compute,
+                                     (x, safe))
                 cap = store.capacity
                 valid = (ids >= 0) & (ids < cap)
                 safe = torch.where(valid, ids, cap)

@@ -38,7 +38,7 @@ from catlearn.learning import LEARNABLE
 from catlearn.learning.plan import LossPlan
 
 __all__ = ["ColumnStep", "ModuleStep", "Step", "StepGroup", "EquationStep", "Program",
-           "Frame", "Policy", "build_program", "execute"]
+           "Frame", "Policy", "Models", "build_program", "execute"]
 
 
 class ColumnStep(NamedTuple):
@@ -71,6 +71,8 @@ class ModuleStep(NamedTuple):
 
 
 Step = ColumnStep | ModuleStep
+#: The modules of the edges, by edge name (``nn.ModuleDict`` or a plain mapping).
+Models = Mapping[str, nn.Module] | nn.ModuleDict
 
 
 class StepGroup(NamedTuple):
@@ -135,10 +137,13 @@ def build_program(plan: LossPlan, frozen: set[str], comparators: Mapping[str, An
     weight. Linear in the number of plan nodes and equations.
 
     >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").fixed("t", "X", "Y")
-    >>> plan = LearningDiagram.from_graph(g).compile_plan()
-    >>> build_program(plan, {"t"}, {"x ⋅ t = y": None}, {"x ⋅ t = y": 1.0}).steps[-1]
-    ModuleStep(node=3, parent=1, edge='t', source='N', no_grad=True)
+    >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    >>> D = LearningDiagram.from_graph(g.fixed("t", "X", "Y").model("s", "X", "Y"))
+    >>> names = [eq.name for eq in D.equations]
+    >>> prog = build_program(D.compile_plan(), {"t"}, dict.fromkeys(names),
+    ...                      dict.fromkeys(names, 1.0))
+    >>> prog.steps[-1]
+    ModuleStep(node=4, parent=1, edge='t', source='N', no_grad=True)
     """
     trainable_above = [False] * len(plan.nodes)
     groups: list[tuple[int, list[Step]]] = []
@@ -227,18 +232,18 @@ class Cache(Protocol):
         """Store the value of ``node`` if it is to be cached."""
 
 
-def execute(program: Program, frame: Frame, models: Mapping[str, nn.Module],
+def execute(program: Program, frame: Frame, models: Models,
             policy: Policy, cache: Cache | None = None) -> Frame:
     """Run ``program`` on the batch held in ``frame`` (each source's columns at its root
     node): columns first, then the cache (if any), then the modules in plan order, then
     the equations. Each node is computed once; a node whose parent has no value gets
     none. Linear in the number of steps plus the modules' own cost.
 
-    >>> from catlearn_torch.rows import FULL
+    >>> from catlearn_torch.rows import FullRows
     >>> prog = Program((StepGroup(0, (ColumnStep(1, 0, "x", "N"),)),), (), {"N": ("x",)},
     ...                {"N": 0}, 2)
     >>> fr = Frame.empty(2); fr.values[0] = {"x": torch.ones(2)}
-    >>> execute(prog, fr, {}, FULL.bind(torch.device("cpu"))).values[1]
+    >>> execute(prog, fr, {}, FullRows(torch.device("cpu"))).values[1]
     tensor([1., 1.])
     """
     values = frame.values
