@@ -399,15 +399,23 @@ class Guards:
         return None
 
     def _diagnose(self, program: Program, frame: Frame) -> None:
+        labels: dict[str, LabelFlag] = {}
         for flag, info in frame.flags:
-            if isinstance(info, LabelFlag) and bool(flag):
-                raise BatchError(self._label_message(info))
+            if isinstance(info, LabelFlag):
+                if bool(flag):
+                    raise BatchError(self._label_message(info))
+                labels[info.equation.name] = info
         for eq in program.equations:
             t = frame.terms.get(eq.name)
             if isinstance(t, Tensor) and not bool(torch.isfinite(t.detach()).all()):
                 msg = self._input_message(eq, frame)
                 if msg is not None:
                     raise BatchError(msg)
+                lab = labels.get(eq.name)
+                if lab is not None and bool((lab.labels == -100).all()):
+                    raise BatchError(MESSAGES["all_ignored"].format(
+                        equation=eq.name, side=lab.side,
+                        path=self.texts[eq.lhs if lab.side == "lhs" else eq.rhs]))
 
     def _assert_compiled(self, program: Program, frame: Frame) -> None:
         for flag, info in frame.flags:
@@ -416,8 +424,8 @@ class Guards:
                 torch._assert_async(~flag, MESSAGES["label_range"].format(
                     equation=eq.name, comparator=repr(eq.comparator), side=info.side,
                     path=self.texts[eq.lhs if info.side == "lhs" else eq.rhs],
-                    classes=info.classes, low="?", high="?", bad="some",
-                    n=info.labels.shape[0]))
+                    classes=int(info.classes), low="?", high="?", bad="some",
+                    n="the"))
         seen: set[int] = set()
         for eq in program.equations:
             for side, node in (("lhs", eq.lhs), ("rhs", eq.rhs)):
@@ -431,4 +439,4 @@ class Guards:
                     torch._assert_async(torch.isfinite(v).all(),
                                         MESSAGES["non_finite_input"].format(
                         equation=eq.name, edge=step.edge, source=step.source, side=side,
-                        path=self.texts[node], bad="some", n=v.shape[0]))
+                        path=self.texts[node], bad="some", n="the"))

@@ -298,6 +298,7 @@ class CompiledCache:
                     hit = (cast(Tensor, store.filled)[safe] & valid).all()
                     out = torch.cond(hit, _stored(cast(Tensor, store.values)), compute,
                                      (x, safe))
+                    torch._check(out.shape[0] == ids.shape[0])  # for dynamic batch sizes
                 cap = store.capacity
                 valid = (ids >= 0) & (ids < cap)
                 safe = torch.where(valid, ids, cap)

@@ -269,6 +269,9 @@ MESSAGES.update({
     " {path}) holds non-finite values (NaN or inf) in {bad} of {n} example(s); mark "
     "missing values as such (Masked, '{edge}.mask', or missing={{{edge!r}: "
     "float('nan')}})",
+    "all_ignored": "equation {equation!r}: every class index of {side} {path} is -100 "
+    "(ignored), so cross-entropy has nothing to average (NaN); declare them missing "
+    "(e.g. missing={{'<column>': -100}}) and the equation contributes 0 on such batches",
     "cache_size": "under torch.compile the cache of frozen paths has a fixed size: give it "
     "with compile(..., cache=N) or enable_cache(size=N), N the number of examples of the "
     "data set (indices 0..N-1), or run one step eagerly first",
