@@ -465,10 +465,13 @@ class CompiledDiagram(nn.Module):
         frame = self._frame(batches)
         policy = self._policy(frame)
         execute(self._program, frame, self.models, policy, self._cache_for(policy))
-        if self.guards:
-            self._guards.finish(self._program, frame)
         self._last_defined = frame.defined if frame.masked else None
-        terms = frame.terms
+        out = self._combine(frame.terms)
+        if self.guards:
+            self._guards.finish(self._program, frame, out.total)
+        return out
+
+    def _combine(self, terms: dict[str, Tensor]) -> LossOutput:
         if type(self.weighting) is not Fixed:
             return LossOutput(self.weighting.combine(terms, self), terms)
         total: Tensor | None = None
