@@ -44,6 +44,7 @@ catlearn_torch.errors.BatchError: equation 'x ⋅ c = y' (MSE()): cannot compare
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -73,6 +74,7 @@ from catlearn_torch.plan_exec import (
     Program,
 )
 from catlearn_torch.realise import Realisation
+from catlearn_torch.rows import masked_value
 
 __all__ = ["Guards", "first_layer", "layer_mismatch", "comparison_problem"]
 
@@ -343,17 +345,53 @@ class Guards:
                 lhs=self.texts[eq.lhs], rhs=self.texts[eq.rhs],
                 lgot=describe(a), rgot=describe(b), why=why))
         if type(eq.comparator) is CrossEntropy:
-            swapped = not a.is_floating_point() and b.is_floating_point()
-            logits, labels = (b, a) if swapped else (a, b)
+            swapped, logits, labels, classes = self._labels(eq, a, b)
             if not labels.is_floating_point():
-                dim = eq.comparator.class_dim if logits.dim() > 1 else 0
-                classes = logits.shape[dim]
-                bad = ((labels < 0) & (labels != -100)) | (labels >= classes)
-                frame.flags.append((bad.any(), LabelFlag(eq, "lhs" if swapped else "rhs",
-                                                          labels, classes)))
-                labels = torch.where(bad, torch.zeros_like(labels), labels)
-                return (labels, logits) if swapped else (logits, labels)
+                flag = LabelFlag(eq, "lhs" if swapped else "rhs", labels, classes)
+                frame.labels[eq.name] = flag
+                if a.device.type != "cpu" or torch.compiler.is_compiling():
+                    return self._neutralise(flag, swapped, logits, frame)
         return a, b
+
+    @staticmethod
+    def _labels(eq: EquationStep, a: Tensor, b: Tensor) -> tuple[bool, Tensor, Tensor, int]:
+        swapped = not a.is_floating_point() and b.is_floating_point()
+        logits, labels = (b, a) if swapped else (a, b)
+        dim = eq.comparator.class_dim if logits.dim() > 1 else 0
+        return swapped, logits, labels, int(logits.shape[dim])
+
+    def _neutralise(self, flag: LabelFlag, swapped: bool, logits: Tensor, frame: Frame
+                    ) -> tuple[Tensor, Tensor]:
+        """Off the CPU (where the kernel would abort the process) and under
+        ``torch.compile``: flag out-of-range class indices and replace them by 0."""
+        bad = self._out_of_range(flag)
+        frame.flags.append((bad.any(), flag))
+        labels = torch.where(bad, torch.zeros_like(flag.labels), flag.labels)
+        return (labels, logits) if swapped else (logits, labels)
+
+    def evaluate(self, eq: EquationStep, a: Any, b: Any, mask: Tensor | None) -> Tensor:
+        """The equation's value (its masked mean when ``mask`` is given); on the CPU,
+        cross-entropy's own failure on out-of-range class indices is reported naming
+        the equation."""
+        try:
+            if mask is not None:
+                return masked_value(eq.comparator, a, b, mask)
+            return eq.comparator(a, b)  # type: ignore[no-any-return]
+        except (IndexError, RuntimeError) as err:
+            if type(eq.comparator) is not CrossEntropy or torch.compiler.is_compiling():
+                raise
+            swapped, _, labels, classes = self._labels(eq, a, b)
+            if labels.is_floating_point():
+                raise
+            flag = LabelFlag(eq, "lhs" if swapped else "rhs", labels, classes)
+            if not bool(self._out_of_range(flag).any()):
+                raise
+            raise BatchError(self._label_message(flag)) from err
+
+    @staticmethod
+    def _out_of_range(flag: LabelFlag) -> Tensor:
+        labels = flag.labels
+        return ((labels < 0) & (labels != -100)) | (labels >= flag.classes)
 
     # ------------------------------------------------------------------ the end
     def finish(self, program: Program, frame: Frame, total: Tensor) -> None:
@@ -363,15 +401,16 @@ class Guards:
         if torch.compiler.is_compiling():
             self._assert_compiled(program, frame)
             return
-        bad = ~torch.isfinite(total.detach())
         if frame.flags:
-            bad = bad | torch.stack([f for f, _ in frame.flags]).any()
-        if bool(bad):
+            bad = ~torch.isfinite(total.detach()) | torch.stack([f for f, _ in frame.flags]).any()
+            if bool(bad):
+                self._diagnose(program, frame)
+        elif not math.isfinite(float(total.detach())):
             self._diagnose(program, frame)
 
     def _label_message(self, flag: LabelFlag) -> str:
         eq, labels = flag.equation, flag.labels
-        bad = ((labels < 0) & (labels != -100)) | (labels >= flag.classes)
+        bad = self._out_of_range(flag)
         wrong = labels[bad]
         return MESSAGES["label_range"].format(
             equation=eq.name, comparator=repr(eq.comparator), side=flag.side,
@@ -396,12 +435,10 @@ class Guards:
         return None
 
     def _diagnose(self, program: Program, frame: Frame) -> None:
-        labels: dict[str, LabelFlag] = {}
+        labels = frame.labels
         for flag, info in frame.flags:
-            if isinstance(info, LabelFlag):
-                if bool(flag):
-                    raise BatchError(self._label_message(info))
-                labels[info.equation.name] = info
+            if isinstance(info, LabelFlag) and bool(flag):
+                raise BatchError(self._label_message(info))
         for eq in program.equations:
             t = frame.terms.get(eq.name)
             if isinstance(t, Tensor) and not bool(torch.isfinite(t.detach()).all()):

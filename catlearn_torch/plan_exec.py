@@ -195,6 +195,8 @@ class Frame:
     sizes: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: boolean tensors (True: a problem) with what they report, checked after the run
     flags: list[tuple[Tensor, Any]] = field(default_factory=list)
+    #: per cross-entropy equation, its class indices (for reports)
+    labels: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def empty(cls, size: int) -> Frame:

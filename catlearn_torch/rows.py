@@ -231,11 +231,16 @@ class FullRows:
             return self.guards.call(step, module, x)
         return module(x)
 
-    def _comparator_inputs(self, eq: EquationStep, a: Any, b: Any, frame: Frame
-                           ) -> tuple[Any, Any]:
+    def _evaluate(self, eq: EquationStep, a: Any, b: Any, frame: Frame,
+                  mask: Tensor | None = None) -> Tensor:
+        """The equation's value (its masked mean when ``mask`` is given), through the
+        guards when they are on."""
         if self.guards is not None:
-            return self.guards.compare(eq, a, b, frame)  # type: ignore[no-any-return]
-        return a, b
+            a, b = self.guards.compare(eq, a, b, frame)
+            return self.guards.evaluate(eq, a, b, mask)  # type: ignore[no-any-return]
+        if mask is not None:
+            return masked_value(eq.comparator, a, b, mask)
+        return eq.comparator(a, b)  # type: ignore[no-any-return]
 
     def compare(self, eq: EquationStep, a: Any, b: Any, frame: Frame) -> None:
         """The comparator's value on the whole batch.
@@ -243,8 +248,7 @@ class FullRows:
         >>> FullRows(torch.device("cpu")).compare  # doctest: +ELLIPSIS
         <bound method FullRows.compare of ...>
         """
-        a, b = self._comparator_inputs(eq, a, b, frame)
-        frame.terms[eq.name] = eq.comparator(a, b)
+        frame.terms[eq.name] = self._evaluate(eq, a, b, frame)
 
 
 def _count(a: Any) -> int:
@@ -291,8 +295,7 @@ class GatherRows(FullRows):
             b = b[m] if mr is None else b[m[mr]]
         else:
             count = _count(a)
-        a, b = self._comparator_inputs(eq, a, b, frame)
-        frame.terms[eq.name] = eq.comparator(a, b)
+        frame.terms[eq.name] = self._evaluate(eq, a, b, frame)
         frame.defined[eq.name] = count
 
 
@@ -324,11 +327,10 @@ class FillRows(FullRows):
         <bound method FillRows.compare of ...>
         """
         ml, mr = frame.rows[eq.lhs], frame.rows[eq.rhs]
-        a, b = self._comparator_inputs(eq, a, b, frame)
         if ml is None and mr is None:
-            frame.terms[eq.name] = eq.comparator(a, b)
+            frame.terms[eq.name] = self._evaluate(eq, a, b, frame)
             frame.defined[eq.name] = _count(a)
             return
         m = common_rows(ml, mr)
-        frame.terms[eq.name] = masked_value(eq.comparator, a, b, m)
+        frame.terms[eq.name] = self._evaluate(eq, a, b, frame, m)
         frame.defined[eq.name] = m.sum()
