@@ -305,7 +305,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                     help="wall time, or this process's CPU time (steadier on a loaded "
                     "machine)")
+    ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
+    ap.add_argument("--only", choices=["parity", "guards", "masked"], default=None,
+                    help="run one comparison only")
     args = ap.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     CLOCK[0] = time.perf_counter if args.clock == "wall" else time.process_time
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, batch "
           f"{args.batch_size}, {args.rounds} interleaved rounds of {args.steps} steps, "
@@ -313,7 +318,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, make in (("distillation (teacher frozen)", distillation),
                        ("backbone + 8 heads", backbone)):
         modes = [False, True] if args.compile else [False]
-        for use_compile in modes:
+        for use_compile in modes if args.only in (None, "parity") else []:
             ours, hand, batches, our_mods, hand_mods = make(args.batch_size)
             try:
                 compare(name, ours, hand, batches, our_mods, hand_mods, args.rounds,
@@ -321,8 +326,9 @@ def main(argv: list[str] | None = None) -> None:
             except Exception as err:  # torch.compile may be unavailable on this machine
                 first = str(err).strip().splitlines()[0] if str(err).strip() else ""
                 print(f"{name} +torch.compile: n/a ({type(err).__name__}: {first})")
-        compare_guards(name, make, args.batch_size, args.rounds, args.steps)
-    if args.compile:
+        if args.only in (None, "guards"):
+            compare_guards(name, make, args.batch_size, args.rounds, args.steps)
+    if args.compile and args.only in (None, "masked"):
         try:
             compare_masked(args.batch_size, args.rounds, args.steps)
         except Exception as err:  # torch.compile may be unavailable on this machine

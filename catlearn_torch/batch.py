@@ -275,6 +275,24 @@ class Guards:
         self.spaces = {s.edge: realisation.space(self.ends[s.edge][1])
                        for s in program.steps if isinstance(s, ColumnStep)}
         self.layers = {e: first_layer(m) for e, m in models.items()}
+        #: (equation, shapes, dtypes) already found comparable (eager only)
+        self._comparable_seen: set[tuple[Any, ...]] = set()
+
+    def _comparable(self, eq: EquationStep, a: Any, b: Any) -> str | None:
+        """:func:`comparison_problem`, remembered per equation and shapes/dtypes (the
+        check reads metadata only, so its answer depends on nothing else)."""
+        if torch.compiler.is_compiling() or not (isinstance(a, Tensor)
+                                                  and isinstance(b, Tensor)):
+            return comparison_problem(eq.comparator, a, b)
+        key = (eq.name, a.shape, a.dtype, b.shape, b.dtype)
+        if key in self._comparable_seen:
+            return None
+        why = comparison_problem(eq.comparator, a, b)
+        if why is None:
+            if len(self._comparable_seen) > 4096:
+                self._comparable_seen.clear()
+            self._comparable_seen.add(key)
+        return why
 
     # ------------------------------------------------------------------ columns
     def column(self, step: ColumnStep, v: Any, mask: Tensor | None, frame: Frame) -> None:
@@ -338,7 +356,7 @@ class Guards:
     def compare(self, eq: EquationStep, a: Any, b: Any, frame: Frame) -> tuple[Any, Any]:
         """Check that the comparator can compare ``a`` with ``b``; flag (and neutralise)
         out-of-range class indices. Returns the values to compare."""
-        why = comparison_problem(eq.comparator, a, b)
+        why = self._comparable(eq, a, b)
         if why is not None:
             raise BatchError(MESSAGES["bad_comparison"].format(
                 equation=eq.name, comparator=repr(eq.comparator),
