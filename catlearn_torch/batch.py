@@ -275,8 +275,32 @@ class Guards:
         self.spaces = {s.edge: realisation.space(self.ends[s.edge][1])
                        for s in program.steps if isinstance(s, ColumnStep)}
         self.layers = {e: first_layer(m) for e, m in models.items()}
-        #: (equation, shapes, dtypes) already found comparable (eager only)
+        #: (equation, shapes, dtypes) already found comparable, (edge, shape, dtype) of
+        #: inputs already found to fit (eager only)
         self._comparable_seen: set[tuple[Any, ...]] = set()
+        self._input_seen: set[tuple[Any, ...]] = set()
+
+    def _check_input(self, step: ModuleStep, layer: nn.Module, x: Tensor) -> None:
+        """:func:`layer_mismatch`, remembered per edge, input shape and dtype when the
+        dtype is the layer's own (so autocast plays no part)."""
+        compiling = torch.compiler.is_compiling()
+        key = (step.edge, x.shape, x.dtype)
+        if not compiling and key in self._input_seen:
+            return
+        why = layer_mismatch(layer, x)
+        if why is not None:
+            raise BatchError(MESSAGES["edge_input"].format(
+                why=why, layer=repr(layer), got=describe(x), **self._edge(step)))
+        w = getattr(layer, "weight", None)
+        if not compiling and (not isinstance(w, Tensor) or w.dtype == x.dtype):
+            if len(self._input_seen) > 4096:
+                self._input_seen.clear()
+            self._input_seen.add(key)
+
+    def forget(self) -> None:
+        """Drop the remembered checks (after the modules change device or dtype)."""
+        self._input_seen.clear()
+        self._comparable_seen.clear()
 
     def _comparable(self, eq: EquationStep, a: Any, b: Any) -> str | None:
         """:func:`comparison_problem`, remembered per equation and shapes/dtypes (the
@@ -297,11 +321,10 @@ class Guards:
     # ------------------------------------------------------------------ columns
     def column(self, step: ColumnStep, v: Any, mask: Tensor | None, frame: Frame) -> None:
         """Check a column's metadata: rank, number of examples, declared space."""
-        eqs = self.readers.get(step.edge, "none")
         if isinstance(v, Tensor):
             if v.dim() == 0:
                 raise BatchError(MESSAGES["column_rank"].format(
-                    edge=step.edge, source=step.source, equations=eqs))
+                    edge=step.edge, source=step.source, equations=self._readers(step)))
             n = v.shape[0]
         elif hasattr(v, "__len__"):
             n = len(v)
@@ -309,22 +332,27 @@ class Guards:
             return
         if n == 0:
             raise BatchError(MESSAGES["empty_batch"].format(
-                source=step.source, edge=step.edge, equations=eqs))
-        first = frame.sizes.setdefault(step.source, (step.edge, n))
-        if n != first[1]:
+                source=step.source, edge=step.edge, equations=self._readers(step)))
+        first = frame.sizes.get(step.source)
+        if first is None:
+            frame.sizes[step.source] = (step.edge, n)
+        elif n != first[1]:
             raise BatchError(MESSAGES["column_size"].format(
                 edge=step.edge, source=step.source, got=n, first=first[0],
-                expected=first[1], equations=eqs))
+                expected=first[1], equations=self._readers(step)))
         sp = self.spaces[step.edge]
-        if isinstance(v, Tensor) and (sp.shape is not None or sp.dtype is not None):
+        if (sp.shape is not None or sp.dtype is not None) and isinstance(v, Tensor):
             bad = sp.mismatch(v)
             if bad is not None:
                 what = f"per-example shape {sp.shape}" if bad == "shape" else \
                     f"dtype {sp.dtype}"
                 raise BatchError(MESSAGES["column_space"].format(
                     edge=step.edge, source=step.source, got=describe(v),
-                    space=self.ends[step.edge][1],
-                    what=what, equations=eqs))
+                    space=self.ends[step.edge][1], what=what,
+                    equations=self._readers(step)))
+
+    def _readers(self, step: ColumnStep) -> str:
+        return self.readers.get(step.edge, "none")
 
     # ------------------------------------------------------------------ modules
     def _edge(self, step: ModuleStep) -> dict[str, Any]:
@@ -337,10 +365,7 @@ class Guards:
         a failure of the module is re-raised naming the edge, its path and the input."""
         layer = self.layers.get(step.edge)
         if layer is not None and isinstance(x, Tensor):
-            why = layer_mismatch(layer, x)
-            if why is not None:
-                raise BatchError(MESSAGES["edge_input"].format(
-                    why=why, layer=repr(layer), got=describe(x), **self._edge(step)))
+            self._check_input(step, layer, x)
         try:
             return module(x)
         except (RuntimeError, ValueError, TypeError, IndexError) as err:

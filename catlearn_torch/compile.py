@@ -241,6 +241,7 @@ class CompiledDiagram(nn.Module):
         self._make_policies()
 
     def _make_policies(self) -> None:
+        self._guards.forget()
         g = self._guards if self.guards else None
         self._full = FullRows(self._device, self.missing, g)
         self._gather = GatherRows(self._device, self.missing, g)

@@ -173,7 +173,7 @@ def build_program(plan: LossPlan, frozen: set[str], comparators: Mapping[str, An
                    {n.source: n.id for n in plan.roots()}, len(plan.nodes))
 
 
-@dataclass
+@dataclass(slots=True)
 class Frame:
     """The state of one run: each node's value (``None``: not computed, or no defined
     example), its definedness mask (``None``: every example defined), the nodes whose
