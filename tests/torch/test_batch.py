@@ -152,3 +152,13 @@ def test_first_layer_looks_into_sequentials_only():
     assert first_layer(nn.Sequential()) is None
     assert first_layer(nn.LazyLinear(3)) is None
     assert first_layer(nn.Sequential(nn.ReLU(), nn.Linear(2, 2))) is None
+
+
+@pytest.mark.parametrize("how", ["gather", "fill"])
+def test_label_guards_hold_with_missing_values(how):
+    L = square("cross_entropy", masked=how, missing={"y": -100})
+    with pytest.raises(BatchError, match=r"class indices of rhs y must lie in \[0, 4\).* "
+                                         r"got 9..9"):
+        L({"x": torch.randn(5, 3), "y": labels(0, 1, 9, -100, 2)})
+    out = L({"x": torch.randn(5, 3), "y": labels(-100, -100, -100, -100, -100)})
+    assert float(out.total.detach()) == 0.0 and L.last_defined == {EQ: 0}
