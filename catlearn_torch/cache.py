@@ -14,8 +14,9 @@ Two ways to use the store, with the same result:
   larger indices come.
 * :class:`CompiledCache` (under ``torch.compile``): the same decision is a
   ``torch.cond`` on a tensor (no host synchronisation, no graph break), and the store
-  has a fixed size (``cache=N``, or the size an eager step grew it to); indices beyond
-  it are computed, never stored.
+  has the fixed size given by ``cache=N`` (or ``enable_cache(size=N)``; without it
+  tracing stops with a :class:`~catlearn_torch.errors.BatchError` saying so); indices
+  beyond it are computed, never stored.
 
 >>> store = NodeCache(size=4)
 >>> store.store(torch.tensor([0, 2]), torch.tensor([[1.0], [3.0]]))
@@ -285,10 +286,10 @@ class CompiledCache:
             x = frame.values[paths.column[f]]
             ids = index[paths.source[f]]
             compute = self._chain(f, frame)
+            if store.size <= 0:
+                raise BatchError(MESSAGES["cache_size"])
             with torch.no_grad():
-                if store.values is None:
-                    if store.size <= 0:
-                        raise BatchError(MESSAGES["cache_size"])
+                if store.values is None or store.capacity < store.size:
                     out = compute(x, ids)
                     store.allocate(store.size, out)
                 else:

@@ -73,6 +73,7 @@ class CheckRows(GatherRows):
         self.problems: list[str] = []
         self.original: BaseException | None = None
         self.nodes = compiled.plan.nodes
+        self.targets = {eq.name: eq.target for eq in compiled.plan.equations}
 
     def _value(self, node: int, edge: str, v: Any) -> None:
         path = str(self.nodes[node].path)
@@ -142,8 +143,7 @@ class CheckRows(GatherRows):
             a = a[m] if ml is None else a[m[ml]]
             b = b[m] if mr is None else b[m[mr]]
         comp = eq.comparator
-        pe = next(p for p in self.compiled.plan.equations if p.name == eq.name)
-        fmt = {"equation": eq.name, "space": pe.target, "comparator": repr(comp),
+        fmt = {"equation": eq.name, "space": self.targets[eq.name], "comparator": repr(comp),
                "lhs": path_text(self.nodes[eq.lhs].path),
                "rhs": path_text(self.nodes[eq.rhs].path),
                "lgot": describe(a), "rgot": describe(b)}

@@ -274,7 +274,7 @@ MESSAGES.update({
     "(e.g. missing={{'<column>': -100}}) and the equation contributes 0 on such batches",
     "cache_size": "under torch.compile the cache of frozen paths has a fixed size: give it "
     "with compile(..., cache=N) or enable_cache(size=N), N the number of examples of the "
-    "data set (indices 0..N-1), or run one step eagerly first",
+    "data set (indices 0..N-1)",
     "bad_cache": "cache must be True, False or a number of examples >= 1, not {got!r}",
     "bad_masked": "masked must be 'auto', 'gather' or 'fill', not {got!r}",
     "unwrap_self": "{type} wraps itself (its .{attr} is the object itself): cannot find the "
