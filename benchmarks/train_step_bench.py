@@ -15,7 +15,16 @@ compiled/hand-written (goal: ≤ 1.02), and the number of module forward calls p
 each side (goal: equal). ``--compile`` repeats it with ``torch.compile`` on both sides
 (inductor; skipped with a note where it fails on this machine).
 
-    python benchmarks/train_step_bench.py            # eager
+Two more comparisons, each side the compiled diagram itself:
+
+* **guards on / off**: the batch guards (``compile(..., guards=True)``, the default)
+  against ``guards=False`` on both regimes, eager (goal: ratio ≤ 1.02);
+* **masked heads** (``--compile``): a backbone with three heads whose labels are partly
+  missing (class indices with the ignore value -100, ``Masked`` regression targets),
+  ``torch.compile(fullgraph=True)`` against the eager diagram (goal: ratio ≤ 1.00, the
+  compiled masked regime at least as fast as eager).
+
+    python benchmarks/train_step_bench.py            # eager, and guards on / off
     python benchmarks/train_step_bench.py --compile  # and torch.compile on both sides
 """
 
@@ -40,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import fmt  # noqa: E402
 
 from catlearn.learning import Equation, LearningDiagram, LearningGraph  # noqa: E402
-from catlearn_torch import Realisation, compile  # noqa: E402
+from catlearn_torch import Masked, Realisation, compile  # noqa: E402
 
 T = 4.0
 
@@ -131,6 +140,82 @@ def backbone(batch_size: int, k: int = 8) -> tuple[nn.Module, nn.Module,
     return ours, hand, batches, list(ours.models.values()), [hand.backbone, *hand.heads]
 
 
+# ------------------------------------------------------------------ masked heads
+def masked_heads(batch_size: int) -> tuple[nn.Module, list[dict[str, Any]]]:
+    """A backbone with three heads: two classifiers whose labels are missing (-100) for
+    a third of the examples, one regressor whose targets are ``Masked`` for half."""
+    torch.manual_seed(0)
+    g = LearningGraph().data("x", "N", "X")
+    for i in range(3):
+        g = g.data(f"y{i}", "N", f"Y{i}")
+    g = g.model("backbone", "X", "F")
+    for i in range(3):
+        g = g.model(f"head{i}", "F", f"Y{i}")
+    D = LearningDiagram.from_graph(g, comparators={"Y0": "cross_entropy",
+                                                   "Y1": "cross_entropy"})
+    models: dict[str, nn.Module] = {"backbone": mlp(128, 512, 512)}
+    models.update({f"head{i}": mlp(512, 64, 10 if i < 2 else 4) for i in range(3)})
+    ours = compile(D, Realisation(D, models=models), missing={"y0": -100, "y1": -100})
+    batches = []
+    for _ in range(4):
+        b: dict[str, Any] = {"x": torch.randn(batch_size, 128)}
+        for i in range(2):
+            y = torch.randint(0, 10, (batch_size,))
+            b[f"y{i}"] = torch.where(torch.rand(batch_size) < 1 / 3, -100, y)
+        b["y2"] = Masked(torch.randn(batch_size, 4), torch.rand(batch_size) < 0.5)
+        batches.append(b)
+    return ours, batches
+
+
+def interleave(a: Callable[[dict[str, Any]], None], b: Callable[[dict[str, Any]], None],
+               batches: list[dict[str, Any]], rounds: int, steps: int
+               ) -> tuple[float, float, float]:
+    """Median step times of ``a`` and ``b`` run interleaved, and the median ratio a/b."""
+    for _ in range(3):  # warm-up (and compilation)
+        a(batches[0])
+        b(batches[0])
+    ta, tb, ratios = [], [], []
+    for r in range(rounds):
+        if r % 2 == 0:
+            x, y = block(a, batches, steps), block(b, batches, steps)
+        else:
+            y, x = block(b, batches, steps), block(a, batches, steps)
+        ta.append(x)
+        tb.append(y)
+        ratios.append(x / y)
+    return statistics.median(ta), statistics.median(tb), statistics.median(ratios)
+
+
+def compare_guards(name: str, make: Callable[[int], Any], batch_size: int, rounds: int,
+                   steps: int) -> None:
+    """The same diagram with the batch guards on and off (deep copies, same weights)."""
+    ours, _, batches, _, _ = make(batch_size)
+    off = copy.deepcopy(ours)
+    off.guards = False
+    off._make_policies()
+    a = stepper(ours, lambda b: ours(b).total, [p for p in ours.parameters()
+                                                if p.requires_grad])
+    b = stepper(off, lambda b: off(b).total, [p for p in off.parameters() if p.requires_grad])
+    ta, tb, ratio = interleave(a, b, batches, rounds, steps)
+    print(f"{name + ' guards on / off':<46} on {fmt(ta):>9}/step   off {fmt(tb):>9}/step   "
+          f"ratio {ratio:.3f}")
+
+
+def compare_masked(batch_size: int, rounds: int, steps: int) -> None:
+    """The masked heads regime: torch.compile(fullgraph=True) against eager."""
+    eager, batches = masked_heads(batch_size)
+    torch._dynamo.reset()
+    core = copy.deepcopy(eager)
+    fast: Any = torch.compile(core, fullgraph=True)
+    a = stepper(fast, lambda b: fast(b).total, [p for p in core.parameters()
+                                                if p.requires_grad])
+    b = stepper(eager, lambda b: eager(b).total, [p for p in eager.parameters()
+                                                  if p.requires_grad])
+    ta, tb, ratio = interleave(a, b, batches, rounds, steps)
+    print(f"{'masked heads +torch.compile(fullgraph) / eager':<46} compiled "
+          f"{fmt(ta):>9}/step   eager {fmt(tb):>9}/step   ratio {ratio:.2f}")
+
+
 # ------------------------------------------------------------------ timing
 def stepper(model: nn.Module, loss_of: Callable[[Any], torch.Tensor],
             params: list[nn.Parameter]) -> Callable[[dict[str, Any]], None]:
@@ -164,12 +249,16 @@ def calls_per_step(loss_of: Callable[[Any], torch.Tensor], modules: list[nn.Modu
     return count[0]
 
 
+CLOCK: list[Callable[[], float]] = [time.perf_counter]
+
+
 def block(step: Callable[[dict[str, Any]], None], batches: list[dict[str, Any]],
           n: int) -> float:
-    t0 = time.perf_counter()
+    clock = CLOCK[0]
+    t0 = clock()
     for i in range(n):
         step(batches[i % len(batches)])
-    return (time.perf_counter() - t0) / n
+    return (clock() - t0) / n
 
 
 def compare(name: str, ours: nn.Module, hand: nn.Module, batches: list[dict[str, Any]],
@@ -213,13 +302,23 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--batch-size", type=int, default=256)
     ap.add_argument("--compile", action="store_true", help="also with torch.compile")
+    ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                    help="wall time, or this process's CPU time (steadier on a loaded "
+                    "machine)")
+    ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
+    ap.add_argument("--only", choices=["parity", "guards", "masked"], default=None,
+                    help="run one comparison only")
     args = ap.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    CLOCK[0] = time.perf_counter if args.clock == "wall" else time.process_time
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, batch "
-          f"{args.batch_size}, {args.rounds} interleaved rounds of {args.steps} steps")
+          f"{args.batch_size}, {args.rounds} interleaved rounds of {args.steps} steps, "
+          f"{args.clock} clock")
     for name, make in (("distillation (teacher frozen)", distillation),
                        ("backbone + 8 heads", backbone)):
         modes = [False, True] if args.compile else [False]
-        for use_compile in modes:
+        for use_compile in modes if args.only in (None, "parity") else []:
             ours, hand, batches, our_mods, hand_mods = make(args.batch_size)
             try:
                 compare(name, ours, hand, batches, our_mods, hand_mods, args.rounds,
@@ -227,6 +326,14 @@ def main(argv: list[str] | None = None) -> None:
             except Exception as err:  # torch.compile may be unavailable on this machine
                 first = str(err).strip().splitlines()[0] if str(err).strip() else ""
                 print(f"{name} +torch.compile: n/a ({type(err).__name__}: {first})")
+        if args.only in (None, "guards"):
+            compare_guards(name, make, args.batch_size, args.rounds, args.steps)
+    if args.compile and args.only in (None, "masked"):
+        try:
+            compare_masked(args.batch_size, args.rounds, args.steps)
+        except Exception as err:  # torch.compile may be unavailable on this machine
+            first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+            print(f"masked heads +torch.compile: n/a ({type(err).__name__}: {first})")
 
 
 if __name__ == "__main__":

@@ -2,13 +2,15 @@
 
 :func:`compile` turns a diagram and its :class:`Realisation` into a
 :class:`CompiledDiagram`, whose ``forward(batches)`` executes the diagram's loss program
-(:mod:`catlearn.learning.plan`): every node of each source's prefix trie is computed
-once per batch, in order (a backbone feeding ``K`` heads runs once), then each equation
-compares two nodes. It returns ``LossOutput(total, terms)``: ``terms`` maps each
-equation's name to its comparator value (unweighted) and
-``total = Σ weight · terms[name]``.
+(:mod:`catlearn.learning.plan`, run by :mod:`catlearn_torch.plan_exec`): every node of
+each source's prefix trie is computed once per batch, in order (a backbone feeding ``K``
+heads runs once), then each equation compares two nodes. It returns
+``LossOutput(total, terms)``: ``terms`` maps each equation's name to its comparator value
+(unweighted) and ``total = Σ weight · terms[name]``.
 
-* Data edges read the batch's columns, moved to the modules' device.
+* Data edges read the batch's columns, moved to the modules' device (a column that is
+  not a tensor — a list of strings for a tokenizer, say — is passed to its modules as
+  it is).
 * Fixed edges are frozen (``requires_grad=False``, kept in eval mode by ``train()``) and
   computed under ``torch.no_grad()`` when no learnable edge precedes them on the path;
   after a learnable edge they are applied normally, so the gradient flows *through*
@@ -19,20 +21,31 @@ equation's name to its comparator value (unweighted) and
 * ``weighting=``: how the terms become the total (:mod:`catlearn_torch.weighting`;
   default ``Σ weight · term``).
 * **Missing values** (``Masked`` columns, ``"<edge>.mask"`` keys, ``missing=`` ignore
-  values; see :mod:`catlearn_torch.data`): each path is computed on the examples where
-  its data column is defined, each equation compares its paths on the examples where
-  both are (so its term is the comparator's mean over exactly those examples); an
-  equation with no such example contributes 0 (never NaN). ``last_defined`` then maps
-  each equation to its number of compared examples (``None`` after a batch without
-  missing values).
+  values; see :mod:`catlearn_torch.data`): each equation compares its paths on the
+  examples where both are defined (so its term is the comparator's mean over exactly
+  those examples); an equation with no such example contributes 0 (never NaN).
+  ``last_defined`` then maps each equation to its number of compared examples (``None``
+  after a batch without missing values). How (:mod:`catlearn_torch.rows`,
+  ``masked=``): ``"gather"`` cuts a partly defined column down to its defined rows, so
+  the modules on its paths run on exactly those; ``"fill"`` keeps fixed shapes (zeros in
+  undefined entries, masked means; no host synchronisation); ``"auto"`` (the default)
+  gathers in eager mode and fills under ``torch.compile``, which then traces the whole
+  loss as one graph.
 * ``cache=True`` memoises **frozen paths** — a data column followed only by frozen edges,
   e.g. a fixed teacher's logits — per example, keyed by the batch's ``"index"`` (see
   :class:`catlearn_torch.data.Indexed`), on the modules' device: the teacher runs once
-  per example over a whole run. Replacing or unfreezing an edge on such a path (or
-  loading parameters with ``load_state_dict``, ``load_model``, ``transfer``,
-  ``restore_checkpoint``) drops its entries; after changing a frozen module's weights by
-  hand call :meth:`CompiledDiagram.clear_cache`. Only use it when an example's data
-  columns are the same every time it is drawn (no random augmentation on the way in).
+  per example over a whole run (:mod:`catlearn_torch.cache`; ``cache=N`` sizes the
+  store for ``N`` examples, which ``torch.compile`` needs). Replacing or unfreezing an
+  edge on such a path (or loading parameters with ``load_state_dict``, ``load_model``,
+  ``transfer``, ``restore_checkpoint``) drops its entries; after changing a frozen
+  module's weights by hand call :meth:`CompiledDiagram.clear_cache`. Only use it when an
+  example's data columns are the same every time it is drawn (no random augmentation on
+  the way in).
+* **Batch guards** (:mod:`catlearn_torch.batch`, ``guards=True``): a batch that does
+  not fit (wrong feature size, rank or dtype for an edge's model, columns of one source
+  of different lengths, an empty batch, class indices out of range, integer or
+  broadcasting targets, non-finite input columns) raises a :class:`BatchError` naming
+  the source, column, edge or equation.
 
 >>> import torch, torch.nn as nn
 >>> from catlearn.learning import LearningDiagram, LearningGraph
@@ -53,40 +66,38 @@ equation's name to its comparator value (unweighted) and
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 import torch
 from torch import Tensor, nn
 
-from catlearn.learning import FIXED, LEARNABLE, LearningDiagram, dump_spec, path_text, to_spec
+from catlearn.learning import FIXED, LEARNABLE, LearningDiagram, dump_spec, to_spec
 from catlearn.learning.plan import LossPlan
-from catlearn_torch.comparators import Comparator, describe
+from catlearn_torch.batch import Guards
+from catlearn_torch.cache import CompiledCache, EagerCache, NodeCache, frozen_paths
+from catlearn_torch.check import CheckReport, run_check
+from catlearn_torch.comparators import Comparator
 from catlearn_torch.data import (
     INDEX,
     MASK_SUFFIX,
     Masked,
     as_columns,
-    column_mask,
     source_columns,
     split_batches,
 )
-from catlearn_torch.errors import (
-    MESSAGES,
-    BatchError,
-    CheckError,
-    RealisationError,
-    UnreachedModelWarning,
-)
+from catlearn_torch.errors import MESSAGES, RealisationError, WrapperError
+from catlearn_torch.plan_exec import Frame, ModuleStep, Program, build_program, execute
 from catlearn_torch.realise import Realisation
+from catlearn_torch.rows import FillRows, FullRows, GatherRows
 from catlearn_torch.weighting import Fixed, Weighting, get_weighting
 
-__all__ = ["compile", "CompiledDiagram", "LossOutput", "CheckReport", "unwrap"]
+__all__ = ["compile", "CompiledDiagram", "LossOutput", "CheckReport", "unwrap",
+           "UNWRAP_DEPTH"]
 
-_COLUMN, _MODULE, _MODULE_NO_GRAD = 0, 1, 2
-_BOTH, _DETACH_RHS, _DETACH_LHS = 0, 1, 2
+#: How many levels of wrappers (``.module``, ``._orig_mod``) :func:`unwrap` looks through.
+UNWRAP_DEPTH = 8
+_MASKED = ("auto", "gather", "fill")
 
 
 class LossOutput(NamedTuple):
@@ -101,95 +112,51 @@ class LossOutput(NamedTuple):
     terms: dict[str, Tensor]
 
 
-@dataclass
-class CheckReport:
-    """What :meth:`CompiledDiagram.check` found on one batch (when nothing was wrong).
-
-    ``values``: each trie node's path and the shape/dtype of its value; ``terms``: each
-    equation's value; ``unreached``: learnable edges that get no gradient;
-    ``warnings``: other remarks (e.g. a learnable module without parameters).
-
-    >>> CheckReport(terms={"x ⋅ c = y": 0.5}).terms
-    {'x ⋅ c = y': 0.5}
-    """
-
-    values: dict[str, str] = field(default_factory=dict)
-    terms: dict[str, float] = field(default_factory=dict)
-    unreached: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        lines = ["check passed"]
-        lines += [f"  {p}: {d}" for p, d in self.values.items()]
-        lines += [f"  {n} = {v:.6g}" for n, v in self.terms.items()]
-        lines += [f"  warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
-
-
-class _NodeCache:
-    """Per-example values of one frozen trie node, indexed by example index."""
-
-    def __init__(self) -> None:
-        self.values: Tensor | None = None
-        self.filled: Tensor | None = None
-
-    def lookup(self, idx: Tensor) -> Tensor | None:
-        if self.values is None or self.filled is None or idx.numel() == 0:
-            return None
-        idx = idx.to(self.filled.device)
-        if int(idx.max()) >= self.filled.shape[0] or not bool(self.filled[idx].all()):
-            return None
-        return self.values[idx]
-
-    def store(self, idx: Tensor, value: Tensor) -> None:
-        if idx.numel() == 0:
-            return
-        value = value.detach()
-        idx = idx.to(value.device)
-        need = int(idx.max()) + 1
-        if self.values is None or self.filled is None or self.values.shape[1:] != \
-                value.shape[1:] or self.values.dtype != value.dtype:
-            self.values = torch.empty((need, *value.shape[1:]), dtype=value.dtype,
-                                      device=value.device)
-            self.filled = torch.zeros(need, dtype=torch.bool, device=value.device)
-        elif need > self.values.shape[0]:
-            size = max(need, 2 * self.values.shape[0])
-            grown = torch.empty((size, *value.shape[1:]), dtype=value.dtype,
-                                device=value.device)
-            grown[: self.values.shape[0]] = self.values
-            filled = torch.zeros(size, dtype=torch.bool, device=value.device)
-            filled[: self.filled.shape[0]] = self.filled
-            self.values, self.filled = grown, filled
-        self.values[idx] = value
-        self.filled[idx] = True
-
-
-def _common_rows(ml: Tensor | None, mr: Tensor | None) -> Tensor:
-    """The rows where both sides are defined (at least one side has a mask)."""
-    if ml is None:
-        return cast(Tensor, mr)
-    return ml if mr is None else ml & mr
+def _inner(model: nn.Module) -> tuple[str, Any]:
+    for attr in ("module", "_orig_mod"):
+        inner = getattr(model, attr, None)
+        if inner is not None:
+            return attr, inner
+    return "", None
 
 
 def unwrap(model: nn.Module) -> CompiledDiagram:
     """The :class:`CompiledDiagram` inside wrappers (``DistributedDataParallel``,
-    ``torch.compile``'s module).
+    ``torch.compile``'s module), looking through at most :data:`UNWRAP_DEPTH` of them.
+    A wrapper of itself, a deeper chain or no diagram inside raise :class:`WrapperError`.
 
     >>> unwrap(nn.Linear(1, 1))
     Traceback (most recent call last):
     ...
-    TypeError: expected a compiled diagram (or a wrapper of one), not Linear
+    catlearn_torch.errors.WrapperError: expected a compiled diagram (or a wrapper of one), \
+not Linear
     """
-    seen = 0
-    while not isinstance(model, CompiledDiagram) and seen < 8:
-        inner = getattr(model, "module", None) or getattr(model, "_orig_mod", None)
+    outer = model
+    for _ in range(UNWRAP_DEPTH):
+        if isinstance(model, CompiledDiagram):
+            return model
+        attr, inner = _inner(model)
+        if inner is model:
+            raise WrapperError(MESSAGES["unwrap_self"].format(type=type(model).__name__,
+                                                              attr=attr))
         if not isinstance(inner, nn.Module):
             break
-        model, seen = inner, seen + 1
-    if not isinstance(model, CompiledDiagram):
-        raise TypeError(f"expected a compiled diagram (or a wrapper of one), not "
-                        f"{type(model).__name__}")
-    return model
+        model = inner
+    else:
+        if isinstance(model, CompiledDiagram):
+            return model
+        if isinstance(_inner(model)[1], nn.Module):
+            raise WrapperError(MESSAGES["unwrap_depth"].format(
+                depth=UNWRAP_DEPTH, type=type(outer).__name__))
+    raise WrapperError(MESSAGES["unwrap_type"].format(type=type(model).__name__))
+
+
+def _cache_size(cache: bool | int) -> int:
+    if isinstance(cache, bool):
+        return 0
+    if not isinstance(cache, int) or cache < 1:
+        raise RealisationError(MESSAGES["bad_cache"].format(got=cache))
+    return cache
 
 
 class CompiledDiagram(nn.Module):
@@ -208,7 +175,8 @@ class CompiledDiagram(nn.Module):
 
     def __init__(self, diagram: LearningDiagram, realisation: Realisation, *,
                  weighting: str | Weighting | None = None,
-                 missing: Mapping[str, Any] | None = None, cache: bool = False) -> None:
+                 missing: Mapping[str, Any] | None = None, cache: bool | int = False,
+                 masked: str = "auto", guards: bool = True) -> None:
         super().__init__()
         if realisation.diagram is not diagram and realisation.diagram != diagram:
             raise RealisationError(MESSAGES["diagram_mismatch"])
@@ -216,6 +184,9 @@ class CompiledDiagram(nn.Module):
         if bad:
             raise RealisationError(f"edge name(s) {', '.join(bad)} contain '.', which "
                                    "nn.ModuleDict keys cannot: relabel the edges")
+        if masked not in _MASKED:
+            raise RealisationError(MESSAGES["bad_masked"].format(got=masked))
+        cache_size = _cache_size(cache)
         self.diagram = diagram
         self.realisation = realisation
         self.plan: LossPlan = diagram.compile_plan()
@@ -237,13 +208,16 @@ class CompiledDiagram(nn.Module):
                 names=", ".join(bad), known=", ".join(data_edges) or "none"))
         if cache and INDEX in data_edges:
             raise RealisationError(MESSAGES["index_edge"])
-        #: per equation, the number of examples compared on the last batch with missing
-        #: values (``None`` when the last batch had none)
-        self.last_defined: dict[str, int] | None = None
+        #: how undefined examples are handled: "auto", "gather" or "fill"
+        self.masked = masked
+        #: whether the batch guards are on (see :mod:`catlearn_torch.batch`)
+        self.guards = bool(guards)
+        self._last_defined: dict[str, Any] | None = None
         #: bumped by every change of modules, frozen edges or weighting (surgery)
         self.version = 0
         self._cache_on = bool(cache)
-        self._cache: dict[int, _NodeCache] = {}
+        self._cache_size = cache_size
+        self._cache: dict[int, NodeCache] = {}
         self._device = self._find_device()
         self.weighting: Weighting = get_weighting(weighting)
         self.weighting.bind(self)
@@ -252,58 +226,26 @@ class CompiledDiagram(nn.Module):
 
     # ------------------------------------------------------------------ program
     def _build(self) -> None:
-        plan = self.plan
-        trainable_above: list[bool] = [False] * len(plan.nodes)
-        steps: list[tuple[int, int, int, str, str]] = []
-        needed: dict[str, list[str]] = {s: [] for s in self.sources}
-        for n in plan.nodes:
-            if n.parent is None or n.edge is None:
-                continue
-            above = trainable_above[n.parent]
-            if n.role == LEARNABLE and n.edge not in self._frozen:
-                trainable_above[n.id] = True
-            else:
-                trainable_above[n.id] = above
-            if n.role == "data":
-                steps.append((n.id, n.parent, _COLUMN, n.edge, n.source))
-                needed[n.source].append(n.edge)
-            elif n.edge in self._frozen and not above:
-                steps.append((n.id, n.parent, _MODULE_NO_GRAD, n.edge, n.source))
-            else:
-                steps.append((n.id, n.parent, _MODULE, n.edge, n.source))
-        self._steps = steps
-        self._needed = {s: tuple(v) for s, v in needed.items()}
-        self._roots = {n.source: n.id for n in plan.roots()}
-        self._equations = [
-            (eq.name, eq.lhs, eq.rhs, self.comparators[eq.name],
-             {"both": _BOTH, "lhs": _DETACH_RHS, "rhs": _DETACH_LHS}[eq.grad],
-             self.weights[eq.name])
-            for eq in plan.equations]
-        # frozen paths: a data column, then frozen edges only
-        cacheable: set[int] = set()
-        columns = {nid for nid, _, kind, _, _ in steps if kind == _COLUMN}
-        for nid, pid, kind, name, _ in steps:
-            if kind != _COLUMN and name in self._frozen and (pid in columns
-                                                             or pid in cacheable):
-                cacheable.add(nid)
-        ends = {i for eq in plan.equations for i in (eq.lhs, eq.rhs)}
-        has_other_child = {n.parent for n in plan.nodes
-                           if n.parent in cacheable and n.id not in cacheable}
-        self._cacheable = cacheable
-        self._frontier = tuple(sorted(n for n in cacheable
-                                      if n in ends or n in has_other_child))
-        self._chain: dict[int, tuple[int, ...]] = {}
-        for f in self._frontier:
-            chain: list[int] = []
-            cur: int | None = f
-            while cur is not None and cur in cacheable:
-                chain.append(cur)
-                cur = plan.nodes[cur].parent
-            self._chain[f] = tuple(chain)
+        program = build_program(self.plan, self._frozen, self.comparators, self.weights)
+        self._program: Program = program
+        self._needed = dict(program.columns)
+        self._roots = dict(program.roots)
+        self._equations = program.equations
+        ends = {i for eq in program.equations for i in (eq.lhs, eq.rhs)}
+        self._paths = frozen_paths(program, self._frozen, ends)
         for nid in list(self._cache):
-            if nid not in self._frontier:
+            if nid not in self._paths.frontier:
                 del self._cache[nid]
-        self._general = self._cache_on and bool(self._frontier) or bool(self.missing)
+        self._guards = Guards(program, self.plan, self.diagram, self.realisation,
+                              self.models, self.roles)
+        self._make_policies()
+
+    def _make_policies(self) -> None:
+        self._guards.forget()
+        g = self._guards if self.guards else None
+        self._full = FullRows(self._device, self.missing, g)
+        self._gather = GatherRows(self._device, self.missing, g)
+        self._fill = FillRows(self._device, self.missing, g)
 
     def _find_device(self) -> torch.device:
         for p in self.parameters():
@@ -317,8 +259,11 @@ class CompiledDiagram(nn.Module):
         self._device = self._find_device()
         if hasattr(self, "_cache"):
             self._cache.clear()
+        if hasattr(self, "_full"):
+            self._make_policies()
         return out  # type: ignore[return-value]
 
+    # ------------------------------------------------------------------ state
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
                         assign: bool = False) -> Any:
         """``nn.Module.load_state_dict``, then the cache of frozen paths is dropped.
@@ -335,9 +280,10 @@ class CompiledDiagram(nn.Module):
         return out
 
     # ------------------------------------------------------------------ cache
-    def enable_cache(self, on: bool = True) -> None:
+    def enable_cache(self, on: bool = True, size: int | None = None) -> None:
         """Turn the cache of frozen paths on or off (off drops it; see the module
-        docstring).
+        docstring); ``size``: the number of examples to store (needed under
+        ``torch.compile``; see :mod:`catlearn_torch.cache`).
 
         >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
@@ -349,6 +295,9 @@ class CompiledDiagram(nn.Module):
         """
         if on and INDEX in [e for cols in self.columns.values() for e in cols]:
             raise RealisationError(MESSAGES["index_edge"])
+        if size is not None:
+            self._cache_size = _cache_size(size)
+            self._cache.clear()
         self._cache_on = bool(on)
         if not on:
             self._cache.clear()
@@ -365,7 +314,7 @@ class CompiledDiagram(nn.Module):
         """
         if not self._cache_on:
             return ()
-        return tuple(str(self.plan.nodes[f].path) for f in self._frontier)
+        return tuple(str(self.plan.nodes[f].path) for f in self._paths.frontier)
 
     def cache_size(self) -> int:
         """How many (node, example) values the cache holds.
@@ -376,7 +325,7 @@ class CompiledDiagram(nn.Module):
         >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 1)})).cache_size()
         0
         """
-        return sum(int(c.filled.sum()) for c in self._cache.values() if c.filled is not None)
+        return sum(c.count() for c in self._cache.values())
 
     def clear_cache(self, edge: str | None = None) -> None:
         """Drop the cached values (of the paths through ``edge``, or all).
@@ -428,6 +377,81 @@ class CompiledDiagram(nn.Module):
         return self._device
 
     # ------------------------------------------------------------------ forward
+    @property
+    def last_defined(self) -> dict[str, int] | None:
+        """Per equation, the number of examples compared on the last batch with missing
+        values (``None`` when the last batch had none); reading it synchronises with the
+        device (see :attr:`last_defined_counts`).
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(1, 1)}), missing={"y": -1.0})
+        >>> _ = L({"x": torch.zeros(3, 1), "y": torch.tensor([[0.0], [-1.0], [2.0]])})
+        >>> L.last_defined
+        {'x ⋅ c = y': 2}
+        """
+        counts = self._last_defined
+        if counts is None:
+            return None
+        return {k: int(v) for k, v in counts.items()}
+
+    @property
+    def last_defined_counts(self) -> dict[str, Tensor | int] | None:
+        """:attr:`last_defined` without synchronising: each count an ``int`` or, with
+        ``masked="fill"`` (as under ``torch.compile``), a 0-dimensional tensor.
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> L = compile(D, Realisation(D, models={"c": nn.Linear(1, 1)}))
+        >>> _ = L({"x": torch.zeros(3, 1), "y": torch.zeros(3, 1)}); L.last_defined_counts
+        """
+        return self._last_defined
+
+    def _frame(self, batches: Any) -> Frame:
+        """A frame holding each source's columns at its root node."""
+        per_source = split_batches(batches, self.sources)
+        frame = Frame.empty(self._program.size)
+        for s in self.sources:
+            frame.values[self._roots[s]] = as_columns(per_source[s], s,
+                                                      self.columns.get(s, ()),
+                                                      self._needed[s])
+        return frame
+
+    def _has_masks(self, frame: Frame) -> bool:
+        if self.missing:
+            return True
+        for s in self.sources:
+            cols = frame.values[self._roots[s]]
+            for e in self._needed[s]:
+                if isinstance(cols[e], Masked) or (e + MASK_SUFFIX) in cols:
+                    return True
+        return False
+
+    def _policy(self, frame: Frame) -> FullRows:
+        if not self._has_masks(frame):
+            return self._full
+        if self.masked == "fill" or (self.masked == "auto"
+                                     and torch.compiler.is_compiling()):
+            return self._fill
+        return self._gather
+
+    def _plain_call(self, step: ModuleStep, module: nn.Module, x: Any, frame: Frame) -> Any:
+        return module(x)
+
+    def _cache_for(self, policy: FullRows) -> EagerCache | CompiledCache | None:
+        if not (self._cache_on and self._paths.frontier):
+            return None
+        for f in self._paths.frontier:
+            if f not in self._cache:
+                self._cache[f] = NodeCache(self._cache_size)
+        if torch.compiler.is_compiling():
+            return CompiledCache(self._paths, self._cache, self._program, self.models,
+                                 self._plain_call, self._device)
+        return EagerCache(self._paths, self._cache, self._program, self._device,
+                          compact=isinstance(policy, GatherRows))
+
     def forward(self, batches: Any) -> LossOutput:
         """The total loss and the per-equation terms on one batch per source (see
         :mod:`catlearn_torch.data` for the batch formats).
@@ -439,150 +463,26 @@ class CompiledDiagram(nn.Module):
         >>> L({"x": torch.zeros(3, 2), "y": torch.zeros(3, 1)}).total.shape
         torch.Size([])
         """
-        per_source = split_batches(batches, self.sources)
-        values: list[Any] = [None] * len(self.plan.nodes)
-        for s in self.sources:
-            values[self._roots[s]] = as_columns(per_source[s], s, self.columns.get(s, ()),
-                                                self._needed[s])
-        self.last_defined = None
-        if self._general or self._has_masks(values):
-            return self._forward_general(values)
-        dev = self._device
-        models = self.models
-        for nid, pid, kind, name, _ in self._steps:
-            if kind == _COLUMN:
-                v = values[pid][name]
-                if isinstance(v, Tensor) and v.device != dev:
-                    v = v.to(dev, non_blocking=True)
-                values[nid] = v
-            elif kind == _MODULE:
-                values[nid] = models[name](values[pid])
-            else:
-                with torch.no_grad():
-                    values[nid] = models[name](values[pid])
-        terms: dict[str, Tensor] = {}
-        total: Tensor | None = None
-        for name, lhs, rhs, comp, side, w in self._equations:
-            a, b = values[lhs], values[rhs]
-            if side == _DETACH_RHS:
-                b = b.detach()
-            elif side == _DETACH_LHS:
-                a = a.detach()
-            t = comp(a, b)
-            terms[name] = t
-            wt = t if w == 1.0 else t * w
-            total = wt if total is None else total + wt
-        if type(self.weighting) is not Fixed:
-            return LossOutput(self.weighting.combine(terms, self), terms)
-        if total is None:
-            total = torch.zeros((), device=dev)
-        return LossOutput(total, terms)
-
-    def _has_masks(self, roots: list[Any]) -> bool:
-        for s in self.sources:
-            cols = roots[self._roots[s]]
-            for e in self._needed[s]:
-                if isinstance(cols[e], Masked) or (e + MASK_SUFFIX) in cols:
-                    return True
-        return False
-
-    def _read_column(self, cols: Mapping[str, Any], name: str) -> tuple[Any, Tensor | None]:
-        """A column's value on its defined rows, and those rows (``None``: all)."""
-        v, m = column_mask(cols[name], cols.get(name + MASK_SUFFIX), self.missing.get(name))
-        dev = self._device
-        if isinstance(v, Tensor) and v.device != dev:
-            v = v.to(dev, non_blocking=True)
-        if m is None:
-            return v, None
-        m = m.to(dev)
-        if bool(m.all()):
-            return v, None
-        return (v[m] if bool(m.any()) else None), m
-
-    def _indices(self, roots: list[Any]) -> dict[str, Tensor]:
-        out: dict[str, Tensor] = {}
-        needs = {self.plan.nodes[f].source for f in self._frontier}
-        for s in self.sources:
-            if s not in needs:
-                continue
-            cols = roots[self._roots[s]]
-            idx = cols.get(INDEX) if isinstance(cols, Mapping) else None
-            if idx is None:
-                raise BatchError(MESSAGES["no_index"].format(source=s))
-            out[s] = torch.as_tensor(idx).reshape(-1).long().to(self._device)
+        frame = self._frame(batches)
+        policy = self._policy(frame)
+        execute(self._program, frame, self.models, policy, self._cache_for(policy))
+        self._last_defined = frame.defined if frame.masked else None
+        out = self._combine(frame.terms)
+        if self.guards:
+            self._guards.finish(self._program, frame, out.total)
         return out
 
-    def _forward_general(self, values: list[Any]) -> LossOutput:
-        """The forward pass with missing values and/or the cache of frozen paths."""
-        nodes = self.plan.nodes
-        rows: list[Tensor | None] = [None] * len(nodes)
-        masked = False
-        for nid, pid, kind, name, _ in self._steps:
-            if kind == _COLUMN:
-                values[nid], rows[nid] = self._read_column(values[pid], name)
-                masked = masked or rows[nid] is not None
-        skip: set[int] = set()
-        missed: dict[int, Tensor] = {}
-        if self._cache_on and self._frontier:
-            index = self._indices(values)
-            needed: set[int] = set()
-            for f in self._frontier:
-                first = self._chain[f][-1]
-                col = nodes[first].parent
-                r = rows[col] if col is not None else None
-                ids = index[nodes[f].source]
-                ids = ids if r is None else ids[r]
-                got = self._cache.setdefault(f, _NodeCache()).lookup(ids)
-                if got is not None:
-                    values[f] = got
-                    skip.add(f)
-                else:
-                    missed[f] = ids
-                    needed.update(self._chain[f])
-            skip |= self._cacheable - needed
-        models = self.models
-        for nid, pid, kind, name, _ in self._steps:
-            if kind == _COLUMN:
-                continue
-            rows[nid] = rows[pid]
-            if nid in skip:
-                continue
-            pv = values[pid]
-            if pv is None:
-                values[nid] = None
-                continue
-            if kind == _MODULE:
-                values[nid] = models[name](pv)
-            else:
-                with torch.no_grad():
-                    values[nid] = models[name](pv)
-            if nid in missed and isinstance(values[nid], Tensor):
-                self._cache[nid].store(missed[nid], values[nid])
-        terms: dict[str, Tensor] = {}
-        defined: dict[str, int] = {}
-        for name, lhs, rhs, comp, side, _ in self._equations:
-            a, b = values[lhs], values[rhs]
-            ml, mr = rows[lhs], rows[rhs]
-            if ml is not None or mr is not None:
-                m = _common_rows(ml, mr)
-                count = int(m.sum()) if a is not None and b is not None else 0
-                if count == 0:
-                    terms[name] = torch.zeros((), device=self._device)
-                    defined[name] = 0
-                    continue
-                a = a[m] if ml is None else a[m[ml]]
-                b = b[m] if mr is None else b[m[mr]]
-            else:
-                count = len(a) if hasattr(a, "__len__") else 1
-            if side == _DETACH_RHS:
-                b = b.detach()
-            elif side == _DETACH_LHS:
-                a = a.detach()
-            terms[name] = comp(a, b)
-            defined[name] = count
-        if masked:
-            self.last_defined = defined
-        return LossOutput(self.weighting.combine(terms, self), terms)
+    def _combine(self, terms: dict[str, Tensor]) -> LossOutput:
+        if type(self.weighting) is not Fixed:
+            return LossOutput(self.weighting.combine(terms, self), terms)
+        total: Tensor | None = None
+        for eq in self._equations:
+            t = terms[eq.name]
+            wt = t if eq.weight == 1.0 else t * eq.weight
+            total = wt if total is None else total + wt
+        if total is None:
+            total = torch.zeros((), device=self._device)
+        return LossOutput(total, terms)
 
     # ------------------------------------------------------------------ check
     def gradient_edges(self) -> tuple[str, ...]:
@@ -667,136 +567,7 @@ class CompiledDiagram(nn.Module):
           - edge 'c' (learnable, X -> Y) on path N ⋅ x ⋅ c failed on an input of shape \
 (3, 5) and dtype float32: RuntimeError: mat1 and mat2 shapes cannot be multiplied ...
         """
-        per_source = split_batches(batches, self.sources)
-        problems: list[str] = []
-        original: BaseException | None = None
-        values: list[Any] = [None] * len(self.plan.nodes)
-        failed: set[int] = set()
-        report = CheckReport()
-        for s in self.sources:
-            values[self._roots[s]] = as_columns(per_source[s], s, self.columns.get(s, ()),
-                                                self._needed[s])
-        self._check_rows: dict[int, Tensor] = {}
-        modes = {name: m.training for name, m in self.named_modules()}
-        devices = [torch.cuda.current_device()] if torch.cuda.is_initialized() else []
-        try:
-            with torch.random.fork_rng(devices=devices), torch.no_grad():
-                self.eval()
-                original = self._check_nodes(values, failed, problems, report)
-                self._check_equations(values, failed, problems, report)
-        finally:
-            for name, m in self.named_modules():
-                m.training = modes[name]
-        if problems:
-            raise CheckError(MESSAGES["check_failed"].format(
-                n=len(problems), problems="\n".join(f"  - {p}" for p in problems)),
-                tuple(problems), original)
-        notes = []
-        unreached = self.unreached()
-        if unreached:
-            why = "; ".join(f"{n}: {w}" for n, w in unreached.items())
-            msg = MESSAGES["unreached"].format(names=", ".join(unreached), why=why)
-            warnings.warn(msg, UnreachedModelWarning, stacklevel=2)
-            notes.append(msg)
-        for n, r in self.roles.items():
-            if r == LEARNABLE and n not in self._frozen and not any(
-                    p.requires_grad for p in self.models[n].parameters()):
-                notes.append(MESSAGES["no_parameters"].format(edge=n))
-        report.unreached = tuple(unreached)
-        report.warnings = tuple(notes)
-        return report
-
-    def _check_nodes(self, values: list[Any], failed: set[int], problems: list[str],
-                     report: CheckReport) -> BaseException | None:
-        original: BaseException | None = None
-        nodes = self.plan.nodes
-        first_column: dict[str, tuple[str, int]] = {}
-        for nid, pid, kind, name, source in self._steps:
-            node = nodes[nid]
-            path = str(node.path)
-            src, tgt = self.diagram.graph.ends(name)
-            if pid in failed:
-                failed.add(nid)
-                continue
-            if kind == _COLUMN:
-                cols = values[pid]
-                v, mask = column_mask(cols[name], cols.get(name + MASK_SUFFIX),
-                                      self.missing.get(name))
-                if not isinstance(v, Tensor):
-                    v = torch.as_tensor(v)
-                v = v.to(self._device)
-                size = v.shape[0] if v.dim() else 1
-                first = first_column.setdefault(source, (name, size))
-                if size != first[1]:
-                    problems.append(MESSAGES["batch_size"].format(
-                        path=path, edge=name, got=size, source=source,
-                        expected=first[1], first=first[0]))
-                if mask is not None:
-                    mask = mask.to(self._device)
-                    self._check_rows[nid] = mask
-                    v = v[mask]
-            else:
-                if pid in self._check_rows:
-                    self._check_rows[nid] = self._check_rows[pid]
-                try:
-                    v = self.models[name](values[pid])
-                except Exception as err:  # reported, naming the edge and path
-                    original = original or err
-                    failed.add(nid)
-                    problems.append(MESSAGES["module_failed"].format(
-                        edge=name, role=self.roles[name], src=src, tgt=tgt, path=path,
-                        got=describe(values[pid]), error=f"{type(err).__name__}: "
-                        f"{str(err).strip().splitlines()[0] if str(err).strip() else ''}"))
-                    continue
-                if not isinstance(v, Tensor):
-                    failed.add(nid)
-                    problems.append(MESSAGES["not_a_tensor"].format(
-                        edge=name, role=self.roles[name], src=src, tgt=tgt, path=path,
-                        type=type(v).__name__))
-                    continue
-            values[nid] = v
-            report.values[path] = describe(v)
-            sp = self.realisation.space(tgt)
-            bad = sp.mismatch(v)
-            if bad == "shape":
-                problems.append(MESSAGES["space_shape"].format(
-                    path=path, edge=name, got=describe(v), space=tgt, shape=sp.shape))
-            elif bad == "dtype":
-                problems.append(MESSAGES["space_dtype"].format(
-                    path=path, edge=name, got=describe(v), space=tgt, dtype=sp.dtype))
-        return original
-
-    def _check_equations(self, values: list[Any], failed: set[int], problems: list[str],
-                         report: CheckReport) -> None:
-        nodes = self.plan.nodes
-        for eq in self.plan.equations:
-            if eq.lhs in failed or eq.rhs in failed:
-                continue
-            a, b = values[eq.lhs], values[eq.rhs]
-            ml, mr = self._check_rows.get(eq.lhs), self._check_rows.get(eq.rhs)
-            if ml is not None or mr is not None:
-                m = _common_rows(ml, mr)
-                if not bool(m.any()):
-                    continue
-                a = a[m] if ml is None else a[m[ml]]
-                b = b[m] if mr is None else b[m[mr]]
-            comp = self.comparators[eq.name]
-            fmt = {"equation": eq.name, "space": eq.target, "comparator": repr(comp),
-                   "lhs": path_text(nodes[eq.lhs].path), "rhs": path_text(nodes[eq.rhs].path),
-                   "lgot": describe(a), "rgot": describe(b)}
-            why = comp.check(a, b)
-            if why is None:
-                try:
-                    t = comp(a, b)
-                except Exception as err:  # reported, naming the equation and paths
-                    why = f"{type(err).__name__}: {str(err).strip()}"
-                else:
-                    if not isinstance(t, Tensor) or t.numel() != 1:
-                        why = MESSAGES["not_scalar"].format(name=repr(comp), what=describe(t))
-                    else:
-                        report.terms[eq.name] = float(t)
-            if why is not None:
-                problems.append(MESSAGES["comparison_failed"].format(why=why, **fmt))
+        return run_check(self, batches)
 
     # ------------------------------------------------------------------ models
     def model(self, edge: str) -> nn.Module:
@@ -836,6 +607,7 @@ class CompiledDiagram(nn.Module):
         self._device = self._find_device()
         self.clear_cache(edge)
         self.version += 1
+        self._build()
         return old
 
     @staticmethod
@@ -980,14 +752,17 @@ class CompiledDiagram(nn.Module):
                 f"nodes={len(self.plan.nodes)}")
 
 
+
 def compile(diagram: LearningDiagram, realisation: Realisation, *,
             weighting: str | Weighting | None = None,
-            missing: Mapping[str, Any] | None = None, cache: bool = False
-            ) -> CompiledDiagram:
+            missing: Mapping[str, Any] | None = None, cache: bool | int = False,
+            masked: str = "auto", guards: bool = True) -> CompiledDiagram:
     """Compile a realised diagram into its loss module (see the module docstring):
     ``weighting`` (a strategy or its name, :mod:`catlearn_torch.weighting`), ``missing``
     (an ignore value per data edge, e.g. ``{"y": -100}``), ``cache`` (memoise frozen
-    paths per example).
+    paths per example; an int: for that many examples), ``masked`` (how undefined
+    examples are handled: ``"auto"``, ``"gather"``, ``"fill"``), ``guards`` (check each
+    batch, :mod:`catlearn_torch.batch`).
 
     >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
@@ -997,4 +772,4 @@ def compile(diagram: LearningDiagram, realisation: Realisation, *,
     True
     """
     return CompiledDiagram(diagram, realisation, weighting=weighting, missing=missing,
-                           cache=cache)
+                           cache=cache, masked=masked, guards=guards)

@@ -264,3 +264,53 @@ MESSAGES.update({
     "manipulation_backward": "{name} manipulates the gradients of the shared model "
     "({shared}); it cannot run {why}",
 })
+# ---------------------------------------------------------------- batch guards, unwrap
+# (the compiled loss's own checks of each batch: catlearn_torch.batch)
+MESSAGES.update({
+    "empty_batch": "the batch of source {source!r} is empty (column {edge!r} has 0 "
+    "examples): equation(s) {equations} would compare nothing",
+    "column_rank": "column {edge!r} of source {source!r} is a 0-dimensional tensor; its "
+    "first dimension must be the batch (equation(s) {equations})",
+    "column_size": "column {edge!r} of source {source!r} has {got} examples, but column "
+    "{first!r} of the same batch has {expected} (equation(s) {equations})",
+    "column_space": "column {edge!r} of source {source!r} has {got}, but its space {space!r} "
+    "is declared with {what} (equation(s) {equations})",
+    "edge_input": "edge {edge!r} ({role}, {src} -> {tgt}) on path {path} {why} (its first "
+    "layer is {layer}), got {got}",
+    "edge_failed": "edge {edge!r} ({role}, {src} -> {tgt}) on path {path} failed on an "
+    "input of {got}: {error}",
+    "bad_comparison": "equation {equation!r} ({comparator}): cannot compare lhs {lhs} "
+    "({lgot}) with rhs {rhs} ({rgot}): {why}",
+    "label_range": "equation {equation!r} ({comparator}): the class indices of {side} "
+    "{path} must lie in [0, {classes}) (or be -100, the ignored index), got {low}..{high} "
+    "({bad} of {n} out of range)",
+    "non_finite_input": "equation {equation!r}: column {edge!r} of source {source!r} ({side}"
+    " {path}) holds non-finite values (NaN or inf) in {bad} of {n} example(s); mark "
+    "missing values as such (Masked, '{edge}.mask', or missing={{{edge!r}: "
+    "float('nan')}})",
+    "all_ignored": "equation {equation!r}: every class index of {side} {path} is -100 "
+    "(ignored), so cross-entropy has nothing to average (NaN); declare them missing "
+    "(e.g. missing={{'<column>': -100}}) and the equation contributes 0 on such batches",
+    "cache_size": "under torch.compile the cache of frozen paths has a fixed size: give it "
+    "with compile(..., cache=N) or enable_cache(size=N), N the number of examples of the "
+    "data set (indices 0..N-1)",
+    "bad_cache": "cache must be True, False or a number of examples >= 1, not {got!r}",
+    "bad_masked": "masked must be 'auto', 'gather' or 'fill', not {got!r}",
+    "unwrap_self": "{type} wraps itself (its .{attr} is the object itself): cannot find the "
+    "compiled diagram inside",
+    "unwrap_depth": "no compiled diagram within {depth} levels of wrappers of {type} "
+    "(.module / ._orig_mod)",
+    "unwrap_type": "expected a compiled diagram (or a wrapper of one), not {type}",
+})
+
+
+class WrapperError(TorchBackendError, TypeError):
+    """:func:`catlearn_torch.unwrap` found no compiled diagram inside a wrapper (a wrapper
+    of itself, too deep a chain, or no diagram at all).
+
+    >>> isinstance(WrapperError("not a compiled diagram"), TypeError)
+    True
+    """
+
+
+__all__ += ["WrapperError"]

@@ -89,3 +89,34 @@ def test_only_frozen_paths_are_cached_and_indices_are_required():
     D = LearningDiagram.from_graph(g)
     with pytest.raises(RealisationError, match="reserves for example indices"):
         compile(D, Realisation(D, models={"c": nn.Linear(1, 1)}), cache=True)
+
+
+def test_the_store_grows_keeps_its_values_and_refuses_negative_indices():
+    from catlearn_torch.cache import NodeCache
+
+    c = NodeCache()
+    c.store(torch.tensor([0, 2]), torch.tensor([[1.0], [3.0]]))
+    assert c.capacity == 3 and c.count() == 2
+    c.store(torch.tensor([9]), torch.tensor([[9.0]]))
+    assert c.capacity == 10 and c.lookup(torch.tensor([2, 0, 9])).tolist() == [[3.0], [1.0],
+                                                                               [9.0]]
+    assert c.lookup(torch.tensor([1])) is None and c.lookup(torch.tensor([10])) is None
+    assert c.lookup(torch.tensor([-1])) is None
+    with pytest.raises(BatchError, match="example indices must be >= 0"):
+        c.store(torch.tensor([-2]), torch.zeros(1, 1))
+    sized = NodeCache(size=100)
+    sized.store(torch.tensor([3]), torch.zeros(1, 2))
+    assert sized.capacity == 100
+
+
+def test_a_sized_cache_and_bad_sizes():
+    L, teacher = kd(cache=50)
+    batch = {"x": torch.randn(4, 4), "y": torch.randn(4, 3), "index": torch.arange(4)}
+    L(batch)
+    L(batch)
+    assert teacher.calls == 1 and L._cache[L._paths.frontier[0]].capacity == 50
+    L.enable_cache(size=8)
+    assert L.cache_size() == 0
+    for bad in (0, -3, 2.5, "10"):
+        with pytest.raises(RealisationError, match="cache must be True, False or a number"):
+            kd(cache=bad)
