@@ -47,7 +47,7 @@ def test_draw_writes_pictures(tmp_path, capsys):
     f = tmp_path / "square.yaml"
     f.write_text(SPEC)
     assert main(["draw", str(f), "-o", str(tmp_path / "sq.dot"), "--highlight", "0"]) == 0
-    assert "#d62728" in (tmp_path / "sq.dot").read_text()
+    assert "#D55E00" in (tmp_path / "sq.dot").read_text()  # the highlighted side
     assert main(["draw", str(f), "-o", str(tmp_path / "sq.txt")]) == 0
 
 

@@ -30,7 +30,9 @@ def defined_flag(compiled: CompiledDiagram, name: str) -> bool | Tensor:
     >>> defined_flag(C(), "e"), defined_flag(C(), "f")
     (False, True)
     """
-    counts = compiled.last_defined
+    counts = getattr(compiled, "last_defined_counts", None)  # no device sync
+    if counts is None:
+        counts = compiled.last_defined
     if counts is None:
         return True
     k = counts.get(name, 1)
