@@ -83,7 +83,7 @@ def test_json_errors_have_lines_too(tmp_path):
     with pytest.raises(SpecError, match=r"line 13: edges.1.role"):
         load_diagram(f)
     f.write_text("{")
-    with pytest.raises(SpecError, match="line 1: not valid JSON"):
+    with pytest.raises(SpecError, match="line 1, column 2: not valid JSON"):
         load_diagram(f)
     with pytest.raises(SpecError, match="cannot read the spec file"):
         load_diagram(tmp_path / "missing.json")
