@@ -100,7 +100,8 @@ def from_entry_point(group: str, name: str) -> object | None:
     try:
         return ep.load()
     except Exception as err:  # the plugin's own code failed: report it, no traceback
-        dist = f", distribution {ep.dist.name}" if getattr(ep, "dist", None) else ""
+        owner = getattr(ep, "dist", None)
+        dist = f", distribution {owner.name}" if owner is not None else ""
         raise PluginError(MESSAGES["entry_point_failed"].format(
             kind=_KIND.get(group, "object"), name=name, value=ep.value, group=group,
             dist=dist, error=f"{type(err).__name__}: {err}")) from None

@@ -50,7 +50,6 @@ from collections.abc import Callable
 from typing import Any
 
 from catlearn.learning import DataSpec
-from catlearn_torch.plugins import GROUPS, entry_point_names, from_entry_point
 from catlearn_torch.datasets import (
     ColumnDataset,
     DatasetError,
@@ -58,6 +57,7 @@ from catlearn_torch.datasets import (
     digits_tasks,
     load_digits_split,
 )
+from catlearn_torch.plugins import GROUPS, entry_point_names, from_entry_point
 
 __all__ = ["register", "register_dataset", "dataset", "from_spec", "available_datasets"]
 

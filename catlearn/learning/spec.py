@@ -47,7 +47,8 @@ catlearn.learning.spec.SpecError: <text>: line 6: edges.2.role: Input should be 
 >>> diagram_from_text(text + "data: {M: {dataset: digits}}", "yaml")
 Traceback (most recent call last):
 ...
-catlearn.learning.spec.SpecError: <text>: line 7: data.M: 'M' is not a data source of the graph (sources: N)
+catlearn.learning.spec.SpecError: <text>: line 7: data.M: 'M' is not a data source of the graph \
+(sources: N)
 """
 
 from __future__ import annotations
