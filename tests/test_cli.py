@@ -35,12 +35,25 @@ edges:
 
 def test_check_lists_spaces_edges_equations(tmp_path, capsys):
     f = tmp_path / "square.yaml"
-    f.write_text(SPEC)
+    f.write_text(SPEC.replace(", model: mlp", ""))   # a diagram only: nothing to train
     assert main(["check", str(f)]) == 0
     out = capsys.readouterr().out
     assert "valid spec (square)" in out and "N [source]" in out
-    assert "c: X -> Y  [learnable]  model mlp" in out
+    assert "c: X -> Y  [learnable]\n" in out
     assert "0. x ⋅ c = y   (in Y, cross_entropy, weight 1)" in out
+    assert "a diagram to realise in Python" in out
+
+
+def test_check_validates_what_train_needs_when_the_spec_trains(tmp_path, capsys):
+    pytest.importorskip("torch")
+    f = tmp_path / "square.yaml"
+    f.write_text(SPEC)   # names a model: check now validates it for 'catlearn train'
+    assert main(["check", str(f)]) == 2
+    captured = capsys.readouterr()
+    assert "c: X -> Y  [learnable]  model mlp" in captured.out
+    assert "3 problems:" in captured.err and "needs the argument 'in_features'" in captured.err
+    assert "edge 'idle' (learnable) names no model" in captured.err
+    assert "the data source 'N' has no data set" in captured.err
 
 
 def test_draw_writes_pictures(tmp_path, capsys):
