@@ -460,7 +460,6 @@ def resume_command(args: argparse.Namespace, epochs: int) -> str:
 def train_command(args: argparse.Namespace) -> int:
     """Run ``catlearn train`` (see the module docstring); returns the exit status."""
     spec, D = load_spec_and_diagram(args.spec)
-    assert D is not None
     where = str(args.spec)
     out = Path(args.out)
     _check_out(args, out)

@@ -595,24 +595,29 @@ def _read(p: FilePath) -> str:
                         f"at offset {err.start})") from None
 
 
+def _load(path: str | FilePath) -> tuple[LearningDiagramSpec, yaml.Node | None, str]:
+    p = FilePath(path)
+    spec, root = _validate(_read(p), _fmt_of(p), str(p))
+    return spec, root, str(p)
+
+
 def load_spec(path: str | FilePath) -> LearningDiagramSpec:
     """Read and validate a spec file (JSON by ``.json`` suffix, YAML otherwise)."""
-    return load_spec_and_diagram(path, diagram=False)[0]
+    return _load(path)[0]
 
 
-def load_spec_and_diagram(path: str | FilePath, diagram: bool = True
-                          ) -> tuple[LearningDiagramSpec, LearningDiagram | None]:
-    """Read a spec file once: its validated spec and (``diagram=True``) its diagram, with
-    errors naming the file, the line and the field.
+def load_spec_and_diagram(path: str | FilePath
+                          ) -> tuple[LearningDiagramSpec, LearningDiagram]:
+    """Read a spec file once: its validated spec and its diagram, with errors naming the
+    file, the line and the field.
 
     >>> load_spec_and_diagram("/no/such/spec.yaml")
     Traceback (most recent call last):
     ...
     catlearn.learning.spec.SpecError: /no/such/spec.yaml: cannot read the spec file: ...
     """
-    p = FilePath(path)
-    spec, root = _validate(_read(p), _fmt_of(p), str(p))
-    return spec, (_build(spec, root, str(p)) if diagram else None)
+    spec, root, where = _load(path)
+    return spec, _build(spec, root, where)
 
 
 def load_diagram(path: str | FilePath) -> LearningDiagram:
@@ -627,9 +632,7 @@ def load_diagram(path: str | FilePath) -> LearningDiagram:
     ...     load_diagram(f).equations
     (Equation(N ⋅ x ⋅ c = N ⋅ y),)
     """
-    D = load_spec_and_diagram(path)[1]
-    assert D is not None
-    return D
+    return load_spec_and_diagram(path)[1]
 
 
 def to_spec(diagram: LearningDiagram, name: str | None = None,
