@@ -15,6 +15,12 @@ def test_demo_trains_distillation_and_writes_the_picture(tmp_path, capsys):
     pictures = list(tmp_path.glob("distillation.*"))
     assert {p.suffix for p in pictures} & {".svg", ".dot"}
     assert (tmp_path / "distillation.yaml").exists()
+    # the spec the demo writes trains as it is, its teacher loaded from teacher.pt
+    spec = str(tmp_path / "distillation.yaml")
+    assert main(["check", spec]) == 0
+    assert "ready to train" in capsys.readouterr().out
+    assert main(["train", spec, "--epochs", "1", "--out", str(tmp_path / "run")]) == 0
+    assert "x ⋅ s = x ⋅ t" in capsys.readouterr().out
 
 
 def test_no_command_prints_help(capsys):
