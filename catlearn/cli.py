@@ -34,9 +34,13 @@ from pathlib import Path
 from typing import Any
 
 import catlearn
-from catlearn.errors import CatlearnError
+from catlearn.errors import MESSAGES, CatlearnError, RunFolderError
 
-__all__ = ["main", "EXIT_OK", "EXIT_USAGE", "EXIT_INTERRUPTED", "EXIT_BROKEN_PIPE"]
+__all__ = ["main", "check_run_folder", "CHECKPOINT", "METRICS", "EXIT_OK", "EXIT_USAGE",
+           "EXIT_INTERRUPTED", "EXIT_BROKEN_PIPE"]
+
+#: The files of a run in its ``--out`` folder that a new run would overwrite.
+CHECKPOINT, METRICS = "checkpoint.pt", "metrics.json"
 
 #: Exit statuses (see the module docstring).
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 2, 130, 141
@@ -195,7 +199,33 @@ def _draw(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_run_folder(out: str | Path, resume: bool, force: bool) -> None:
+    """Refuse an ``--out`` that is a file, that holds a previous run (unless ``resume`` or
+    ``force``), or that has no checkpoint to ``resume``.
+
+    >>> check_run_folder("/no/such/folder", resume=False, force=False)
+    >>> check_run_folder("/no/such/folder", resume=True, force=False)
+    Traceback (most recent call last):
+    ...
+    catlearn.errors.RunFolderError: --resume: there is no checkpoint to resume from in ...
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise RunFolderError(MESSAGES["out_is_file"].format(out=out))
+    if resume and not (out / CHECKPOINT).exists():
+        raise RunFolderError(MESSAGES["resume_nothing"].format(
+            out=out, checkpoint=out / CHECKPOINT))
+    previous = [n for n in (CHECKPOINT, METRICS) if (out / n).exists()]
+    if previous and not resume and not force:
+        raise RunFolderError(MESSAGES["out_has_run"].format(out=out,
+                                                            files=", ".join(previous)))
+
+
 def _train(args: argparse.Namespace) -> int:
+    from catlearn.learning import load_spec_and_diagram
+
+    load_spec_and_diagram(args.spec)  # a bad spec or --out fails before torch loads
+    check_run_folder(args.out, args.resume, args.force)
     backend = _backend(args, needed=True)
     status: int = backend.train_command(args)
     return status

@@ -66,6 +66,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
+from catlearn.cli import CHECKPOINT, METRICS, check_run_folder
 from catlearn.errors import CatlearnError
 from catlearn.learning import (
     DATA,
@@ -93,8 +94,8 @@ __all__ = ["train_command", "check_command", "prepare", "Prepared", "Settings",
 #: Trainer settings used when neither the command line nor the spec's ``training`` gives one.
 DEFAULTS: dict[str, Any] = {"epochs": 5, "batch_size": 64, "lr": 1e-2, "seed": 0}
 
-#: The files a run writes in its ``--out`` folder.
-CHECKPOINT, METRICS, RUN = "checkpoint.pt", "metrics.json", "run.json"
+#: The run's settings, beside its checkpoint and metrics in the ``--out`` folder.
+RUN = "run.json"
 
 #: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
 INTERRUPTED = 130
@@ -401,10 +402,6 @@ def _resolve(args: argparse.Namespace, spec: LearningDiagramSpec,
                     int(values["seed"]))
 
 
-def _previous_run(out: Path) -> list[str]:
-    return [name for name in (CHECKPOINT, METRICS) if (out / name).exists()]
-
-
 def _stored_settings(out: Path, ckpt: dict[str, Any]) -> dict[str, Any]:
     """The settings of the run in ``out``: its ``run.json``, else what the checkpoint
     tells (the optimiser's learning rate)."""
@@ -416,20 +413,6 @@ def _stored_settings(out: Path, ckpt: dict[str, Any]) -> dict[str, Any]:
         pass
     groups = (ckpt.get("optimizer") or {}).get("param_groups") or []
     return {"lr": float(groups[0]["lr"])} if groups and "lr" in groups[0] else {}
-
-
-def _check_out(args: argparse.Namespace, out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise RunError(f"--out {out} is a file; --out names a folder for the run's "
-                       f"checkpoint and metrics.json (default: catlearn-run)")
-    previous = _previous_run(out) if out.is_dir() else []
-    if args.resume and not (out / CHECKPOINT).exists():
-        raise CheckpointError(f"--resume: there is no checkpoint to resume from in {out} "
-                              f"(expected {out / CHECKPOINT}); run without --resume first")
-    if previous and not args.resume and not getattr(args, "force", False):
-        raise RunError(f"--out {out} holds a previous run ({', '.join(previous)}); pass "
-                       f"--resume to continue it, --force to replace it, or choose another "
-                       f"folder with --out")
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -462,7 +445,7 @@ def train_command(args: argparse.Namespace) -> int:
     spec, D = load_spec_and_diagram(args.spec)
     where = str(args.spec)
     out = Path(args.out)
-    _check_out(args, out)
+    check_run_folder(out, args.resume, getattr(args, "force", False))
     checkpoint = out / CHECKPOINT
     stored = None
     done = 0
