@@ -320,6 +320,13 @@ def _broken_pipe() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (see the module docstring)."""
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        return _broken_pipe()
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.version:
@@ -334,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = func(args)
         sys.stdout.flush()
     except BrokenPipeError:
-        return _broken_pipe()
+        raise
     except CatlearnError as err:
         print(f"{where}: error: {err}", file=sys.stderr)
         return EXIT_USAGE

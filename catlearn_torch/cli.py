@@ -54,6 +54,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shlex
 import sys
 import warnings
@@ -75,6 +76,7 @@ from catlearn.learning import (
     load_spec_and_diagram,
 )
 from catlearn_torch import zoo
+from catlearn_torch.comparators import BUILTINS, get_comparator, registered
 from catlearn_torch.compile import CompiledDiagram, compile
 from catlearn_torch.datasets import ColumnDataset
 from catlearn_torch.errors import (
@@ -142,13 +144,19 @@ def _edge_model(e: Any, name: str, role: str) -> nn.Module:
                               f"and 'args' to it (zoo models: {', '.join(zoo.available())})")
     try:
         module = zoo.build(e.model, **e.args)
+    except zoo.UnknownModelError as err:
+        raise TrainSetupError(f"edge {name!r}: {err}; {_OWN.format(what='models')}"
+                              ) from None
     except CatlearnError as err:
         raise TrainSetupError(f"edge {name!r}: {err}") from None
     except Exception as err:  # a plugin's builder failed: name it, no traceback
         raise TrainSetupError(f"edge {name!r}: building model {e.model!r} with args "
                               f"{e.args} failed: {type(err).__name__}: {err}") from None
     if e.init is not None:
-        ckpt = load_checkpoint(e.init.checkpoint)
+        try:
+            ckpt = load_checkpoint(e.init.checkpoint)
+        except CatlearnError as err:
+            raise CheckpointError(f"edge {name!r}: init: {err}") from None
         source = e.init.edge or name
         if source not in ckpt["models"]:
             raise CheckpointError(
@@ -215,7 +223,8 @@ def _dataset(spec: LearningDiagramSpec, diagram: LearningDiagram, section: str,
     try:
         ds = from_spec(d)
     except CatlearnError as err:
-        raise TrainSetupError(f"{section}.{source}: {err}") from None
+        own = f"; {_OWN.format(what='data sets')}" if "is registered as" in str(err) else ""
+        raise TrainSetupError(f"{section}.{source}: {err}{own}") from None
     except Exception as err:  # a plugin's builder failed: name it, no traceback
         raise TrainSetupError(f"{section}.{source}: building data set {d.dataset!r} "
                               f"failed: {type(err).__name__}: {err}") from None
@@ -294,15 +303,12 @@ def prepare(spec: LearningDiagramSpec, diagram: LearningDiagram, where: str, *,
     ...
     catlearn_torch.cli.TrainSetupError: kd.yaml: 3 problems:
       - edge 'c': model 'mlp' needs the argument 'in_features' ...
-      - comparators: unknown comparator 'hinge(margin=1)' ...
+      - space 'Y': comparator 'hinge(margin=1)': no comparator is called 'hinge' ...
       - data.N: data set 'digits' has no column 'pixels' (columns: x, y); ...
     """
     problems: list[str] = []
     models = _build_models(spec, diagram, problems)
-    try:  # every comparator name resolves (with its options), even with models missing
-        Realisation(diagram, models={n: nn.Identity() for n in _model_edges(diagram)})
-    except CatlearnError as err:
-        problems.append(f"comparators: {err}")
+    problems += _comparator_problems(spec, diagram)
     loaders = _build_loaders(spec, diagram, batch_size, problems)
     held_out: dict[str, DataLoader[Any]] = {}
     for source in spec.evaluate:
@@ -327,8 +333,31 @@ def prepare(spec: LearningDiagramSpec, diagram: LearningDiagram, where: str, *,
     return Prepared(models, compiled, loaders, held_out)
 
 
-def _model_edges(diagram: LearningDiagram) -> list[str]:
-    return [n for n, _, _, r in diagram.graph.edges() if r != DATA]
+_OWN = ("your own {what} come from a plugin: --plugin MODULE, or an installed entry point "
+        "(see 'catlearn train --help')")
+
+
+def _comparator_problems(spec: LearningDiagramSpec, diagram: LearningDiagram) -> list[str]:
+    """Every comparator name of the spec resolves, with its options (the names the
+    spaces give, then the equations' own)."""
+    named = [(f"space {s.name!r}", s.comparator) for s in spec.spaces if s.comparator]
+    named += [(f"equation {e.name!r}", e.comparator) for e in diagram.equations
+              if e.comparator]
+    problems = []
+    for who, text in dict.fromkeys(named):
+        try:
+            get_comparator(text)
+        except CatlearnError as err:
+            m = re.match(r"\s*([A-Za-z_]\w*)", text)
+            if m is not None and m.group(1) not in BUILTINS and \
+                    m.group(1) not in registered():
+                why = (f"no comparator is called {m.group(1)!r} (built in: "
+                       f"{', '.join(BUILTINS)}; registered: {', '.join(registered()) or 'none'}"
+                       f"); {_OWN.format(what='comparators')}")
+            else:
+                why = str(err)
+            problems.append(f"{who}: comparator {text!r}: {why}")
+    return problems
 
 
 def check_command(args: argparse.Namespace, spec: LearningDiagramSpec,

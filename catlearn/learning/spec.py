@@ -484,8 +484,8 @@ def _validate(text: str, fmt: str, where: str
               ) -> tuple[LearningDiagramSpec, yaml.Node | None]:
     data, root = _parse(text, fmt, where)
     if data is None and root is None:
-        raise SpecError(f"{where}: the spec is empty; a spec is a mapping with keys such "
-                        f"as 'edges' (see 'catlearn check' on examples/square.yaml)")
+        raise SpecError(f"{where}: the spec is empty; a spec is a mapping with at least "
+                        f"'edges' (a list of {{name, src, tgt, role}})")
     if not isinstance(data, dict):
         kind = _KINDS.get(type(data), type(data).__name__)
         at = f"line {root.start_mark.line + 1}: " if root is not None else ""
