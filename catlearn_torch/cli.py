@@ -401,19 +401,29 @@ class Settings:
 _FLAGS = {"epochs": "--epochs", "batch_size": "--batch-size", "lr": "--lr", "seed": "--seed"}
 
 
+def _spec_training(spec: LearningDiagramSpec) -> dict[str, Any]:
+    return {k: getattr(spec.training, k) if spec.training is not None else None
+            for k in _FLAGS}
+
+
 def _resolve(args: argparse.Namespace, spec: LearningDiagramSpec,
              stored: dict[str, Any] | None) -> Settings:
     """Flags win, then (when resuming) the run's own settings, then the spec's
-    ``training``, then :data:`DEFAULTS`. Resuming refuses a flag or a spec value that
-    would change the run's learning rate, batch size or seed."""
+    ``training``, then :data:`DEFAULTS`. Resuming refuses a flag, or a value of the
+    spec's ``training`` edited since the run started, that would change the run's
+    learning rate, batch size or seed (the optimiser's state and the data order would
+    no longer be the run's)."""
     values: dict[str, Any] = {}
-    for key in ("epochs", "batch_size", "lr", "seed"):
+    then = (stored or {}).get("spec_training") or {}
+    now = _spec_training(spec)
+    for key in _FLAGS:
         flag = getattr(args, key, None)
-        from_spec = getattr(spec.training, key) if spec.training is not None else None
-        if stored is not None and key != "epochs" and key in stored:
-            mine = stored[key]
+        mine = (stored or {}).get("settings", {}).get(key)
+        if mine is not None and key != "epochs":
+            edited = now[key] is not None and now[key] != then.get(key)
             wanted, said = (flag, _FLAGS[key]) if flag is not None else \
-                (from_spec, f"the spec's training.{key}")
+                (now[key], f"the spec's training.{key} (edited since the run started)") \
+                if edited else (None, "")
             if wanted is not None and wanted != mine:
                 raise RunError(
                     f"--resume continues the run in {args.out} exactly as it was, with "
@@ -422,26 +432,28 @@ def _resolve(args: argparse.Namespace, spec: LearningDiagramSpec,
                     f"--force, replacing this one)")
             values[key] = mine
             continue
-        if stored is not None and key == "epochs" and flag is None and "epochs" in stored:
-            values[key] = stored["epochs"]
+        if mine is not None and flag is None:   # the run's own target epochs
+            values[key] = mine
             continue
-        chosen = flag if flag is not None else from_spec
+        chosen = flag if flag is not None else now[key]
         values[key] = DEFAULTS[key] if chosen is None else chosen
     return Settings(int(values["epochs"]), int(values["batch_size"]), float(values["lr"]),
                     int(values["seed"]))
 
 
 def _stored_settings(out: Path, ckpt: dict[str, Any]) -> dict[str, Any]:
-    """The settings of the run in ``out``: its ``run.json``, else what the checkpoint
-    tells (the optimiser's learning rate)."""
+    """The record of the run in ``out``: its ``run.json`` (``settings`` and the spec's
+    ``spec_training`` when it started), else what the checkpoint tells (the optimiser's
+    learning rate)."""
     try:
         data = json.loads((out / RUN).read_text())
         if isinstance(data, dict) and isinstance(data.get("settings"), dict):
-            return dict(data["settings"])
+            return data
     except (OSError, ValueError):
         pass
     groups = (ckpt.get("optimizer") or {}).get("param_groups") or []
-    return {"lr": float(groups[0]["lr"])} if groups and "lr" in groups[0] else {}
+    lr = groups[0].get("lr") if groups and isinstance(groups[0], dict) else None
+    return {"settings": {"lr": float(lr)}} if isinstance(lr, (int, float)) else {}
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -497,8 +509,9 @@ def train_command(args: argparse.Namespace) -> int:
     if not args.resume:
         for name in (CHECKPOINT, METRICS):  # --force: the previous run goes now
             (out / name).unlink(missing_ok=True)
-    _write_json(out / RUN, {"spec": where, "settings": run.as_dict(),
-                            "plugins": list(getattr(args, "plugin", None) or [])})
+    record = {"spec": where, "spec_training": _spec_training(spec), **(stored or {}),
+              "settings": run.as_dict(), "plugins": list(getattr(args, "plugin", None) or [])}
+    _write_json(out / RUN, record)  # on resume: the new target, the spec as it started
     if args.resume:
         print(f"resuming {out} at epoch {done} of {run.epochs} (seed {run.seed}, batch size "
               f"{run.batch_size}, lr {run.lr:g})")
