@@ -237,6 +237,10 @@ _PLUGIN = ("import MODULE first (repeatable): a module that registers models, da
            "or comparators with catlearn_torch.zoo.register, catlearn_torch.specdata."
            "register, catlearn_torch.comparators.register")
 _PROGRESS = "show progress bars (default: only when standard error is a terminal)"
+_OWN = ("Your own models, data sets and comparators: --plugin MODULE (a module that "
+        "registers them), or entry points of an installed package in the groups "
+        "catlearn.models, catlearn.datasets, catlearn.comparators. A spec never imports "
+        "code by itself.")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -257,7 +261,7 @@ def _parser() -> argparse.ArgumentParser:
                       help=_PROGRESS)
     demo.set_defaults(func=_demo)
     check = sub.add_parser("check", help="validate a spec (for 'train' too, when it names "
-                           "models or data); list spaces, edges, equations")
+                           "models or data); list spaces, edges, equations", epilog=_OWN)
     check.add_argument("spec", help="a spec file (.json, .yaml or .yml)")
     check.add_argument("--deep", action="store_true",
                        help="also run one batch of each data source through the diagram "
@@ -277,7 +281,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _train_parser(sub: Any) -> None:
-    train = sub.add_parser("train", help="train a spec whose models come from the zoo")
+    train = sub.add_parser(
+        "train", help="train a spec whose models come from the zoo", epilog=_OWN + " Exit "
+        "status: 0 done (also --resume on a run that has reached its target), 2 bad input, "
+        "130 interrupted (the command that resumes is printed).")
     train.add_argument("spec", help="a spec file (.json, .yaml or .yml)")
     train.add_argument("--epochs", type=positive_int, default=None,
                        help="epochs in all (default: the spec's training.epochs, else 5; "

@@ -160,7 +160,7 @@ class TrainingSpec(_Strict):
     epochs: int | None = Field(default=None, ge=0)
     batch_size: int | None = Field(default=None, ge=1)
     lr: float | None = Field(default=None, gt=0)
-    seed: int | None = Field(default=None, ge=0)
+    seed: int | None = Field(default=None, ge=0, lt=2**32)
 
 
 class EquationSpec(_Strict):
