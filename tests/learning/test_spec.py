@@ -124,7 +124,8 @@ BASE = "edges:\n  - {name: x, src: N, tgt: X, role: data}\n"
     ('{"edges": [], "edges": []}', "json", ["the key 'edges' is given twice"]),
     ("a: &a [*a]\n", "yaml", ["an alias refers to a list or mapping that contains it"]),
     ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{k}: &{k} [{', '.join([f'*{p}'] * 10)}]\n" for p, k in zip("abcde", "bcdef", strict=True)),
+        f"{k}: &{k} [{', '.join([f'*{p}'] * 10)}]\n"
+        for p, k in zip("abcde", "bcdef", strict=True)),
      "yaml", ["more than 100000 values once its aliases are expanded"]),
     ("name: \x00\n", "yaml", ["special characters are not allowed"]),
     ("max_length: " + "9" * 5000 + "\n" + BASE, "yaml", ["as !!int"]),
