@@ -169,6 +169,8 @@ def _check(args: argparse.Namespace) -> int:
     if unreached:
         print("warning: no equation reaches the learnable edge(s) " + ", ".join(unreached)
               + "; they would never be trained")
+    if getattr(args, "plugin", None):
+        _backend(args, needed=True)  # a --plugin that fails is reported, used or not
     if not _wants_training(spec):
         print("note: no edge names a model and there is no data section: a diagram to "
               "realise in Python; 'catlearn train' needs a zoo model on every fixed and "

@@ -445,12 +445,22 @@ def _stored_settings(out: Path, ckpt: dict[str, Any]) -> dict[str, Any]:
     """The record of the run in ``out``: its ``run.json`` (``settings`` and the spec's
     ``spec_training`` when it started), else what the checkpoint tells (the optimiser's
     learning rate)."""
+    path = out / RUN
     try:
-        data = json.loads((out / RUN).read_text())
-        if isinstance(data, dict) and isinstance(data.get("settings"), dict):
-            return data
+        data = json.loads(path.read_text())
     except (OSError, ValueError):
-        pass
+        data = None
+    if data is not None:
+        settings = data.get("settings") if isinstance(data, dict) else None
+        kinds: dict[str, type | tuple[type, ...]] = {
+            "epochs": int, "batch_size": int, "lr": (int, float), "seed": int}
+        if not isinstance(settings, dict) or any(
+                not isinstance(settings.get(k), t) or isinstance(settings.get(k), bool)
+                for k, t in kinds.items()):
+            raise RunError(f"{path} is damaged (its 'settings' must give epochs, batch_size, "
+                           f"lr and seed as numbers); delete it to resume with the spec's "
+                           f"settings")
+        return dict(data)
     groups = (ckpt.get("optimizer") or {}).get("param_groups") or []
     lr = groups[0].get("lr") if groups and isinstance(groups[0], dict) else None
     return {"settings": {"lr": float(lr)}} if isinstance(lr, (int, float)) else {}

@@ -274,7 +274,7 @@ def json_schema() -> dict[str, Any]:
 #: mappings, the number of values once aliases are expanded, the size of a file.
 MAX_DEPTH = 64
 MAX_VALUES = 100_000
-MAX_BYTES = 10_000_000
+MAX_BYTES = 1_000_000
 
 
 class _LineLoader(yaml.SafeLoader):
