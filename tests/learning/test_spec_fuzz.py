@@ -111,14 +111,14 @@ def documents(draw: st.DrawFn) -> tuple[str, str]:
 @given(documents())
 def test_any_document_gives_a_diagram_or_a_spec_error_quickly(doc):
     text, fmt = doc
-    start = time.process_time()
+    start = time.thread_time()
     try:
         D = diagram_from_text(text, fmt)
     except SpecError as err:
         assert str(err).startswith("<text>: ")
     else:
         assert isinstance(D, LearningDiagram)
-    assert time.process_time() - start < CPU_BOUND_S
+    assert time.thread_time() - start < CPU_BOUND_S
 
 
 def test_the_fuzzer_reaches_both_outcomes():

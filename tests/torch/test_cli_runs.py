@@ -105,6 +105,10 @@ def test_resume_keeps_the_run_settings_and_refuses_changes(tmp_path, capsys):
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert metrics["status"] == "finished" and len(metrics["history"]) == 3
     assert metrics["lr"] == 0.05 and metrics["batch_size"] == 128
+    # a damaged record of the run is named, not a traceback
+    (tmp_path / "run" / "run.json").write_text('{"settings": {"lr": "fast"}}')
+    assert main(["train", str(spec), "--out", out, "--resume", "--epochs", "4"]) == 2
+    assert "run.json is damaged" in capsys.readouterr().err
 
 
 def test_progress_bars_only_when_asked_or_on_a_terminal(tmp_path, capsys):
