@@ -69,6 +69,20 @@ def test_a_previous_run_needs_resume_or_force(tmp_path, capsys):
     again = load_checkpoint(tmp_path / "run" / "checkpoint.pt")
     assert again["epoch"] == 1 and not torch.equal(again["models"]["c"]["weight"],
                                                    first["models"]["c"]["weight"])
+    # check: an init checkpoint must fit the edge's model (a linear 64 -> 10 here)
+    ckpt = tmp_path / "run" / "checkpoint.pt"
+    misfit = tmp_path / "misfit.yaml"
+    misfit.write_text(SQUARE.replace("in_features: 64, out_features: 10}",
+                                     f"in_features: 64, out_features: 3}}, init: "
+                                     f"{{checkpoint: {ckpt}}}"))
+    assert main(["check", str(misfit)]) == 2
+    err = capsys.readouterr().err
+    assert f"edge 'c': the parameters of edge 'c' in {ckpt} do not fit model linear" in err
+    misfit.write_text(SQUARE.replace("in_features: 64, out_features: 10}",
+                                     f"in_features: 64, out_features: 10}}, init: "
+                                     f"{{checkpoint: {ckpt}, edge: t}}"))
+    assert main(["check", str(misfit)]) == 2
+    assert "has no edge 't' (its edges: c)" in capsys.readouterr().err
 
 
 def test_resume_keeps_the_run_settings_and_refuses_changes(tmp_path, capsys):
