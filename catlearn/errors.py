@@ -467,3 +467,23 @@ class HomSearchTypeError(HomSearchError, TypeError):
 MESSAGES.update({
     "homsearch_not_acset": "{what}: the {side} must be an ACSet, not {got}",
 })
+
+
+# --- the catlearn command: run folders (train --out, --resume, --force)
+class RunFolderError(CatlearnError, ValueError):
+    """A ``catlearn train --out`` folder does not fit the command: a file, a previous run
+    that would be overwritten, ``--resume`` without a checkpoint.
+
+    >>> isinstance(RunFolderError("--out run"), ValueError)
+    True
+    """
+
+
+MESSAGES.update({
+    "out_is_file": "--out {out} is a file; --out names a folder for the run's checkpoint "
+    "and metrics.json (default: catlearn-run)",
+    "out_has_run": "--out {out} holds a previous run ({files}); pass --resume to continue "
+    "it, --force to replace it, or choose another folder with --out",
+    "resume_nothing": "--resume: there is no checkpoint to resume from in {out} (expected "
+    "{checkpoint}); run without --resume first",
+})

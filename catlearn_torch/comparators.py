@@ -70,6 +70,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from catlearn_torch.errors import MESSAGES, ComparatorError
+from catlearn_torch.plugins import GROUPS, entry_point_names, from_entry_point
 
 __all__ = [
     "Comparator",
@@ -84,6 +85,8 @@ __all__ = [
     "BUILTINS",
     "get_comparator",
     "describe",
+    "register",
+    "registered",
 ]
 
 
@@ -428,6 +431,76 @@ BUILTINS: dict[str, type[Comparator]] = {
     c.name: c for c in (MSE, SqDist, L1, CrossEntropy, KL, Cosine, InfoNCE)
 }
 
+Factory = Callable[..., Any]
+_REGISTRY: dict[str, Factory] = {}
+
+
+def register(name: str, *, replace: bool = False) -> Callable[[Factory], Factory]:
+    """A decorator that registers a comparator under ``name``, for spec files and
+    :func:`get_comparator`: a :class:`Comparator` subclass or a factory ``(**options) ->
+    Comparator | callable (a, b) -> scalar``, called with the options written in the
+    spec (``"hinge(margin=1)"`` calls it with ``margin=1``). Built-in names and names
+    registered twice are refused unless ``replace=True``.
+
+    >>> @register("hinge_doc")
+    ... def hinge(margin: float = 1.0):
+    ...     return lambda a, b: torch.relu(margin - a * b).mean()
+    >>> float(get_comparator("hinge_doc(margin=2)")(torch.ones(2), torch.ones(2)))
+    1.0
+    >>> get_comparator("hinge_doc(width=2)")
+    Traceback (most recent call last):
+    ...
+    catlearn_torch.errors.ComparatorError: comparator 'hinge_doc': building it with \
+{'width': 2} failed: TypeError: hinge() got an unexpected keyword argument 'width'
+    >>> _ = _REGISTRY.pop("hinge_doc")
+    """
+    if not isinstance(name, str) or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) is None:
+        raise ComparatorError(f"a comparator name must be an identifier (letters, digits, "
+                              f"'_'), not {name!r}")
+
+    def decorate(factory: Factory) -> Factory:
+        if (name in _REGISTRY or name in BUILTINS) and not replace:
+            raise ComparatorError(MESSAGES["duplicate_comparator"].format(name=name))
+        _REGISTRY[name] = factory
+        return factory
+    return decorate
+
+
+def registered() -> list[str]:
+    """The registered comparator names (and the entry points of the group
+    ``catlearn.comparators``, see :mod:`catlearn_torch.plugins`), sorted.
+
+    >>> registered()
+    []
+    """
+    return sorted(set(_REGISTRY) | set(entry_point_names(GROUPS["comparators"])))
+
+
+def _lookup(name: str) -> Factory | None:
+    factory = _REGISTRY.get(name)
+    if factory is None:
+        found = from_entry_point(GROUPS["comparators"], name)
+        if callable(found):
+            factory = _REGISTRY[name] = found
+    return factory
+
+
+def _from_factory(name: str, factory: Factory, kwargs: dict[str, Any]) -> Comparator:
+    try:
+        made = factory(**kwargs)
+    except ComparatorError:
+        raise
+    except Exception as err:  # a user factory failed: name it, no traceback
+        raise ComparatorError(MESSAGES["registered_comparator_failed"].format(
+            name=name, args=kwargs, error=f"{type(err).__name__}: {err}")) from None
+    if isinstance(made, Comparator):
+        return made
+    if callable(made):
+        return FunctionComparator(made, name=name)
+    raise ComparatorError(f"comparator {name!r}: its factory returned {type(made).__name__}, "
+                          f"not a Comparator or a callable (a, b) -> scalar")
+
+
 _SPEC = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$", re.S)
 
 
@@ -439,18 +512,24 @@ def _parse(text: str) -> tuple[str, dict[str, Any]]:
     name, args = m.group(1), m.group(2)
     kwargs: dict[str, Any] = {}
     if args and args.strip():
+        if len(args) > 1000:
+            raise ComparatorError(MESSAGES["bad_comparator_spec"].format(
+                text=text[:60] + "...", why="the arguments are longer than 1000 characters"))
         try:
             call = ast.parse(f"f({args})", mode="eval").body
-        except SyntaxError:
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             raise ComparatorError(MESSAGES["bad_comparator_spec"].format(
                 text=text, why="the arguments do not parse")) from None
         if not isinstance(call, ast.Call) or call.args:
             raise ComparatorError(MESSAGES["bad_comparator_spec"].format(
                 text=text, why="arguments must be given as key=value"))
         for kw in call.keywords:
+            if kw.arg is None:
+                raise ComparatorError(MESSAGES["bad_comparator_spec"].format(
+                    text=text, why="arguments must be given as key=value"))
             try:
-                kwargs[str(kw.arg)] = ast.literal_eval(kw.value)
-            except ValueError:
+                kwargs[kw.arg] = ast.literal_eval(kw.value)
+            except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
                 raise ComparatorError(MESSAGES["bad_comparator_spec"].format(
                     text=text, why=f"the value of {kw.arg} is not a literal")) from None
     return name, kwargs
@@ -478,9 +557,13 @@ def get_comparator(spec: str | Comparator | Callable[[Tensor, Tensor], Tensor],
         name, kwargs = _parse(spec)
         if name in registry and not kwargs:
             return get_comparator(registry[name])
+        factory = _lookup(name)
+        if factory is not None:
+            return _from_factory(name, factory, kwargs)
         if name not in BUILTINS:
-            raise ComparatorError(MESSAGES["unknown_comparator"].format(
-                name=spec, builtins=", ".join(BUILTINS)))
+            raise ComparatorError(MESSAGES["unknown_comparator_registered"].format(
+                name=spec, builtins=", ".join(BUILTINS),
+                registered=", ".join(registered()) or "none"))
         try:
             return BUILTINS[name](**kwargs)
         except TypeError as err:

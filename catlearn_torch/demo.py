@@ -10,7 +10,8 @@ that sees only ``k`` labels per class (source ``N``) on ``x ⋅ s = x ⋅ t`` an
 saw only the same ``k`` labels per class (which gives it nothing). It prints the test
 accuracies and the per-equation losses, and writes the picture of the diagram
 (``distillation.svg`` when Graphviz's ``dot`` is installed, else ``distillation.dot``) and
-its spec (``distillation.yaml``).
+a spec that ``catlearn train`` trains as it is (``distillation.yaml``, with the trained
+teacher in ``teacher.pt``; :func:`trainable_spec`).
 
 The example is skipped as a doctest because it trains (tests/test_cli.py runs it):
 
@@ -21,18 +22,62 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from catlearn.acsets import dot_available
-from catlearn.learning import dump_spec, to_spec, write_picture
+from catlearn.learning import (
+    DataSpec,
+    InitSpec,
+    LearningDiagram,
+    TrainingSpec,
+    dump_spec,
+    to_spec,
+    write_picture,
+)
+from catlearn.learning.spec import EdgeSpec
 from catlearn_torch.compile import compile
 from catlearn_torch.datasets import load_digits_split
 from catlearn_torch.metrics import evaluate_equations
 from catlearn_torch.realise import Realisation
 from catlearn_torch.regimes import distillation_transfer, run_distillation_transfer
+from catlearn_torch.train import save_checkpoint
 
-__all__ = ["distillation_demo"]
+__all__ = ["distillation_demo", "trainable_spec"]
+
+
+def trainable_spec(D: LearningDiagram, out: Path, teacher: Any, *, epochs: int = 20,
+                   seed: int = 0, k: int = 5, student_hidden: Sequence[int] = (16,),
+                   teacher_hidden: Sequence[int] = (256, 128)) -> Path:
+    """Write ``out/teacher.pt`` (the checkpoint of the compiled ``teacher``, whose edge
+    ``t`` is the teacher MLP) and ``out/distillation.yaml``: the diagram ``D`` with its
+    zoo models (the student learnable, the teacher fixed and initialised from
+    ``teacher.pt``), the digits as data (``k`` labels per class for ``N``, the other
+    training images unlabelled for ``U``) and held-out data, and the demo's trainer
+    settings, so that ``catlearn train out/distillation.yaml`` trains it (from the
+    working directory the demo ran in). Returns the spec's path.
+    """
+    ckpt = save_checkpoint(out / "teacher.pt", teacher)
+    spec = to_spec(D, name="distillation_transfer")
+    mlp = {"s": list(student_hidden), "t": list(teacher_hidden)}
+    edges = [EdgeSpec(name=e.name, src=e.src, tgt=e.tgt, role=e.role) if e.name not in mlp
+             else EdgeSpec(name=e.name, src=e.src, tgt=e.tgt, role=e.role, model="mlp",
+                           args={"in_features": 64, "out_features": 10,
+                                 "hidden": mlp[e.name]},
+                           init=InitSpec(checkpoint=str(ckpt), edge="t") if e.name == "t"
+                           else None)
+             for e in spec.edges]
+    data = {"N": DataSpec(dataset="digits", split="train", args={"seed": seed, "k": k}),
+            "U": DataSpec(dataset="digits", split="unlabelled", args={"seed": seed, "k": k},
+                          columns={"xu": "x"})}
+    trainable = spec.model_copy(update={
+        "edges": edges, "data": data,
+        "evaluate": {"N": DataSpec(dataset="digits", split="test", args={"seed": seed})},
+        "training": TrainingSpec(epochs=epochs, batch_size=64, lr=1e-2, seed=seed)})
+    path = out / "distillation.yaml"
+    path.write_text(dump_spec(trainable))
+    return path
 
 
 def distillation_demo(out_dir: str | Path = "catlearn-demo", epochs: int = 20, seed: int = 0,
@@ -95,9 +140,10 @@ def distillation_demo(out_dir: str | Path = "catlearn-demo", epochs: int = 20, s
         "same few labels has nothing to pass on")
     picture = out / ("distillation.svg" if dot_available() else "distillation.dot")
     write_picture(D, picture, highlight=2)
-    (out / "distillation.yaml").write_text(dump_spec(to_spec(D, name="distillation_transfer")))
-    say(f"wrote {picture} (the transfer equation's two paths in colour) and "
-        f"{out / 'distillation.yaml'}")
+    trainable_spec(D, out, report["teacher"], epochs=epochs, seed=seed, k=k)
+    say(f"wrote {picture} (the transfer equation's two paths in colour), the teacher "
+        f"{out / 'teacher.pt'} and {out / 'distillation.yaml'} (train it with: catlearn "
+        f"train {out / 'distillation.yaml'})")
     if picture.suffix == ".dot":
         say("(Graphviz's 'dot' was not found, so the picture is DOT text: install graphviz "
             "and run 'dot -Tsvg' on it, or 'catlearn draw' on the spec)")

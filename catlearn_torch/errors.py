@@ -309,8 +309,32 @@ class WrapperError(TorchBackendError, TypeError):
     of itself, too deep a chain, or no diagram at all).
 
     >>> isinstance(WrapperError("not a compiled diagram"), TypeError)
+
+# --- plugins and the catlearn command (registries filled by entry points and --plugin)
+class PluginError(TorchBackendError, ImportError):
+    """A plugin module (``--plugin MODULE``) or an entry point of the groups
+    ``catlearn.models``, ``catlearn.datasets``, ``catlearn.comparators`` cannot be loaded.
+
+    >>> isinstance(PluginError("--plugin mymodels"), ImportError)
     True
     """
 
 
 __all__ += ["WrapperError"]
+__all__ += ["PluginError"]
+
+MESSAGES.update({
+    "plugin_missing": "--plugin {module}: there is no module {module!r} to import (is it "
+    "installed, or its folder on PYTHONPATH?{hint})",
+    "plugin_failed": "--plugin {module}: importing it failed: {error}",
+    "entry_point_failed": "the {kind} {name!r} comes from the entry point '{value}' (group "
+    "{group}{dist}), which failed to load: {error}",
+    "registered_comparator_failed": "comparator {name!r}: building it with {args} failed: "
+    "{error}",
+    "unknown_comparator_registered": "unknown comparator {name!r} (built in: {builtins}; "
+    "registered: {registered}; or register one with catlearn_torch.comparators.register, "
+    "an entry point in the group catlearn.comparators, or Realisation(..., "
+    "comparators={{name: callable}}))",
+    "duplicate_comparator": "a comparator is already registered as {name!r}; pass "
+    "replace=True to register(...) to replace it",
+})

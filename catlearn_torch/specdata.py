@@ -28,7 +28,8 @@ an edge reads the column of its own name). Registered here:
                     ``image``, ``caption``
 ==================  ==========================================================================
 
-:func:`register_dataset` adds a builder ``(split, **args) -> ColumnDataset``. Unknown
+:func:`register` adds a builder ``(split, **args) -> ColumnDataset`` (so do plugin
+modules and entry points of the group ``catlearn.datasets``: :mod:`catlearn_torch.plugins`). Unknown
 names, splits and arguments raise :class:`~catlearn_torch.datasets.DatasetError` naming
 them (a :class:`catlearn.errors.CatlearnError`, so ``catlearn train`` prints one paragraph).
 
@@ -61,37 +62,71 @@ from catlearn_torch.datasets import (
     load_digits_split,
     transfer_split,
 )
+from catlearn_torch.plugins import GROUPS, entry_point_names, from_entry_point
 
-__all__ = ["register_dataset", "dataset", "from_spec", "available_datasets"]
+__all__ = ["register", "register_dataset", "dataset", "from_spec", "available_datasets"]
 
 Builder = Callable[..., ColumnDataset]
 _REGISTRY: dict[str, Builder] = {}
 
 
-def register_dataset(name: str) -> Callable[[Builder], Builder]:
-    """Register a builder ``(split, **args) -> ColumnDataset`` under ``name``.
+def register(name: str, *, replace: bool = False) -> Callable[[Builder], Builder]:
+    """A decorator that registers a data set builder ``(split, **args) -> ColumnDataset``
+    under ``name`` (for spec files' ``data`` and ``evaluate`` sections). Registering a name
+    twice is an error unless ``replace=True``.
 
-    >>> @register_dataset("ones_doc")
+    >>> @register("ones_doc")
     ... def ones(split: str | None = None, n: int = 2) -> ColumnDataset:
     ...     import torch
     ...     return ColumnDataset({"x": torch.ones(n, 1)})
     >>> len(dataset("ones_doc", n=3))
     3
+    >>> register("ones_doc")(ones)
+    Traceback (most recent call last):
+    ...
+    catlearn_torch.datasets.DatasetError: a data set is already registered as 'ones_doc'; \
+pass replace=True to register(...) to replace it
     >>> _ = _REGISTRY.pop("ones_doc")
     """
+    if not isinstance(name, str) or not name or any(c.isspace() for c in name):
+        raise DatasetError(f"a data set name must be a non-empty string without spaces, "
+                           f"not {name!r}")
+
     def decorate(builder: Builder) -> Builder:
+        if name in _REGISTRY and not replace:
+            raise DatasetError(f"a data set is already registered as {name!r}; pass "
+                               f"replace=True to register(...) to replace it")
         _REGISTRY[name] = builder
         return builder
     return decorate
 
 
+def register_dataset(name: str) -> Callable[[Builder], Builder]:
+    """:func:`register` with ``replace=True`` (the older name).
+
+    >>> register_dataset("digits")(_REGISTRY["digits"]) is _REGISTRY["digits"]
+    True
+    """
+    return register(name, replace=True)
+
+
 def available_datasets() -> list[str]:
-    """The registered data set names, sorted.
+    """The registered data set names (and the entry points of the group
+    ``catlearn.datasets``, see :mod:`catlearn_torch.plugins`), sorted.
 
     >>> available_datasets()
     ['digits', 'digits_tasks', 'shapes_captions']
     """
-    return sorted(_REGISTRY)
+    return sorted(set(_REGISTRY) | set(entry_point_names(GROUPS["datasets"])))
+
+
+def _lookup(name: str) -> Builder | None:
+    builder = _REGISTRY.get(name) if isinstance(name, str) else None
+    if builder is None and isinstance(name, str):
+        found = from_entry_point(GROUPS["datasets"], name)
+        if callable(found):
+            builder = _REGISTRY[name] = found
+    return builder
 
 
 def _split(name: str, split: str | None, allowed: tuple[str, ...]) -> str:
@@ -102,7 +137,7 @@ def _split(name: str, split: str | None, allowed: tuple[str, ...]) -> str:
     return chosen
 
 
-@register_dataset("digits")
+@register("digits")
 def _digits(split: str | None = None, *, test_fraction: float = 0.25, seed: int = 0,
             image: bool = False, k: int | None = None) -> ColumnDataset:
     s = load_digits_split(test_fraction, seed, image=image)
@@ -118,7 +153,7 @@ def _digits(split: str | None = None, *, test_fraction: float = 0.25, seed: int 
     return labelled if part == "train" else unlabelled
 
 
-@register_dataset("digits_tasks")
+@register("digits_tasks")
 def _digits_tasks(split: str | None = None, *, task: str = "", k: int = 5,
                   scheme: str = "pairs", seed: int = 0, test_fraction: float = 0.25,
                   image: bool = False) -> ColumnDataset:
@@ -131,7 +166,7 @@ def _digits_tasks(split: str | None = None, *, task: str = "", k: int = 5,
     return out
 
 
-@register_dataset("shapes_captions")
+@register("shapes_captions")
 def _shapes(split: str | None = None, *, n: int = 1000, seed: int = 0, size: int = 16,
             length: int = 8, noise: float = 0.1, canonical: bool = True) -> ColumnDataset:
     part = _split("shapes_captions", split, ("train", "test"))
@@ -148,12 +183,12 @@ def dataset(name: str, split: str | None = None, **args: Any) -> ColumnDataset:
     catlearn_torch.datasets.DatasetError: data set 'digits' has no split 'validation' \
 (splits: train, test, unlabelled)
     """
-    if name not in _REGISTRY:
-        close = difflib.get_close_matches(name, list(_REGISTRY), n=1)
+    builder = _lookup(name)
+    if builder is None:
+        close = difflib.get_close_matches(str(name), available_datasets(), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise DatasetError(f"no data set is registered as {name!r} (available: "
                            f"{', '.join(available_datasets())}){hint}")
-    builder = _REGISTRY[name]
     params = [p for p in inspect.signature(builder).parameters if p != "split"]
     bad = [a for a in args if a not in params]
     if bad:

@@ -41,6 +41,7 @@ import torch
 from torch import Tensor, nn
 
 from catlearn.errors import CatlearnError
+from catlearn_torch.plugins import GROUPS, entry_point_names, from_entry_point
 
 __all__ = [
     "MESSAGES", "ZooError", "UnknownModelError", "ModelArgumentError", "register",
@@ -154,12 +155,30 @@ def unregister(name: str) -> None:
 
 
 def available() -> list[str]:
-    """The names of the registered models, sorted.
+    """The names of the registered models (and of the entry points in the group
+    ``catlearn.models``, see :mod:`catlearn_torch.plugins`), sorted.
 
     >>> available()
     ['caption_decoder', 'cnn_encoder', 'identity', 'linear', 'mlp', 'text_encoder']
     """
-    return sorted(_REGISTRY)
+    return sorted(set(_REGISTRY) | set(entry_point_names(GROUPS["models"])))
+
+
+def _lookup(name: object) -> Builder:
+    """The builder registered as ``name``, loading an entry point of the group
+    ``catlearn.models`` the first time its name is asked for."""
+    builder = _REGISTRY.get(name) if isinstance(name, str) else None
+    if builder is None and isinstance(name, str):
+        found = from_entry_point(GROUPS["models"], name)
+        if found is not None:
+            if not callable(found):
+                raise ZooError(MESSAGES["not_module"].format(
+                    model=name, type=type(found).__name__))
+            builder = _REGISTRY[name] = found
+    if builder is None:
+        raise UnknownModelError(MESSAGES["unknown_model"].format(
+            name=name, known=", ".join(available()), hint=_hint(str(name), available())))
+    return builder
 
 
 def build(name: str, *args: Any, **kwargs: Any) -> nn.Module:
@@ -177,12 +196,7 @@ def build(name: str, *args: Any, **kwargs: Any) -> nn.Module:
     catlearn_torch.zoo.UnknownModelError: no model is registered as 'lineer' (available: \
 ... linear, ...); did you mean 'linear'?
     """
-    try:
-        builder = _REGISTRY[name]
-    except (KeyError, TypeError):
-        raise UnknownModelError(MESSAGES["unknown_model"].format(
-            name=name, known=", ".join(available()), hint=_hint(str(name), available()))
-        ) from None
+    builder = _lookup(name)
     if args:
         raise ModelArgumentError(MESSAGES["positional"].format(model=name, count=len(args)))
     sig = inspect.signature(builder)
@@ -201,7 +215,13 @@ def build(name: str, *args: Any, **kwargs: Any) -> nn.Module:
                 and p.name not in kwargs):
             raise ModelArgumentError(MESSAGES["missing_argument"].format(
                 model=name, argument=p.name, arguments=arguments))
-    module = builder(**kwargs)
+    try:
+        module = builder(**kwargs)
+    except CatlearnError:
+        raise
+    except (TypeError, ValueError) as err:
+        raise ModelArgumentError(MESSAGES["bad_input"].format(
+            model=name, what=f"{type(err).__name__}: {err}")) from None
     if not isinstance(module, nn.Module):
         raise ZooError(MESSAGES["not_module"].format(model=name, type=type(module).__name__))
     return module

@@ -15,6 +15,12 @@ def test_demo_trains_distillation_and_writes_the_picture(tmp_path, capsys):
     pictures = list(tmp_path.glob("distillation.*"))
     assert {p.suffix for p in pictures} & {".svg", ".dot"}
     assert (tmp_path / "distillation.yaml").exists()
+    # the spec the demo writes trains as it is, its teacher loaded from teacher.pt
+    spec = str(tmp_path / "distillation.yaml")
+    assert main(["check", spec]) == 0
+    assert "ready to train" in capsys.readouterr().out
+    assert main(["train", spec, "--epochs", "1", "--out", str(tmp_path / "run")]) == 0
+    assert "x ⋅ s = x ⋅ t" in capsys.readouterr().out
 
 
 def test_no_command_prints_help(capsys):
@@ -35,12 +41,25 @@ edges:
 
 def test_check_lists_spaces_edges_equations(tmp_path, capsys):
     f = tmp_path / "square.yaml"
-    f.write_text(SPEC)
+    f.write_text(SPEC.replace(", model: mlp", ""))   # a diagram only: nothing to train
     assert main(["check", str(f)]) == 0
     out = capsys.readouterr().out
     assert "valid spec (square)" in out and "N [source]" in out
-    assert "c: X -> Y  [learnable]  model mlp" in out
+    assert "c: X -> Y  [learnable]\n" in out
     assert "0. x ⋅ c = y   (in Y, cross_entropy, weight 1)" in out
+    assert "a diagram to realise in Python" in out
+
+
+def test_check_validates_what_train_needs_when_the_spec_trains(tmp_path, capsys):
+    pytest.importorskip("torch")
+    f = tmp_path / "square.yaml"
+    f.write_text(SPEC)   # names a model: check now validates it for 'catlearn train'
+    assert main(["check", str(f)]) == 2
+    captured = capsys.readouterr()
+    assert "c: X -> Y  [learnable]  model mlp" in captured.out
+    assert "3 problems:" in captured.err and "needs the argument 'in_features'" in captured.err
+    assert "edge 'idle' (learnable) names no model" in captured.err
+    assert "the data source 'N' has no data set" in captured.err
 
 
 def test_draw_writes_pictures(tmp_path, capsys):

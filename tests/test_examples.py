@@ -20,7 +20,17 @@ def test_there_is_a_spec_per_regime():
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
-def test_check_and_draw(path, tmp_path, capsys):
+def test_check_and_draw(path, tmp_path, capsys, monkeypatch):
+    if any(e.init is not None for e in load_spec(path).edges):
+        # check validates what train needs: the teacher's checkpoint must exist first
+        pytest.importorskip("torch")
+        monkeypatch.chdir(tmp_path)
+        assert main(["check", str(path)]) == 2
+        assert "cannot read the checkpoint runs/teacher/checkpoint.pt" in \
+            capsys.readouterr().err
+        teacher = path.parent / "teacher.yaml"
+        assert main(["train", str(teacher), "--epochs", "1", "--out", "runs/teacher"]) == 0
+        capsys.readouterr()
     assert main(["check", str(path)]) == 0
     out = capsys.readouterr().out
     assert "valid spec" in out and "equations" in out and "data: " in out

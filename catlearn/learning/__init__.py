@@ -60,6 +60,7 @@ from catlearn.learning.spec import (
     json_schema,
     load_diagram,
     load_spec,
+    load_spec_and_diagram,
     to_spec,
 )
 
@@ -69,7 +70,8 @@ __all__ = [
     "DEFAULT_COMPARATOR", "LossPlan", "PlanEquation", "PlanNode", "compile_plan",
     "LearningDiagramSpec", "DataSpec", "InitSpec", "TrainingSpec", "SpecError",
     "diagram_from_text", "dump_spec", "json_schema",
-    "load_diagram", "load_spec", "to_spec", "to_text", "write_picture", "glue",
+    "load_diagram", "load_spec", "load_spec_and_diagram", "to_spec", "to_text",
+    "write_picture", "glue",
     "colimit_of", "inclusion", "shared_subgraph", "DiagramMorphism", "find_embeddings",
     "find_graph_maps", "SYMMETRIC_COMPARATORS", "equation_triples", "loss_expr",
     "loss_functor", "loss_functor_on", "pullback_realisation", "symbolic_realisation",

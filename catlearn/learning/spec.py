@@ -47,12 +47,15 @@ catlearn.learning.spec.SpecError: <text>: line 6: edges.2.role: Input should be 
 >>> diagram_from_text(text + "data: {M: {dataset: digits}}", "yaml")
 Traceback (most recent call last):
 ...
-catlearn.learning.spec.SpecError: <text>: data.M: 'M' is not a data source of the graph (sources: N)
+catlearn.learning.spec.SpecError: <text>: line 7: data.M: 'M' is not a data source of the graph \
+(sources: N)
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path as FilePath
 from typing import Any, Literal
 
@@ -76,6 +79,10 @@ __all__ = [
     "SPEC_VERSION",
     "load_spec",
     "load_diagram",
+    "load_spec_and_diagram",
+    "MAX_DEPTH",
+    "MAX_VALUES",
+    "MAX_BYTES",
     "diagram_from_text",
     "spec_from_text",
     "json_schema",
@@ -88,11 +95,22 @@ SPEC_VERSION = 1
 
 
 class SpecError(CatlearnError, ValueError):
-    """An invalid spec file: the message names the file, the line and the field."""
+    """An invalid spec file: the message names the file, the line and the field.
+
+    ``field`` is the path of the field within the document (e.g. ``("edges", 2)``), when
+    the error belongs to one.
+
+    >>> SpecError("edges.2: no space", field=("edges", 2)).field
+    ('edges', 2)
+    """
+
+    def __init__(self, message: str, field: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class SpaceSpec(_Strict):
@@ -142,7 +160,7 @@ class TrainingSpec(_Strict):
     epochs: int | None = Field(default=None, ge=0)
     batch_size: int | None = Field(default=None, ge=1)
     lr: float | None = Field(default=None, gt=0)
-    seed: int | None = Field(default=None, ge=0)
+    seed: int | None = Field(default=None, ge=0, lt=2**32)
 
 
 class EquationSpec(_Strict):
@@ -180,10 +198,12 @@ class LearningDiagramSpec(_Strict):
         """Build the diagram (graph, equations, comparators, weights); the ``data`` and
         ``evaluate`` sections are checked against the graph (sources and data edges)."""
         g = LearningGraph()
-        for s in self.spaces:
-            g.space(s.name)
-        for e in self.edges:
-            g.add_edge(e.name, e.src, e.tgt, e.role)
+        for i, s in enumerate(self.spaces):
+            with _at("spaces", i):
+                g.space(s.name)
+        for i, e in enumerate(self.edges):
+            with _at("edges", i):
+                g.add_edge(e.name, e.src, e.tgt, e.role)
         self._check_data(g)
         comparators = {s.name: s.comparator for s in self.spaces if s.comparator}
         if self.equations is None:
@@ -197,13 +217,18 @@ class LearningDiagramSpec(_Strict):
         else:
             D0 = LearningDiagram(g, [], comparators)
             eqs = []
-            for q in self.equations:
-                lhs = D0.path(q.lhs, source=q.source)
-                rhs = D0.path(q.rhs, source=lhs.src if len(lhs) else q.source)
-                eqs.append(Equation(lhs, rhs, weight=q.weight, comparator=q.comparator,
-                                    grad=q.grad, name=q.name or ""))
-            D = LearningDiagram(g, eqs, comparators)
-        return D.reweighted(self.weights) if self.weights else D
+            for i, q in enumerate(self.equations):
+                with _at("equations", i):
+                    lhs = D0.path(q.lhs, source=q.source)
+                    rhs = D0.path(q.rhs, source=lhs.src if len(lhs) else q.source)
+                    eqs.append(Equation(lhs, rhs, weight=q.weight, comparator=q.comparator,
+                                        grad=q.grad, name=q.name or ""))
+            with _at("equations"):
+                D = LearningDiagram(g, eqs, comparators)
+        if not self.weights:
+            return D
+        with _at("weights"):
+            return D.reweighted(self.weights)
 
     def models(self) -> dict[str, EdgeSpec]:
         """The edges that name a zoo model, by edge name."""
@@ -216,13 +241,28 @@ class LearningDiagramSpec(_Strict):
         for section, entries in (("data", self.data), ("evaluate", self.evaluate)):
             for source, d in entries.items():
                 if source not in sources:
-                    raise ValueError(f"{section}.{source}: {source!r} is not a data source "
-                                     f"of the graph (sources: {', '.join(sources) or 'none'})")
+                    raise SpecError(f"{section}.{source}: {source!r} is not a data source "
+                                    f"of the graph (sources: {', '.join(sources) or 'none'})",
+                                    field=(section, source))
                 for edge in d.columns:
                     if edge not in columns[source]:
-                        raise ValueError(
+                        raise SpecError(
                             f"{section}.{source}.columns: {edge!r} is not a data edge of "
-                            f"{source} (its data edges: {', '.join(columns[source])})")
+                            f"{source} (its data edges: {', '.join(columns[source])})",
+                            field=(section, source, "columns", edge))
+
+
+@contextmanager
+def _at(*field: str | int) -> Iterator[None]:
+    """Re-raise a ``ValueError``/``TypeError`` of the block as a :class:`SpecError` of the
+    spec's ``field`` (its line is added by the loaders)."""
+    try:
+        yield
+    except SpecError:
+        raise
+    except (ValueError, TypeError) as err:
+        name = ".".join(str(k) for k in field)
+        raise SpecError(f"{name}: {err}", field=field) from None
 
 
 def json_schema() -> dict[str, Any]:
@@ -235,8 +275,252 @@ def json_schema() -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- reading
+#: Limits that keep any document quick to read: the deepest nesting of lists and
+#: mappings, the number of values once aliases are expanded, the size of a file.
+MAX_DEPTH = 64
+MAX_VALUES = 100_000
+MAX_BYTES = 1_000_000
+
+
 class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader (JSON is read by it too) that keeps node positions."""
+    """A safe YAML loader that keeps node positions, refuses nesting deeper than
+    :data:`MAX_DEPTH` and duplicate keys, and reports a scalar its tag cannot read (``!!int
+    x``, ``!!timestamp x``) as a YAML error at its position. Tags that would build Python
+    objects (``!!python/...``) are unknown to it: it never runs code."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"lists and mappings are nested more than {MAX_DEPTH} deep",
+                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, AttributeError, ArithmeticError, LookupError):
+            value = node.value if isinstance(node, yaml.ScalarNode) else "..."
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {_short(value)} as {node.tag}", node.start_mark
+            ) from None
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, _ in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    if key.value in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"the key {_short(key.value)} is given twice",
+                            key.start_mark)
+                    seen.add(key.value)
+        return super().construct_mapping(node, deep)
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 5] + "...'"
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _measure(root: yaml.Node) -> None:
+    """Refuse a document whose aliases make it cyclic, deeper than :data:`MAX_DEPTH` or
+    larger than :data:`MAX_VALUES` values once expanded (iterative: O(nodes))."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        k = id(node)
+        if done:
+            kids = _children(node)
+            size[k] = 1 + sum(size[id(c)] for c in kids)
+            depth[k] = 1 + max((depth[id(c)] for c in kids), default=0)
+            open_.discard(k)
+            why = (f"it holds more than {MAX_VALUES} values once its aliases are expanded"
+                   if size[k] > MAX_VALUES else
+                   f"lists and mappings are nested more than {MAX_DEPTH} deep once its "
+                   f"aliases are expanded" if depth[k] > MAX_DEPTH else None)
+            if why is not None:
+                raise yaml.composer.ComposerError(None, None, why, node.start_mark)
+            continue
+        if k in size:
+            continue
+        if k in open_:
+            raise yaml.composer.ComposerError(None, None, "an alias refers to a list or "
+                                              "mapping that contains it", node.start_mark)
+        open_.add(k)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in size)
+
+
+def _measure_json(data: Any, where: str) -> None:
+    count = 0
+    stack = [(data, 1)]
+    while stack:
+        value, d = stack.pop()
+        count += 1
+        if d > MAX_DEPTH or count > MAX_VALUES:
+            why = (f"lists and objects are nested more than {MAX_DEPTH} deep"
+                   if d > MAX_DEPTH else f"it holds more than {MAX_VALUES} values")
+            raise SpecError(f"{where}: not a usable spec: {why}")
+        if isinstance(value, dict):
+            stack.extend((v, d + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, d + 1) for v in value)
+
+
+def _snippet(text: str, line: int, column: int) -> str:
+    """The line ``line`` (0-based) of ``text`` with a caret under ``column``."""
+    lines = text.splitlines()
+    if not 0 <= line < len(lines):
+        return ""
+    shown = lines[line].expandtabs(1)
+    start = max(0, column - 60)
+    return f"\n    {shown[start:start + 100]}\n    {' ' * (column - start)}^"
+
+
+def _at_mark(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _yaml_message(err: yaml.YAMLError, text: str, where: str) -> str:
+    """A YAML error on a few lines: where, what, the line with a caret, the context."""
+    if isinstance(err, yaml.reader.ReaderError):
+        return f"{where}: not valid YAML: {err.reason} (character {err.position + 1})"
+    if not isinstance(err, yaml.MarkedYAMLError):
+        return f"{where}: not valid YAML: {' '.join(str(err).split())}"
+    mark = err.problem_mark or err.context_mark
+    what = err.problem or err.context or "invalid YAML"
+    head = f"{where}: {_at_mark(mark)}: " if mark is not None else f"{where}: "
+    out = f"{head}not valid YAML: {what}"
+    if "could not determine a constructor" in what:
+        out += " (spec files hold plain values: no tag may build an object)"
+    if mark is not None:
+        out += _snippet(text, mark.line, mark.column)
+    if err.problem and err.context:
+        ctx = err.context_mark
+        out += f"\n  ({err.context}" + (f" at {_at_mark(ctx)})" if ctx is not None else ")")
+        if ctx is not None and (mark is None or ctx.line != mark.line):
+            out += _snippet(text, ctx.line, ctx.column)
+    return out.replace("tag:yaml.org,2002:", "!!")
+
+
+def _load_yaml(text: str, where: str) -> tuple[Any, yaml.Node | None]:
+    try:
+        loader = _LineLoader(text)  # the reader checks the characters here
+    except yaml.YAMLError as err:
+        raise SpecError(_yaml_message(err, text, where)) from None
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        _measure(root)
+        return loader.construct_document(root), root
+    except yaml.YAMLError as err:
+        raise SpecError(_yaml_message(err, text, where)) from None
+    except RecursionError:  # pragma: no cover - MAX_DEPTH stops nesting long before
+        raise SpecError(f"{where}: not a usable spec: nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError(f"the key {_short(k)} is given twice")
+        out[k] = v
+    return out
+
+
+def _load_json(text: str, where: str) -> tuple[Any, yaml.Node | None]:
+    try:
+        data = json.loads(text, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as err:
+        raise SpecError(f"{where}: line {err.lineno}, column {err.colno}: not valid JSON: "
+                        f"{err.msg}{_snippet(text, err.lineno - 1, err.colno - 1)}") from None
+    except RecursionError:
+        raise SpecError(f"{where}: not a usable spec: lists and objects are nested more "
+                        f"than {MAX_DEPTH} deep") from None
+    except ValueError as err:  # a duplicate key, or an integer too long to read
+        raise SpecError(f"{where}: not valid JSON: {err}") from None
+    _measure_json(data, where)
+    try:  # JSON is (nearly) YAML: its nodes give the lines of fields, where they parse
+        loader = _LineLoader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, RecursionError):
+        root = None
+    return data, root
+
+
+def _parse(text: str, fmt: str, where: str) -> tuple[Any, yaml.Node | None]:
+    if fmt not in ("json", "yaml"):
+        raise SpecError(f"{where}: unknown spec format {fmt!r} (json or yaml)")
+    return _load_json(text, where) if fmt == "json" else _load_yaml(text, where)
+
+
+_KINDS = {dict: "a mapping", list: "a list", str: "a string", int: "a number",
+          float: "a number", bool: "true or false", type(None): "null"}
+
+
+def _validate(text: str, fmt: str, where: str
+              ) -> tuple[LearningDiagramSpec, yaml.Node | None]:
+    data, root = _parse(text, fmt, where)
+    if data is None and root is None:
+        raise SpecError(f"{where}: the spec is empty; a spec is a mapping with at least "
+                        f"'edges' (a list of {{name, src, tgt, role}})")
+    if not isinstance(data, dict):
+        kind = _KINDS.get(type(data), type(data).__name__)
+        at = f"line {root.start_mark.line + 1}: " if root is not None else ""
+        raise SpecError(f"{where}: {at}a spec is a mapping with keys such as 'edges', not "
+                        f"{kind}")
+    try:
+        return LearningDiagramSpec.model_validate(data), root
+    except ValidationError as err:
+        raise SpecError(_validation_message(err, root, where)) from None
+    except RecursionError:  # pragma: no cover - the limits above stop it first
+        raise SpecError(f"{where}: not a usable spec: nested too deeply") from None
+
+
+def _validation_message(err: ValidationError, root: yaml.Node | None, where: str) -> str:
+    """The first problem on the first line, up to four more below it."""
+    problems = err.errors()
+    lines = []
+    for problem in problems[:5]:
+        loc = tuple(problem["loc"])
+        line = _node_line(root, loc)
+        field = ".".join(str(k) for k in loc) or "(top level)"
+        got = problem.get("input")
+        shown = "" if isinstance(got, (dict, list)) or problem["type"] == "missing" \
+            else f" (got {_short(got)})"
+        at = f"line {line}: " if line is not None else ""
+        lines.append(f"{at}{field}: {problem['msg']}{shown}")
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    rest = "".join(f"\n  {text}" for text in lines[1:])
+    tail = f"\n  ... and {len(problems) - 5} more" if len(problems) > 5 else ""
+    return f"{where}: {lines[0]}{more}{rest}{tail}"
 
 
 def _node_line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
@@ -246,14 +530,14 @@ def _node_line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
         if isinstance(node, yaml.MappingNode):
             nxt = None
             for k, v in node.value:
-                if k.value == str(key):
+                if isinstance(k, yaml.ScalarNode) and k.value == str(key):
                     nxt = v
                     break
             if nxt is None:
                 return line
             node = nxt
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) \
-                and key < len(node.value):
+                and 0 <= key < len(node.value):
             node = node.value[key]
         else:
             return line
@@ -261,69 +545,84 @@ def _node_line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
-def _parse(text: str, fmt: str, where: str) -> tuple[Any, yaml.Node | None]:
-    if fmt not in ("json", "yaml"):
-        raise SpecError(f"{where}: unknown spec format {fmt!r} (json or yaml)")
+def _build(spec: LearningDiagramSpec, root: yaml.Node | None, where: str
+           ) -> LearningDiagram:
     try:
-        if fmt == "json":
-            data = json.loads(text)
-        else:
-            data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader)
-        root = yaml.compose(text, Loader=_LineLoader)
-    except json.JSONDecodeError as err:
-        raise SpecError(f"{where}: line {err.lineno}: not valid JSON: {err.msg}") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        at = f"line {mark.line + 1}: " if mark is not None else ""
-        why = " ".join(str(err).split())  # one paragraph
-        raise SpecError(f"{where}: {at}not valid YAML: {why}") from None
-    return data, root
+        return spec.to_diagram()
+    except SpecError as err:
+        line = _node_line(root, err.field) if err.field else None
+        at = f"line {line}: " if line is not None else ""
+        raise SpecError(f"{where}: {at}{err}", field=err.field) from None
+    except (ValueError, TypeError) as err:
+        raise SpecError(f"{where}: {err}") from None
+    except RecursionError:  # pragma: no cover - the limits keep graphs small enough
+        raise SpecError(f"{where}: the graph is too large to search for paths") from None
 
 
 def spec_from_text(text: str, fmt: str = "yaml", where: str = "<text>"
                    ) -> LearningDiagramSpec:
-    """Validate spec text (``json`` or ``yaml``) into a :class:`LearningDiagramSpec`."""
-    data, root = _parse(text, fmt, where)
-    if not isinstance(data, dict):
-        raise SpecError(f"{where}: a spec is a mapping with keys such as 'edges', not "
-                        f"{type(data).__name__}")
-    try:
-        return LearningDiagramSpec.model_validate(data)
-    except ValidationError as err:
-        first = err.errors()[0]
-        loc = tuple(first["loc"])
-        line = _node_line(root, loc)
-        field = ".".join(str(k) for k in loc) or "(top level)"
-        got = first.get("input")
-        shown = "" if isinstance(got, (dict, list)) or first["type"] == "missing" \
-            else f" (got {got!r})"
-        more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
-        at = f"line {line}: " if line is not None else ""
-        raise SpecError(f"{where}: {at}{field}: {first['msg']}{shown}{more}") from None
+    """Validate spec text (``json`` or ``yaml``) into a :class:`LearningDiagramSpec`.
+
+    >>> spec_from_text("")
+    Traceback (most recent call last):
+    ...
+    catlearn.learning.spec.SpecError: <text>: the spec is empty; a spec is a mapping ...
+    >>> spec_from_text("edges: [{name: x, src: N, tgt: X, role: data}]").edges[0].name
+    'x'
+    """
+    return _validate(text, fmt, where)[0]
 
 
 def diagram_from_text(text: str, fmt: str = "yaml", where: str = "<text>"
                       ) -> LearningDiagram:
     """Validate spec text and build its diagram; errors name the field (and line)."""
-    spec = spec_from_text(text, fmt, where)
-    try:
-        return spec.to_diagram()
-    except (ValueError, TypeError) as err:
-        raise SpecError(f"{where}: {err}") from None
+    spec, root = _validate(text, fmt, where)
+    return _build(spec, root, where)
 
 
 def _fmt_of(path: FilePath) -> str:
     return "json" if path.suffix.lower() == ".json" else "yaml"
 
 
+def _read(p: FilePath) -> str:
+    try:
+        with p.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as err:
+        raise SpecError(f"{p}: cannot read the spec file: {err.strerror or err}") from None
+    if len(raw) > MAX_BYTES:
+        raise SpecError(f"{p}: the spec file is larger than {MAX_BYTES // 1_000_000} MB; "
+                        f"is it really a spec?")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise SpecError(f"{p}: the spec file is not UTF-8 text (byte {raw[err.start]:#04x} "
+                        f"at offset {err.start})") from None
+
+
+def _load(path: str | FilePath) -> tuple[LearningDiagramSpec, yaml.Node | None, str]:
+    p = FilePath(path)
+    spec, root = _validate(_read(p), _fmt_of(p), str(p))
+    return spec, root, str(p)
+
+
 def load_spec(path: str | FilePath) -> LearningDiagramSpec:
     """Read and validate a spec file (JSON by ``.json`` suffix, YAML otherwise)."""
-    p = FilePath(path)
-    try:
-        text = p.read_text()
-    except OSError as err:
-        raise SpecError(f"{p}: cannot read the spec file: {err.strerror}") from None
-    return spec_from_text(text, _fmt_of(p), str(p))
+    return _load(path)[0]
+
+
+def load_spec_and_diagram(path: str | FilePath
+                          ) -> tuple[LearningDiagramSpec, LearningDiagram]:
+    """Read a spec file once: its validated spec and its diagram, with errors naming the
+    file, the line and the field.
+
+    >>> load_spec_and_diagram("/no/such/spec.yaml")
+    Traceback (most recent call last):
+    ...
+    catlearn.learning.spec.SpecError: /no/such/spec.yaml: cannot read the spec file: ...
+    """
+    spec, root, where = _load(path)
+    return spec, _build(spec, root, where)
 
 
 def load_diagram(path: str | FilePath) -> LearningDiagram:
@@ -338,12 +637,7 @@ def load_diagram(path: str | FilePath) -> LearningDiagram:
     ...     load_diagram(f).equations
     (Equation(N ⋅ x ⋅ c = N ⋅ y),)
     """
-    p = FilePath(path)
-    spec = load_spec(p)
-    try:
-        return spec.to_diagram()
-    except (ValueError, TypeError) as err:
-        raise SpecError(f"{p}: {err}") from None
+    return load_spec_and_diagram(path)[1]
 
 
 def to_spec(diagram: LearningDiagram, name: str | None = None,

@@ -83,7 +83,7 @@ def test_json_errors_have_lines_too(tmp_path):
     with pytest.raises(SpecError, match=r"line 13: edges.1.role"):
         load_diagram(f)
     f.write_text("{")
-    with pytest.raises(SpecError, match="line 1: not valid JSON"):
+    with pytest.raises(SpecError, match="line 1, column 2: not valid JSON"):
         load_diagram(f)
     with pytest.raises(SpecError, match="cannot read the spec file"):
         load_diagram(tmp_path / "missing.json")
@@ -94,3 +94,115 @@ def test_json_schema_export():
     assert schema["additionalProperties"] is False
     assert "edges" in schema["required"]
     assert LearningDiagramSpec.model_json_schema() == schema
+
+
+# ---------------------------------------------------------------- hardened loading
+BASE = "edges:\n  - {name: x, src: N, tgt: X, role: data}\n"
+
+
+@pytest.mark.parametrize("text, fmt, words", [
+    ("a: " + "[" * 1000 + "]" * 1000, "yaml", ["line 1, column", "nested more than 64"]),
+    ("".join("  " * i + "-\n" for i in range(1000)), "yaml", ["nested more than 64"]),
+    ("[" * 5000 + "]" * 5000, "json", ["nested more than 64"]),
+    ('{"a": ' * 5000 + "1" + "}" * 5000, "json", ["nested more than 64"]),
+    ("name: !!timestamp x\n" + BASE, "yaml", ["line 1, column 7", "cannot read 'x' as "
+                                              "!!timestamp"]),
+    ("name: !!float x\n" + BASE, "yaml", ["cannot read 'x' as !!float"]),
+    ("name: !!int x\n" + BASE, "yaml", ["cannot read 'x' as !!int"]),
+    ("name: !!binary x\n" + BASE, "yaml", ["line 1", "base64"]),
+    ("name: !!set {a, b}\n" + BASE, "yaml", ["line 1: name: Input should be a valid string"]),
+    ("name: !!python/name:os.system\n" + BASE, "yaml", ["no tag may build an object"]),
+    ("name: !mytag x\n" + BASE, "yaml", ["'!mytag'"]),
+    ("- a\n- b\n", "yaml", ["line 1: a spec is a mapping", "not a list"]),
+    ("just text", "yaml", ["not a string"]),
+    ("null\n", "yaml", ["not null"]),
+    ('"text"', "json", ["not a string"]),
+    ("", "yaml", ["the spec is empty"]),
+    ("# only a comment\n", "yaml", ["the spec is empty"]),
+    ("a: 1\n---\nb: 2\n", "yaml", ["line 2", "but found another document"]),
+    (BASE + "edges: []\n", "yaml", ["line 3, column 1", "the key 'edges' is given twice"]),
+    ('{"edges": [], "edges": []}', "json", ["the key 'edges' is given twice"]),
+    ("a: &a [*a]\n", "yaml", ["an alias refers to a list or mapping that contains it"]),
+    ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{k}: &{k} [{', '.join([f'*{p}'] * 10)}]\n"
+        for p, k in zip("abcde", "bcdef", strict=True)),
+     "yaml", ["more than 100000 values once its aliases are expanded"]),
+    ("name: \x00\n", "yaml", ["special characters are not allowed"]),
+    ("max_length: " + "9" * 5000 + "\n" + BASE, "yaml", ["as !!int"]),
+    ("training: {lr: .inf}\n" + BASE, "yaml", ["training.lr", "finite number"]),
+    ("training: {seed: 4294967296}\n" + BASE, "yaml", ["training.seed"]),
+    ('{"weights": {"a": NaN}, "edges": []}', "json", ["weights.a", "finite number"]),
+])
+def test_any_document_gives_a_spec_error_naming_the_line(text, fmt, words):
+    with pytest.raises(SpecError) as info:
+        diagram_from_text(text, fmt)
+    for word in words:
+        assert word in str(info.value), (word, str(info.value))
+
+
+def test_yaml_tags_never_run_code(tmp_path):
+    sentinel = tmp_path / "pwned"
+    for tag in ("!!python/object/apply:os.system", "!!python/object/new:os.system",
+                "!!python/object/apply:subprocess.call"):
+        with pytest.raises(SpecError, match="no tag may build an object"):
+            diagram_from_text(f"name: {tag} [['touch', '{sentinel}']]\n" + BASE)
+    assert not sentinel.exists()
+
+
+def test_a_yaml_syntax_error_is_shown_on_several_lines_with_a_caret():
+    with pytest.raises(SpecError) as info:
+        diagram_from_text("edges:\n  - {name: x, src: N\n  - {name: y}\n")
+    lines = str(info.value).splitlines()
+    assert lines[0] == ("<text>: line 3, column 5: not valid YAML: expected ',' or '}', "
+                        "but got '{'")
+    assert lines[1] == "      - {name: y}" and lines[2] == "        ^"
+    assert "(while parsing a flow mapping at line 2, column 5)" in lines[3]
+
+
+def test_graph_errors_name_the_field_and_its_line():
+    text = BASE + "  - {name: x, src: X, tgt: Y, role: learnable}\n"
+    with pytest.raises(SpecError, match=r"<text>: line 3: edges\.1: edge 'x' already goes"):
+        diagram_from_text(text)
+    text = BASE + "equations:\n  - {lhs: 'x', rhs: 'x'}\n  - {lhs: 'x ⋅ nope', rhs: 'x'}\n"
+    with pytest.raises(SpecError, match=r"line 5: equations\.1: .*nope"):
+        diagram_from_text(text)
+    with pytest.raises(SpecError, match=r"line 2: spaces\.0: "):
+        diagram_from_text("spaces:\n  - {name: ' Y'}\n" + BASE)
+
+
+def test_several_field_errors_are_listed_on_their_lines():
+    text = "edges:\n  - {name: x, src: N, tgt: X, role: datum}\n  - {name: y, tgt: Y}\n"
+    with pytest.raises(SpecError) as info:
+        diagram_from_text(text)
+    lines = str(info.value).splitlines()
+    assert lines[0].startswith("<text>: line 2: edges.0.role: Input should be")
+    assert "(and 2 more)" in lines[0] and len(lines) == 3
+    assert all(line.startswith("  line 3: edges.1.") for line in lines[1:])
+
+
+def test_files_that_are_not_utf8_or_too_large(tmp_path):
+    f = tmp_path / "latin1.yaml"
+    f.write_bytes(b"name: caf\xe9\n" + BASE.encode())
+    with pytest.raises(SpecError, match="not UTF-8 text .byte 0xe9 at offset 9"):
+        load_diagram(f)
+    f.write_bytes(b"\xef\xbb\xbf" + BASE.encode())   # a byte-order mark is fine
+    assert load_diagram(f).graph.has_space("X")
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * 1_000_001)
+    with pytest.raises(SpecError, match="larger than 1 MB"):
+        load_diagram(big)
+    with pytest.raises(SpecError, match="cannot read the spec file"):
+        load_diagram(tmp_path)
+
+
+def test_a_two_edge_cycle_with_max_length_1000_is_refused_within_a_second():
+    """Path finding stops at max_equations (default 10,000) instead of running for a long
+    time: the spec's own keys are named in the hint."""
+    import time
+
+    text = ("max_length: 1000\n" + BASE + "  - {name: f, src: X, tgt: Y, role: learnable}\n"
+            "  - {name: g, src: Y, tgt: X, role: learnable}\n")
+    start = time.process_time()
+    with pytest.raises(SpecError, match="max_equations"):
+        diagram_from_text(text)
+    assert time.process_time() - start < 1.0
