@@ -309,6 +309,12 @@ class WrapperError(TorchBackendError, TypeError):
     of itself, too deep a chain, or no diagram at all).
 
     >>> isinstance(WrapperError("not a compiled diagram"), TypeError)
+    True
+    """
+
+
+__all__ += ["WrapperError"]
+
 
 # --- plugins and the catlearn command (registries filled by entry points and --plugin)
 class PluginError(TorchBackendError, ImportError):
@@ -320,7 +326,6 @@ class PluginError(TorchBackendError, ImportError):
     """
 
 
-__all__ += ["WrapperError"]
 __all__ += ["PluginError"]
 
 MESSAGES.update({
