@@ -295,3 +295,8 @@ class WrapperError(TorchBackendError, TypeError):
 
 
 __all__ += ["WrapperError"]
+
+# ---------------------------------------------------------------- fusion (fuse=True)
+MESSAGES.update({
+    "bad_fuse": "fuse must be True or False, not {got!r}",
+})

@@ -235,11 +235,13 @@ class Cache(Protocol):
 
 
 def execute(program: Program, frame: Frame, models: Models,
-            policy: Policy, cache: Cache | None = None) -> Frame:
+            policy: Policy, cache: Cache | None = None, fusion: Any = None) -> Frame:
     """Run ``program`` on the batch held in ``frame`` (each source's columns at its root
     node): columns first, then the cache (if any), then the modules in plan order, then
     the equations. Each node is computed once; a node whose parent has no value gets
-    none. Linear in the number of steps plus the modules' own cost.
+    none. ``fusion``: a :class:`catlearn_torch.fusion.Fusion` whose ``runner(node)``
+    computes some nodes itself (fused groups, shared frozen steps; ``None`` for the
+    others). Linear in the number of steps plus the modules' own cost.
 
     >>> from catlearn_torch.rows import FullRows
     >>> prog = Program((StepGroup(0, (ColumnStep(1, 0, "x", "N"),)),), (), {"N": ("x",)},
@@ -268,6 +270,11 @@ def execute(program: Program, frame: Frame, models: Models,
             x = values[step.parent]
             if x is None:
                 continue
+            if fusion is not None:
+                run = fusion.runner(node)
+                if run is not None:
+                    run(step, frame, models, policy, cache)
+                    continue
             module = models[step.edge]
             if step.no_grad:
                 with torch.no_grad():
