@@ -73,6 +73,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.utils import _pytree as pytree
 
+from catlearn_torch.comparators import MSE, CrossEntropy
 from catlearn_torch.plan_exec import (
     EquationStep,
     Frame,
@@ -142,15 +143,15 @@ class FusedGroup(NamedTuple):
     modules: tuple[nn.Module, ...]
 
 
-def _linear(mods: Sequence[nn.Module], x: Tensor) -> list[Tensor]:
+def _linear(mods: Sequence[nn.Module], x: Tensor) -> tuple[Tensor, list[Tensor]]:
     ws = [m.weight for m in mods]
     w = torch.cat(ws, 0)
     b = torch.cat([m.bias for m in mods], 0) if mods[0].bias is not None else None
     y = F.linear(x, w, b)
-    return list(torch.split(y, [int(t.shape[0]) for t in ws], dim=-1))
+    return y, list(torch.split(y, [int(t.shape[0]) for t in ws], dim=-1))
 
 
-def _vmapped(mods: Sequence[nn.Module], x: Tensor) -> list[Any]:
+def _vmapped(mods: Sequence[nn.Module], x: Tensor) -> tuple[None, list[Any]]:
     base = mods[0]
     names = [n for n, _ in base.named_parameters()]
     own = [dict(m.named_parameters()) for m in mods]
@@ -166,7 +167,7 @@ def _vmapped(mods: Sequence[nn.Module], x: Tensor) -> list[Any]:
         return torch.func.functional_call(base, (p, b), (x,))
 
     out = torch.vmap(one, in_dims=(0, 0, None), randomness="error")(params, buffers, x)
-    return [pytree.tree_map(lambda t, i=i: t[i], out) for i in range(len(mods))]
+    return None, [pytree.tree_map(lambda t, i=i: t[i], out) for i in range(len(mods))]
 
 
 def _groups(steps: Sequence[ModuleStep], models: Models) -> list[FusedGroup]:
@@ -195,8 +196,11 @@ class Fusion:
 
     leads: dict[int, FusedGroup]
     shared: dict[int, ModuleStep]
+    comparisons: tuple[FusedComparison, ...] = ()
     broken: set[int] = field(default_factory=set)
     memo: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
+    #: per fused Linear group run whole on this batch: its concatenated output
+    outputs: dict[int, tuple[Tensor, tuple[int, ...]]] = field(default_factory=dict)
 
     def groups(self) -> tuple[tuple[str, ...], ...]:
         """The edges of each fused group, in plan order.
@@ -212,6 +216,7 @@ class Fusion:
         >>> Fusion({}, {}).begin()
         """
         self.memo.clear()
+        self.outputs.clear()
 
     def runner(self, node: int) -> Any:
         """The hook for ``node``: a callable ``(step, frame, models, policy, cache)``
@@ -251,9 +256,12 @@ class Fusion:
             for s in todo:
                 guards.check_input(s, x)
         mods = [models[s.edge] for s in todo]
-        outs = self._fused(group, todo, mods, x, frame, models, policy, cache)
-        if outs is None:
+        got = self._fused(group, todo, mods, x, frame, models, policy, cache)
+        if got is None:
             return
+        whole, outs = got
+        if whole is not None and len(todo) == len(group.steps):
+            self.outputs[step.node] = (whole, tuple(int(m.weight.shape[0]) for m in mods))
         for s, v in zip(todo, outs, strict=True):
             frame.rows[s.node] = frame.rows[s.parent]
             values[s.node] = v
@@ -263,7 +271,7 @@ class Fusion:
 
     def _fused(self, group: FusedGroup, todo: list[ModuleStep], mods: list[nn.Module],
                x: Tensor, frame: Frame, models: Models, policy: Any, cache: Any
-               ) -> list[Any] | None:
+               ) -> tuple[Tensor | None, list[Any]] | None:
         fn = _linear if group.kind == LINEAR else _vmapped
         if torch.compiler.is_compiling():
             return self._under(todo[0].no_grad, fn, mods, x)
@@ -277,11 +285,44 @@ class Fusion:
             return None
 
     @staticmethod
-    def _under(no_grad: bool, fn: Any, mods: list[nn.Module], x: Tensor) -> list[Any]:
+    def _under(no_grad: bool, fn: Any, mods: list[nn.Module], x: Tensor
+               ) -> tuple[Tensor | None, list[Any]]:
         if no_grad:
             with torch.no_grad():
                 return fn(mods, x)  # type: ignore[no-any-return]
         return fn(mods, x)  # type: ignore[no-any-return]
+
+    # ---------------------------------------------------------------- equations
+    def compare(self, frame: Frame, policy: Any) -> set[str]:
+        """Record the terms of the fused comparisons whose group ran whole on this
+        batch with every example defined; returns the names of the equations done
+        (the executor compares the others one by one).
+
+        >>> Fusion({}, {}).compare(Frame.empty(1), None)
+        set()
+        """
+        done: set[str] = set()
+        for fc in self.comparisons:
+            got = self.outputs.get(fc.lead)
+            if got is None or got[0].dim() != 2 or len(set(got[1])) != 1:
+                continue
+            y, sizes = got
+            if any(frame.rows[e.lhs] is not None or frame.rows[e.rhs] is not None
+                   for e in fc.equations):
+                continue
+            if torch.compiler.is_compiling():
+                terms = _compare(fc, y, len(sizes), frame, policy)
+            else:
+                try:
+                    terms = _compare(fc, y, len(sizes), frame, policy)
+                except (RuntimeError, ValueError, TypeError, IndexError):
+                    terms = None  # compared one by one: errors name the equation
+            if terms is None:
+                continue
+            for e, t in zip(fc.equations, terms, strict=True):
+                frame.terms[e.name] = t
+                done.add(e.name)
+        return done
 
     @staticmethod
     def _plain(step: ModuleStep, frame: Frame, models: Models, policy: Any,
@@ -347,7 +388,7 @@ def plan_fusion(program: Program, models: Models) -> Fusion:
     for steps in by_parent.values():
         for g in _groups(steps, models):
             leads[g.steps[0].node] = g
-    return Fusion(leads, _shared(program))
+    return Fusion(leads, _shared(program), _comparisons(program, leads))
 
 
 def prune(program: Program) -> tuple[Program, tuple[EquationStep, ...]]:
@@ -383,3 +424,99 @@ def prune(program: Program) -> tuple[Program, tuple[EquationStep, ...]]:
             groups.append(StepGroup(g.parent, steps))
     return Program(tuple(groups), kept, program.columns, program.roots,
                    program.size), dropped
+
+
+class FusedComparison(NamedTuple):
+    """Equations comparing the outputs of one fused ``Linear`` group (``lead``) with
+    other nodes by one comparator (cross-entropy on class indices, or MSE): ``heads``
+    is each equation's position in the group, ``fused_lhs`` whether the fused output
+    is the lhs; all share the comparator's settings and which side is detached.
+
+    >>> FusedComparison(0, (), (), True, None).heads
+    ()
+    """
+
+    lead: int
+    equations: tuple[EquationStep, ...]
+    heads: tuple[int, ...]
+    fused_lhs: bool
+    comparator: Any
+
+
+def _other(fc: FusedComparison, eq: EquationStep) -> int:
+    return eq.rhs if fc.fused_lhs else eq.lhs
+
+
+def _compare(fc: FusedComparison, y: Tensor, heads: int, frame: Frame, policy: Any
+             ) -> tuple[Tensor, ...] | None:
+    """The terms of a fused comparison, or ``None`` when the values do not have the
+    shapes it handles (then they are compared one by one)."""
+    values, guards = frame.values, getattr(policy, "guards", None)
+    first = fc.equations[0]
+    if first.detach_lhs if fc.fused_lhs else first.detach_rhs:
+        y = y.detach()
+    n, width = y.shape
+    others = []
+    for e in fc.equations:
+        a, b = values[e.lhs], values[e.rhs]
+        if guards is not None:
+            a, b = guards.compare(e, a, b, frame)
+        others.append(b if fc.fused_lhs else a)
+    c = width // heads
+    logits = y.view(n, heads, c)
+    if list(fc.heads) != list(range(heads)):
+        logits = logits[:, list(fc.heads)]
+    if type(fc.comparator) is CrossEntropy:
+        if any(not isinstance(o, Tensor) or o.is_floating_point() or o.dim() != 1
+               or o.shape[0] != n for o in others):
+            return None
+        labels = torch.stack(others, 1)
+        if first.detach_rhs if fc.fused_lhs else first.detach_lhs:
+            labels = labels.detach()
+        loss = F.cross_entropy(logits.transpose(1, 2), labels, reduction="none",
+                               label_smoothing=fc.comparator.label_smoothing)
+        den = (labels != -100).sum(0).to(loss.dtype)
+        return tuple((loss.sum(0) / den).unbind(0))
+    if any(not isinstance(o, Tensor) or o.shape != (n, c) or o.dtype != y.dtype
+           for o in others):
+        return None
+    target = torch.stack(others, 1)
+    if first.detach_rhs if fc.fused_lhs else first.detach_lhs:
+        target = target.detach()
+    d = logits - target
+    return tuple((d * d).mean((0, 2)).unbind(0))
+
+
+def _comparator_key(c: Any) -> Any:
+    if type(c) is CrossEntropy and c.class_dim == 1:
+        return (CrossEntropy, c.label_smoothing)
+    if type(c) is MSE:
+        return (MSE,)
+    return None
+
+
+def _comparisons(program: Program, leads: dict[int, FusedGroup]
+                 ) -> tuple[FusedComparison, ...]:
+    where: dict[int, tuple[int, int]] = {}
+    for lead, g in leads.items():
+        if g.kind == LINEAR:
+            for j, s in enumerate(g.steps):
+                where[s.node] = (lead, j)
+    found: dict[Any, list[tuple[EquationStep, int]]] = {}
+    for e in program.equations:
+        key = _comparator_key(e.comparator)
+        if key is None:
+            continue
+        for fused_lhs, f, o in ((True, e.lhs, e.rhs), (False, e.rhs, e.lhs)):
+            if f in where and o not in where:
+                lead, j = where[f]
+                sig = (lead, fused_lhs, key, e.detach_lhs, e.detach_rhs)
+                found.setdefault(sig, []).append((e, j))
+                break
+    out = []
+    for sig, members in found.items():
+        heads = [j for _, j in members]
+        if len(members) >= 2 and len(set(heads)) == len(heads):
+            out.append(FusedComparison(sig[0], tuple(e for e, _ in members), tuple(heads),
+                                       sig[1], members[0][0].comparator))
+    return tuple(out)

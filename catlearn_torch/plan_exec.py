@@ -241,7 +241,8 @@ def execute(program: Program, frame: Frame, models: Models,
     the equations. Each node is computed once; a node whose parent has no value gets
     none. ``fusion``: a :class:`catlearn_torch.fusion.Fusion` whose ``runner(node)``
     computes some nodes itself (fused groups, shared frozen steps; ``None`` for the
-    others). Linear in the number of steps plus the modules' own cost.
+    others) and whose ``compare(frame, policy)`` records some equations' terms
+    together (returning their names). Linear in the number of steps plus the modules' own cost.
 
     >>> from catlearn_torch.rows import FullRows
     >>> prog = Program((StepGroup(0, (ColumnStep(1, 0, "x", "N"),)),), (), {"N": ("x",)},
@@ -283,7 +284,10 @@ def execute(program: Program, frame: Frame, models: Models,
                 values[node] = policy.call(step, module, x, frame)
             if cache is not None:
                 cache.after(node, frame)
+    done = fusion.compare(frame, policy) if fusion is not None else ()
     for eq in program.equations:
+        if done and eq.name in done:
+            continue
         a, b = values[eq.lhs], values[eq.rhs]
         if eq.detach_lhs and isinstance(a, Tensor):
             a = a.detach()
