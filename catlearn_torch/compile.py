@@ -507,18 +507,24 @@ class CompiledDiagram(nn.Module):
             if frame.masked:
                 frame.defined[eq.name] = 0
         self._last_defined = frame.defined if frame.masked else None
-        out = self._combine(frame.terms)
+        out = self._combine(frame.terms, fusion)
         if fusion is not None:
             fusion.begin()
         if self.guards:
             self._guards.finish(program, frame, out.total)
         return out
 
-    def _combine(self, terms: dict[str, Tensor]) -> LossOutput:
+    def _combine(self, terms: dict[str, Tensor], fusion: Fusion | None = None
+                 ) -> LossOutput:
         if type(self.weighting) is not Fixed:
             return LossOutput(self.weighting.combine(terms, self), terms)
         total: Tensor | None = None
+        summed: set[str] = set()
+        if fusion is not None and fusion.partials:
+            total, summed = fusion.weighted_sum()
         for eq in self._equations:
+            if eq.name in summed:
+                continue
             t = terms[eq.name]
             wt = t if eq.weight == 1.0 else t * eq.weight
             total = wt if total is None else total + wt

@@ -201,6 +201,8 @@ class Fusion:
     memo: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
     #: per fused Linear group run whole on this batch: its concatenated output
     outputs: dict[int, tuple[Tensor, tuple[int, ...]]] = field(default_factory=dict)
+    #: per fused comparison done on this batch: its terms as one vector
+    partials: list[tuple[FusedComparison, Tensor]] = field(default_factory=list)
 
     def groups(self) -> tuple[tuple[str, ...], ...]:
         """The edges of each fused group, in plan order.
@@ -217,6 +219,26 @@ class Fusion:
         """
         self.memo.clear()
         self.outputs.clear()
+        self.partials.clear()
+
+    def weighted_sum(self) -> tuple[Tensor | None, set[str]]:
+        """``Σ weight · term`` over the fused comparisons of this batch (one reduction
+        per comparison), and the equations it covers.
+
+        >>> Fusion({}, {}).weighted_sum()
+        (None, set())
+        """
+        total: Tensor | None = None
+        names: set[str] = set()
+        for fc, vec in self.partials:
+            ws = [e.weight for e in fc.equations]
+            if all(w == ws[0] for w in ws):
+                part = vec.sum() if ws[0] == 1.0 else vec.sum() * ws[0]
+            else:
+                part = (vec * torch.tensor(ws, dtype=vec.dtype, device=vec.device)).sum()
+            total = part if total is None else total + part
+            names.update(e.name for e in fc.equations)
+        return total, names
 
     def runner(self, node: int) -> Any:
         """The hook for ``node``: a callable ``(step, frame, models, policy, cache)``
@@ -319,7 +341,8 @@ class Fusion:
                     terms = None  # compared one by one: errors name the equation
             if terms is None:
                 continue
-            for e, t in zip(fc.equations, terms, strict=True):
+            self.partials.append((fc, terms))
+            for e, t in zip(fc.equations, terms.unbind(0), strict=True):
                 frame.terms[e.name] = t
                 done.add(e.name)
         return done
@@ -448,7 +471,7 @@ def _other(fc: FusedComparison, eq: EquationStep) -> int:
 
 
 def _compare(fc: FusedComparison, y: Tensor, heads: int, frame: Frame, policy: Any
-             ) -> tuple[Tensor, ...] | None:
+             ) -> Tensor | None:
     """The terms of a fused comparison, or ``None`` when the values do not have the
     shapes it handles (then they are compared one by one)."""
     values, guards = frame.values, getattr(policy, "guards", None)
@@ -476,7 +499,7 @@ def _compare(fc: FusedComparison, y: Tensor, heads: int, frame: Frame, policy: A
         loss = F.cross_entropy(logits.transpose(1, 2), labels, reduction="none",
                                label_smoothing=fc.comparator.label_smoothing)
         den = (labels != -100).sum(0).to(loss.dtype)
-        return tuple((loss.sum(0) / den).unbind(0))
+        return loss.sum(0) / den
     if any(not isinstance(o, Tensor) or o.shape != (n, c) or o.dtype != y.dtype
            for o in others):
         return None
@@ -484,7 +507,7 @@ def _compare(fc: FusedComparison, y: Tensor, heads: int, frame: Frame, policy: A
     if first.detach_rhs if fc.fused_lhs else first.detach_lhs:
         target = target.detach()
     d = logits - target
-    return tuple((d * d).mean((0, 2)).unbind(0))
+    return (d * d).mean((0, 2))
 
 
 def _comparator_key(c: Any) -> Any:
