@@ -86,7 +86,11 @@ from catlearn_torch.plan_exec import (
 __all__ = ["FusedGroup", "Fusion", "plan_fusion", "prune", "signature"]
 
 LINEAR = "linear"
+MLP = "mlp"
 VMAP = "vmap"
+#: parameter-free elementwise layers an MLP stack may hold between its Linear layers
+ELEMENTWISE = (nn.ReLU, nn.GELU, nn.Tanh, nn.Sigmoid, nn.SiLU, nn.Identity, nn.LeakyReLU,
+               nn.ELU, nn.Softplus, nn.Mish, nn.Hardswish)
 
 
 def _hooked(m: nn.Module) -> bool:
@@ -116,6 +120,9 @@ def signature(module: nn.Module) -> tuple[Any, ...] | None:
     """
     if _hooked(module):
         return None
+    big = max((p.numel() for p in module.parameters()), default=0)
+    if big > CPU_FUSE_MAX and all(p.device.type == "cpu" for p in module.parameters()):
+        return None
     if type(module) is nn.Linear:
         w = module.weight
         return (LINEAR, w.shape[1], module.bias is not None, w.dtype, w.device)
@@ -125,6 +132,8 @@ def signature(module: nn.Module) -> tuple[Any, ...] | None:
     params = tuple((n, p.shape, p.dtype, p.device) for n, p in module.named_parameters())
     if not params:
         return None
+    if _is_mlp(module):
+        return (MLP, params, tuple(repr(m) for m in module))
     modes = tuple(s.training for s in module.modules())
     return (VMAP, type(module), params, bufs, modes)
 
@@ -143,23 +152,108 @@ class FusedGroup(NamedTuple):
     modules: tuple[nn.Module, ...]
 
 
-def _linear(mods: Sequence[nn.Module], x: Tensor) -> tuple[Tensor, list[Tensor]]:
+class Stacks:
+    """``torch.cat`` / ``torch.stack`` of parameters, remembered when no gradient is
+    recorded (frozen groups under ``no_grad``): the key is each tensor's identity,
+    version counter (bumped by every in-place change: optimiser steps,
+    ``load_state_dict``, ``copy_``) and data pointer (``p.data = ...``), so a changed
+    weight is never served stale. It holds one copy of the frozen weights.
+
+    >>> st = Stacks(); a = torch.ones(2)
+    >>> with torch.no_grad():
+    ...     first = st.join([a, a], 0, True); again = st.join([a, a], 0, True)
+    >>> first is again, first.shape
+    (True, torch.Size([2, 2]))
+    >>> with torch.no_grad():
+    ...     _ = a.add_(1); float(st.join([a, a], 0, True).sum())
+    8.0
+    """
+
+    def __init__(self) -> None:
+        self.memo: dict[tuple[Any, ...], tuple[list[Tensor], Tensor]] = {}
+
+    def join(self, ts: list[Tensor], dim: int, stack: bool) -> Tensor:
+        """``torch.stack(ts, dim)`` (``stack``) or ``torch.cat(ts, dim)``."""
+        op = torch.stack if stack else torch.cat
+        if torch.is_grad_enabled() or torch.compiler.is_compiling() or \
+                any(t.requires_grad for t in ts):
+            return op(ts, dim)
+        key = (stack, dim, tuple((id(t), t._version, t.data_ptr()) for t in ts))
+        hit = self.memo.get(key)
+        if hit is not None:
+            return hit[1]
+        if len(self.memo) > 256:
+            self.memo.clear()
+        out = op(ts, dim)
+        self.memo[key] = (ts, out)
+        return out
+
+
+class _NoStacks(Stacks):
+    """Plain ``cat`` / ``stack``, nothing remembered."""
+
+    def join(self, ts: list[Tensor], dim: int, stack: bool) -> Tensor:
+        return torch.stack(ts, dim) if stack else torch.cat(ts, dim)
+
+
+_PLAIN = _NoStacks()
+#: on the CPU, modules whose largest parameter has more entries than this run unfused:
+#: one large matrix product per module is already efficient there, and a batched one
+#: measured slower (two 512 x 512 teachers: 1.2x); on accelerators every size fuses
+CPU_FUSE_MAX = 65536
+
+
+def _linear(mods: Sequence[nn.Module], x: Tensor, st: Stacks = _PLAIN
+            ) -> tuple[Tensor, list[Tensor]]:
     ws = [m.weight for m in mods]
-    w = torch.cat(ws, 0)
-    b = torch.cat([m.bias for m in mods], 0) if mods[0].bias is not None else None
+    w = st.join(ws, 0, False)
+    b = st.join([m.bias for m in mods], 0, False) if mods[0].bias is not None else None
     y = F.linear(x, w, b)
     return y, list(torch.split(y, [int(t.shape[0]) for t in ws], dim=-1))
 
 
-def _vmapped(mods: Sequence[nn.Module], x: Tensor) -> tuple[None, list[Any]]:
+def _is_mlp(m: nn.Module) -> bool:
+    """An ``nn.Sequential`` of ``nn.Linear`` layers (the first one a Linear) and
+    parameter-free elementwise layers, without hooks."""
+    if type(m) is not nn.Sequential or len(m) == 0 or type(m[0]) is not nn.Linear:
+        return False
+    return all(type(c) is nn.Linear or (type(c) in ELEMENTWISE and not any(
+        True for _ in c.parameters())) for c in m)
+
+
+def _mlp(mods: Sequence[nn.Module], x: Tensor, st: Stacks = _PLAIN
+         ) -> tuple[Tensor | None, list[Any]]:
+    """Stacks of Linear layers: the first as one matrix product over the concatenated
+    weights, the next ones as batched products over the stacked weights."""
+    if x.dim() != 2:
+        return _vmapped(mods, x, st)
+    first = [m[0] for m in mods]
+    y, _ = _linear(first, x, st)
+    h = y.view(x.shape[0], len(mods), -1).transpose(0, 1)  # (k, n, out)
+    for i in range(1, len(mods[0])):
+        layer = mods[0][i]
+        if type(layer) is nn.Linear:
+            w = st.join([m[i].weight for m in mods], 0, True)  # (k, out, in)
+            if layer.bias is not None:
+                b = st.join([m[i].bias for m in mods], 0, True).unsqueeze(1)
+                h = torch.baddbmm(b, h, w.transpose(1, 2))
+            else:
+                h = torch.bmm(h, w.transpose(1, 2))
+        else:
+            h = layer(h)
+    return h, list(h.unbind(0))
+
+
+def _vmapped(mods: Sequence[nn.Module], x: Tensor, st: Stacks = _PLAIN
+             ) -> tuple[None, list[Any]]:
     base = mods[0]
     names = [n for n, _ in base.named_parameters()]
     own = [dict(m.named_parameters()) for m in mods]
-    params = {n: torch.stack([p[n] for p in own]) for n in names}
+    params = {n: st.join([p[n] for p in own], 0, True) for n in names}
     bnames = [n for n, _ in base.named_buffers()]
     if bnames:
         bown = [dict(m.named_buffers()) for m in mods]
-        buffers = {n: torch.stack([b[n] for b in bown]) for n in bnames}
+        buffers = {n: st.join([b[n] for b in bown], 0, True) for n in bnames}
     else:
         buffers = {}
 
@@ -200,7 +294,9 @@ class Fusion:
     broken: set[int] = field(default_factory=set)
     memo: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
     #: per fused Linear group run whole on this batch: its concatenated output
-    outputs: dict[int, tuple[Tensor, tuple[int, ...]]] = field(default_factory=dict)
+    outputs: dict[int, Tensor] = field(default_factory=dict)
+    #: the remembered stacks of frozen weights
+    stacks: Stacks = field(default_factory=Stacks)
     #: per fused comparison done on this batch: its terms as one vector
     partials: list[tuple[FusedComparison, Tensor]] = field(default_factory=list)
 
@@ -283,7 +379,9 @@ class Fusion:
             return
         whole, outs = got
         if whole is not None and len(todo) == len(group.steps):
-            self.outputs[step.node] = (whole, tuple(int(m.weight.shape[0]) for m in mods))
+            stacked = _per_example(group.kind, whole, mods)
+            if stacked is not None:
+                self.outputs[step.node] = stacked
         for s, v in zip(todo, outs, strict=True):
             frame.rows[s.node] = frame.rows[s.parent]
             values[s.node] = v
@@ -294,11 +392,11 @@ class Fusion:
     def _fused(self, group: FusedGroup, todo: list[ModuleStep], mods: list[nn.Module],
                x: Tensor, frame: Frame, models: Models, policy: Any, cache: Any
                ) -> tuple[Tensor | None, list[Any]] | None:
-        fn = _linear if group.kind == LINEAR else _vmapped
+        fn = {LINEAR: _linear, MLP: _mlp}.get(group.kind, _vmapped)
         if torch.compiler.is_compiling():
-            return self._under(todo[0].no_grad, fn, mods, x)
+            return self._under(todo[0].no_grad, fn, mods, x, self.stacks)
         try:
-            return self._under(todo[0].no_grad, fn, mods, x)
+            return self._under(todo[0].no_grad, fn, mods, x, self.stacks)
         except (RuntimeError, ValueError, TypeError):
             # a module that cannot be fused exactly (random draws under vmap, an
             # input it rejects): from now on run unfused, so errors name the edge
@@ -307,12 +405,12 @@ class Fusion:
             return None
 
     @staticmethod
-    def _under(no_grad: bool, fn: Any, mods: list[nn.Module], x: Tensor
+    def _under(no_grad: bool, fn: Any, mods: list[nn.Module], x: Tensor, st: Stacks
                ) -> tuple[Tensor | None, list[Any]]:
         if no_grad:
             with torch.no_grad():
-                return fn(mods, x)  # type: ignore[no-any-return]
-        return fn(mods, x)  # type: ignore[no-any-return]
+                return fn(mods, x, st)  # type: ignore[no-any-return]
+        return fn(mods, x, st)  # type: ignore[no-any-return]
 
     # ---------------------------------------------------------------- equations
     def compare(self, frame: Frame, policy: Any) -> set[str]:
@@ -325,18 +423,17 @@ class Fusion:
         """
         done: set[str] = set()
         for fc in self.comparisons:
-            got = self.outputs.get(fc.lead)
-            if got is None or got[0].dim() != 2 or len(set(got[1])) != 1:
+            y = self.outputs.get(fc.lead)
+            if y is None:
                 continue
-            y, sizes = got
             if any(frame.rows[e.lhs] is not None or frame.rows[e.rhs] is not None
                    for e in fc.equations):
                 continue
             if torch.compiler.is_compiling():
-                terms = _compare(fc, y, len(sizes), frame, policy)
+                terms = _compare(fc, y, frame, policy)
             else:
                 try:
-                    terms = _compare(fc, y, len(sizes), frame, policy)
+                    terms = _compare(fc, y, frame, policy)
                 except (RuntimeError, ValueError, TypeError, IndexError):
                     terms = None  # compared one by one: errors name the equation
             if terms is None:
@@ -470,23 +567,34 @@ def _other(fc: FusedComparison, eq: EquationStep) -> int:
     return eq.rhs if fc.fused_lhs else eq.lhs
 
 
-def _compare(fc: FusedComparison, y: Tensor, heads: int, frame: Frame, policy: Any
+def _per_example(kind: str, whole: Tensor, mods: Sequence[nn.Module]) -> Tensor | None:
+    """A fused group's output as one ``(examples, heads, features)`` tensor (``None``
+    when its heads differ in width or the examples are not one dimension)."""
+    if kind == LINEAR:
+        sizes = {int(m.weight.shape[0]) for m in mods}
+        if whole.dim() != 2 or len(sizes) != 1:
+            return None
+        return whole.view(whole.shape[0], len(mods), sizes.pop())
+    if whole.dim() != 3:
+        return None
+    return whole.transpose(0, 1)
+
+
+def _compare(fc: FusedComparison, logits: Tensor, frame: Frame, policy: Any
              ) -> Tensor | None:
     """The terms of a fused comparison, or ``None`` when the values do not have the
     shapes it handles (then they are compared one by one)."""
     values, guards = frame.values, getattr(policy, "guards", None)
     first = fc.equations[0]
     if first.detach_lhs if fc.fused_lhs else first.detach_rhs:
-        y = y.detach()
-    n, width = y.shape
+        logits = logits.detach()
+    n, heads, c = logits.shape
     others = []
     for e in fc.equations:
         a, b = values[e.lhs], values[e.rhs]
         if guards is not None:
             a, b = guards.compare(e, a, b, frame)
         others.append(b if fc.fused_lhs else a)
-    c = width // heads
-    logits = y.view(n, heads, c)
     if list(fc.heads) != list(range(heads)):
         logits = logits[:, list(fc.heads)]
     if type(fc.comparator) is CrossEntropy:
@@ -500,7 +608,7 @@ def _compare(fc: FusedComparison, y: Tensor, heads: int, frame: Frame, policy: A
                                label_smoothing=fc.comparator.label_smoothing)
         den = (labels != -100).sum(0).to(loss.dtype)
         return loss.sum(0) / den
-    if any(not isinstance(o, Tensor) or o.shape != (n, c) or o.dtype != y.dtype
+    if any(not isinstance(o, Tensor) or o.shape != (n, c) or o.dtype != logits.dtype
            for o in others):
         return None
     target = torch.stack(others, 1)
@@ -522,7 +630,7 @@ def _comparisons(program: Program, leads: dict[int, FusedGroup]
                  ) -> tuple[FusedComparison, ...]:
     where: dict[int, tuple[int, int]] = {}
     for lead, g in leads.items():
-        if g.kind == LINEAR:
+        if g.kind in (LINEAR, MLP):
             for j, s in enumerate(g.steps):
                 where[s.node] = (lead, j)
     found: dict[Any, list[tuple[EquationStep, int]]] = {}
