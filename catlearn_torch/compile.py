@@ -87,7 +87,7 @@ from catlearn_torch.data import (
     split_batches,
 )
 from catlearn_torch.errors import MESSAGES, RealisationError, WrapperError
-from catlearn_torch.fusion import Fusion, plan_fusion, prune
+from catlearn_torch.fusion import Fusion, anchor, plan_fusion, prune
 from catlearn_torch.plan_exec import Frame, ModuleStep, Program, build_program, execute
 from catlearn_torch.realise import Realisation
 from catlearn_torch.rows import FillRows, FullRows, GatherRows
@@ -251,12 +251,13 @@ class CompiledDiagram(nn.Module):
         (fixed weighting only) and with its fused groups (:mod:`catlearn_torch.fusion`)."""
         self._run_program = self._program
         self._dropped: tuple[Any, ...] = ()
+        self._anchors: tuple[Any, ...] = ()
         self._fusion: Fusion | None = None
         if not getattr(self, "fuse", False) or not hasattr(self, "weighting"):
             return
         if type(self.weighting) is Fixed:
-            self._run_program, self._dropped = prune(self._program)
-        self._fusion = plan_fusion(self._run_program, self.models)
+            self._run_program, self._dropped, self._anchors = prune(self._program)
+        self._fusion = plan_fusion(self._run_program, self.models, self._program)
 
     def fusion_groups(self) -> tuple[tuple[str, ...], ...]:
         """The edges run as one computation, per group (empty without ``fuse=True``;
@@ -508,6 +509,12 @@ class CompiledDiagram(nn.Module):
                 frame.defined[eq.name] = 0
         self._last_defined = frame.defined if frame.masked else None
         out = self._combine(frame.terms, fusion)
+        if self._anchors and fusion is not None:
+            gathered = frame.masked and isinstance(policy, GatherRows)
+            edges = {a for a, eq in self._anchors if fusion.live(eq, frame, gathered)}
+            zero = anchor(self.models, sorted(edges))
+            if zero is not None:
+                out = LossOutput(out.total + zero, out.terms)
         if fusion is not None:
             fusion.begin()
         if self.guards:

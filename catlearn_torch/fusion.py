@@ -64,7 +64,7 @@ traces under ``torch.compile`` (``fullgraph=True``) and CUDA graphs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -74,6 +74,7 @@ from torch import Tensor, nn
 from torch.utils import _pytree as pytree
 
 from catlearn_torch.comparators import MSE, CrossEntropy
+from catlearn_torch.rows import GatherRows, common_rows
 from catlearn_torch.plan_exec import (
     EquationStep,
     Frame,
@@ -83,7 +84,8 @@ from catlearn_torch.plan_exec import (
     StepGroup,
 )
 
-__all__ = ["FusedGroup", "Fusion", "plan_fusion", "prune", "signature"]
+__all__ = ["FusedGroup", "FusedComparison", "Fusion", "Pruned", "Stacks", "anchor",
+           "plan_fusion", "prune", "signature"]
 
 LINEAR = "linear"
 MLP = "mlp"
@@ -264,9 +266,12 @@ def _vmapped(mods: Sequence[nn.Module], x: Tensor, st: Stacks = _PLAIN
     return None, [pytree.tree_map(lambda t, i=i: t[i], out) for i in range(len(mods))]
 
 
-def _groups(steps: Sequence[ModuleStep], models: Models) -> list[FusedGroup]:
+def _groups(steps: Sequence[ModuleStep], models: Models,
+            reach: Mapping[int, tuple[EquationStep, ...]]) -> list[FusedGroup]:
     by_sig: dict[Any, list[ModuleStep]] = {}
     for s in steps:
+        if not s.no_grad and not reach.get(s.node):
+            continue  # no gradient reaches it: unfused its parameters get none
         sig = signature(models[s.edge])
         if sig is not None:
             by_sig.setdefault((s.no_grad, sig), []).append(s)
@@ -291,6 +296,10 @@ class Fusion:
     leads: dict[int, FusedGroup]
     shared: dict[int, ModuleStep]
     comparisons: tuple[FusedComparison, ...] = ()
+    #: per module node, the equations a gradient reaches it from (non-detached sides)
+    reach: dict[int, tuple[EquationStep, ...]] = field(default_factory=dict)
+    #: per node, the column node its path starts with
+    column_of: dict[int, int] = field(default_factory=dict)
     broken: set[int] = field(default_factory=set)
     memo: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
     #: per fused Linear group run whole on this batch: its concatenated output
@@ -348,6 +357,31 @@ class Fusion:
             return self._run_shared
         return None
 
+    def live(self, eq: EquationStep, frame: Frame, gathered: bool) -> bool:
+        """Whether ``eq`` compares at least one example on this batch (so, unfused, its
+        sides get a gradient): always, unless the batch's undefined rows were cut away
+        (``gathered``: eager missing values), where its columns' common defined rows
+        decide (one host synchronisation).
+
+        >>> Fusion({}, {}).live(EquationStep("e", 0, 1, None, False, False, 1.0),
+        ...                     Frame.empty(2), True)
+        True
+        """
+        a, b = self.column_of.get(eq.lhs), self.column_of.get(eq.rhs)
+        if not gathered or a is None or b is None:
+            return True
+        if frame.values[a] is None or frame.values[b] is None:
+            return False
+        ma, mb = frame.rows[a], frame.rows[b]
+        if ma is None and mb is None:
+            return True
+        return bool(common_rows(ma, mb).any())
+
+    def _alive(self, step: ModuleStep, frame: Frame, gathered: bool) -> bool:
+        if step.no_grad or not gathered:
+            return True
+        return any(self.live(e, frame, True) for e in self.reach.get(step.node, ()))
+
     # ---------------------------------------------------------------- groups
     def _valid(self, group: FusedGroup, models: Models) -> bool:
         if group.steps[0].node in self.broken or _global_hooks():
@@ -365,7 +399,9 @@ class Fusion:
         group = self.leads[step.node]
         values = frame.values
         x = values[step.parent]
-        todo = [s for s in group.steps if s.node not in frame.given]
+        gathered = frame.masked and isinstance(policy, GatherRows)
+        todo = [s for s in group.steps
+                if s.node not in frame.given and self._alive(s, frame, gathered)]
         if len(todo) < 2 or not isinstance(x, Tensor) or not self._valid(group, models):
             self._plain(step, frame, models, policy, cache)
             return
@@ -462,7 +498,8 @@ class Fusion:
     def _run_shared(self, step: ModuleStep, frame: Frame, models: Models, policy: Any,
                     cache: Any) -> None:
         x = frame.values[step.parent]
-        if torch.compiler.is_compiling() or not isinstance(x, Tensor):
+        if torch.compiler.is_compiling() or not isinstance(x, Tensor) or \
+                _hooked(models[step.edge]) or _global_hooks():
             self._plain(step, frame, models, policy, cache)
             return
         key = (step.edge, id(x))
@@ -484,11 +521,12 @@ def _shared(program: Program) -> dict[int, ModuleStep]:
     return {s.node: s for steps in by_edge.values() if len(steps) >= 2 for s in steps}
 
 
-def plan_fusion(program: Program, models: Models) -> Fusion:
+def plan_fusion(program: Program, models: Models, full: Program | None = None) -> Fusion:
     """The fused groups of ``program`` for these modules (see the module docstring):
     module steps on one node grouped by :func:`signature` (and ``no_grad``), each
     group headed by its first step in plan order; and the frozen steps that may be
-    shared across sources. Linear in the number of steps and parameters.
+    shared across sources; ``full``: the program before :func:`prune` (whose paths
+    :meth:`Fusion.live` follows). Linear in the number of steps and parameters.
 
     >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> from catlearn_torch.plan_exec import build_program
@@ -501,19 +539,69 @@ def plan_fusion(program: Program, models: Models) -> Fusion:
     (('a', 'b'),)
     """
     by_parent: dict[int, list[ModuleStep]] = {}
+    parent: dict[int, int] = {}
+    column_of: dict[int, int] = {}
     for s in program.steps:
+        parent[s.node] = s.parent
         if isinstance(s, ModuleStep):
             by_parent.setdefault(s.parent, []).append(s)
+    for s in (full or program).steps:
+        if isinstance(s, ModuleStep):
+            if s.parent in column_of:
+                column_of[s.node] = column_of[s.parent]
+        else:
+            column_of[s.node] = s.node
+    reach: dict[int, list[EquationStep]] = {}
+    for e in program.equations:
+        for n, detached in ((e.lhs, e.detach_lhs), (e.rhs, e.detach_rhs)):
+            while not detached and n in parent:
+                reach.setdefault(n, []).append(e)
+                n = parent[n]
+    frozen_reach = {n: tuple(v) for n, v in reach.items()}
     leads: dict[int, FusedGroup] = {}
     for steps in by_parent.values():
-        for g in _groups(steps, models):
+        for g in _groups(steps, models, frozen_reach):
             leads[g.steps[0].node] = g
-    return Fusion(leads, _shared(program), _comparisons(program, leads))
+    return Fusion(leads, _shared(program), _comparisons(program, leads), frozen_reach,
+                  column_of)
 
 
-def prune(program: Program) -> tuple[Program, tuple[EquationStep, ...]]:
-    """``program`` without its weight-0 equations and the steps only they need; and the
-    equations dropped. Linear in the number of steps.
+class Pruned(NamedTuple):
+    """A program without its weight-0 equations (see :func:`prune`): the program, the
+    equations dropped, and the edges on their non-detached sides whose parameters the
+    unfused loss would give a zero gradient (``anchors``).
+
+    >>> Pruned(None, (), ()).anchors
+    ()
+    """
+
+    program: Any
+    dropped: tuple[EquationStep, ...]
+    anchors: tuple[tuple[str, EquationStep], ...]
+
+
+def anchor(models: Models, edges: Sequence[str]) -> Tensor | None:
+    """``0 · p[0]`` summed over the trainable parameters of ``edges``: added to the
+    total, it gives them the zero gradient a weight-0 equation gives them unfused (so
+    optimisers with momentum or weight decay step exactly as unfused), at the cost of
+    one element per parameter instead of a forward.
+
+    >>> float(anchor({"a": nn.Linear(2, 1)}, ["a"]))
+    0.0
+    """
+    out: Tensor | None = None
+    for e in edges:
+        for p in models[e].parameters():
+            if p.requires_grad and p.numel() > 0:
+                z = p.reshape(-1)[0] * 0.0
+                out = z if out is None else out + z
+    return out
+
+
+def prune(program: Program) -> Pruned:
+    """``program`` without its weight-0 equations and the steps only they need; the
+    equations dropped, and the edges to anchor (see :class:`Pruned`). Linear in the
+    number of steps.
 
     >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> from catlearn_torch.plan_exec import build_program
@@ -522,15 +610,24 @@ def prune(program: Program) -> tuple[Program, tuple[EquationStep, ...]]:
     >>> names = [eq.name for eq in D.equations]
     >>> prog = build_program(D.compile_plan(), set(), dict.fromkeys(names),
     ...                      {names[0]: 1.0, names[1]: 0.0})
-    >>> kept, dropped = prune(prog)
-    >>> [s.edge for s in kept.steps], [e.name for e in dropped]
-    (['x', 'y', 'a'], ['x ⋅ b = z'])
+    >>> kept, dropped, anchors = prune(prog)
+    >>> [s.edge for s in kept.steps], [e.name for e in dropped], [a for a, _ in anchors]
+    (['x', 'y', 'z', 'a'], ['x ⋅ b = z'], ['b'])
     """
     kept = tuple(e for e in program.equations if e.weight != 0.0)
     dropped = tuple(e for e in program.equations if e.weight == 0.0)
     if not dropped:
-        return program, ()
+        return Pruned(program, (), ())
     parent: dict[int, int] = {s.node: s.parent for s in program.steps}
+    step_of = {s.node: s for s in program.steps if isinstance(s, ModuleStep)}
+    anchors: dict[tuple[str, EquationStep], None] = {}
+    for e in dropped:
+        for n, detached in ((e.lhs, e.detach_lhs), (e.rhs, e.detach_rhs)):
+            while not detached and n in parent:
+                s = step_of.get(n)
+                if s is not None and not s.no_grad:
+                    anchors[(s.edge, e)] = None
+                n = parent[n]
     need: set[int] = set()
     for e in kept:
         for n in (e.lhs, e.rhs):
@@ -539,11 +636,11 @@ def prune(program: Program) -> tuple[Program, tuple[EquationStep, ...]]:
                 n = parent[n]
     groups = []
     for g in program.groups:
-        steps = tuple(s for s in g.steps if s.node in need)
+        steps = tuple(s for s in g.steps if s.node in need or not isinstance(s, ModuleStep))
         if steps:
             groups.append(StepGroup(g.parent, steps))
-    return Program(tuple(groups), kept, program.columns, program.roots,
-                   program.size), dropped
+    return Pruned(Program(tuple(groups), kept, program.columns, program.roots,
+                          program.size), dropped, tuple(anchors))
 
 
 class FusedComparison(NamedTuple):
