@@ -120,7 +120,7 @@ def backbone(batch_size: int, k: int = 8) -> tuple[nn.Module, nn.Module,
                                                    list[nn.Module]]:
     torch.manual_seed(0)
     body = mlp(128, 512, 512)
-    heads = [mlp(512, 64, 16) for _ in range(k)]
+    heads: list[nn.Module] = [mlp(512, 64, 16) for _ in range(k)]
     g = LearningGraph().data("x", "N", "X")
     for i in range(k):
         g = g.data(f"y{i}", "N", f"Y{i}")
@@ -128,7 +128,7 @@ def backbone(batch_size: int, k: int = 8) -> tuple[nn.Module, nn.Module,
     for i in range(k):
         g = g.model(f"head{i}", "F", f"Y{i}")
     D = LearningDiagram.from_graph(g)
-    models = {"backbone": copy.deepcopy(body)}
+    models: dict[str, nn.Module] = {"backbone": copy.deepcopy(body)}
     models.update({f"head{i}": copy.deepcopy(h) for i, h in enumerate(heads)})
     ours = compile(D, Realisation(D, models=models))
     hand = HandHeads(body, heads)
@@ -318,7 +318,7 @@ def linear_heads(batch_size: int, k: int) -> tuple[nn.Module, nn.Module, nn.Modu
     with cross-entropy against its own labels: unfused, fused, hand-written."""
     torch.manual_seed(0)
     body = nn.Sequential(nn.Linear(64, 128), nn.ReLU())
-    heads = [nn.Linear(128, 10) for _ in range(k)]
+    heads: list[nn.Module] = [nn.Linear(128, 10) for _ in range(k)]
     g = LearningGraph().data("x", "N", "X").model("backbone", "X", "F")
     for i in range(k):
         g = g.data(f"y{i}", "N", f"Y{i}").model(f"head{i}", "F", f"Y{i}")

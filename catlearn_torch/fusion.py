@@ -74,15 +74,15 @@ from torch import Tensor, nn
 from torch.utils import _pytree as pytree
 
 from catlearn_torch.comparators import MSE, CrossEntropy
-from catlearn_torch.rows import GatherRows, common_rows
 from catlearn_torch.plan_exec import (
     EquationStep,
     Frame,
-    ModuleStep,
     Models,
+    ModuleStep,
     Program,
     StepGroup,
 )
+from catlearn_torch.rows import GatherRows, common_rows
 
 __all__ = ["FusedGroup", "FusedComparison", "Fusion", "Pruned", "Stacks", "anchor",
            "plan_fusion", "prune", "signature"]
@@ -135,7 +135,7 @@ def signature(module: nn.Module) -> tuple[Any, ...] | None:
     if not params:
         return None
     if _is_mlp(module):
-        return (MLP, params, tuple(repr(m) for m in module))
+        return (MLP, params, tuple(repr(m) for m in module.children()))
     modes = tuple(s.training for s in module.modules())
     return (VMAP, type(module), params, bufs, modes)
 
@@ -205,7 +205,7 @@ _PLAIN = _NoStacks()
 CPU_FUSE_MAX = 65536
 
 
-def _linear(mods: Sequence[nn.Module], x: Tensor, st: Stacks = _PLAIN
+def _linear(mods: Sequence[Any], x: Tensor, st: Stacks = _PLAIN
             ) -> tuple[Tensor, list[Tensor]]:
     ws = [m.weight for m in mods]
     w = st.join(ws, 0, False)
@@ -223,7 +223,7 @@ def _is_mlp(m: nn.Module) -> bool:
         True for _ in c.parameters())) for c in m)
 
 
-def _mlp(mods: Sequence[nn.Module], x: Tensor, st: Stacks = _PLAIN
+def _mlp(mods: Sequence[Any], x: Tensor, st: Stacks = _PLAIN
          ) -> tuple[Tensor | None, list[Any]]:
     """Stacks of Linear layers: the first as one matrix product over the concatenated
     weights, the next ones as batched products over the stacked weights."""
@@ -390,8 +390,9 @@ class Fusion:
             if models[s.edge] is not m or m._forward_hooks or m._forward_pre_hooks:
                 return False
         if group.kind == VMAP:
-            first = group.modules[0].training
-            return all(m.training == first for m in group.modules)
+            first = tuple(s.training for s in group.modules[0].modules())
+            return all(tuple(s.training for s in m.modules()) == first
+                       for m in group.modules[1:])
         return True
 
     def _run_group(self, step: ModuleStep, frame: Frame, models: Models, policy: Any,
@@ -664,7 +665,7 @@ def _other(fc: FusedComparison, eq: EquationStep) -> int:
     return eq.rhs if fc.fused_lhs else eq.lhs
 
 
-def _per_example(kind: str, whole: Tensor, mods: Sequence[nn.Module]) -> Tensor | None:
+def _per_example(kind: str, whole: Tensor, mods: Sequence[Any]) -> Tensor | None:
     """A fused group's output as one ``(examples, heads, features)`` tensor (``None``
     when its heads differ in width or the examples are not one dimension)."""
     if kind == LINEAR:

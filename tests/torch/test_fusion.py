@@ -159,8 +159,8 @@ def test_batchnorm_eval_vmap_exact() -> None:
     g = g.model("a", "X", "Y").model("c", "X", "Z")
     D = LearningDiagram.from_graph(g)
     torch.manual_seed(1)
-    models = {k: nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 2))
-              for k in "ac"}
+    models: dict[str, nn.Module] = {
+        k: nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 2)) for k in "ac"}
     plain, fused = _pair(D, models, {})
     batch = {"x": torch.randn(5, 3), "y": torch.randn(5, 2), "z": torch.randn(5, 2)}
     plain(batch), fused(batch)  # train mode: running statistics move (unfused)
@@ -173,8 +173,8 @@ def test_dropout_in_training_falls_back_exactly() -> None:
     g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").data("z", "N", "Z")
     g = g.model("a", "X", "Y").model("c", "X", "Z")
     D = LearningDiagram.from_graph(g)
-    models = {k: nn.Sequential(nn.Linear(3, 4), nn.Dropout(0.5), nn.Linear(4, 2))
-              for k in "ac"}
+    models: dict[str, nn.Module] = {
+        k: nn.Sequential(nn.Linear(3, 4), nn.Dropout(0.5), nn.Linear(4, 2)) for k in "ac"}
     plain, fused = _pair(D, models, {})
     assert fused.fusion_groups() == (("a", "c"),)
     batch = {"x": torch.randn(5, 3), "y": torch.randn(5, 2), "z": torch.randn(5, 2)}
