@@ -332,3 +332,32 @@ def test_cuda_graphs_reduce_overhead() -> None:
         out = run(batch)
         ref = plain(batch)
         torch.testing.assert_close(out.total, ref.total, atol=1e-5, rtol=1e-5)
+
+
+def test_fused_teachers_with_cache() -> None:
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    g = g.fixed("t1", "X", "Y").fixed("t2", "X", "Y").model("s", "X", "Y")
+    D0 = LearningDiagram(g, [])
+    D = LearningDiagram(g, [Equation(D0.path("x ⋅ s"), D0.path("y")),
+                            Equation(D0.path("x ⋅ s"), D0.path("x ⋅ t1"), weight=0.5),
+                            Equation(D0.path("x ⋅ s"), D0.path("x ⋅ t2"), weight=0.5)])
+    torch.manual_seed(0)
+    models: dict[str, nn.Module] = {
+        k: nn.Sequential(nn.Linear(3, 5), nn.ReLU(), nn.Linear(5, 2)) for k in ("t1", "t2")}
+    models["s"] = nn.Linear(3, 2)
+    plain, fused = _pair(D, models, {}, cache=8)
+    assert fused.fusion_groups() == (("t1", "t2"),)
+    for step in range(3):
+        batch = {"x": torch.randn(4, 3), "y": torch.randn(4, 2),
+                 "index": torch.arange(4) + 4 * (step % 2)}
+        _assert_same(plain, fused, batch)
+    assert fused.cache_size() == plain.cache_size() > 0
+
+
+def test_fullgraph_with_missing_values() -> None:
+    specs = [{"kind": "lin", "ce": True, "grad": "both", "frozen": False, "weight": 1.0,
+              "mask": "some"} for _ in range(3)]
+    D, models, batch, missing = _regime(specs, 6, 0)
+    fused = compile(D, Realisation(D, models=models), missing=missing, fuse=True)
+    explain = torch._dynamo.explain(fused)(batch)
+    assert explain.graph_break_count == 0
