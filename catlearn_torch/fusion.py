@@ -1,52 +1,78 @@
 """Horizontal fusion: parallel edges of a loss program run as one batched computation.
 
-With ``compile(..., fuse=True)`` the executor (:mod:`catlearn_torch.plan_exec`) uses
-what the plan knows and a hand-written loop does not exploit:
+With ``compile(..., fuse=True)`` (off by default: it is an optimisation one can turn
+off, and its exactness is "equal up to float summation order", not bitwise) the
+executor (:mod:`catlearn_torch.plan_exec`) uses what the plan knows and a hand-written
+loop does not exploit:
 
 * **Parallel edges** — module steps on the same trie node (the ``K`` heads of a shared
   backbone, several teachers of one architecture reading one column) whose modules have
   the same structure run as one computation (:class:`FusedGroup`):
 
-  - ``nn.Linear`` modules (exactly that class) with the same ``in_features``, bias
-    presence, dtype and device: **one matrix product** against the weights
-    concatenated along the output dimension (``F.linear(x, cat(W), cat(b))``), split
-    back into one value per edge (views). ``out_features`` may differ.
-  - any other module class with the same parameter and buffer names and shapes,
-    dtypes, devices and training mode: ``torch.func.functional_call`` under
-    ``torch.vmap`` over the parameters **stacked at each forward**
-    (``torch.stack``), one slice of the output per edge. Modules that draw random
-    numbers (dropout in training mode) cannot be vmapped exactly: the first forward
-    that tries marks the group as not fusible, and it runs unfused from then on.
+  - ``"linear"``: ``nn.Linear`` modules (exactly that class) with the same
+    ``in_features``, bias presence, dtype and device: **one matrix product** against
+    the weights concatenated along the output dimension
+    (``F.linear(x, cat(W), cat(b))``), split back into one view per edge;
+    ``out_features`` may differ.
+  - ``"mlp"``: ``nn.Sequential`` stacks of ``nn.Linear`` and parameter-free
+    elementwise layers (:data:`ELEMENTWISE`) with identical layers and shapes: the
+    first layer as above, the next ones as ``baddbmm`` over the stacked weights.
+  - ``"vmap"``: any other module class with the same parameter and buffer names,
+    shapes, dtypes, devices and training modes (of every submodule):
+    ``torch.func.functional_call`` under ``torch.vmap`` over the parameters stacked at
+    each forward. A module that draws random numbers (dropout in training mode) cannot
+    be vmapped exactly: the first forward that tries marks the group as not fusible
+    (nothing is drawn) and it runs unfused from then on.
 
   The users' modules stay the source of truth: the weights are concatenated or
-  stacked from each module's own parameters at every forward, and ``cat``/``stack``
-  are differentiable, so each module's ``.grad`` is what it would be unfused.
-  ``loss.model("h3")``, ``state_dict``, ``save_model``/``load_model``/``transfer``,
-  optimisers, checkpoints and exact resume see the same parameters as without fusion.
+  stacked from each module's own parameters at every forward (``cat``/``stack`` are
+  differentiable, so each module's ``.grad`` is what it would be unfused), except that
+  stacks of *frozen* weights under ``no_grad`` are remembered keyed by each tensor's
+  identity, version counter and data pointer (:class:`Stacks`), so an in-place change
+  (``load_state_dict``, ``copy_``, an EMA update) or a new tensor is never served
+  stale. ``loss.model("h3")``, ``state_dict`` keys, ``save_model``/``load_model``/
+  ``transfer``, optimisers, checkpoints and exact resume see the same parameters as
+  without fusion.
+
+  Equations comparing a fused ``"linear"``/``"mlp"`` group of equal widths with other
+  nodes by cross-entropy on class indices (``class_dim=1``) or MSE, all examples
+  defined, are computed as one reduction too (:class:`FusedComparison`; the ignore
+  index -100 is honoured per head), and their weighted sum is one reduction.
 
   **Not fused** (run as before, one call per edge): modules of different classes or
-  parameter shapes; modules with buffers in training mode (BatchNorm updates its
-  running statistics in forward); modules with forward hooks or pre-hooks (their own
-  or global ones: a hook must see its module called); a ``no_grad`` frozen step with a
-  step that records gradients (a frozen edge after the data column next to a learnable
-  one); different training modes (vmap); a node whose value the cache already holds;
-  inputs that are not tensors. Groups are recomputed after every surgery
-  (``replace``, ``freeze``, ``unfreeze``, ``reweight``, ``set_weighting``, moving the
-  module) and checked at each forward against the modules actually held (the same
+  parameter shapes; on the CPU, modules with a parameter of more than
+  :data:`CPU_FUSE_MAX` entries (a batched product measured slower there than one
+  product per module; on accelerators every size fuses); modules with buffers in
+  training mode (BatchNorm updates running statistics in forward); modules with
+  forward hooks or pre-hooks (their own, a submodule's, or global ones: a hook must
+  see its module called); a ``no_grad`` frozen step with a step that records
+  gradients; different training modes (``"vmap"``); a node whose value the cache
+  already holds; inputs that are not tensors; a head that no gradient reaches (on a
+  detached side only; with eager missing values, one whose equations compare no
+  example on this batch) — unfused its parameters get ``grad=None``, fused they
+  would get zeros, which optimisers with momentum treat differently. Groups are
+  recomputed after every surgery (``replace``, ``freeze``, ``unfreeze``,
+  ``reweight``, ``set_weighting``, ``enable_cache``, ``train``/``eval``, moving the
+  modules) and checked at each forward against the modules actually held (the same
   objects, no new hooks, same modes), so a change made by hand falls back to the
   unfused path instead of running stale weights.
 * **Weight 0** — with the fixed weighting (the default), an equation of weight 0 is not
-  evaluated and the steps only it uses do not run (:func:`prune`); its term is
-  reported as 0. (Other weightings read every term, so nothing is pruned.)
+  evaluated and the module steps only it uses do not run (:func:`prune`); its term is
+  reported as 0, and the trainable parameters on its non-detached sides get the zero
+  gradient they get unfused (:func:`anchor`, one element per parameter), so training
+  is unchanged. (A NaN that equation would have produced is not computed, so not
+  reported; other weightings read every term, so nothing is pruned.)
 * **Shared frozen subpaths** — a ``no_grad`` frozen edge applied, on two sources, to
-  the very same tensor object (the same column passed to both) runs once per batch.
+  the very same tensor object (the same column passed to both) runs once per batch
+  (eager; under ``torch.compile`` each runs).
 * Sources whose batch has no defined example already cost nothing (the gathering
   missing-value path gives their columns no value, and no module runs on them).
 
 Numerically the fused value differs from the unfused one only by the summation order
-inside the matrix products (tested: losses and gradients within 1e-5). Fusion has no
-data-dependent Python branch (the group structure is fixed between surgeries), so it
-traces under ``torch.compile`` (``fullgraph=True``) and CUDA graphs
+inside the matrix products and reductions (tested: losses and gradients within 1e-5).
+The fused path has no data-dependent Python branch (the group structure is fixed
+between surgeries; the checks read metadata only), so it traces under
+``torch.compile(fullgraph=True)`` with no graph break and suits CUDA graphs
 (``mode="reduce-overhead"``) for static shapes.
 
 >>> import torch, torch.nn as nn
@@ -587,8 +613,9 @@ def anchor(models: Models, edges: Sequence[str]) -> Tensor | None:
     optimisers with momentum or weight decay step exactly as unfused), at the cost of
     one element per parameter instead of a forward.
 
-    >>> float(anchor({"a": nn.Linear(2, 1)}, ["a"]))
-    0.0
+    >>> z = anchor({"a": nn.Linear(2, 1)}, ["a"])
+    >>> float(z.detach()) == 0.0, z.requires_grad
+    (True, True)
     """
     out: Tensor | None = None
     for e in edges:
