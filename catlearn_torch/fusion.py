@@ -504,6 +504,8 @@ class Fusion:
             self.partials.append((fc, terms))
             for e, t in zip(fc.equations, terms.unbind(0), strict=True):
                 frame.terms[e.name] = t
+                if frame.masked:  # other columns have undefined rows: report counts
+                    frame.defined[e.name] = int(y.shape[0])
                 done.add(e.name)
         return done
 

@@ -95,6 +95,12 @@ def _assert_same(plain: Any, fused: Any, batch: dict[str, Any]) -> None:
             torch.testing.assert_close(out_f.terms[eq.name], out_p.terms[eq.name],
                                        atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(out_f.total, out_p.total, atol=1e-5, rtol=1e-5)
+    dp, df = plain.last_defined, fused.last_defined
+    assert (dp is None) == (df is None)
+    if dp is not None and df is not None:
+        live = {eq.name for eq in plain.diagram.equations if eq.weight != 0.0}
+        assert {k: v for k, v in df.items() if k in live} == \
+            {k: v for k, v in dp.items() if k in live}
     if out_p.total.requires_grad:
         out_p.total.backward()
         out_f.total.backward()
