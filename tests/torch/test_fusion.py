@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 from torch import nn
 
@@ -125,6 +125,7 @@ def test_fused_equals_unfused(specs: list[dict[str, Any]], n: int, seed: int,
                 L.freeze(f"h{i}")
         if freeze_m:
             L.freeze("m")
+    event(f"fused groups: {len(fused.fusion_groups())}")
     _assert_same(plain, fused, batch)
 
 
