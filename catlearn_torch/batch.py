@@ -360,6 +360,12 @@ class Guards:
         return {"edge": step.edge, "role": self.roles[step.edge], "src": src, "tgt": tgt,
                 "path": self.paths[step.node]}
 
+    def check_input(self, step: ModuleStep, x: Any) -> None:
+        """The input check of :meth:`call` alone (for a step run fused with others)."""
+        layer = self.layers.get(step.edge)
+        if layer is not None and isinstance(x, Tensor):
+            self._check_input(step, layer, x)
+
     def call(self, step: ModuleStep, module: nn.Module, x: Any) -> Any:
         """Apply the edge's module after checking its input against its first layer;
         a failure of the module is re-raised naming the edge, its path and the input."""

@@ -87,6 +87,7 @@ from catlearn_torch.data import (
     split_batches,
 )
 from catlearn_torch.errors import MESSAGES, RealisationError, WrapperError
+from catlearn_torch.fusion import Fusion, anchor, plan_fusion, prune
 from catlearn_torch.plan_exec import Frame, ModuleStep, Program, build_program, execute
 from catlearn_torch.realise import Realisation
 from catlearn_torch.rows import FillRows, FullRows, GatherRows
@@ -176,8 +177,12 @@ class CompiledDiagram(nn.Module):
     def __init__(self, diagram: LearningDiagram, realisation: Realisation, *,
                  weighting: str | Weighting | None = None,
                  missing: Mapping[str, Any] | None = None, cache: bool | int = False,
-                 masked: str = "auto", guards: bool = True) -> None:
+                 masked: str = "auto", guards: bool = True, fuse: bool = False) -> None:
         super().__init__()
+        if not isinstance(fuse, bool):
+            raise RealisationError(MESSAGES["bad_fuse"].format(got=fuse))
+        #: whether parallel edges run fused (:mod:`catlearn_torch.fusion`)
+        self.fuse = fuse
         if realisation.diagram is not diagram and realisation.diagram != diagram:
             raise RealisationError(MESSAGES["diagram_mismatch"])
         bad = [n for n in realisation.modules if "." in n]
@@ -239,6 +244,32 @@ class CompiledDiagram(nn.Module):
         self._guards = Guards(program, self.plan, self.diagram, self.realisation,
                               self.models, self.roles)
         self._make_policies()
+        self._plan_fusion()
+
+    def _plan_fusion(self) -> None:
+        """The program the forward runs: with ``fuse``, pruned of weight-0 equations
+        (fixed weighting only) and with its fused groups (:mod:`catlearn_torch.fusion`)."""
+        self._run_program = self._program
+        self._dropped: tuple[Any, ...] = ()
+        self._anchors: tuple[Any, ...] = ()
+        self._fusion: Fusion | None = None
+        if not getattr(self, "fuse", False) or not hasattr(self, "weighting"):
+            return
+        if type(self.weighting) is Fixed:
+            self._run_program, self._dropped, self._anchors = prune(self._program)
+        self._fusion = plan_fusion(self._run_program, self.models, self._program)
+
+    def fusion_groups(self) -> tuple[tuple[str, ...], ...]:
+        """The edges run as one computation, per group (empty without ``fuse=True``;
+        see :mod:`catlearn_torch.fusion`).
+
+        >>> from catlearn.learning import LearningDiagram, LearningGraph
+        >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+        >>> D = LearningDiagram.from_graph(g)
+        >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}), fuse=True).fusion_groups()
+        ()
+        """
+        return self._fusion.groups() if self._fusion is not None else ()
 
     def _make_policies(self) -> None:
         self._guards.forget()
@@ -261,6 +292,7 @@ class CompiledDiagram(nn.Module):
             self._cache.clear()
         if hasattr(self, "_full"):
             self._make_policies()
+            self._plan_fusion()
         return out  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ state
@@ -361,6 +393,7 @@ class CompiledDiagram(nn.Module):
             w.to(self._device)
             self.weighting = w
             self.version += 1
+            self._plan_fusion()
         return w
 
     @property
@@ -465,18 +498,40 @@ class CompiledDiagram(nn.Module):
         """
         frame = self._frame(batches)
         policy = self._policy(frame)
-        execute(self._program, frame, self.models, policy, self._cache_for(policy))
+        fusion = self._fusion
+        if fusion is not None:
+            fusion.begin()
+        program = self._run_program
+        execute(program, frame, self.models, policy, self._cache_for(policy), fusion)
+        for eq in self._dropped:
+            frame.terms[eq.name] = torch.zeros((), device=self._device)
+            if frame.masked:
+                frame.defined[eq.name] = 0
         self._last_defined = frame.defined if frame.masked else None
-        out = self._combine(frame.terms)
+        out = self._combine(frame.terms, fusion)
+        if self._anchors and fusion is not None:
+            gathered = frame.masked and isinstance(policy, GatherRows)
+            edges = {a for a, eq in self._anchors if fusion.live(eq, frame, gathered)}
+            zero = anchor(self.models, sorted(edges))
+            if zero is not None:
+                out = LossOutput(out.total + zero, out.terms)
+        if fusion is not None:
+            fusion.begin()
         if self.guards:
-            self._guards.finish(self._program, frame, out.total)
+            self._guards.finish(program, frame, out.total)
         return out
 
-    def _combine(self, terms: dict[str, Tensor]) -> LossOutput:
+    def _combine(self, terms: dict[str, Tensor], fusion: Fusion | None = None
+                 ) -> LossOutput:
         if type(self.weighting) is not Fixed:
             return LossOutput(self.weighting.combine(terms, self), terms)
         total: Tensor | None = None
+        summed: set[str] = set()
+        if fusion is not None and fusion.partials:
+            total, summed = fusion.weighted_sum()
         for eq in self._equations:
+            if eq.name in summed:
+                continue
             t = terms[eq.name]
             wt = t if eq.weight == 1.0 else t * eq.weight
             total = wt if total is None else total + wt
@@ -705,6 +760,8 @@ class CompiledDiagram(nn.Module):
         super().train(mode)
         for n in self._frozen:
             self.models[n].eval()
+        if hasattr(self, "_fusion"):
+            self._plan_fusion()
         return self
 
     def learnable_parameters(self) -> Iterator[nn.Parameter]:
@@ -756,13 +813,16 @@ class CompiledDiagram(nn.Module):
 def compile(diagram: LearningDiagram, realisation: Realisation, *,
             weighting: str | Weighting | None = None,
             missing: Mapping[str, Any] | None = None, cache: bool | int = False,
-            masked: str = "auto", guards: bool = True) -> CompiledDiagram:
+            masked: str = "auto", guards: bool = True, fuse: bool = False
+            ) -> CompiledDiagram:
     """Compile a realised diagram into its loss module (see the module docstring):
     ``weighting`` (a strategy or its name, :mod:`catlearn_torch.weighting`), ``missing``
     (an ignore value per data edge, e.g. ``{"y": -100}``), ``cache`` (memoise frozen
     paths per example; an int: for that many examples), ``masked`` (how undefined
     examples are handled: ``"auto"``, ``"gather"``, ``"fill"``), ``guards`` (check each
-    batch, :mod:`catlearn_torch.batch`).
+    batch, :mod:`catlearn_torch.batch`), ``fuse`` (run parallel edges of one structure
+    as one batched computation, prune weight-0 equations, share frozen steps across
+    sources: :mod:`catlearn_torch.fusion`; off by default).
 
     >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
@@ -772,4 +832,4 @@ def compile(diagram: LearningDiagram, realisation: Realisation, *,
     True
     """
     return CompiledDiagram(diagram, realisation, weighting=weighting, missing=missing,
-                           cache=cache, masked=masked, guards=guards)
+                           cache=cache, masked=masked, guards=guards, fuse=fuse)

@@ -343,3 +343,9 @@ MESSAGES.update({
     "duplicate_comparator": "a comparator is already registered as {name!r}; pass "
     "replace=True to register(...) to replace it",
 })
+
+
+# ---------------------------------------------------------------- fusion (fuse=True)
+MESSAGES.update({
+    "bad_fuse": "fuse must be True or False, not {got!r}",
+})

@@ -235,11 +235,14 @@ class Cache(Protocol):
 
 
 def execute(program: Program, frame: Frame, models: Models,
-            policy: Policy, cache: Cache | None = None) -> Frame:
+            policy: Policy, cache: Cache | None = None, fusion: Any = None) -> Frame:
     """Run ``program`` on the batch held in ``frame`` (each source's columns at its root
     node): columns first, then the cache (if any), then the modules in plan order, then
     the equations. Each node is computed once; a node whose parent has no value gets
-    none. Linear in the number of steps plus the modules' own cost.
+    none. ``fusion``: a :class:`catlearn_torch.fusion.Fusion` whose ``runner(node)``
+    computes some nodes itself (fused groups, shared frozen steps; ``None`` for the
+    others) and whose ``compare(frame, policy)`` records some equations' terms
+    together (returning their names). Linear in the number of steps plus the modules' own cost.
 
     >>> from catlearn_torch.rows import FullRows
     >>> prog = Program((StepGroup(0, (ColumnStep(1, 0, "x", "N"),)),), (), {"N": ("x",)},
@@ -268,6 +271,11 @@ def execute(program: Program, frame: Frame, models: Models,
             x = values[step.parent]
             if x is None:
                 continue
+            if fusion is not None:
+                run = fusion.runner(node)
+                if run is not None:
+                    run(step, frame, models, policy, cache)
+                    continue
             module = models[step.edge]
             if step.no_grad:
                 with torch.no_grad():
@@ -276,7 +284,10 @@ def execute(program: Program, frame: Frame, models: Models,
                 values[node] = policy.call(step, module, x, frame)
             if cache is not None:
                 cache.after(node, frame)
+    done = fusion.compare(frame, policy) if fusion is not None else ()
     for eq in program.equations:
+        if done and eq.name in done:
+            continue
         a, b = values[eq.lhs], values[eq.rhs]
         if eq.detach_lhs and isinstance(a, Tensor):
             a = a.detach()
