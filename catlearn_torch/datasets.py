@@ -39,6 +39,7 @@ from torch import Tensor
 from torch.utils.data import Dataset
 
 from catlearn.errors import CatlearnError
+from catlearn_torch.errors import MissingDependencyError
 
 __all__ = [
     "MESSAGES", "DatasetError", "MissingDependencyError", "ColumnDataset",
@@ -54,14 +55,6 @@ class DatasetError(CatlearnError, ValueError):
 
     >>> str(DatasetError(MESSAGES["bad_fraction"].format(value=2)))
     'test_fraction must be a number strictly between 0 and 1, not 2'
-    """
-
-
-class MissingDependencyError(CatlearnError, ImportError):
-    """An optional dependency (scikit-learn for the digits) is not installed.
-
-    >>> issubclass(MissingDependencyError, ImportError)
-    True
     """
 
 

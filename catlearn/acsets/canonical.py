@@ -48,7 +48,7 @@ from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.homsearch import homomorphisms
 from catlearn.acsets.morphism import ACSetTransformation
 from catlearn.acsets.values import value_key
-from catlearn.errors import MESSAGES
+from catlearn.errors import CANONICAL_NOT_ACSET
 
 __all__ = ["automorphisms", "canonical_form", "canonical_hash", "canonical_encoding"]
 
@@ -63,7 +63,7 @@ def automorphisms(X: ACSet) -> Iterator[ACSetTransformation]:
     6
     """
     if not isinstance(X, ACSet):
-        raise TypeError(MESSAGES["canonical_not_acset"].format(
+        raise TypeError(CANONICAL_NOT_ACSET.format(
             what="automorphisms", got=type(X).__name__))
     return homomorphisms(X, X, iso=True)
 
@@ -258,7 +258,7 @@ def canonical_encoding(X: ACSet) -> tuple[Any, ...]:
     ((0, 0), (), ())
     """
     if not isinstance(X, ACSet):
-        raise TypeError(MESSAGES["canonical_not_acset"].format(
+        raise TypeError(CANONICAL_NOT_ACSET.format(
             what="canonical_encoding", got=type(X).__name__))
     search = _Search(_Structure(X))
     search.run(list(search.st.initial), [])

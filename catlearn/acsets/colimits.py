@@ -94,7 +94,14 @@ from catlearn.acsets.diagram import (
 from catlearn.acsets.morphism import ACSetTransformation, describe
 from catlearn.acsets.schema import Schema
 from catlearn.acsets.values import value_key
-from catlearn.errors import MESSAGES, ColimitError, DiagramError
+from catlearn.errors import (
+    COLIMIT_ATTR_CLASH,
+    COLIMIT_ATTR_CLASH_VARS,
+    COLIMIT_ATTR_UNSET_CLASH,
+    DIAGRAM_NO_SCHEMA,
+    ColimitError,
+    DiagramError,
+)
 
 __all__ = ["Cocone", "initial", "coproduct", "coequalizer", "pushout", "colimit",
            "universal", "components"]
@@ -474,10 +481,10 @@ def _resolve(t: str, nodes: _AttrNodes, u: np.ndarray, v: np.ndarray
         r = int(roots[k])
         if r in value_of_root:
             first, second = value_of_root[r], k
-            key = ("colimit_attr_unset_clash"
-                   if nodes.value(first) is None or nodes.value(second) is None
-                   else "colimit_attr_clash_vars")
-            raise ColimitError(MESSAGES[key].format(
+            template = (COLIMIT_ATTR_UNSET_CLASH
+                        if nodes.value(first) is None or nodes.value(second) is None
+                        else COLIMIT_ATTR_CLASH_VARS)
+            raise ColimitError(template.format(
                 attrtype=t, v1=nodes.value(first), v2=nodes.value(second),
                 first=nodes.where[first - nodes.nvars],
                 second=nodes.where[second - nodes.nvars]))
@@ -511,7 +518,7 @@ def _check_direct_clash(lay: _Layout, a: str, c: str, t: str, node_arr: np.ndarr
         g = int(members[np.argmax(node_arr[members] == node)])
         name, p = lay.locate(c, g)
         where.append(f"part {p} of {c} in {name!r}")
-    raise ColimitError(MESSAGES["colimit_attr_clash"].format(
+    raise ColimitError(COLIMIT_ATTR_CLASH.format(
         attr=a, ob=c, attrtype=t, first=where[0], second=where[1], apex_part=k,
         v1=nodes.value(int(lo[k])), v2=nodes.value(int(hi[k]))))
 
@@ -560,7 +567,7 @@ def coproduct(*Xs: ACSet, schema: Schema | None = None) -> Cocone:
     (4, [0, 2], [1, 3])
     """
     if schema is None and not Xs:
-        raise DiagramError(MESSAGES["diagram_no_schema"].format(what="coproduct"))
+        raise DiagramError(DIAGRAM_NO_SCHEMA.format(what="coproduct"))
     return _colimit(FinDiagram.discrete(*Xs, schema=schema))
 
 

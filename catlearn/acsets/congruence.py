@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from catlearn.acsets.schema import Schema
-from catlearn.errors import MESSAGES, ColimitError
+from catlearn.errors import COMPONENTS_PAIRS, ColimitError
 
 __all__ = ["components", "close_congruence", "class_homs"]
 
@@ -93,16 +93,16 @@ def _pairs(n: int, u: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
     u, v = np.asarray(u), np.asarray(v)
     for arr in (u, v):
         if arr.size and (arr.ndim != 1 or arr.dtype.kind not in "iu"):
-            raise ColimitError(MESSAGES["components_pairs"].format(n=n, why=(
+            raise ColimitError(COMPONENTS_PAIRS.format(n=n, why=(
                 f"pairs must be 1-d integer arrays, got {arr.dtype} of shape {arr.shape}")))
     if u.size != v.size:
-        raise ColimitError(MESSAGES["components_pairs"].format(n=n, why=(
+        raise ColimitError(COMPONENTS_PAIRS.format(n=n, why=(
             f"{u.size} left ends but {v.size} right ends")))
     u, v = u.astype(np.int64, copy=False), v.astype(np.int64, copy=False)
     for arr in (u, v):
         if arr.size and (int(arr.min()) < 0 or int(arr.max()) >= n):
             bad = int(arr[np.argmax((arr < 0) | (arr >= n))])
-            raise ColimitError(MESSAGES["components_pairs"].format(n=n, why=(
+            raise ColimitError(COMPONENTS_PAIRS.format(n=n, why=(
                 f"{bad} is not an element")))
     return u.reshape(-1), v.reshape(-1)
 

@@ -87,7 +87,21 @@ from catlearn.acsets.acset import ACSet
 from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.morphism import ACSetTransformation, describe
 from catlearn.acsets.values import value_key
-from catlearn.errors import MESSAGES, HomSearchError, HomSearchTypeError, SchemaError
+from catlearn.errors import (
+    HOMSEARCH_BAD_ARG,
+    HOMSEARCH_FREE_VAR,
+    HOMSEARCH_IMAGE,
+    HOMSEARCH_INITIAL,
+    HOMSEARCH_NOT_ACSET,
+    HOMSEARCH_PART,
+    HOMSEARCH_UNKNOWN,
+    HOMSEARCH_VAR,
+    HOMSEARCH_VAR_IMAGE,
+    SCHEMA_MISMATCH,
+    HomSearchError,
+    HomSearchTypeError,
+    SchemaError,
+)
 
 __all__ = [
     "homomorphisms",
@@ -709,7 +723,7 @@ class _Search:
                  predicates: Mapping[str, Predicate] | None) -> None:
         _check_acsets(X, Y, "homomorphism search")
         if X.schema != Y.schema:
-            raise SchemaError(MESSAGES["schema_mismatch"].format(
+            raise SchemaError(SCHEMA_MISMATCH.format(
                 what="homomorphism search", left=X.name, right=Y.name))
         self.X, self.Y = X, Y
         S = self.schema = X.schema
@@ -739,20 +753,20 @@ class _Search:
         self._prepare_results(plan.col)
 
     # ------------------------------------------------------------------ validation
-    def _fail(self, key: str, cls: type[HomSearchError] = HomSearchError, **kw: Any
+    def _fail(self, template: str, cls: type[HomSearchError] = HomSearchError, **kw: Any
               ) -> HomSearchError:
-        return cls(MESSAGES[key].format(dom=self.names[0], codom=self.names[1], **kw))
+        return cls(template.format(dom=self.names[0], codom=self.names[1], **kw))
 
     def _selection(self, what: str, value: Selection) -> frozenset[str]:
         if isinstance(value, (bool, np.bool_)):
             return frozenset(self.obs + self.types) if value else frozenset()
         names = [value] if isinstance(value, str) else value
         if not isinstance(names, Collection):
-            raise self._fail("homsearch_bad_arg", HomSearchTypeError, what=what,
+            raise self._fail(HOMSEARCH_BAD_ARG, HomSearchTypeError, what=what,
                              expected="a bool or a collection of names", got=value)
         for name in names:
             if name not in self.obs and name not in self.types:
-                raise self._fail("homsearch_unknown", what=what, name=name,
+                raise self._fail(HOMSEARCH_UNKNOWN, what=what, name=name,
                                  expected="an object or attribute type",
                                  schema=self.schema.name)
         return frozenset(names)
@@ -764,32 +778,32 @@ class _Search:
         if initial is None:
             return init_obs, init_types
         if not isinstance(initial, Mapping):
-            raise self._fail("homsearch_bad_arg", HomSearchTypeError, what="initial",
+            raise self._fail(HOMSEARCH_BAD_ARG, HomSearchTypeError, what="initial",
                              expected="a mapping {ob: {part: image}}", got=initial)
         for ob, assignment in initial.items():
             if ob not in self.obs and ob not in self.types:
-                raise self._fail("homsearch_unknown", what="initial", name=ob,
+                raise self._fail(HOMSEARCH_UNKNOWN, what="initial", name=ob,
                                  expected="an object or attribute type",
                                  schema=self.schema.name)
             if not isinstance(assignment, Mapping):
-                raise self._fail("homsearch_bad_arg", HomSearchTypeError,
+                raise self._fail(HOMSEARCH_BAD_ARG, HomSearchTypeError,
                                  what=f"initial[{ob!r}]", expected="a mapping {part: image}",
                                  got=assignment)
             n, m = self.X.nparts(ob), self.Y.nparts(ob)
             if ob in self.types:
                 for k, w in assignment.items():
                     if not _is_part_id(k) or not 0 <= k < n:
-                        raise self._fail("homsearch_var", ob=ob, part=k, n=n)
+                        raise self._fail(HOMSEARCH_VAR, ob=ob, part=k, n=n)
                     if isinstance(w, AttrVar) and w.val >= m:
-                        raise self._fail("homsearch_var_image", ob=ob, image=w,
+                        raise self._fail(HOMSEARCH_VAR_IMAGE, ob=ob, image=w,
                                          var=AttrVar(int(k)), n=m)
                     init_types.setdefault(ob, {})[int(k)] = w
                 continue
             for x, y in assignment.items():
                 if not _is_part_id(x) or not 0 <= x < n:
-                    raise self._fail("homsearch_part", what="initial", ob=ob, part=x, n=n)
+                    raise self._fail(HOMSEARCH_PART, what="initial", ob=ob, part=x, n=n)
                 if not _is_part_id(y) or not 0 <= y < m:
-                    raise self._fail("homsearch_image", what="initial", ob=ob, image=y,
+                    raise self._fail(HOMSEARCH_IMAGE, what="initial", ob=ob, image=y,
                                      part=x, n=m)
                 init_obs.setdefault(ob, {})[int(x)] = int(y)
         return init_obs, init_types
@@ -799,18 +813,18 @@ class _Search:
         if predicates is None:
             return {}
         if not isinstance(predicates, Mapping):
-            raise self._fail("homsearch_bad_arg", HomSearchTypeError, what="predicates",
+            raise self._fail(HOMSEARCH_BAD_ARG, HomSearchTypeError, what="predicates",
                              expected="a mapping {ob: {part: images} or callable}",
                              got=predicates)
         out: dict[str, Predicate] = {}
         for ob, p in predicates.items():
             if ob not in self.obs:
-                raise self._fail("homsearch_unknown", what="predicates", name=ob,
+                raise self._fail(HOMSEARCH_UNKNOWN, what="predicates", name=ob,
                                  expected="an object", schema=self.schema.name)
             if isinstance(p, Mapping):
                 self._check_predicate_map(ob, p)
             elif not callable(p):
-                raise self._fail("homsearch_bad_arg", HomSearchTypeError,
+                raise self._fail(HOMSEARCH_BAD_ARG, HomSearchTypeError,
                                  what=f"predicates[{ob!r}]",
                                  expected="a mapping {part: allowed images} or a callable "
                                  "(part, image) -> bool", got=p)
@@ -821,14 +835,14 @@ class _Search:
         n, m = self.X.nparts(ob), self.Y.nparts(ob)
         for x, images in p.items():
             if not _is_part_id(x) or not 0 <= x < n:
-                raise self._fail("homsearch_part", what="predicates", ob=ob, part=x, n=n)
+                raise self._fail(HOMSEARCH_PART, what="predicates", ob=ob, part=x, n=n)
             if not isinstance(images, Collection) or isinstance(images, str):
-                raise self._fail("homsearch_bad_arg", HomSearchTypeError,
+                raise self._fail(HOMSEARCH_BAD_ARG, HomSearchTypeError,
                                  what=f"predicates[{ob!r}][{x}]",
                                  expected="a collection of allowed images", got=images)
             for y in images:
                 if not _is_part_id(y) or not 0 <= y < m:
-                    raise self._fail("homsearch_image", what="predicates", ob=ob, image=y,
+                    raise self._fail(HOMSEARCH_IMAGE, what="predicates", ob=ob, image=y,
                                      part=x, n=m)
 
     def _check_free_vars(self, init_types: dict[str, dict[int, Any]]) -> None:
@@ -839,7 +853,7 @@ class _Search:
                             if isinstance(v, AttrVar))
             for k in range(self.X.nparts(t)):
                 if k not in seen:
-                    raise self._fail("homsearch_free_var", attrtype=t, var=AttrVar(k), k=k)
+                    raise self._fail(HOMSEARCH_FREE_VAR, attrtype=t, var=AttrVar(k), k=k)
 
     def _cardinality_fails(self) -> bool:
         for c in self.obs + self.types:
@@ -918,11 +932,11 @@ class _Search:
             for k, w in binding.items():
                 if t in self.monics:
                     if not isinstance(w, AttrVar):
-                        raise self._fail("homsearch_initial", why=(
+                        raise self._fail(HOMSEARCH_INITIAL, why=(
                             f"monic on {t}: {AttrVar(k)} is sent to {w!r}, which is not a "
                             "variable"))
                     if w.val in taken:
-                        raise self._fail("homsearch_initial", why=(
+                        raise self._fail(HOMSEARCH_INITIAL, why=(
                             f"monic on {t}: {AttrVar(taken[w.val])} and {AttrVar(k)} are "
                             f"both sent to {w!r}"))
                     taken[w.val] = k
@@ -1166,11 +1180,11 @@ class _Search:
         for step in self.steps[:self.prefix]:
             got = list(step.source.expand(F, lambda: CHUNK))
             if not got or not len(got[0][1]):
-                raise self._fail("homsearch_initial", why=step.source.why(F))
+                raise self._fail(HOMSEARCH_INITIAL, why=step.source.why(F))
             rows = _Rows(F, *got[0])
             for flt in step.filters:
                 if not flt.keep(rows, rows.new[-1])[0]:
-                    raise self._fail("homsearch_initial", why=flt.why(rows, rows.new[-1]))
+                    raise self._fail(HOMSEARCH_INITIAL, why=flt.why(rows, rows.new[-1]))
             F = rows.grow()
         return F
 
@@ -1292,13 +1306,13 @@ def _check_acsets(X: Any, Y: Any, what: str) -> None:
     """Each argument must be an ACSet (checked separately, naming the one that is not)."""
     for side, A in (("domain", X), ("codomain", Y)):
         if not isinstance(A, ACSet):
-            raise HomSearchTypeError(MESSAGES["homsearch_not_acset"].format(
+            raise HomSearchTypeError(HOMSEARCH_NOT_ACSET.format(
                 what=what, side=side, got=type(A).__name__))
 
 
 def _check_max_results(max_results: int | None, X: ACSet, Y: ACSet) -> None:
     if max_results is not None and (not _is_part_id(max_results) or max_results < 0):
-        raise HomSearchError(MESSAGES["homsearch_bad_arg"].format(
+        raise HomSearchError(HOMSEARCH_BAD_ARG.format(
             dom=describe(X), codom=describe(Y), what="max_results",
             expected="a non-negative integer or None", got=max_results))
 
@@ -1493,7 +1507,7 @@ def isomorphisms(X: ACSet, Y: ACSet, *, initial: Mapping[str, Any] | None = None
     """
     _check_acsets(X, Y, "isomorphism")
     if X.schema != Y.schema:
-        raise SchemaError(MESSAGES["schema_mismatch"].format(
+        raise SchemaError(SCHEMA_MISMATCH.format(
             what="isomorphism", left=X.name, right=Y.name))
     if _invariants(X) != _invariants(Y):
         _Search(X, Y, False, False, True, initial, None)  # still check the arguments

@@ -76,7 +76,15 @@ from catlearn.acsets.diagram import (
 from catlearn.acsets.morphism import ACSetTransformation, describe
 from catlearn.acsets.schema import Schema
 from catlearn.acsets.values import value_key
-from catlearn.errors import MESSAGES, DiagramError, LimitError
+from catlearn.errors import (
+    CONE_NO_MEDIATOR,
+    CONE_VAR_MEDIATOR,
+    DIAGRAM_NO_SCHEMA,
+    LIMIT_ATTRVARS,
+    TERMINAL_ATTRS,
+    DiagramError,
+    LimitError,
+)
 
 __all__ = ["Cone", "terminal", "product", "equalizer", "pullback", "limit", "universal",
            "encode_rows", "lookup_rows"]
@@ -298,7 +306,7 @@ class Cone(LegFamily):
                 seen = [given[n].var_components[t][k] for n in names]
                 distinct = {_key(v) for v in seen if not isinstance(v, AttrVar)}
                 if len(distinct) != 1 or any(isinstance(v, AttrVar) for v in seen):
-                    raise LimitError(MESSAGES["cone_var_mediator"].format(
+                    raise LimitError(CONE_VAR_MEDIATOR.format(
                         attrtype=t, var=AttrVar(k), values=", ".join(
                             f"{n!r}: {v!r}" for n, v in zip(names, seen, strict=True))
                         or "none (the limit has no variables)"))
@@ -313,7 +321,7 @@ class Cone(LegFamily):
         for a in self.apex.schema.attrs_out(c):
             vals = [self.diagram.objects[n].subpart(p, a) for n, p in images.items()]
             if len({_key(v) for v in vals}) > 1:
-                raise LimitError(MESSAGES["cone_no_mediator"].format(
+                raise LimitError(CONE_NO_MEDIATOR.format(
                     part=z, ob=c, images=shown, attr=a, values=", ".join(
                         f"{n!r}: {v!r}" for n, v in zip(names, vals, strict=True))))
         raise LimitError(f"no mediating map into the limit: part {z} of {c} in the cone's "
@@ -388,7 +396,7 @@ def _limit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cone:
     for n, X in diagram.objects.items():
         for t in schema.attrtypes:
             if X.nparts(t):
-                raise LimitError(MESSAGES["limit_attrvars"].format(
+                raise LimitError(LIMIT_ATTRVARS.format(
                     name=n, n=X.nparts(t), attrtype=t))
     codes = _Codes()
     attr_codes = {(n, a): codes.column(X.subpart(a))
@@ -446,7 +454,7 @@ def _limit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cone:
 def _terminal(diagram: FinDiagram) -> Cone:
     schema = diagram.schema
     if schema.attrs:
-        raise LimitError(MESSAGES["terminal_attrs"].format(
+        raise LimitError(TERMINAL_ATTRS.format(
             schema=schema.name, attrs=", ".join(schema.attr_names())))
     apex = ACSet(schema)
     fill_acset(apex, {c: 1 for c in schema.obs},
@@ -503,7 +511,7 @@ def product(*Xs: ACSet, schema: Schema | None = None) -> Cone:
     (4, 1, [0], [3])
     """
     if schema is None and not Xs:
-        raise DiagramError(MESSAGES["diagram_no_schema"].format(what="product"))
+        raise DiagramError(DIAGRAM_NO_SCHEMA.format(what="product"))
     return _limit(FinDiagram.discrete(*Xs, schema=schema))
 
 

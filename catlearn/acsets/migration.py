@@ -44,7 +44,7 @@ from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.morphism import ACSetTransformation
 from catlearn.acsets.schema import Schema
 from catlearn.acsets.values import value_key
-from catlearn.errors import MESSAGES, MigrationError
+from catlearn.errors import MIGRATION_ARG, SCHEMA_MAP, SIGMA_CLASH, SIGMA_TOO_BIG, MigrationError
 
 __all__ = ["SchemaMap", "delta", "sigma", "sigma_unit", "delta_counit"]
 
@@ -82,7 +82,7 @@ class SchemaMap:
         self._check_equations()
 
     def _fail(self, why: str) -> MigrationError:
-        return MigrationError(MESSAGES["schema_map"].format(
+        return MigrationError(SCHEMA_MAP.format(
             dom=self.dom.name, codom=self.codom.name, why=why))
 
     def _check_total(self) -> None:
@@ -181,11 +181,11 @@ def _equal_paths(schema: Schema, start: str, p: Path, q: Path, bound: int = 2000
 
 def _check_instance(F: SchemaMap, X: ACSet, side: str, what: str) -> None:
     if not isinstance(F, SchemaMap):
-        raise MigrationError(MESSAGES["migration_arg"].format(
+        raise MigrationError(MIGRATION_ARG.format(
             what=what, expected="a SchemaMap", got=type(F).__name__))
     schema = F.dom if side == "dom" else F.codom
     if not isinstance(X, ACSet) or X.schema != schema:
-        raise MigrationError(MESSAGES["migration_arg"].format(
+        raise MigrationError(MIGRATION_ARG.format(
             what=what, expected=f"an ACSet of schema {schema.name}",
             got=getattr(X, "name", type(X).__name__)))
 
@@ -245,7 +245,7 @@ class _Chase:
 
     def new(self, ob: str, witness: tuple[int, str] | None = None) -> int:
         if len(self.parent) >= self.max_parts:
-            raise MigrationError(MESSAGES["sigma_too_big"].format(
+            raise MigrationError(SIGMA_TOO_BIG.format(
                 n=self.max_parts, F=repr(self.F)))
         self.parent.append(len(self.parent))
         self.ob.append(ob)
@@ -331,7 +331,7 @@ class _Attrs:
             return
         va, vb = self.value.get(a), self.value.get(b)
         if va is not None and vb is not None and va[0] != vb[0]:
-            raise MigrationError(MESSAGES["sigma_clash"].format(
+            raise MigrationError(SIGMA_CLASH.format(
                 where=where, v1=va[1], v2=vb[1]))
         self.parent[a] = b
         if vb is None and va is not None:

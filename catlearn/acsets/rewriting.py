@@ -46,7 +46,21 @@ from catlearn.acsets.colimits import pushout
 from catlearn.acsets.homsearch import homomorphisms
 from catlearn.acsets.morphism import ACSetTransformation
 from catlearn.acsets.subobject import Subobject
-from catlearn.errors import MESSAGES, RewriteError
+from catlearn.errors import (
+    DANGLING,
+    IDENTIFICATION,
+    NO_MATCH,
+    NO_PUSHOUT_COMPLEMENT,
+    REWRITE_MATCH_CODOM,
+    REWRITE_MATCH_DOM,
+    REWRITE_NOT_MAPS,
+    REWRITE_NOT_RULE,
+    REWRITE_SCHEMA,
+    RULE_NOT_MAP,
+    RULE_NOT_MONIC,
+    RULE_NOT_SPAN,
+    RewriteError,
+)
 
 __all__ = ["Rule", "Violation", "RewriteMaps", "can_pushout_complement",
            "pushout_complement_violations", "pushout_complement", "rewrite", "rewrite_maps"]
@@ -71,12 +85,12 @@ class Rule:
                  name: str | None = None) -> None:
         for side, f in (("l", l), ("r", r)):
             if not isinstance(f, ACSetTransformation):
-                raise RewriteError(MESSAGES["rule_not_map"].format(
+                raise RewriteError(RULE_NOT_MAP.format(
                     side=side, got=type(f).__name__))
         if l.dom is not r.dom and l.dom != r.dom:
-            raise RewriteError(MESSAGES["rule_not_span"].format(l=repr(l), r=repr(r)))
+            raise RewriteError(RULE_NOT_SPAN.format(l=repr(l), r=repr(r)))
         if not l.is_monic():
-            raise RewriteError(MESSAGES["rule_not_monic"])
+            raise RewriteError(RULE_NOT_MONIC)
         self.l, self.r, self.name = l, r, name
 
     @property
@@ -146,10 +160,10 @@ def _deleted(l: ACSetTransformation, m: ACSetTransformation  # noqa: E741
 
 def _check_pair(l: ACSetTransformation, m: ACSetTransformation) -> None:  # noqa: E741
     if not isinstance(l, ACSetTransformation) or not isinstance(m, ACSetTransformation):
-        raise RewriteError(MESSAGES["rewrite_not_maps"].format(
+        raise RewriteError(REWRITE_NOT_MAPS.format(
             got=f"{type(l).__name__}, {type(m).__name__}"))
     if m.dom is not l.codom and m.dom != l.codom:
-        raise RewriteError(MESSAGES["rewrite_match_dom"].format(m=repr(m)))
+        raise RewriteError(REWRITE_MATCH_DOM.format(m=repr(m)))
 
 
 def pushout_complement_violations(l: ACSetTransformation,  # noqa: E741
@@ -174,12 +188,12 @@ def pushout_complement_violations(l: ACSetTransformation,  # noqa: E741
         col = X.subpart(f)
         rows = np.flatnonzero(~gone[x] & (col != UNSET))
         for p in rows[gone[y][col[rows]]].tolist():
-            out.append(Violation("dangling", x, p, MESSAGES["dangling"].format(
+            out.append(Violation("dangling", x, p, DANGLING.format(
                 ob=x, part=p, hom=f, target=int(col[p]), codom=y)))
     for a, x, t in X.schema.attrs:
         for p, v in enumerate(X.subpart(a).tolist()):
             if isinstance(v, AttrVar) and gone[t][v.val] and not gone[x][p]:
-                out.append(Violation("dangling", x, p, MESSAGES["dangling"].format(
+                out.append(Violation("dangling", x, p, DANGLING.format(
                     ob=x, part=p, hom=a, target=v, codom=t)))
     for ob in X.schema.obs:
         kept = np.zeros(L.nparts(ob), dtype=bool)
@@ -188,8 +202,8 @@ def pushout_complement_violations(l: ACSetTransformation,  # noqa: E741
         seen: dict[int, int] = {}
         for p, q in enumerate(images.tolist()):
             if q in seen and not (kept[p] and kept[seen[q]]):
-                out.append(Violation("identification", ob, p, MESSAGES[
-                    "identification"].format(ob=ob, a=seen[q], b=p, image=q)))
+                out.append(Violation("identification", ob, p, IDENTIFICATION.format(
+                    ob=ob, a=seen[q], b=p, image=q)))
             seen.setdefault(q, p)
     return out
 
@@ -226,7 +240,7 @@ def pushout_complement(l: ACSetTransformation,  # noqa: E741
     """
     violations = pushout_complement_violations(l, m)
     if violations:
-        raise RewriteError(MESSAGES["no_pushout_complement"].format(
+        raise RewriteError(NO_PUSHOUT_COMPLEMENT.format(
             n=len(violations), first="; ".join(v.detail for v in violations[:3])))
     X = m.codom
     gone = _deleted(l, m)
@@ -249,7 +263,7 @@ def _find_match(rule: Rule, X: ACSet, monic: bool) -> ACSetTransformation:
     for m in homomorphisms(rule.L, X, monic=monic):
         if can_pushout_complement(rule.l, m):
             return m
-    raise RewriteError(MESSAGES["no_match"].format(
+    raise RewriteError(NO_MATCH.format(
         rule=rule.name or "the rule", X=repr(X), monic=monic))
 
 
@@ -266,13 +280,13 @@ def rewrite_maps(rule: Rule, X: ACSet, match: ACSetTransformation | None = None,
     1
     """
     if not isinstance(rule, Rule):
-        raise RewriteError(MESSAGES["rewrite_not_rule"].format(got=type(rule).__name__))
+        raise RewriteError(REWRITE_NOT_RULE.format(got=type(rule).__name__))
     if not isinstance(X, ACSet) or X.schema != rule.L.schema:
-        raise RewriteError(MESSAGES["rewrite_schema"].format(
+        raise RewriteError(REWRITE_SCHEMA.format(
             got=getattr(X, "name", type(X).__name__), schema=rule.L.name))
     m = _find_match(rule, X, monic) if match is None else match
     if m.codom is not X and m.codom != X:
-        raise RewriteError(MESSAGES["rewrite_match_codom"].format(m=repr(m)))
+        raise RewriteError(REWRITE_MATCH_CODOM.format(m=repr(m)))
     k, g = pushout_complement(rule.l, m)
     po = pushout(k, rule.r)
     h, comatch = po.legs

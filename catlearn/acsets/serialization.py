@@ -63,7 +63,24 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.schema import PathEquation, Schema
-from catlearn.errors import MESSAGES, AttributeTypeError, JSONFormatError
+from catlearn.errors import (
+    JSON_AT,
+    JSON_DICT_KEY,
+    JSON_HOM,
+    JSON_ID,
+    JSON_NONFINITE,
+    JSON_NOT_JSON,
+    JSON_NOT_ROW,
+    JSON_NOT_TABLE,
+    JSON_NOT_TABLES,
+    JSON_UNKNOWN_KEY,
+    JSON_UNKNOWN_TABLE,
+    JSON_UNWRITABLE,
+    JSON_VAR,
+    JSON_VAR_LIKE,
+    AttributeTypeError,
+    JSONFormatError,
+)
 
 __all__ = [
     "SchemaJSON",
@@ -177,7 +194,7 @@ def write_json_schema(schema: Schema) -> str:
 
 
 def _pydantic_error(what: str, err: ValidationError) -> JSONFormatError:
-    lines = [MESSAGES["json_at"].format(
+    lines = [JSON_AT.format(
         what=what, loc=".".join(str(x) for x in e["loc"]) or "(root)", why=e["msg"])
         for e in err.errors()[:5]]
     return JSONFormatError("; ".join(lines))
@@ -222,16 +239,16 @@ def _value_to_json(value: Any, where: str) -> Any:
         return [_value_to_json(v, where) for v in value]
     if isinstance(value, Mapping):
         return _dict_to_json(value, where)
-    raise AttributeTypeError(MESSAGES["json_unwritable"].format(
+    raise AttributeTypeError(JSON_UNWRITABLE.format(
         where=where, value=value, type=type(value).__name__))
 
 
 def _dict_to_json(value: Mapping[Any, Any], where: str) -> dict[str, Any]:
     for k in value:
         if not isinstance(k, str):
-            raise AttributeTypeError(MESSAGES["json_dict_key"].format(where=where, key=k))
+            raise AttributeTypeError(JSON_DICT_KEY.format(where=where, key=k))
     if _var_number(value) is not None:
-        raise AttributeTypeError(MESSAGES["json_var_like"].format(where=where, value=value))
+        raise AttributeTypeError(JSON_VAR_LIKE.format(where=where, value=value))
     return {k: _value_to_json(v, where) for k, v in value.items()}
 
 
@@ -281,9 +298,9 @@ def _check_finite(data: Mapping[str, list[dict[str, Any]]]) -> None:
         for r, row in enumerate(rows):
             for key, value in row.items():
                 if _nonfinite(value):
-                    raise JSONFormatError(MESSAGES["json_at"].format(
+                    raise JSONFormatError(JSON_AT.format(
                         what="ACSet", loc=f"{table}.{r}.{key}",
-                        why=MESSAGES["json_nonfinite"].format(value=value)))
+                        why=JSON_NONFINITE.format(value=value)))
 
 
 def write_json_acset(X: ACSet, *, allow_inf: bool = False) -> str:
@@ -308,7 +325,7 @@ def write_json_acset(X: ACSet, *, allow_inf: bool = False) -> str:
 
 
 def _fail(loc: tuple[Any, ...], why: str) -> JSONFormatError:
-    return JSONFormatError(MESSAGES["json_at"].format(
+    return JSONFormatError(JSON_AT.format(
         what="ACSet", loc=".".join(str(x) for x in loc) or "(root)", why=why))
 
 
@@ -326,19 +343,19 @@ def _rows(tables: Mapping[str, Any], key: str, allowed: frozenset[str]) -> list[
     the row number, no key outside ``allowed``."""
     rows = tables.get(key, [])
     if not isinstance(rows, list):
-        raise _fail((key,), MESSAGES["json_not_table"].format(got=type(rows).__name__))
+        raise _fail((key,), JSON_NOT_TABLE.format(got=type(rows).__name__))
     for r, row in enumerate(rows):
         if not isinstance(row, dict):
-            raise _fail((key, r), MESSAGES["json_not_row"].format(got=type(row).__name__))
+            raise _fail((key, r), JSON_NOT_ROW.format(got=type(row).__name__))
         if "_id" in row:
             i = row["_id"]
             if not isinstance(i, int) or isinstance(i, bool) or i != r + 1:
-                raise _fail((key, r, "_id"), MESSAGES["json_id"].format(n=r + 1, got=i))
+                raise _fail((key, r, "_id"), JSON_ID.format(n=r + 1, got=i))
         for k in row:
             if k not in allowed:
                 expected = ("a field of an attribute-type row (only _id)"
                             if allowed == {"_id"} else f"a hom or attribute out of {key}")
-                raise _fail((key, r, k), MESSAGES["json_unknown_key"].format(
+                raise _fail((key, r, k), JSON_UNKNOWN_KEY.format(
                     key=k, expected=expected))
     return rows
 
@@ -350,7 +367,7 @@ def _hom_column(rows: list[dict], ob: str, f: str, codom: str, n: int) -> np.nda
         if v is None:
             continue
         if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= n:
-            raise _fail((ob, r, f), MESSAGES["json_hom"].format(value=v, codom=codom, n=n))
+            raise _fail((ob, r, f), JSON_HOM.format(value=v, codom=codom, n=n))
         col[r] = v - 1  # 0 (unset) becomes UNSET
     return col
 
@@ -362,7 +379,7 @@ def _attr_column(rows: list[dict], ob: str, a: str, attrtype: str, nvars: int) -
         n = _var_number(v)
         if n is not None:
             if n > nvars:
-                raise _fail((ob, r, a), MESSAGES["json_var"].format(
+                raise _fail((ob, r, a), JSON_VAR.format(
                     value=v, n=n, attrtype=attrtype, nvars=nvars))
             v = AttrVar(n - 1)
         col[r] = v
@@ -402,10 +419,10 @@ def parse_json_acset(cons: Schema | ACSet | Callable[[], ACSet],
         cons.empty() if isinstance(cons, ACSet) else cons())
     schema = X.schema
     if not isinstance(data, Mapping):
-        raise _fail((), MESSAGES["json_not_tables"].format(got=type(data).__name__))
+        raise _fail((), JSON_NOT_TABLES.format(got=type(data).__name__))
     for key in data:
         if key not in schema.obs and key not in schema.attrtypes:
-            raise _fail((key,), MESSAGES["json_unknown_table"].format(
+            raise _fail((key,), JSON_UNKNOWN_TABLE.format(
                 key=key, schema=schema.name))
     counts, cols = _columns(schema, data)
     for name, n in counts.items():
@@ -444,5 +461,5 @@ def read_json_acset(cons: Schema | ACSet | Callable[[], ACSet], text: str | byte
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
-        raise _fail((), MESSAGES["json_not_json"].format(why=err)) from None
+        raise _fail((), JSON_NOT_JSON.format(why=err)) from None
     return parse_json_acset(cons, data)

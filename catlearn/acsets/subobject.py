@@ -41,7 +41,17 @@ import numpy as np
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.morphism import ACSetTransformation
-from catlearn.errors import MESSAGES, ACSetError, NaturalityError
+from catlearn.errors import (
+    SUBOBJECT_IDS,
+    SUBOBJECT_NOT_CLOSED,
+    SUBOBJECT_NOT_MONIC,
+    SUBOBJECT_OPERAND,
+    SUBOBJECT_OTHER,
+    SUBOBJECT_RANGE,
+    SUBOBJECT_UNKNOWN,
+    ACSetError,
+    NaturalityError,
+)
 
 __all__ = ["Subobject", "image", "epi_mono"]
 
@@ -132,19 +142,19 @@ class Subobject:
         names = _names(X)
         for k in parts:
             if k not in names:
-                raise ACSetError(MESSAGES["subobject_unknown"].format(
+                raise ACSetError(SUBOBJECT_UNKNOWN.format(
                     what=_what(X), name=k, schema=X.name))
         masks: Masks = {}
         for k in names:
             n = X.nparts(k)
             ids = np.asarray(parts.get(k, []))
             if ids.size and (ids.ndim != 1 or ids.dtype.kind not in "iu"):
-                raise ACSetError(MESSAGES["subobject_ids"].format(
+                raise ACSetError(SUBOBJECT_IDS.format(
                     what=_what(X), ob=k, got=parts[k]))
             ids = ids.astype(np.int64)
             bad = ids[(ids < 0) | (ids >= n)]
             if bad.size:
-                raise ACSetError(MESSAGES["subobject_range"].format(
+                raise ACSetError(SUBOBJECT_RANGE.format(
                     what=_what(X), ob=k, part=int(bad[0]), n=n))
             mask = np.zeros(n, dtype=bool)
             mask[ids] = True
@@ -165,14 +175,14 @@ class Subobject:
             bad = rows[~self._masks[y][col[rows]]]
             if bad.size:
                 i = int(bad[0])
-                raise ACSetError(MESSAGES["subobject_not_closed"].format(
+                raise ACSetError(SUBOBJECT_NOT_CLOSED.format(
                     what=_what(X), part=i, ob=x, arrow=f, image=f"part {int(col[i])} of {y}"))
         for a, x, t in X.schema.attrs:
             rows, ids = _var_ids(X.subpart(a))
             keep = self._masks[x][rows] & ~self._masks[t][ids]
             if keep.any():
                 i = int(rows[keep][0])
-                raise ACSetError(MESSAGES["subobject_not_closed"].format(
+                raise ACSetError(SUBOBJECT_NOT_CLOSED.format(
                     what=_what(X), part=i, ob=x, arrow=a,
                     image=f"variable AttrVar({ids[keep][0]}) of {t}"))
 
@@ -224,7 +234,7 @@ class Subobject:
         [2]
         """
         if not m.is_monic():
-            raise NaturalityError(MESSAGES["subobject_not_monic"].format(m=repr(m)))
+            raise NaturalityError(SUBOBJECT_NOT_MONIC.format(m=repr(m)))
         sub = image(m)
         sub._hom = m
         return sub
@@ -240,7 +250,7 @@ class Subobject:
         array([0, 2])
         """
         if ob not in self._masks:
-            raise ACSetError(MESSAGES["subobject_unknown"].format(
+            raise ACSetError(SUBOBJECT_UNKNOWN.format(
                 what=_what(self.X), name=ob, schema=self.X.name))
         return np.flatnonzero(self._masks[ob])
 
@@ -296,10 +306,10 @@ class Subobject:
     # ------------------------------------------------------------------ the algebra
     def _same(self, other: Subobject, op: str) -> None:
         if not isinstance(other, Subobject):
-            raise TypeError(MESSAGES["subobject_operand"].format(
+            raise TypeError(SUBOBJECT_OPERAND.format(
                 op=op, got=type(other).__name__))
         if other.X is not self.X:
-            raise ACSetError(MESSAGES["subobject_other"].format(op=op, what=_what(self.X)))
+            raise ACSetError(SUBOBJECT_OTHER.format(op=op, what=_what(self.X)))
 
     def _map(self, other: Subobject, op: str, fn: Any) -> Masks:
         self._same(other, op)

@@ -283,7 +283,7 @@ def paths_between(
     >>> list(paths_between(G, "x", "x", max_length=9, max_paths=2))
     Traceback (most recent call last):
     ...
-    catlearn.categories.errors.TooManyPathsError: more than max_paths=2 paths from 'x' to \
+    catlearn.errors.TooManyPathsError: more than max_paths=2 paths from 'x' to \
 'x' (found 2 so far); bound the search with max_length, keep simple=True, or raise max_paths
     """
     trie = PathTrie(graph, src, keep=False)
