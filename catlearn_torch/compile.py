@@ -86,7 +86,19 @@ from catlearn_torch.data import (
     source_columns,
     split_batches,
 )
-from catlearn_torch.errors import MESSAGES, RealisationError, WrapperError
+from catlearn_torch.errors import (
+    BAD_CACHE,
+    BAD_MASKED,
+    BAD_MISSING,
+    DIAGRAM_MISMATCH,
+    INDEX_EDGE,
+    NOT_A_MODULE,
+    UNWRAP_SELF,
+    UNWRAP_TOO_DEEP,
+    UNWRAP_TYPE,
+    RealisationError,
+    WrapperError,
+)
 from catlearn_torch.plan_exec import Frame, ModuleStep, Program, build_program, execute
 from catlearn_torch.realise import Realisation
 from catlearn_torch.rows import FillRows, FullRows, GatherRows
@@ -137,7 +149,7 @@ not Linear
             return model
         attr, inner = _inner(model)
         if inner is model:
-            raise WrapperError(MESSAGES["unwrap_self"].format(type=type(model).__name__,
+            raise WrapperError(UNWRAP_SELF.format(type=type(model).__name__,
                                                               attr=attr))
         if not isinstance(inner, nn.Module):
             break
@@ -146,16 +158,16 @@ not Linear
         if isinstance(model, CompiledDiagram):
             return model
         if isinstance(_inner(model)[1], nn.Module):
-            raise WrapperError(MESSAGES["unwrap_depth"].format(
+            raise WrapperError(UNWRAP_TOO_DEEP.format(
                 depth=UNWRAP_DEPTH, type=type(outer).__name__))
-    raise WrapperError(MESSAGES["unwrap_type"].format(type=type(model).__name__))
+    raise WrapperError(UNWRAP_TYPE.format(type=type(model).__name__))
 
 
 def _cache_size(cache: bool | int) -> int:
     if isinstance(cache, bool):
         return 0
     if not isinstance(cache, int) or cache < 1:
-        raise RealisationError(MESSAGES["bad_cache"].format(got=cache))
+        raise RealisationError(BAD_CACHE.format(got=cache))
     return cache
 
 
@@ -179,13 +191,13 @@ class CompiledDiagram(nn.Module):
                  masked: str = "auto", guards: bool = True) -> None:
         super().__init__()
         if realisation.diagram is not diagram and realisation.diagram != diagram:
-            raise RealisationError(MESSAGES["diagram_mismatch"])
+            raise RealisationError(DIAGRAM_MISMATCH)
         bad = [n for n in realisation.modules if "." in n]
         if bad:
             raise RealisationError(f"edge name(s) {', '.join(bad)} contain '.', which "
                                    "nn.ModuleDict keys cannot: relabel the edges")
         if masked not in _MASKED:
-            raise RealisationError(MESSAGES["bad_masked"].format(got=masked))
+            raise RealisationError(BAD_MASKED.format(got=masked))
         cache_size = _cache_size(cache)
         self.diagram = diagram
         self.realisation = realisation
@@ -204,10 +216,10 @@ class CompiledDiagram(nn.Module):
         self.missing: dict[str, Any] = dict(missing or {})
         bad = [e for e in self.missing if e not in data_edges]
         if bad:
-            raise RealisationError(MESSAGES["bad_missing"].format(
+            raise RealisationError(BAD_MISSING.format(
                 names=", ".join(bad), known=", ".join(data_edges) or "none"))
         if cache and INDEX in data_edges:
-            raise RealisationError(MESSAGES["index_edge"])
+            raise RealisationError(INDEX_EDGE)
         #: how undefined examples are handled: "auto", "gather" or "fill"
         self.masked = masked
         #: whether the batch guards are on (see :mod:`catlearn_torch.batch`)
@@ -261,7 +273,7 @@ class CompiledDiagram(nn.Module):
             self._cache.clear()
         if hasattr(self, "_full"):
             self._make_policies()
-        return out  # type: ignore[return-value]
+        return out
 
     # ------------------------------------------------------------------ state
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
@@ -294,7 +306,7 @@ class CompiledDiagram(nn.Module):
         ('N ⋅ x ⋅ t',)
         """
         if on and INDEX in [e for cols in self.columns.values() for e in cols]:
-            raise RealisationError(MESSAGES["index_edge"])
+            raise RealisationError(INDEX_EDGE)
         if size is not None:
             self._cache_size = _cache_size(size)
             self._cache.clear()
@@ -597,7 +609,7 @@ class CompiledDiagram(nn.Module):
         """
         old = self.model(edge)
         if not isinstance(module, nn.Module):
-            raise RealisationError(MESSAGES["not_a_module"].format(
+            raise RealisationError(NOT_A_MODULE.format(
                 role=self.roles[edge], edge=edge, type=type(module).__name__))
         if edge in self._frozen:
             self._freeze_module(module)

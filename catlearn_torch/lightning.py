@@ -45,7 +45,7 @@ from typing import Any
 import torch
 
 from catlearn_torch.compile import CompiledDiagram
-from catlearn_torch.errors import MESSAGES, MissingDependencyError
+from catlearn_torch.errors import MISSING_DEPENDENCY, MissingDependencyError
 from catlearn_torch.train import OptimizerArg, make_optimizer
 from catlearn_torch.weighting import Fixed
 
@@ -58,7 +58,7 @@ def _import_lightning() -> Any:
     try:
         return importlib.import_module("lightning.pytorch")
     except ImportError:
-        raise MissingDependencyError(MESSAGES["missing_dependency"].format(
+        raise MissingDependencyError(MISSING_DEPENDENCY.format(
             feature="catlearn_torch.lightning", package="lightning",
             pip="lightning")) from None
 
@@ -77,7 +77,7 @@ def lightning_class() -> type:
         return _CLASS[0]
     pl = _import_lightning()
 
-    class DiagramModule(pl.LightningModule):  # type: ignore[misc, name-defined]
+    class DiagramModule(pl.LightningModule):  # type: ignore[name-defined]
         """A compiled diagram as a LightningModule (see :func:`lightning_module`)."""
 
         def __init__(self, compiled: CompiledDiagram, optimizer: OptimizerArg = None,

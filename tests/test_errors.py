@@ -20,7 +20,7 @@ from catlearn.errors import CatlearnError
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("catlearn", "catlearn_torch")
-ERRORS_MODULES = {"catlearn": ROOT / "catlearn" / "errors.py"}
+ERRORS_MODULES = {package: ROOT / package / "errors.py" for package in PACKAGES}
 
 
 def _templates(path: Path) -> set[str]:

@@ -538,7 +538,7 @@ class ACSet:
         >>> [a.tolist() for a in g.incident([1, 0], "src")]
         [[1], [0, 2]]
         """
-        ix = self._index.get(f) if f.__class__ is str else None  # type: ignore[arg-type]
+        ix = self._index.get(f) if f.__class__ is str else None
         if ix is not None and part.__class__ is int and 0 <= part < ix.ny \
                 and part < self._n[self._hcodom[f]]:  # type: ignore[index]
             if ix.clean:
@@ -946,7 +946,7 @@ class ACSet:
 
     def column(self, name: str) -> np.ndarray:
         """The whole column of a hom or attribute (same as ``subpart(name)``)."""
-        return self.subpart(name)  # type: ignore[no-any-return]
+        return self.subpart(name)
 
     def __eq__(self, other: object) -> bool:
         """Same schema, sizes and columns; attribute values compared by ``isequal``.

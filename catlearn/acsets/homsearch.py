@@ -378,7 +378,7 @@ class _HomTo:
     target: int
 
     def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
-        return self.ycol[cand] == rows.col(self.col)  # type: ignore[no-any-return]
+        return self.ycol[cand] == rows.col(self.col)
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
@@ -399,7 +399,7 @@ class _HomFrom:
     part: int
 
     def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
-        return self.ycol[rows.col(self.col)] == cand  # type: ignore[no-any-return]
+        return self.ycol[rows.col(self.col)] == cand
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         forced = int(self.ycol[rows.col(self.col)[0]])
@@ -417,7 +417,7 @@ class _HomSet:
     target: int
 
     def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
-        return self.ycol[cand] >= 0  # type: ignore[no-any-return]
+        return self.ycol[cand] >= 0
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return _why_unset(self.ob, self.part, int(cand[0]), self.hom, self.target)
@@ -432,7 +432,7 @@ class _Is:
     part: int
 
     def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
-        return cand == self.image  # type: ignore[no-any-return]
+        return cand == self.image
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return (f"part {self.part} of {self.ob} would be sent to both {cand[0]} and "
@@ -452,7 +452,7 @@ class _Value:
     yvalues: list[Any]
 
     def keep(self, rows: _Rows | None, cand: np.ndarray) -> np.ndarray:
-        return self.codes[cand] == self.code  # type: ignore[no-any-return]
+        return self.codes[cand] == self.code
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
@@ -475,8 +475,8 @@ class _Degree:
 
     def keep(self, rows: _Rows | None, cand: np.ndarray) -> np.ndarray:
         if self.exact:
-            return self.degrees[cand] == self.need  # type: ignore[no-any-return]
-        return self.degrees[cand] >= self.need  # type: ignore[no-any-return]
+            return self.degrees[cand] == self.need
+        return self.degrees[cand] >= self.need
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
@@ -499,7 +499,7 @@ class _Among:
         if not len(self.allowed):
             return np.zeros(len(cand), dtype=bool)
         pos = np.minimum(np.searchsorted(self.allowed, cand), len(self.allowed) - 1)
-        return self.allowed[pos] == cand  # type: ignore[no-any-return]
+        return self.allowed[pos] == cand
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return _why_predicate(self.ob, self.part, int(cand[0]))
@@ -522,7 +522,7 @@ class _Test:
             if y not in answers:
                 answers[y] = bool(pred(x, y))
             ok[i] = answers[y]
-        return ok[np.searchsorted(images, cand)]  # type: ignore[no-any-return]
+        return ok[np.searchsorted(images, cand)]
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return _why_predicate(self.ob, self.part, int(cand[0]))
@@ -543,12 +543,12 @@ class _Distinct:
             ok = rows.col(int(cols[0])) != cand
             for c in cols[1:].tolist():
                 ok &= rows.col(c) != cand
-            return ok  # type: ignore[no-any-return]
+            return ok
         split = int(np.searchsorted(cols, rows.base))  # one call for the frontier's columns
         ok = (rows.F[rows.par[:, None], cols[:split]] != cand[:, None]).all(axis=1)
         for c in cols[split:].tolist():
             ok &= rows.col(c) != cand
-        return ok  # type: ignore[no-any-return]
+        return ok
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
@@ -570,7 +570,7 @@ class _Bound(NamedTuple):
     def codes_of(self, rows: _Rows) -> np.ndarray | int:
         if self.codes is None:
             return self.code
-        return self.codes[rows.col(self.col)]  # type: ignore[no-any-return]
+        return self.codes[rows.col(self.col)]
 
     def value_of(self, rows: _Rows) -> Any:
         if self.yvalues is None:
@@ -592,7 +592,7 @@ class _SameVar:
     part: int
 
     def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
-        return self.codes[cand] == self.bound.codes_of(rows)  # type: ignore[no-any-return]
+        return self.codes[cand] == self.bound.codes_of(rows)
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
@@ -620,7 +620,7 @@ class _MonicVar:
         ok = mine < self.nvars
         for other in self.others:
             ok &= mine != other.codes_of(rows)
-        return ok  # type: ignore[no-any-return]
+        return ok
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return (f"monic on {self.attrtype}: {self.var} (attribute {self.attr} at part "
@@ -641,7 +641,7 @@ class _Reach:
         M = np.sort(np.column_stack([rows.col(c) for c in self.cols.tolist()] + [cand]),
                     axis=1)
         distinct = 1 + (M[:, 1:] != M[:, :-1]).sum(axis=1)
-        return distinct + self.remaining >= self.n  # type: ignore[no-any-return]
+        return distinct + self.remaining >= self.n
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return "too few parts are left to make the morphism epic"
@@ -1136,7 +1136,7 @@ class _Search:
         c = self.obs[ci]
         out: list[_Filter] = []
         if ci in self.tests:
-            out.append(_Test(self.tests[ci], c, x, {}))  # type: ignore[arg-type]
+            out.append(_Test(self.tests[ci], c, x, {}))
         n = state.ob_n[ci]
         if c in self.monics and n:
             out.append(_Distinct(state.ob_cols[ci][:n], state.ob_parts[ci][:n], c, x))
@@ -1299,7 +1299,7 @@ def _covers(M: np.ndarray, n: int) -> np.ndarray:
     S = np.sort(np.where((M >= 0) & (M < n), M, -1), axis=1)
     new = np.ones(S.shape, dtype=bool)
     new[:, 1:] = S[:, 1:] != S[:, :-1]
-    return ((S >= 0) & new).sum(axis=1) == n  # type: ignore[no-any-return]
+    return ((S >= 0) & new).sum(axis=1) == n
 
 
 def _check_acsets(X: Any, Y: Any, what: str) -> None:

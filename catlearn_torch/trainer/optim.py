@@ -20,7 +20,13 @@ import torch
 from torch import nn
 
 from catlearn_torch.compile import unwrap
-from catlearn_torch.errors import MESSAGES, RealisationError
+from catlearn_torch.errors import (
+    BAD_EDGE_LR,
+    BAD_OPTIMIZER,
+    NO_LEARNABLE,
+    NO_MONITOR,
+    RealisationError,
+)
 
 __all__ = ["OptimizerArg", "param_groups", "make_optimizer", "sync_optimizer",
            "SCHEDULER_INTERVALS", "is_plateau", "step_scheduler"]
@@ -53,7 +59,7 @@ def param_groups(compiled: nn.Module, lr: float | None = None,
     edges = core.learnable_edges()
     bad = [e for e in edge_lr if e not in edges]
     if bad:
-        raise RealisationError(MESSAGES["bad_edge_lr"].format(
+        raise RealisationError(BAD_EDGE_LR.format(
             names=", ".join(bad), known=", ".join(edges) or "none"))
     groups = []
     for e in edges:
@@ -96,12 +102,12 @@ def make_optimizer(compiled: nn.Module, optimizer: OptimizerArg = None, lr: floa
         return optimizer
     groups = param_groups(compiled, lr, edge_lr)
     if not groups:
-        raise RealisationError(MESSAGES["no_learnable"])
+        raise RealisationError(NO_LEARNABLE)
     if optimizer is None:
         return torch.optim.Adam(groups, lr=lr)
     if callable(optimizer):
         return optimizer(groups)
-    raise RealisationError(MESSAGES["bad_optimizer"].format(type=type(optimizer).__name__))
+    raise RealisationError(BAD_OPTIMIZER.format(type=type(optimizer).__name__))
 
 
 
@@ -201,7 +207,7 @@ def step_scheduler(scheduler: Any, metrics: Mapping[str, float] | None = None,
         return
     name = monitor or "total"
     if metrics is None or name not in metrics:
-        raise RealisationError(MESSAGES["no_monitor"].format(
+        raise RealisationError(NO_MONITOR.format(
             what="ReduceLROnPlateau", name=name,
             known=", ".join(metrics or {}) or "none yet"))
     scheduler.step(float(metrics[name]))
