@@ -578,10 +578,7 @@ class _Search:
         for ci in self.epic_obs:
             if self.unhit[ci] > self.unassigned[ci]:
                 return False
-        for ti in self.epic_types:
-            if self.vunhit[ti] > self.unbound[ti]:
-                return False
-        return True
+        return all(self.vunhit[ti] <= self.unbound[ti] for ti in self.epic_types)
 
     def _undo(self, mark: int) -> None:
         trail, assign = self.trail, self.assign

@@ -272,7 +272,7 @@ def _stratified_split(labels: np.ndarray, test_fraction: float,
     for label in np.unique(labels):
         idx = np.flatnonzero(labels == label)
         idx = idx[rng.permutation(idx.size)]
-        n_test = int(round(idx.size * test_fraction))
+        n_test = round(idx.size * test_fraction)
         test.append(idx[:n_test])
         train.append(idx[n_test:])
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
@@ -790,7 +790,7 @@ def _draw_scene(rng: np.random.Generator, size: int, noise: float,
     half = size // 2
     shapes: list[PlacedShape] = []
     for slot in range(2):
-        r_hi = max(2, int(math.floor(size * 0.2)))
+        r_hi = max(2, math.floor(size * 0.2))
         radius = int(rng.integers(2, r_hi + 1))
         lo_near, hi_near = radius, half - 1 - radius  # along the layout axis, own half
         along = int(rng.integers(lo_near, max(lo_near, hi_near) + 1)) + slot * half

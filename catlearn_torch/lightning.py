@@ -63,7 +63,8 @@ def _import_lightning() -> Any:
             pip="lightning")) from None
 
 
-def lightning_class() -> type:
+# C901: the class body's methods count toward the factory
+def lightning_class() -> type:  # noqa: C901
     """The ``LightningModule`` subclass (made on first use; needs ``lightning``).
 
     >>> try:

@@ -53,6 +53,7 @@ paths undefined, and pop and swap is a renumbering).
 
 from __future__ import annotations
 
+import itertools
 import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NoReturn
@@ -635,7 +636,7 @@ class ACSet:
             raise SchemaError(f"schema {self.name}: an empty path has no value")
         for name in path:
             self._name(name)  # raises on an unknown name
-        for a, b in zip(path, path[1:], strict=False):
+        for a, b in itertools.pairwise(path):
             if a in self._attr_names or self.schema.codom(a) != self.schema.dom(b):
                 raise SchemaError(
                     f"schema {self.name}: the path {path!r} does not compose ({a} ends at "

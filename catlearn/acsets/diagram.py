@@ -336,7 +336,8 @@ def universal(cone_or_cocone: HasUniversal,
     return cone_or_cocone.universal(other_legs, apex)
 
 
-def collect_legs(diagram: FinDiagram, feet: Sequence[str],
+# C901, PLR0912: one check per case; splitting it would scatter one rule
+def collect_legs(diagram: FinDiagram, feet: Sequence[str],  # noqa: C901, PLR0912
                  other_legs: Sequence[ACSetTransformation] | Mapping[str, ACSetTransformation],
                  what: str, cocone: bool) -> dict[str, ACSetTransformation]:
     """Check and name the legs of a would-be cocone (``cocone=True``) or cone.

@@ -1019,7 +1019,8 @@ class _Search:
                 hi = int(np.searchsorted(ranked, n, side="right")) if exact else len(ranked)
                 self._add_static(ci, x, _Degree(degrees, n, exact, f, e, c, x), hi - lo)
 
-    def _plan(self, init_obs: dict[str, dict[int, int]], preds: dict[str, Predicate]
+    # C901: one check per case; splitting it would scatter one rule
+    def _plan(self, init_obs: dict[str, dict[int, int]], preds: dict[str, Predicate]  # noqa: C901
               ) -> tuple[list[_Step], int, _PlanState]:
         """Order the parts of ``X``: the initial ones and what they force first, then
         greedily: forced parts (a hom value of an assigned part); then a part joined

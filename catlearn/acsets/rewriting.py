@@ -81,7 +81,7 @@ class Rule:
 
     __slots__ = ("l", "r", "name")
 
-    def __init__(self, l: ACSetTransformation, r: ACSetTransformation,  # noqa: E741
+    def __init__(self, l: ACSetTransformation, r: ACSetTransformation,
                  name: str | None = None) -> None:
         for side, f in (("l", l), ("r", r)):
             if not isinstance(f, ACSetTransformation):
@@ -94,17 +94,17 @@ class Rule:
         self.l, self.r, self.name = l, r, name
 
     @property
-    def L(self) -> ACSet:  # noqa: N802 (the rule's standard name)
+    def L(self) -> ACSet:
         """The left-hand side (the pattern matched)."""
         return self.l.codom
 
     @property
-    def K(self) -> ACSet:  # noqa: N802
+    def K(self) -> ACSet:
         """The interface (what is kept)."""
         return self.l.dom
 
     @property
-    def R(self) -> ACSet:  # noqa: N802
+    def R(self) -> ACSet:
         """The right-hand side (what replaces the pattern)."""
         return self.r.codom
 
@@ -137,7 +137,7 @@ class RewriteMaps(NamedTuple):
     h: ACSetTransformation
 
 
-def _deleted(l: ACSetTransformation, m: ACSetTransformation  # noqa: E741
+def _deleted(l: ACSetTransformation, m: ACSetTransformation
              ) -> dict[str, np.ndarray]:
     """Boolean masks of the parts (and variables) of ``X`` that the rule deletes."""
     X, L = m.codom, l.codom
@@ -158,7 +158,7 @@ def _deleted(l: ACSetTransformation, m: ACSetTransformation  # noqa: E741
     return out
 
 
-def _check_pair(l: ACSetTransformation, m: ACSetTransformation) -> None:  # noqa: E741
+def _check_pair(l: ACSetTransformation, m: ACSetTransformation) -> None:
     if not isinstance(l, ACSetTransformation) or not isinstance(m, ACSetTransformation):
         raise RewriteError(REWRITE_NOT_MAPS.format(
             got=f"{type(l).__name__}, {type(m).__name__}"))
@@ -166,7 +166,7 @@ def _check_pair(l: ACSetTransformation, m: ACSetTransformation) -> None:  # noqa
         raise RewriteError(REWRITE_MATCH_DOM.format(m=repr(m)))
 
 
-def pushout_complement_violations(l: ACSetTransformation,  # noqa: E741
+def pushout_complement_violations(l: ACSetTransformation,
                                   m: ACSetTransformation) -> list[Violation]:
     """Every failure of the dangling and identification conditions for ``l: K -> L`` and
     the match ``m: L -> X`` (empty exactly when the pushout complement exists). O(|X|+|L|).
@@ -208,7 +208,7 @@ def pushout_complement_violations(l: ACSetTransformation,  # noqa: E741
     return out
 
 
-def can_pushout_complement(l: ACSetTransformation, m: ACSetTransformation) -> bool:  # noqa: E741
+def can_pushout_complement(l: ACSetTransformation, m: ACSetTransformation) -> bool:
     """Whether ``l`` and the match ``m`` have a pushout complement (the dangling and
     identification conditions hold).
 
@@ -222,7 +222,7 @@ def can_pushout_complement(l: ACSetTransformation, m: ACSetTransformation) -> bo
     return not pushout_complement_violations(l, m)
 
 
-def pushout_complement(l: ACSetTransformation,  # noqa: E741
+def pushout_complement(l: ACSetTransformation,
                        m: ACSetTransformation) -> tuple[ACSetTransformation,
                                                         ACSetTransformation]:
     """``(k: K -> D, g: D -> X)`` with ``X`` the pushout of ``L <-l- K -k-> D``; ``D`` is

@@ -50,7 +50,7 @@ def _extend_paths(paths: list[Path | None], parent: Sequence[int], last: Sequenc
         up: Any = paths[parent[n]]
         p = new(Path)
         p._src = up._src
-        p._edges = up._edges + (edges[last[n]],)
+        p._edges = (*up._edges, edges[last[n]])
         p._hash = None
         paths[n] = p
 

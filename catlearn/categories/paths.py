@@ -144,7 +144,7 @@ class PathTrie:
         base = paths[node]
         edges, last, src = self.edges, self.edge, self.src
         for n in reversed(chain):
-            base = paths[n] = Path._unchecked(src, base.edges + (edges[last[n]],))
+            base = paths[n] = Path._unchecked(src, (*base.edges, edges[last[n]]))
         return base
 
     def search(self, tgt: str | None = None, *, max_length: int | None = None,

@@ -187,7 +187,7 @@ class _Prefixes:
         found = self.path[k]
         if found is None:  # not a root: roots are made with their paths
             e, up = cast(Edge, self.edge[k]), cast(Path, self.path[self.parent[k]])
-            found = self.path[k] = Path._unchecked(up.src, up.edges + (e,))
+            found = self.path[k] = Path._unchecked(up.src, (*up.edges, e))
         return found
 
 

@@ -157,7 +157,8 @@ class _UnionFind:
         return True
 
 
-def quotient_morphism(X: ACSet, pairs: Mapping[str, Sequence[tuple[int, int]]],
+# C901: one check per case; splitting it would scatter one rule
+def quotient_morphism(X: ACSet, pairs: Mapping[str, Sequence[tuple[int, int]]],  # noqa: C901
                       extra: dict[str, int] | None = None) -> ACSetTransformation:
     """The quotient ``X -> X/~`` by the smallest congruence containing ``pairs``, then the
     inclusion into ``X/~`` plus ``extra`` fresh parts per object (their homs point at part

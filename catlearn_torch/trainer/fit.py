@@ -212,7 +212,8 @@ def _restore_trainer(run: Run, state: Mapping[str, Any], stopper: EarlyStopping 
             path=path, why=f"'trainer' state: {type(err).__name__}: {err}")) from None
 
 
-def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
+# PLR0913: the keyword-only knobs of a public verb
+def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,  # noqa: PLR0913
         optimizer: OptimizerArg = None, *, lr: float = 1e-3,
         edge_lr: Mapping[str, float] | None = None,
         scheduler: Callable[[torch.optim.Optimizer], Any] | None = None,

@@ -112,7 +112,8 @@ def make_optimizer(compiled: nn.Module, optimizer: OptimizerArg = None, lr: floa
 
 
 
-def sync_optimizer(optimizer: torch.optim.Optimizer, compiled: nn.Module, *,
+# C901, PLR0912: one check per case; splitting it would scatter one rule
+def sync_optimizer(optimizer: torch.optim.Optimizer, compiled: nn.Module, *,  # noqa: C901, PLR0912
                    lr: float | None = None, edge_lr: Mapping[str, float] | None = None,
                    scheduler: Any = None) -> bool:
     """Make an optimiser built with :func:`catlearn_torch.param_groups` follow the
