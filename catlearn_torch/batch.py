@@ -30,9 +30,6 @@ Under ``torch.compile(fullgraph=True)`` a metadata error found while tracing rea
 caller wrapped by torch (``torch._dynamo.exc.Unsupported: Observed exception``, whose
 message holds ours); without ``fullgraph`` it is the :class:`BatchError` itself.
 
->>> from catlearn.learning import LearningDiagram, LearningGraph
->>> from catlearn_torch import Realisation, compile
->>> import torch.nn as nn
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
 >>> L = compile(D, Realisation(D, models={"c": nn.Linear(3, 1)}))

@@ -147,7 +147,6 @@ def frozen_paths(program: Program, frozen: set[str], ends: set[int]) -> FrozenPa
     """The frozen paths of ``program`` (see :class:`FrozenPaths`); ``ends``: the nodes
     equations read. Linear in the number of steps.
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> from catlearn_torch.plan_exec import build_program
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
     >>> D = LearningDiagram.from_graph(g.fixed("t", "X", "Y").model("s", "X", "Y"))

@@ -48,7 +48,6 @@ heads runs once), then each equation compares two nodes. It returns
   the source, column, edge or equation.
 
 >>> import torch, torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").data("z", "N", "Z")
 >>> g = g.model("m", "X", "F").model("h1", "F", "Y").model("h2", "F", "Z")
 >>> D = LearningDiagram.from_graph(g)
@@ -177,7 +176,6 @@ class CompiledDiagram(nn.Module):
     The realisation's modules live in ``self.models``, an ``nn.ModuleDict`` keyed by edge
     name, so ``state_dict`` keys read ``models.<edge>.<param>``.
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = CompiledDiagram(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -280,7 +278,6 @@ class CompiledDiagram(nn.Module):
                         assign: bool = False) -> Any:
         """``nn.Module.load_state_dict``, then the cache of frozen paths is dropped.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -297,7 +294,6 @@ class CompiledDiagram(nn.Module):
         docstring); ``size``: the number of examples to store (needed under
         ``torch.compile``; see :mod:`catlearn_torch.cache`).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
         >>> g = g.fixed("t", "X", "Y").model("s", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
@@ -318,7 +314,6 @@ class CompiledDiagram(nn.Module):
     def cached_paths(self) -> tuple[str, ...]:
         """The frozen paths whose values are cached (when the cache is on).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}), cache=True).cached_paths()
@@ -331,7 +326,6 @@ class CompiledDiagram(nn.Module):
     def cache_size(self) -> int:
         """How many (node, example) values the cache holds.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 1)})).cache_size()
@@ -342,7 +336,6 @@ class CompiledDiagram(nn.Module):
     def clear_cache(self, edge: str | None = None) -> None:
         """Drop the cached values (of the paths through ``edge``, or all).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 1)})).clear_cache()
@@ -360,7 +353,6 @@ class CompiledDiagram(nn.Module):
         An optimiser built before does not hold its parameters: build it again (or let
         :func:`catlearn_torch.fit` do it).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -379,7 +371,6 @@ class CompiledDiagram(nn.Module):
     def device(self) -> torch.device:
         """The device of the modules (where data columns are moved); CPU if none.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -395,7 +386,6 @@ class CompiledDiagram(nn.Module):
         values (``None`` when the last batch had none); reading it synchronises with the
         device (see :attr:`last_defined_counts`).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(1, 1)}), missing={"y": -1.0})
@@ -413,7 +403,6 @@ class CompiledDiagram(nn.Module):
         """:attr:`last_defined` without synchronising: each count an ``int`` or, with
         ``masked="fill"`` (as under ``torch.compile``), a 0-dimensional tensor.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(1, 1)}))
@@ -468,7 +457,6 @@ class CompiledDiagram(nn.Module):
         """The total loss and the per-equation terms on one batch per source (see
         :mod:`catlearn_torch.data` for the batch formats).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -501,7 +489,6 @@ class CompiledDiagram(nn.Module):
         """The trainable learnable edges some equation sends gradient to (on a side that
         is not detached), in graph order.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -519,7 +506,6 @@ class CompiledDiagram(nn.Module):
     def unreached(self) -> dict[str, str]:
         """Trainable learnable edges that get no gradient, with the reason.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
         >>> g = g.model("c", "X", "Y").model("u", "Z", "W")
         >>> D = LearningDiagram.from_graph(g)
@@ -543,7 +529,6 @@ class CompiledDiagram(nn.Module):
         some trainable parameter gets no gradient in a step (a learnable edge that no
         equation reaches, or only through detached sides).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -566,7 +551,6 @@ class CompiledDiagram(nn.Module):
         modes and everything else: parameters, buffers and later random draws are as if
         it had not run.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -585,7 +569,6 @@ class CompiledDiagram(nn.Module):
     def model(self, edge: str) -> nn.Module:
         """The module of a fixed or learnable edge.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 2)})).model("c")
@@ -600,7 +583,6 @@ class CompiledDiagram(nn.Module):
         """Put ``module`` in place of the edge's module (frozen if the edge is); returns
         the old one. An optimiser built before keeps the old parameters: build it again.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -631,7 +613,6 @@ class CompiledDiagram(nn.Module):
         """Freeze a learnable edge: no gradient, eval mode, computed under ``no_grad``
         where nothing learnable precedes it (see the module docstring).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -649,7 +630,6 @@ class CompiledDiagram(nn.Module):
     def unfreeze(self, edge: str) -> None:
         """Undo :meth:`freeze` (a fixed edge of the diagram stays frozen).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -672,7 +652,6 @@ class CompiledDiagram(nn.Module):
     def frozen(self) -> tuple[str, ...]:
         """The frozen edges (fixed ones and those frozen by :meth:`freeze`).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -684,7 +663,6 @@ class CompiledDiagram(nn.Module):
     def reweight(self, weights: Mapping[str, float]) -> None:
         """Change some equations' weights (by equation name), here and in ``diagram``.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -707,7 +685,6 @@ class CompiledDiagram(nn.Module):
     def train(self, mode: bool = True) -> CompiledDiagram:
         """Set train/eval mode; frozen edges stay in eval mode.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -722,7 +699,6 @@ class CompiledDiagram(nn.Module):
     def learnable_parameters(self) -> Iterator[nn.Parameter]:
         """The trainable parameters of the learnable (not frozen) edges.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -737,7 +713,6 @@ class CompiledDiagram(nn.Module):
     def learnable_edges(self) -> tuple[str, ...]:
         """The learnable edges that are not frozen, in graph order.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -750,7 +725,6 @@ class CompiledDiagram(nn.Module):
     def spec_text(self) -> str:
         """The diagram as spec JSON (what checkpoints record).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -776,7 +750,6 @@ def compile(diagram: LearningDiagram, realisation: Realisation, *,
     examples are handled: ``"auto"``, ``"gather"``, ``"fill"``), ``guards`` (check each
     batch, :mod:`catlearn_torch.batch`).
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = compile(D, Realisation(D, models={"c": nn.Linear(3, 1)}))

@@ -161,9 +161,6 @@ def lightning_module(compiled: CompiledDiagram, optimizer: OptimizerArg = None,
                      scheduler: Callable[[torch.optim.Optimizer], Any] | None = None) -> Any:
     """Wrap a compiled diagram in a ``LightningModule`` (needs ``lightning``).
 
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))

@@ -14,7 +14,6 @@ read, how a module is called, how two values are compared) plus an optional cach
 (:mod:`catlearn_torch.cache`); detaching and the walk over the steps are written here,
 once.
 
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> plan = LearningDiagram.from_graph(g).compile_plan()
 >>> prog = build_program(plan, frozen=set(), comparators={"x ⋅ c = y": None},
@@ -136,7 +135,6 @@ def build_program(plan: LossPlan, frozen: set[str], comparators: Mapping[str, An
     """The program of a plan, given the frozen edges, each equation's comparator and
     weight. Linear in the number of plan nodes and equations.
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
     >>> D = LearningDiagram.from_graph(g.fixed("t", "X", "Y").model("s", "X", "Y"))
     >>> names = [eq.name for eq in D.equations]

@@ -17,8 +17,6 @@ gives one (looked up in ``comparators=`` first, then among the built-ins); else 
 realisation's comparator for the target space; else the diagram's comparator for that
 space, by name.
 
->>> import torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
 >>> R = Realisation(D, spaces={"Y": "cross_entropy"}, models={"c": nn.Linear(4, 3)})
@@ -113,7 +111,6 @@ class Realisation:
     """A realisation of ``diagram`` (see the module docstring). Missing or extra names
     raise :class:`RealisationError` listing them.
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> Realisation(LearningDiagram.from_graph(g), models={"c": nn.Linear(2, 2),
     ...                                                     "d": nn.Linear(2, 2)})
@@ -180,7 +177,6 @@ not have: d (its fixed and learnable edges: c)
     def space(self, name: str) -> Space:
         """The realisation of a space (an empty :class:`Space` when not given).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "X")
         >>> Realisation(LearningDiagram(g, [])).space("X")
         Space(comparator=None, shape=None, dtype=None)
@@ -190,7 +186,6 @@ not have: d (its fixed and learnable edges: c)
     def comparator(self, equation: Equation) -> Comparator:
         """The comparator of an equation of the diagram (see the module docstring).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g, comparators={"Y": "l1"})
         >>> Realisation(D, models={"c": nn.Identity()}).comparator(D.equations[0])

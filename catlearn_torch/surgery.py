@@ -28,8 +28,6 @@ module adds what has to follow them and what moves parameters between runs:
   a plain ``{edge: edge}`` mapping; left out, the unique morphism is searched for.
 
 >>> import torch, torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
->>> from catlearn_torch import Realisation, compile
 >>> sq = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> kd = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
 >>> kd = kd.fixed("t", "X", "Y").model("s", "X", "Y")
@@ -101,8 +99,6 @@ def save_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str]) -> 
     """Save the module of one edge (see the module docstring); returns the path.
 
     >>> import tempfile, torch
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -125,8 +121,6 @@ def load_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str], *,
     (default: ``edge``) is read. Returns the module.
 
     >>> import tempfile, torch
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> A = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -221,9 +215,6 @@ def transfer(trained: nn.Module, target: nn.Module, h: Any = None) -> dict[str, 
     map ``{e: h(e)}`` of the copied edges. Target edges outside the image keep their
     initialisation; the cache of frozen paths through the changed edges is dropped.
 
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> A = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -252,9 +243,7 @@ def transfer_rewrite(trained: nn.Module, target: nn.Module, rewrite: Any, *,
     trained classifier (``init``). Returns ``{new edge: old edge}`` of the copies.
 
     >>> import torch, torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> from catlearn.learning.rewrite import attach_teacher
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> S = LearningDiagram.from_graph(g)
     >>> rw = S.rewrite(attach_teacher("c", teacher="t"))

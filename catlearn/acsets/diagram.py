@@ -7,9 +7,7 @@ Colimits (:mod:`catlearn.acsets.colimits`) and limits (:mod:`catlearn.acsets.lim
 take diagrams; a cocone or cone over ``D`` only has to commute with the arrows of ``J``
 (composites then commute by themselves).
 
->>> from catlearn.acsets.acset import ACSet
 >>> from catlearn.acsets.morphism import ACSetTransformation
->>> from catlearn.acsets.schema import SchGraph
 >>> A = ACSet(SchGraph); _ = A.add_parts("V", 1)
 >>> B = ACSet(SchGraph); _ = B.add_parts("V", 2)
 >>> f = ACSetTransformation(A, B, V=[0]); g = ACSetTransformation(A, B, V=[1])
@@ -63,7 +61,6 @@ __all__ = ["DiagramArrow", "FinDiagram", "Diagram", "universal", "same_acset",
 def same_acset(X: ACSet, Y: ACSet) -> bool:
     """Whether two ACSets are the same object (identical, or equal as values).
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> same_acset(ACSet(SchGraph), ACSet(SchGraph))
     True
     """
@@ -74,7 +71,6 @@ class DiagramArrow(NamedTuple):
     """An arrow of a diagram: the names of its ends and the transformation it carries.
 
     >>> from catlearn.acsets.morphism import identity
-    >>> from catlearn.acsets.schema import SchGraph
     >>> DiagramArrow("A", "A", identity(ACSet(SchGraph))).src
     'A'
     """
@@ -92,7 +88,6 @@ class FinDiagram:
     its source to the ACSet at its target (identical or equal as values). ``schema`` is
     needed only for the empty diagram.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> D = FinDiagram({"X": ACSet(SchGraph)})
     >>> len(D), D.schema.name
     (1, 'SchGraph')
@@ -157,7 +152,6 @@ class FinDiagram:
     def discrete(cls, *Xs: ACSet, schema: Schema | None = None) -> FinDiagram:
         """The diagram with objects ``X0, X1, ...`` and no arrows (for coproducts/products).
 
-        >>> from catlearn.acsets.schema import SchGraph
         >>> FinDiagram.discrete(ACSet(SchGraph), ACSet(SchGraph)).names
         ('X0', 'X1')
         """
@@ -168,7 +162,6 @@ class FinDiagram:
         """The diagram ``f, g: A ⇉ B`` (for coequalizers and equalizers).
 
         >>> from catlearn.acsets.morphism import identity
-        >>> from catlearn.acsets.schema import SchGraph
         >>> i = identity(ACSet(SchGraph)); FinDiagram.parallel(i, i).arrow_names
         ('f', 'g')
         """
@@ -184,7 +177,6 @@ class FinDiagram:
         """The span ``B <-f- A -g-> C`` (for pushouts).
 
         >>> from catlearn.acsets.morphism import identity
-        >>> from catlearn.acsets.schema import SchGraph
         >>> i = identity(ACSet(SchGraph)); FinDiagram.span(i, i).names
         ('A', 'B', 'C')
         """
@@ -201,7 +193,6 @@ class FinDiagram:
         """The cospan ``B -f-> D <-g- C`` (for pullbacks).
 
         >>> from catlearn.acsets.morphism import identity
-        >>> from catlearn.acsets.schema import SchGraph
         >>> i = identity(ACSet(SchGraph)); FinDiagram.cospan(i, i).names
         ('B', 'C', 'D')
         """
@@ -327,7 +318,6 @@ def universal(cone_or_cocone: HasUniversal,
     ``apex`` (the other cocone's or cone's apex) is needed only over the empty diagram.
 
     >>> from catlearn.acsets.colimits import coproduct
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 1)
     >>> c = coproduct(X, X)
     >>> universal(c, c.legs)["V"].tolist()
@@ -348,7 +338,6 @@ def collect_legs(diagram: FinDiagram, feet: Sequence[str],  # noqa: C901, PLR091
     not given are derived along arrows out of (cocone) or into (cone) known objects.
 
     >>> from catlearn.acsets.morphism import identity
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); D = FinDiagram({"X": X})
     >>> sorted(collect_legs(D, ["X"], [identity(X)], "test", True))
     ['X']
@@ -422,7 +411,6 @@ def check_commutes(diagram: FinDiagram, legs: Mapping[str, ACSetTransformation],
     compared with Julia's ``isequal`` (:func:`~catlearn.acsets.values.isequal`).
 
     >>> from catlearn.acsets.morphism import identity
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.errors import ColimitError
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
     >>> swap = ACSetTransformation(X, X, V=[1, 0])
@@ -469,7 +457,6 @@ def fill_acset(Y: ACSet, counts: Mapping[str, int], homs: Mapping[str, np.ndarra
     where codomains come first when possible; homs that are partial or point at a later
     object are written last, as whole columns too.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> Y = fill_acset(ACSet(SchGraph), {"V": 2, "E": 1},
     ...                {"src": np.array([0]), "tgt": np.array([-1])}, {}, {})
     >>> Y.subpart("src").tolist(), Y.subpart("tgt").tolist()
@@ -513,7 +500,6 @@ def other_apex(legs: Mapping[str, ACSetTransformation], apex: ACSet | None, what
     """The apex of another cocone (the legs' codomain) or cone (their domain), checked
     against ``apex`` when both are known.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.errors import ColimitError
     >>> other_apex({}, None, "cocone", ColimitError, True)
     Traceback (most recent call last):

@@ -6,8 +6,6 @@ valid :class:`~catlearn.acsets.morphism.ACSetTransformation` objects — lazily 
 deterministic order. Here: the edge maps into the directed triangle in three ways, the
 triangle into itself in three (its rotations), and into the edge in none.
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> edge = ACSet(SchGraph); _ = edge.add_parts("V", 2); _ = edge.add_part("E", src=0, tgt=1)
 >>> tri = ACSet(SchGraph); _ = tri.add_parts("V", 3)
 >>> _ = tri.add_parts("E", 3, src=[0, 1, 2], tgt=[1, 2, 0])
@@ -1362,8 +1360,6 @@ def homomorphisms(X: ACSet, Y: ACSet, *, monic: Selection = False, epic: Selecti
     the first result costs the work of the first pieces only, each further result
     O(number of objects) to build.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> path = ACSet(SchGraph); _ = path.add_parts("V", 3)
     >>> _ = path.add_parts("E", 2, src=[0, 1], tgt=[1, 2])
     >>> [f["V"].tolist() for f in homomorphisms(path, path)]
@@ -1390,8 +1386,6 @@ def homomorphism(X: ACSet, Y: ACSet, *, monic: Selection = False, epic: Selectio
     it goes, so it stops after about the work backtracking does to reach the first
     result (each node a few numpy calls).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> two = ACSet(SchGraph); _ = two.add_parts("V", 2)
     >>> homomorphism(two, two, epic=True)["V"].tolist()
     [0, 1]
@@ -1412,8 +1406,6 @@ def count_homomorphisms(X: ACSet, Y: ACSet, *, monic: Selection = False,
     assignments of the last step are counted, never built, and no
     :class:`ACSetTransformation` is made.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> three = ACSet(SchGraph); _ = three.add_parts("V", 3)
     >>> count_homomorphisms(three, three), count_homomorphisms(three, three, iso=True)
     (27, 6)
@@ -1429,8 +1421,6 @@ def is_homomorphic(X: ACSet, Y: ACSet, *, monic: Selection = False, epic: Select
 
     Stops at the first one found (the cost of :func:`homomorphism`).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2)
     >>> is_homomorphic(g, g, monic=True), is_homomorphic(g, ACSet(SchGraph))
     (True, False)
@@ -1477,8 +1467,6 @@ def isomorphism(X: ACSet, Y: ACSet, *, initial: Mapping[str, Any] | None = None
     unset or attributes ``None``. Complexity: the invariants in O(|X| log |X| +
     |Y| log |Y|), then the search of :func:`isomorphisms` until its first result.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> a = ACSet(SchGraph); _ = a.add_parts("V", 2); _ = a.add_part("E", src=0, tgt=1)
     >>> b = ACSet(SchGraph); _ = b.add_parts("V", 2); _ = b.add_part("E", src=1, tgt=0)
     >>> isomorphism(a, b)["V"].tolist()
@@ -1497,8 +1485,6 @@ def isomorphisms(X: ACSet, Y: ACSet, *, initial: Mapping[str, Any] | None = None
     :func:`homomorphisms` with ``iso=True`` runs as the iterator is consumed (in-degrees
     must then match exactly, which prunes most candidates).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> tri = ACSet(SchGraph); _ = tri.add_parts("V", 3)
     >>> _ = tri.add_parts("E", 3, src=[0, 1, 2], tgt=[1, 2, 0])
     >>> sorted(f["V"].tolist() for f in isomorphisms(tri, tri))
@@ -1519,8 +1505,6 @@ def isomorphisms(X: ACSet, Y: ACSet, *, initial: Mapping[str, Any] | None = None
 def is_isomorphic(X: ACSet, Y: ACSet) -> bool:
     """Whether ``X`` and ``Y`` are isomorphic (see :func:`isomorphism`, same cost).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> a = ACSet(SchGraph); _ = a.add_parts("V", 2); _ = a.add_part("E", src=0, tgt=1)
     >>> b = a.copy(); _ = b.add_part("E", src=0, tgt=0)
     >>> is_isomorphic(a, a.copy()), is_isomorphic(a, b)

@@ -5,9 +5,7 @@ The limit of a diagram ``D`` is a cone ``(apex, legs)`` such that every other co
 ``u ⋅ leg_i = leg'_i`` for every object ``i``. Here, the pullback of two graphs over
 the one-vertex loop (their product), and the mediating map from the diagonal:
 
->>> from catlearn.acsets.acset import ACSet
 >>> from catlearn.acsets.morphism import ACSetTransformation, identity
->>> from catlearn.acsets.schema import SchGraph
 >>> B = ACSet(SchGraph); _ = B.add_parts("V", 2); _ = B.add_part("E", src=0, tgt=1)
 >>> L = ACSet(SchGraph); _ = L.add_parts("V", 1); _ = L.add_part("E", src=0, tgt=0)
 >>> f = ACSetTransformation(B, L, V=[0, 0], E=[0])
@@ -250,7 +248,6 @@ class Cone(LegFamily):
     :func:`product`, ``B, C`` for :func:`pullback`, ``A`` for :func:`equalizer`);
     :meth:`leg` gives the leg at any object.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
     >>> p = product(X, X)
     >>> p.feet, p.apex.nparts("V"), p.leg("X1")["V"].tolist()
@@ -272,7 +269,6 @@ class Cone(LegFamily):
         notes on attributes).
 
         >>> from catlearn.acsets.morphism import identity
-        >>> from catlearn.acsets.schema import SchGraph
         >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
         >>> swap = ACSetTransformation(X, X, V=[1, 0])
         >>> e = equalizer(identity(X), swap)
@@ -472,7 +468,6 @@ def limit(diagram: FinDiagram) -> Cone:
     (direct addressing when dense, else binary search), filling the apex, and one
     Python pass per attribute column.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 3)
     >>> shift = ACSetTransformation(X, X, V=[1, 2, 2])
     >>> L = limit(FinDiagram({"X": X}, {"s": ("X", "X", shift)}))
@@ -505,7 +500,6 @@ def product(*Xs: ACSet, schema: Schema | None = None) -> Cone:
     """The product of ACSets, with the projections as legs (``X0, X1, ...``).
     Cost: ``O(Π parts)`` numpy work (the size of the apex) plus filling the apex.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2); _ = X.add_part("E", src=0, tgt=1)
     >>> P = product(X, X).apex
     >>> P.nparts("V"), P.nparts("E"), P.subpart("src").tolist(), P.subpart("tgt").tolist()
@@ -519,7 +513,6 @@ def product(*Xs: ACSet, schema: Schema | None = None) -> Cone:
 def equalizer(f: ACSetTransformation, g: ACSetTransformation) -> Cone:
     """The equalizer of ``f, g: A ⇉ B``: one leg ``e: E -> A`` with ``e ⋅ f = e ⋅ g``.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> A = ACSet(SchGraph); _ = A.add_parts("V", 3)
     >>> B = ACSet(SchGraph); _ = B.add_parts("V", 2)
     >>> e = equalizer(ACSetTransformation(A, B, V=[0, 1, 1]),
@@ -534,7 +527,6 @@ def pullback(f: ACSetTransformation, g: ACSetTransformation) -> Cone:
     """The pullback of the cospan ``B -f-> D <-g- C``: legs ``π_B, π_C`` with
     ``π_B ⋅ f = π_C ⋅ g``. Cost as for :func:`limit` (one join per object).
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> B = ACSet(SchGraph); _ = B.add_parts("V", 2)
     >>> D = ACSet(SchGraph); _ = D.add_parts("V", 2)
     >>> P = pullback(ACSetTransformation(B, D, V=[0, 1]), ACSetTransformation(B, D, V=[1, 1]))

@@ -7,8 +7,6 @@ length, which is the count). Hom values are 0-based part ids, ``None`` when unse
 attribute values may be ``AttrVar(k)``. ``repr(X)`` writes the same literal, so
 ``eval(repr(X)) == X`` wherever the schema's name (or ``Schema``) is in scope.
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> g = ACSet.build(SchGraph, V=3, E={"src": [0, 1], "tgt": [1, 2]})
 >>> g
 ACSet.build(SchGraph, V=3, E={'src': [0, 1], 'tgt': [1, 2]})
@@ -126,7 +124,6 @@ def _value_repr(v: Any) -> str:
 def literal(X: ACSet) -> str:
     """The literal ``ACSet.build(...)`` that builds ``X`` (its ``repr``).
 
-    >>> from catlearn.acsets.acset import ACSet
     >>> from catlearn.acsets.schema import SchLabeledGraph
     >>> literal(ACSet.build(SchLabeledGraph, types={"Label": str}, V={"label": ["a"]}))
     "ACSet.build(SchLabeledGraph, types={'Label': str}, V={'label': ['a']})"

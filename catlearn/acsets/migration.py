@@ -23,8 +23,7 @@ sides with homomorphism search (``tests/acsets/test_migration.py``); :func:`sigm
 is ``η_X: X -> delta(F, sigma(F, X))`` and :func:`delta_counit` is
 ``ε_Y: sigma(F, delta(F, Y)) -> Y``.
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import Schema, SchGraph
+>>> from catlearn.acsets.schema import Schema
 >>> Pt = Schema("Pt", obs=("V",))
 >>> collapse = SchemaMap(SchGraph, Pt, obs={"V": "V", "E": "V"}, homs={"src": (), "tgt": ()})
 >>> g = ACSet.build(SchGraph, V=5, E={"src": [0, 1, 3], "tgt": [1, 2, 4]})
@@ -202,8 +201,7 @@ def _compose_column(Y: ACSet, start: np.ndarray, path: Path) -> np.ndarray:
 def delta(F: SchemaMap, Y: ACSet) -> ACSet:
     """The pullback ``Y ∘ F``: an instance of ``F.dom`` (its variables are those of ``Y``).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import Schema, SchGraph
+    >>> from catlearn.acsets.schema import Schema
     >>> Pt = Schema("Pt", obs=("V",))
     >>> diag = SchemaMap(SchGraph, Pt, obs={"V": "V", "E": "V"}, homs={"src": (), "tgt": ()})
     >>> delta(diag, ACSet.build(Pt, V=2)).subpart("src").tolist()   # a loop per vertex
@@ -418,7 +416,6 @@ def sigma(F: SchemaMap, X: ACSet, max_parts: int = 100_000) -> ACSet:
     :class:`MigrationError` past ``max_parts`` parts (a free cycle) or when two values are
     forced together.
 
-    >>> from catlearn.acsets.acset import ACSet
     >>> from catlearn.acsets.schema import SchGraph, SchReflexiveGraph
     >>> incl = SchemaMap(SchGraph, SchReflexiveGraph, obs={"V": "V", "E": "E"},
     ...                  homs={"src": "src", "tgt": "tgt"})
@@ -433,8 +430,7 @@ def sigma(F: SchemaMap, X: ACSet, max_parts: int = 100_000) -> ACSet:
 def sigma_unit(F: SchemaMap, X: ACSet, max_parts: int = 100_000) -> ACSetTransformation:
     """The unit ``η_X: X -> delta(F, sigma(F, X))`` of the adjunction.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import Schema, SchGraph
+    >>> from catlearn.acsets.schema import Schema
     >>> Pt = Schema("Pt", obs=("V",))
     >>> c = SchemaMap(SchGraph, Pt, obs={"V": "V", "E": "V"}, homs={"src": (), "tgt": ()})
     >>> sigma_unit(c, ACSet.build(SchGraph, V=2, E={"src": [0], "tgt": [1]}))["V"].tolist()
@@ -461,8 +457,7 @@ def delta_counit(F: SchemaMap, Y: ACSet, max_parts: int = 100_000) -> ACSetTrans
     """The counit ``ε_Y: sigma(F, delta(F, Y)) -> Y`` of the adjunction: each part of the
     pushforward goes to the part of ``Y`` its generating path reaches.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import Schema, SchGraph
+    >>> from catlearn.acsets.schema import Schema
     >>> Pt = Schema("Pt", obs=("V",))
     >>> c = SchemaMap(SchGraph, Pt, obs={"V": "V", "E": "V"}, homs={"src": (), "tgt": ()})
     >>> delta_counit(c, ACSet.build(Pt, V=3))["V"].tolist()

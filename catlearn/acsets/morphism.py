@@ -6,8 +6,6 @@ every object ``c``; for every hom ``f: c -> d`` the square commutes,
 with variables, a component sends each variable of ``X`` to a value or a variable of
 ``Y``. Morphisms form a category: ``f >> g`` is "f, then g".
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2); _ = X.add_part("E", src=0, tgt=1)
 >>> Y = ACSet(SchGraph); _ = Y.add_parts("V", 1); _ = Y.add_part("E", src=0, tgt=0)
 >>> f = ACSetTransformation(X, Y, V=[0, 0], E=[0])
@@ -56,8 +54,6 @@ __all__ = ["ACSetTransformation", "compose", "id_", "identity", "describe", "is_
 def describe(X: ACSet) -> str:
     """A one-line description ``Schema(Ob=n, ...)`` used in messages.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> describe(ACSet(SchGraph))
     'SchGraph(V=0, E=0)'
     """
@@ -304,7 +300,6 @@ class ACSetTransformation:
         of length ``dom.nparts(c)`` for every object ``c`` and ``var_components`` a
         tuple for every attribute type; the arrays are frozen, not copied.
 
-        >>> from catlearn.acsets.schema import SchGraph
         >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
         >>> ACSetTransformation._trusted(X, X, {"V": np.array([1, 0]),
         ...     "E": np.zeros(0, np.int64)}, {}) == ACSetTransformation(X, X, V=[1, 0])
@@ -326,8 +321,6 @@ class ACSetTransformation:
 def identity(X: ACSet) -> ACSetTransformation:
     """The identity morphism of an ACSet.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> identity(ACSet(SchGraph)).is_iso()
     True
     """
@@ -342,8 +335,6 @@ id_ = identity
 def compose(f: ACSetTransformation, g: ACSetTransformation) -> ACSetTransformation:
     """``f`` then ``g`` (the same as ``f >> g``).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); compose(identity(X), identity(X)) == identity(X)
     True
     """
@@ -358,8 +349,6 @@ def is_natural(dom: Any, codom: Any, /, **components: Any) -> bool:
     for anything else, including ends that are not ACSets of one schema. Costs what the
     construction costs: O(sum of the parts) vectorised, plus O(attribute values).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2); _ = X.add_part("E", src=0, tgt=1)
     >>> is_natural(X, X, V=[0, 1], E=[0]), is_natural(X, X, V=[1, 0], E=[0])
     (True, False)

@@ -20,8 +20,6 @@ and ``K`` is kept. Applying it at a match ``m: L -> X`` takes two pushouts:
 Costs: the pushout complement is O(|X| + |L|); the pushout is the engine's colimit; a
 search for a match is homomorphism search ``L -> X`` (``monic=True`` by default).
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> from catlearn.acsets.morphism import ACSetTransformation
 >>> edge = ACSet.build(SchGraph, V=2, E={"src": [0], "tgt": [1]})
 >>> ends = ACSet.build(SchGraph, V=2)
@@ -69,8 +67,6 @@ __all__ = ["Rule", "Violation", "RewriteMaps", "can_pushout_complement",
 class Rule:
     """A DPO rewrite rule ``L <-l- K -r-> R``; ``l`` must be monic.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation, identity
     >>> V2 = ACSet.build(SchGraph, V=2)
     >>> Rule(ACSetTransformation(V2, ACSet.build(SchGraph, V=1), V=[0, 0]), identity(V2))
@@ -171,8 +167,6 @@ def pushout_complement_violations(l: ACSetTransformation,
     """Every failure of the dangling and identification conditions for ``l: K -> L`` and
     the match ``m: L -> X`` (empty exactly when the pushout complement exists). O(|X|+|L|).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation
     >>> X = ACSet.build(SchGraph, V=2, E={"src": [0], "tgt": [1]})
     >>> V1, empty = ACSet.build(SchGraph, V=1), ACSet.build(SchGraph)
@@ -212,8 +206,6 @@ def can_pushout_complement(l: ACSetTransformation, m: ACSetTransformation) -> bo
     """Whether ``l`` and the match ``m`` have a pushout complement (the dangling and
     identification conditions hold).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation, identity
     >>> X = ACSet.build(SchGraph, V=1)
     >>> can_pushout_complement(identity(X), identity(X))
@@ -229,8 +221,6 @@ def pushout_complement(l: ACSetTransformation,
     ``X`` without the deleted parts (in their order). Raises :class:`RewriteError` naming
     the violations when there is none.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation
     >>> X = ACSet.build(SchGraph, V=3)
     >>> V1, empty = ACSet.build(SchGraph, V=1), ACSet.build(SchGraph)
@@ -272,8 +262,6 @@ def rewrite_maps(rule: Rule, X: ACSet, match: ACSetTransformation | None = None,
     """Apply ``rule`` to ``X`` at ``match`` (found by homomorphism search, ``monic`` or
     not, when ``None``: the first match with a pushout complement) and return every map.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import identity
     >>> X = ACSet.build(SchGraph, V=1)
     >>> rewrite_maps(Rule(identity(X), identity(X)), X).result.nparts("V")
@@ -297,8 +285,6 @@ def rewrite(rule: Rule, X: ACSet, match: ACSetTransformation | None = None,
             monic: bool = True) -> ACSet:
     """The result of applying ``rule`` to ``X`` (see :func:`rewrite_maps`).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation
     >>> V1, empty = ACSet.build(SchGraph, V=1), ACSet.build(SchGraph)
     >>> delete_vertex = Rule(ACSetTransformation(empty, V1), ACSetTransformation(empty, empty))

@@ -33,8 +33,6 @@ refused). The round trip ``read_json_acset(S, write_json_acset(X)) == X`` holds 
 ACSet whose values are JSON values (``None``, ``bool``, ``int``, ``float``, ``str``, lists
 and string-keyed dicts of these) and attribute variables.
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); _ = g.add_part("E", src=0, tgt=1)
 >>> write_json_acset(g)
 '{"V": [{"_id": 1}, {"_id": 2}], "E": [{"_id": 1, "src": 1, "tgt": 2}]}'
@@ -174,7 +172,6 @@ def write_json_schema(schema: Schema) -> str:
     """The schema as JSON text (ACSets.jl's layout); the ``version`` record is the one the
     schema was read with, else ``{"ACSetSchema": "0.0.1", "ACSets": "0.0.0"}``.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> write_json_schema(SchGraph)[:60]
     '{"version": {"ACSetSchema": "0.0.1", "ACSets": "0.0.0"}, "Ob'
     """
@@ -257,8 +254,6 @@ def generate_json_acset(X: ACSet) -> dict[str, list[dict[str, Any]]]:
     are kept as they are (a NaN stays a NaN); :func:`write_json_acset` decides how to write
     them.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> generate_json_acset(ACSet(SchGraph))
     {'V': [], 'E': []}
     """
@@ -409,7 +404,6 @@ def parse_json_acset(cons: Schema | ACSet | Callable[[], ACSet],
     Errors are :class:`JSONFormatError` values whose message names the table, the row and
     the field. O(size of the document).
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> parse_json_acset(SchGraph, {"V": [{"_id": 1}], "E": [{"_id": 1, "src": 1, "tgt": 2}]})
     Traceback (most recent call last):
     ...
@@ -454,7 +448,6 @@ def read_json_acset(cons: Schema | ACSet | Callable[[], ACSet], text: str | byte
     """Read an ACSet from JSON text written by :func:`write_json_acset`, ACSets.jl,
     Catlab.jl or py-acsets (see the module docstring for what is accepted).
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> read_json_acset(SchGraph, '{"V": [{"_id": 1}], "E": []}').nparts("V")
     1
     """

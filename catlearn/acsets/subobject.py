@@ -21,8 +21,6 @@ Each operation costs O(|X| · k) for ``|X|`` the total number of parts and ``k``
 of closure rounds (at most the number of objects and attribute types plus one, since each
 round that changes something settles at least one more object).
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> g = ACSet(SchGraph); _ = g.add_parts("V", 3); _ = g.add_parts("E", 2, src=[0, 1], tgt=[1, 2])
 >>> A = Subobject(g, V=[0, 1], E=[0])
 >>> A.parts("V").tolist(), (~A).parts("V").tolist(), A.non().parts("E").tolist()
@@ -117,8 +115,6 @@ class Subobject:
     type) it contains, checked closed under the homs and attributes. Objects not given
     contribute no parts. O(|X|) to check.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); _ = g.add_part("E", src=0, tgt=1)
     >>> Subobject(g, E=[0])
     Traceback (most recent call last):
@@ -190,8 +186,6 @@ class Subobject:
     def generated(cls, X: ACSet, /, **parts: Any) -> Subobject:
         """The smallest subobject containing the given parts (their closure).
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 3); _ = g.add_part("E", src=0, tgt=1)
         >>> Subobject.generated(g, E=[0]).parts("V").tolist()
         [0, 1]
@@ -202,8 +196,6 @@ class Subobject:
     def top(cls, X: ACSet) -> Subobject:
         """The whole of ``X``.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); Subobject.top(g).parts("V").tolist()
         [0, 1]
         """
@@ -213,8 +205,6 @@ class Subobject:
     def bottom(cls, X: ACSet) -> Subobject:
         """The empty subobject of ``X``.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); Subobject.bottom(g).ob.nparts("V")
         0
         """
@@ -225,8 +215,6 @@ class Subobject:
         """The subobject of ``m.codom`` that a monomorphism ``m`` picks out; its ``hom`` is
         ``m`` itself.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> from catlearn.acsets.morphism import ACSetTransformation
         >>> X = ACSet(SchGraph); _ = X.add_parts("V", 3)
         >>> V1 = ACSet(SchGraph); _ = V1.add_parts("V", 1)
@@ -244,8 +232,6 @@ class Subobject:
         """The part ids of ``ob`` (or variables of an attribute type) in the subobject,
         ascending.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 3); Subobject(g, V=[2, 0]).parts("V")
         array([0, 2])
         """
@@ -258,8 +244,6 @@ class Subobject:
     def hom(self) -> ACSetTransformation:
         """The inclusion ``ob -> X`` (a monomorphism); parts keep their relative order.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 3); Subobject(g, V=[1]).hom.is_monic()
         True
         """
@@ -271,8 +255,6 @@ class Subobject:
     def ob(self) -> ACSet:
         """The sub-ACSet (the domain of :attr:`hom`).
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 3); Subobject(g, V=[1]).ob.nparts("V")
         1
         """
@@ -326,8 +308,6 @@ class Subobject:
     def implies(self, other: Subobject) -> Subobject:
         """The Heyting implication: the largest ``C`` with ``C & self <= other``.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); _ = g.add_part("E", src=0, tgt=1)
         >>> A = Subobject(g, V=[1]); A.implies(Subobject.bottom(g)).parts("V").tolist()
         [0]
@@ -342,8 +322,6 @@ class Subobject:
     def subtract(self, other: Subobject) -> Subobject:
         """The co-Heyting difference: the smallest ``C`` with ``self <= other | C``.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); _ = g.add_part("E", src=0, tgt=1)
         >>> T = Subobject.top(g); T.subtract(Subobject(g, V=[0, 1])).parts("V").tolist()
         [0, 1]
@@ -394,8 +372,6 @@ def image(f: ACSetTransformation) -> Subobject:
     """The image of ``f``: the subobject of ``f.codom`` of all parts (and variables) that
     ``f`` reaches. O(|dom| + |codom|).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
     >>> Y = ACSet(SchGraph); _ = Y.add_parts("V", 3)
@@ -413,8 +389,6 @@ def epi_mono(f: ACSetTransformation) -> tuple[ACSetTransformation, ACSetTransfor
     """The epi–mono factorisation ``f = e >> m``: ``m`` the inclusion of :func:`image`,
     ``e`` the corestriction of ``f`` onto it (epic).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
     >>> Y = ACSet(SchGraph); _ = Y.add_parts("V", 3)

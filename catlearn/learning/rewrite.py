@@ -28,7 +28,6 @@ gradient side; per-space comparators are kept for the spaces that remain.
 
 The shipped rules: :func:`insert_adapter`, :func:`split_model`, :func:`attach_teacher`.
 
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> rw = rewrite_diagram(LearningDiagram.from_graph(g), split_model("c", space="F"))
 >>> [eq.name for eq in rw.diagram.equations], rw.deleted, rw.added
@@ -111,7 +110,6 @@ class DiagramRewrite(NamedTuple):
     ``kept`` (old edge -> new edge, every edge that survives), ``added`` and ``deleted``
     edge names, and ``init`` (new edge -> old edge whose parameters it starts from).
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> rw = LearningDiagram.from_graph(g).rewrite(insert_adapter("c", adapter="a"))
     >>> rw.kept, rw.init["c"], rw.diagram.graph.ends("c")
@@ -252,7 +250,6 @@ def insert_adapter(model: str, adapter: str = "a", *, space: str | None = None,
     parameters, the adapter (``role``, learnable by default) is new. Any role of ``f``
     matches: a frozen backbone gets a learnable adapter.
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").fixed("f", "X", "Y")
     >>> rw = LearningDiagram.from_graph(g).rewrite(insert_adapter("f"))
     >>> [eq.name for eq in rw.diagram.equations]
@@ -269,7 +266,6 @@ def split_model(model: str, encoder: str = "e", head: str = "h", *, space: str =
     """Split a model into an encoder and a head: ``f: X -> Y`` becomes ``e: X -> F``
     and ``h: F -> Y`` (both with ``f``'s role; new parameters, since ``f`` is gone).
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("f", "X", "Y")
     >>> LearningDiagram.from_graph(g).rewrite(split_model("f")).diagram.graph.ends("h")
     ('F', 'Y')
@@ -286,7 +282,6 @@ def attach_teacher(model: str, teacher: str = "t") -> LearningRule:
     student. Re-derived with ``all_pairs``, the square ``x ⋅ c = y`` becomes knowledge
     distillation (``x ⋅ c = x ⋅ t`` and ``x ⋅ c = y``).
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> rw = LearningDiagram.from_graph(g).rewrite(attach_teacher("c"))
     >>> rw.diagram.graph.role("t"), rw.init["t"]
@@ -410,7 +405,6 @@ def rewrite_diagram(diagram: LearningDiagram, rule: LearningRule | Rule,
     Errors (:class:`~catlearn.errors.DiagramRewriteError`) name the missing edge, the
     dangling edge or the clashing name, before anything is built.
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> rewrite_diagram(LearningDiagram.from_graph(g), attach_teacher("s"))
     Traceback (most recent call last):

@@ -293,8 +293,6 @@ def save_checkpoint(path: str | os.PathLike[str], compiled: nn.Module,
     """Write a checkpoint atomically (see the module docstring); returns its path.
 
     >>> import tempfile, torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -423,8 +421,6 @@ def restore_checkpoint(compiled: nn.Module, checkpoint: Mapping[str, Any],
     the equations' weights, which are restored from the checkpoint).
 
     >>> import tempfile, torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> A = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))

@@ -17,9 +17,6 @@ Two uses, both built on :class:`torch.optim.swa_utils.AveragedModel` with
 The averages' state (``n_averaged``; the averaged parameters of EMA weights) goes into
 checkpoints, so a resumed run continues exactly.
 
->>> import torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
->>> from catlearn_torch import Realisation, compile
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
 >>> g = g.model("s", "X", "Y").fixed("t", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
@@ -82,9 +79,6 @@ class EdgeAverages:
     learnable edge (``edges=None``) or for the ``{fixed edge: learnable edge}`` pairs of
     ``edges``. Complexity: one pass over the averaged parameters per update.
 
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -122,7 +116,6 @@ class EdgeAverages:
     def update(self) -> None:
         """Fold the current parameters into the averages (after an optimiser step).
 
-        >>> import torch.nn as nn
         >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, _ = _example(); ema = EdgeAverages(L, 0.5)
         >>> w0 = L.model("m").weight.clone(); ema.update()        # first: a copy

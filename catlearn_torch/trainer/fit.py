@@ -1,8 +1,6 @@
 """:func:`fit`: train a compiled diagram for some epochs (see :mod:`catlearn_torch.train`).
 
 >>> import torch, torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
->>> from catlearn_torch import Realisation, compile
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
 >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -232,9 +230,6 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,  # noqa: PLR0913
         log_dir: str | os.PathLike[str] | None = None) -> History:
     """Train a compiled diagram; see :mod:`catlearn_torch.train` for every option.
 
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "A", "X").data("y", "A", "Y")
     >>> g = g.data("u", "B", "X").data("v", "B", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)

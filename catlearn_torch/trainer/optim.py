@@ -1,9 +1,6 @@
 """Optimisers and schedulers for a compiled diagram: one parameter group per learnable
 edge, kept in step with surgery, and schedulers stepped per step or per epoch.
 
->>> import torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
->>> from catlearn_torch import Realisation, compile
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
 >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -44,9 +41,6 @@ def param_groups(compiled: nn.Module, lr: float | None = None,
     ``None``: the optimiser's default applies); plus a group ``"weighting"`` for the
     parameters of the weighting strategy, if it has any (uncertainty, GradNorm).
 
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
     >>> g = g.model("m", "X", "F").model("h", "F", "Y")
     >>> D = LearningDiagram.from_graph(g)
@@ -87,8 +81,6 @@ def make_optimizer(compiled: nn.Module, optimizer: OptimizerArg = None, lr: floa
     ``functools.partial``); else Adam. Groups are per edge (:func:`param_groups`).
 
     >>> import functools, torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -120,9 +112,6 @@ def sync_optimizer(optimizer: torch.optim.Optimizer, compiled: nn.Module, *,  # 
     diagram's current modules (see the module docstring); returns whether it changed.
     Groups without a ``name`` are left alone.
 
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
     >>> g = g.model("m", "X", "F").model("h", "F", "Y")
     >>> D = LearningDiagram.from_graph(g)

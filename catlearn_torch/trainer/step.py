@@ -122,7 +122,6 @@ class Meter:
 class Run:
     """The mutable state of a training run that the step and epoch functions share.
 
-    >>> import torch.nn as nn
     >>> from catlearn_torch.weighting.examples import example as _example
     >>> from catlearn_torch.trainer.optim import make_optimizer
     >>> L, batch = _example()

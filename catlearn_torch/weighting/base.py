@@ -172,7 +172,6 @@ def shared_edges(compiled: CompiledDiagram, equations: Sequence[str] | None = No
 
     >>> from catlearn_torch.compile import compile
     >>> from catlearn_torch.realise import Realisation
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").data("z", "N", "Z")
     >>> g = g.model("m", "X", "F").model("h1", "F", "Y").model("h2", "F", "Z")
     >>> D = LearningDiagram.from_graph(g)
