@@ -30,6 +30,7 @@ from catlearn_torch.datasets import (  # noqa: E402
     load_digits_split,
     tokenize,
 )
+from catlearn_torch.datasets import digits as ds_digits  # noqa: E402
 
 N_DIGITS = 1797
 
@@ -115,7 +116,7 @@ def test_digits_split_is_deterministic_and_disjoint():
     c = load_digits_split(seed=6)
     assert not torch.equal(a.test.column("x"), c.test.column("x"))
     labels = np.arange(100) % 4
-    train_idx, test_idx = ds._stratified_split(labels, 0.25, seed=0)
+    train_idx, test_idx = ds_digits._stratified_split(labels, 0.25, seed=0)
     assert set(train_idx) & set(test_idx) == set()
     assert sorted([*train_idx, *test_idx]) == list(range(100))
 
@@ -133,14 +134,14 @@ def test_digits_column_names_and_errors():
 
 
 def test_missing_sklearn_says_how_to_install(monkeypatch):
-    ds._digits_arrays.cache_clear()
+    ds_digits._digits_arrays.cache_clear()
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
     try:
         with pytest.raises(MissingDependencyError,
                            match=r"pip install catlearn-diagrams\[examples\]"):
             load_digits_split()
     finally:
-        ds._digits_arrays.cache_clear()
+        ds_digits._digits_arrays.cache_clear()
     assert issubclass(MissingDependencyError, ImportError)
 
 
