@@ -1,6 +1,5 @@
 """Property tests of the C-set engine (200+ examples each under the ``ci`` profile)."""
 
-import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -25,16 +24,11 @@ from catlearn.testing import (
     transformations,
 )
 
+from .conftest import assert_index_matches_scan
+
 OPS = st.lists(st.tuples(st.sampled_from(
     ["add_v", "add_e", "add_es", "set", "clear", "rem_v", "rem_e", "rem_vs", "cascade"]),
     st.integers(0, 10**6), st.integers(0, 10**6)), max_size=25)
-
-
-def assert_index_matches_scan(g: ACSet) -> None:
-    for f in ("src", "tgt"):
-        col = g.subpart(f)
-        for v in g.parts("V"):
-            assert g.incident(v, f).tolist() == np.flatnonzero(col == v).tolist()
 
 
 @given(OPS)

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,8 @@ import torch
 from catlearn.cli import main
 from catlearn_torch import comparators
 from catlearn_torch.train import load_checkpoint
+
+pytestmark = pytest.mark.usefixtures("restore_threads")
 
 RUN = "import sys; from catlearn.cli import main; sys.exit(main(sys.argv[1:]))"
 
@@ -34,13 +35,6 @@ edges:
 data: {N: {dataset: digits, split: train}}
 training: {batch_size: 256, lr: 0.01}
 """
-
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
 
 
 def _env(*paths: Path) -> dict[str, str]:

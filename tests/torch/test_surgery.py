@@ -1,8 +1,6 @@
 """Model surgery: save/load one model, transfer along a diagram map, surgery between
 epochs (optimiser groups and the DDP wrapper follow), stop-gradient sides."""
 
-import socket
-
 import pytest
 import torch
 import torch.distributed as dist
@@ -25,6 +23,7 @@ from catlearn_torch import (
 )
 from catlearn_torch.surgery import rewrap
 
+from .conftest import free_port
 from .helpers import backbone_batch, backbone_heads
 
 
@@ -185,12 +184,6 @@ def test_surgery_between_epochs_in_fit_and_exact_resume(tmp_path):
     assert C.frozen() == ("m",)
     for k, v in A.state_dict().items():
         assert torch.equal(v, C.state_dict()[k]), k
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 import torch
 
 from catlearn.cli import main
 from catlearn_torch.train import load_checkpoint
+
+pytestmark = pytest.mark.usefixtures("restore_threads")
 
 SQUARE = """\
 name: tiny
@@ -40,13 +41,6 @@ equations:
 data: {N: {dataset: digits}}
 training: {batch_size: 256}
 """
-
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
 
 
 def write(tmp_path, text, name="spec.yaml"):
