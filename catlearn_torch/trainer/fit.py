@@ -287,16 +287,8 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,  # noqa: PLR0913
                       save=save, checkpoint_every=checkpoint_every)
             check = False
             record = epoch_record(run, meter, epoch, evaluate)
-            history.epochs.append(record)
-            run.epoch_steps.append(run.steps)
-            core.weighting.on_epoch_end(epoch, core)
-            if on_epoch_end is not None:
-                _surgery(run, on_epoch_end, epoch, lr, edge_lr)
-            if run.interval == "epoch":
-                step_scheduler(sched, record, monitor)
-            history.stopped_early = stopper is not None and stopper.update(record)
-            if log is not None:
-                log.write(history.epochs, run.epoch_steps)
+            _end_epoch(run, history, record, epoch, on_epoch_end, (lr, edge_lr), monitor,
+                       stopper, log)
             save(epoch + 1, None)
             if history.stopped_early:
                 break
@@ -307,6 +299,23 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,  # noqa: PLR0913
             log.close()
     history.steps = run.steps
     return history
+
+
+def _end_epoch(run: Run, history: History, record: dict[str, Any], epoch: int,
+               on_epoch_end: Any, lrs: tuple[float, Mapping[str, float] | None],
+               monitor: Any, stopper: EarlyStopping | None, log: MetricsLog | None) -> None:
+    """After an epoch: record it, let the weighting and surgery act, step an epoch-wise
+    scheduler, ask early stopping, and write the metrics log."""
+    history.epochs.append(record)
+    run.epoch_steps.append(run.steps)
+    run.core.weighting.on_epoch_end(epoch, run.core)
+    if on_epoch_end is not None:
+        _surgery(run, on_epoch_end, epoch, *lrs)
+    if run.interval == "epoch":
+        step_scheduler(run.scheduler, record, monitor)
+    history.stopped_early = stopper is not None and stopper.update(record)
+    if log is not None:
+        log.write(history.epochs, run.epoch_steps)
 
 
 def _resume_path(resume: Any, checkpoint: Any) -> str | None:
