@@ -62,10 +62,11 @@ from typing import Any
 
 import numpy as np
 
+from catlearn import errors
 from catlearn.acsets.acset import ACSet
 from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.morphism import ACSetTransformation, describe
-from catlearn.errors import MESSAGES, HomSearchError, SchemaError
+from catlearn.errors import HomSearchError, SchemaError
 
 __all__ = [
     "homomorphisms",
@@ -121,7 +122,7 @@ class _Search:
             raise TypeError("homomorphism search takes two ACSets, not "
                             f"{type(X).__name__} and {type(Y).__name__}")
         if X.schema != Y.schema:
-            raise SchemaError(MESSAGES["schema_mismatch"].format(
+            raise SchemaError(errors.SCHEMA_MISMATCH.format(
                 what="homomorphism search", left=X.name, right=Y.name))
         self.X, self.Y = X, Y
         S = X.schema
@@ -205,20 +206,20 @@ class _Search:
         self._apply_initial(init_obs, init_types)
 
     # ------------------------------------------------------------------ validation
-    def _fail(self, key: str, **kw: Any) -> HomSearchError:
-        return HomSearchError(MESSAGES[key].format(dom=self.names[0], codom=self.names[1],
-                                                   **kw))
+    def _fail(self, template: str, **kw: Any) -> HomSearchError:
+        return HomSearchError(template.format(dom=self.names[0], codom=self.names[1],
+                                              **kw))
 
     def _selection(self, what: str, value: Selection) -> frozenset[str]:
         if isinstance(value, (bool, np.bool_)):
             return frozenset(self.obs + self.types) if value else frozenset()
         names = [value] if isinstance(value, str) else value
         if not isinstance(names, Collection):
-            raise self._fail("homsearch_bad_arg", what=what,
+            raise self._fail(errors.HOMSEARCH_BAD_ARG, what=what,
                              expected="a bool or a collection of names", got=value)
         for name in names:
             if name not in self.obs and name not in self.types:
-                raise self._fail("homsearch_unknown", what=what, name=name,
+                raise self._fail(errors.HOMSEARCH_UNKNOWN, what=what, name=name,
                                  expected="an object or attribute type",
                                  schema=self.schema.name)
         return frozenset(names)
@@ -230,32 +231,32 @@ class _Search:
         if initial is None:
             return init_obs, init_types
         if not isinstance(initial, Mapping):
-            raise self._fail("homsearch_bad_arg", what="initial",
+            raise self._fail(errors.HOMSEARCH_BAD_ARG, what="initial",
                              expected="a mapping {ob: {part: image}}", got=initial)
         for ob, assignment in initial.items():
             if ob not in self.obs and ob not in self.types:
-                raise self._fail("homsearch_unknown", what="initial", name=ob,
+                raise self._fail(errors.HOMSEARCH_UNKNOWN, what="initial", name=ob,
                                  expected="an object or attribute type",
                                  schema=self.schema.name)
             if not isinstance(assignment, Mapping):
-                raise self._fail("homsearch_bad_arg", what=f"initial[{ob!r}]",
+                raise self._fail(errors.HOMSEARCH_BAD_ARG, what=f"initial[{ob!r}]",
                                  expected="a mapping {part: image}", got=assignment)
             n = self.X.nparts(ob)
             m = self.Y.nparts(ob)
             if ob in self.types:
                 for k, w in assignment.items():
                     if not _is_part_id(k) or not 0 <= k < n:
-                        raise self._fail("homsearch_var", ob=ob, part=k, n=n)
+                        raise self._fail(errors.HOMSEARCH_VAR, ob=ob, part=k, n=n)
                     if isinstance(w, AttrVar) and w.val >= m:
-                        raise self._fail("homsearch_var_image", ob=ob, image=w,
+                        raise self._fail(errors.HOMSEARCH_VAR_IMAGE, ob=ob, image=w,
                                          var=AttrVar(int(k)), n=m)
                     init_types.setdefault(ob, {})[int(k)] = w
                 continue
             for x, y in assignment.items():
                 if not _is_part_id(x) or not 0 <= x < n:
-                    raise self._fail("homsearch_part", what="initial", ob=ob, part=x, n=n)
+                    raise self._fail(errors.HOMSEARCH_PART, what="initial", ob=ob, part=x, n=n)
                 if not _is_part_id(y) or not 0 <= y < m:
-                    raise self._fail("homsearch_image", what="initial", ob=ob, image=y,
+                    raise self._fail(errors.HOMSEARCH_IMAGE, what="initial", ob=ob, image=y,
                                      part=x, n=m)
                 init_obs.setdefault(ob, {})[int(x)] = int(y)
         return init_obs, init_types
@@ -265,31 +266,31 @@ class _Search:
         if predicates is None:
             return {}
         if not isinstance(predicates, Mapping):
-            raise self._fail("homsearch_bad_arg", what="predicates",
+            raise self._fail(errors.HOMSEARCH_BAD_ARG, what="predicates",
                              expected="a mapping {ob: {part: images} or callable}",
                              got=predicates)
         out: dict[str, Predicate] = {}
         for ob, p in predicates.items():
             if ob not in self.obs:
-                raise self._fail("homsearch_unknown", what="predicates", name=ob,
+                raise self._fail(errors.HOMSEARCH_UNKNOWN, what="predicates", name=ob,
                                  expected="an object", schema=self.schema.name)
             if isinstance(p, Mapping):
                 n, m = self.X.nparts(ob), self.Y.nparts(ob)
                 for x, images in p.items():
                     if not _is_part_id(x) or not 0 <= x < n:
-                        raise self._fail("homsearch_part", what="predicates", ob=ob,
+                        raise self._fail(errors.HOMSEARCH_PART, what="predicates", ob=ob,
                                          part=x, n=n)
                     if not isinstance(images, Collection) or isinstance(images, str):
-                        raise self._fail("homsearch_bad_arg",
+                        raise self._fail(errors.HOMSEARCH_BAD_ARG,
                                          what=f"predicates[{ob!r}][{x}]",
                                          expected="a collection of allowed images",
                                          got=images)
                     for y in images:
                         if not _is_part_id(y) or not 0 <= y < m:
-                            raise self._fail("homsearch_image", what="predicates", ob=ob,
+                            raise self._fail(errors.HOMSEARCH_IMAGE, what="predicates", ob=ob,
                                              image=y, part=x, n=m)
             elif not callable(p):
-                raise self._fail("homsearch_bad_arg", what=f"predicates[{ob!r}]",
+                raise self._fail(errors.HOMSEARCH_BAD_ARG, what=f"predicates[{ob!r}]",
                                  expected="a mapping {part: allowed images} or a callable "
                                  "(part, image) -> bool", got=p)
             out[ob] = p
@@ -303,7 +304,7 @@ class _Search:
                             if isinstance(v, AttrVar))
             for k in range(self.X.nparts(t)):
                 if k not in seen:
-                    raise self._fail("homsearch_free_var", attrtype=t, var=AttrVar(k), k=k)
+                    raise self._fail(errors.HOMSEARCH_FREE_VAR, attrtype=t, var=AttrVar(k), k=k)
 
     def _cardinality_fails(self, monics: frozenset[str], epics: frozenset[str]) -> bool:
         for c in self.obs + self.types:
@@ -384,11 +385,11 @@ class _Search:
                 if self.var_monic[ti]:
                     vused = self.vused[ti]
                     if not isinstance(w, AttrVar):
-                        raise self._fail("homsearch_initial", why=(
+                        raise self._fail(errors.HOMSEARCH_INITIAL, why=(
                             f"monic on {t}: {AttrVar(k)} is sent to {w!r}, which is not a "
                             "variable"))
                     if vused is not None and vused[w.val] >= 0:
-                        raise self._fail("homsearch_initial", why=(
+                        raise self._fail(errors.HOMSEARCH_INITIAL, why=(
                             f"monic on {t}: {AttrVar(vused[w.val])} and {AttrVar(k)} are "
                             f"both sent to {w!r}"))
                 self.vcount[ti][k] = 1
@@ -397,7 +398,7 @@ class _Search:
             ci = self.ob_index[c]
             for x, y in assignment.items():
                 if not self._assign(ci, x, y, explain=True):
-                    raise self._fail("homsearch_initial", why=self.why)
+                    raise self._fail(errors.HOMSEARCH_INITIAL, why=self.why)
 
     # ------------------------------------------------------------------ the search
     def _on_bind(self, ti: int, k: int, w: Any) -> None:
@@ -577,10 +578,7 @@ class _Search:
         for ci in self.epic_obs:
             if self.unhit[ci] > self.unassigned[ci]:
                 return False
-        for ti in self.epic_types:
-            if self.vunhit[ti] > self.unbound[ti]:
-                return False
-        return True
+        return all(self.vunhit[ti] <= self.unbound[ti] for ti in self.epic_types)
 
     def _undo(self, mark: int) -> None:
         trail, assign = self.trail, self.assign
@@ -703,7 +701,7 @@ class _Search:
 
 def _check_max_results(max_results: int | None, X: ACSet, Y: ACSet) -> None:
     if max_results is not None and (not _is_part_id(max_results) or max_results < 0):
-        raise HomSearchError(MESSAGES["homsearch_bad_arg"].format(
+        raise HomSearchError(errors.HOMSEARCH_BAD_ARG.format(
             dom=describe(X), codom=describe(Y), what="max_results",
             expected="a non-negative integer or None", got=max_results))
 
@@ -855,7 +853,7 @@ def isomorphism(X: ACSet, Y: ACSet, *, initial: Mapping[str, Any] | None = None
     [1, 0]
     """
     if X.schema != Y.schema:
-        raise SchemaError(MESSAGES["schema_mismatch"].format(
+        raise SchemaError(errors.SCHEMA_MISMATCH.format(
             what="isomorphism", left=X.name, right=Y.name))
     if _invariants(X) != _invariants(Y):
         return None

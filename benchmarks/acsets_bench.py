@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import fmt, median_time, ratio  # noqa: E402
+from _timing import fmt, median_time, ratio
 
-from catlearn.acsets import ACSet, SchGraph  # noqa: E402
+from catlearn.acsets import ACSet, SchGraph
 
 PYACSETS_MAX = 10**5
 

@@ -28,9 +28,9 @@ from torch.utils.data import DataLoader, TensorDataset
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import catlearn_torch as ct  # noqa: E402
-from benchmarks._timing import fmt  # noqa: E402
-from catlearn.learning import Equation, LearningDiagram, LearningGraph  # noqa: E402
+import catlearn_torch as ct
+from benchmarks._timing import fmt
+from catlearn.learning import Equation, LearningDiagram, LearningGraph
 
 
 def mlp(d_in: int, width: int, depth: int, d_out: int) -> nn.Module:

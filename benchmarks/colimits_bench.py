@@ -43,14 +43,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _timing import fmt  # noqa: E402
+from _timing import fmt
 
-from catlearn.acsets.acset import ACSet  # noqa: E402
-from catlearn.acsets.colimits import coequalizer, pushout  # noqa: E402
-from catlearn.acsets.diagram import fill_acset  # noqa: E402
-from catlearn.acsets.limits import product, pullback  # noqa: E402
-from catlearn.acsets.morphism import ACSetTransformation  # noqa: E402
-from catlearn.acsets.schema import SchGraph  # noqa: E402
+from catlearn.acsets.acset import ACSet
+from catlearn.acsets.colimits import coequalizer, pushout
+from catlearn.acsets.diagram import fill_acset
+from catlearn.acsets.limits import product, pullback
+from catlearn.acsets.morphism import ACSetTransformation
+from catlearn.acsets.schema import SchGraph
 
 try:
     from scipy.sparse import coo_matrix
@@ -120,7 +120,7 @@ def cospan(n: int, rng: np.random.Generator
 
 def pair(n: int, rng: np.random.Generator) -> tuple[ACSet, ACSet]:
     """Two random graphs of ``√n`` parts each (their product has about ``n/2`` parts)."""
-    m = max(int(math.isqrt(n)), 2)
+    m = max(math.isqrt(n), 2)
     nv, ne = m // 2, m - m // 2
     return tuple(graph(nv, rng.integers(0, nv, ne), rng.integers(0, nv, ne))  # type: ignore
                  for _ in range(2))

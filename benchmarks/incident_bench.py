@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import fmt  # noqa: E402
+from _timing import fmt
 
-from catlearn.acsets import ACSet, SchGraph  # noqa: E402
+from catlearn.acsets import ACSet, SchGraph
 
 DEGREES = (1, 100, 1000, 10_000)
 PER_DEGREE = 20

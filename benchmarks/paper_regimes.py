@@ -30,7 +30,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from catlearn_torch import regimes  # noqa: E402
+from catlearn_torch import regimes
 
 #: (regime, equations, metric label, metric key, baseline label, baseline key, higher is better)
 ROWS: list[tuple[str, str, str, str, str, str | None, bool]] = [

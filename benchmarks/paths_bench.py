@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import fmt, median_time  # noqa: E402
+from _timing import fmt, median_time
 
-from catlearn.learning import LearningDiagram, LearningGraph  # noqa: E402
+from catlearn.learning import LearningDiagram, LearningGraph
 
 
 def square() -> LearningGraph:

@@ -54,17 +54,19 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import fmt  # noqa: E402
+import itertools
 
-from catlearn.learning import Equation, LearningDiagram, LearningGraph  # noqa: E402
-from catlearn_torch import Masked, Realisation, compile  # noqa: E402
+from _timing import fmt
+
+from catlearn.learning import Equation, LearningDiagram, LearningGraph
+from catlearn_torch import Masked, Realisation, compile
 
 T = 4.0
 
 
 def mlp(*sizes: int) -> nn.Sequential:
     layers: list[nn.Module] = []
-    for a, b in zip(sizes[:-1], sizes[1:], strict=True):
+    for a, b in itertools.pairwise(sizes):
         layers += [nn.Linear(a, b), nn.ReLU()]
     return nn.Sequential(*layers[:-1])
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import catlearn
-from catlearn.errors import MESSAGES, CatlearnError, RunFolderError
+from catlearn.errors import OUT_HAS_RUN, OUT_IS_FILE, RESUME_NOTHING, CatlearnError, RunFolderError
 
 __all__ = ["main", "check_run_folder", "CHECKPOINT", "METRICS", "EXIT_OK", "EXIT_USAGE",
            "EXIT_INTERRUPTED", "EXIT_BROKEN_PIPE"]
@@ -213,13 +213,13 @@ def check_run_folder(out: str | Path, resume: bool, force: bool) -> None:
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise RunFolderError(MESSAGES["out_is_file"].format(out=out))
+        raise RunFolderError(OUT_IS_FILE.format(out=out))
     if resume and not (out / CHECKPOINT).exists():
-        raise RunFolderError(MESSAGES["resume_nothing"].format(
+        raise RunFolderError(RESUME_NOTHING.format(
             out=out, checkpoint=out / CHECKPOINT))
     previous = [n for n in (CHECKPOINT, METRICS) if (out / n).exists()]
     if previous and not resume and not force:
-        raise RunFolderError(MESSAGES["out_has_run"].format(out=out,
+        raise RunFolderError(OUT_HAS_RUN.format(out=out,
                                                             files=", ".join(previous)))
 
 

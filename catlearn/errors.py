@@ -4,7 +4,7 @@ Every error the library raises names what is wrong: the schema, object, part, ho
 attribute, edge or path. The classes subclass :class:`ValueError` or :class:`TypeError`
 so callers that catch the builtin kinds keep working.
 
->>> err = SchemaError(MESSAGES["unknown_ob"].format(schema="SchGraph", ob="W"))
+>>> err = SchemaError(UNKNOWN_OB.format(schema="SchGraph", ob="W"))
 >>> str(err)
 "schema SchGraph has no object 'W'"
 >>> isinstance(err, ValueError)
@@ -42,87 +42,100 @@ class LearningGraphError(CatlearnError, ValueError):
     """A learning graph or diagram is ill-formed (a name, a role, an end, an equation)."""
 
 
-MESSAGES: dict[str, str] = {
-    # schemas
-    "unknown_ob": "schema {schema} has no object {ob!r}",
-    "unknown_hom": "schema {schema} has no hom {hom!r}",
-    "unknown_attr": "schema {schema} has no attribute {attr!r}",
-    "unknown_attrtype": "schema {schema} has no attribute type {attrtype!r}",
-    "unknown_name": "schema {schema} has no hom or attribute {name!r}",
-    "unknown_ob_or_type": "schema {schema} has no object or attribute type {ob!r}",
-    "duplicate_name": "schema {schema}: the name {name!r} is used twice",
-    "bad_arrow_end": "schema {schema}: {kind} {name!r} has {end} {target!r}, "
-    "which is not {expected}",
-    "bad_equation": "schema {schema}: equation {name} is not well formed: {why}",
-    # acsets
-    "bad_part": "{schema}: {ob} has no part {part} (it has {n} parts, ids 0..{last})",
-    "hom_out_of_range": "{schema}: hom {hom}: {dom} -> {codom}, part {part} of {dom}: value "
-    "{value} is not a part of {codom} ({n} parts)",
-    "column_length": "{schema}: column {name} for {ob} has length {got}, expected {n}",
-    "bad_hom_value": "{schema}: hom {hom}, part {part} of {dom}: value {value!r} is not an "
-    "integer part id",
-    "attr_type": "{schema}: attribute {attr}: {dom} -> {attrtype}, part {part} of {dom}: "
-    "value {value!r} has type {got}, expected {expected}",
-    "equation_broken": "{schema}: writing {name}({part}) = {value} breaks the equation "
-    "{equation} at part {at} of {dom}: {lhs} != {rhs}",
-    "equation_fails": "{schema}: equation {equation} fails at part {at} of {dom}: "
-    "{lhs} != {rhs}",
-    "bad_var": "{schema}: attribute type {attrtype} has no variable {var} "
-    "({n} variables)",
-    "negative_count": "{schema}: cannot add {n} parts to {ob}: the count must be >= 0",
-    # morphisms
-    "component_missing": "morphism {dom} -> {codom}: no component for object {ob}",
-    "component_unknown": "morphism {dom} -> {codom}: {ob!r} is not an object of schema "
-    "{schema}",
-    "component_length": "morphism {dom} -> {codom}: component {ob} has length {got}, "
-    "expected {n} (the parts of {ob} in the domain)",
-    "component_range": "morphism {dom} -> {codom}: component {ob} sends part {part} to "
-    "{value}, which is not a part of {ob} in the codomain ({n} parts)",
-    "not_natural": "morphism {dom} -> {codom} is not natural: hom {hom}: {src} -> {tgt} at "
-    "part {part} of {src}: {via_hom} != {via_component}",
-    "attr_not_preserved": "morphism {dom} -> {codom} does not preserve attribute {attr} at "
-    "part {part} of {ob}: {value!r} != {image!r}",
-    "schema_mismatch": "{what}: schemas differ ({left} vs {right})",
-    # learning graphs
-    "bad_role": "edge {edge!r}: role {role!r} is not one of {roles}",
-    "bad_name": "a {kind} name must be a non-empty string without surrounding spaces or "
-    "the path separator '⋅', not {name!r}",
-    "no_space": "no space is called {name!r} (spaces: {known})",
-    "no_edge": "no edge is called {name!r} (edges: {known})",
-    "edge_conflict": "edge {name!r} already goes {old}; it cannot also go {new}",
-    "data_not_from_source": "data edge {name!r} must leave a data source, but {src!r} is "
-    "not one: {why}",
-    "map_from_source": "edge {name!r} ({role}) cannot leave {src!r}: it is a data source, "
-    "whose outgoing edges are data columns",
-    "into_source": "edge {name!r} cannot go into {tgt!r}: it is a data source (an index "
-    "set), which no map reaches",
-    # learning diagrams
-    "not_parallel": "equation {lhs!r} = {rhs!r}: the paths are not parallel ({lsrc} -> "
-    "{ltgt} vs {rsrc} -> {rtgt}); both must start at one data source and end in one space",
-    "bad_weight": "equation {equation}: weight {weight!r} must be a finite number >= 0",
-    "bad_grad": "equation {equation}: grad {grad!r} is not one of {sides}",
-    "not_a_source": "equation {equation}: its paths start at {src!r}, which is not a data "
-    "source (sources: {sources})",
-    "path_not_in_graph": "equation {equation}: edge {edge!r} of path {path!r} is not an "
-    "edge {src} -> {tgt} of the graph",
-    "unbounded_cycle": "the space {vertex!r} lies on a cycle reachable from the data source "
+UNKNOWN_OB = "schema {schema} has no object {ob!r}"
+UNKNOWN_HOM = "schema {schema} has no hom {hom!r}"
+UNKNOWN_ATTRTYPE = "schema {schema} has no attribute type {attrtype!r}"
+UNKNOWN_NAME = "schema {schema} has no hom or attribute {name!r}"
+UNKNOWN_OB_OR_TYPE = "schema {schema} has no object or attribute type {ob!r}"
+DUPLICATE_NAME = "schema {schema}: the name {name!r} is used twice"
+BAD_ARROW_END = (
+    "schema {schema}: {kind} {name!r} has {end} {target!r}, "
+    "which is not {expected}")
+BAD_EQUATION = "schema {schema}: equation {name} is not well formed: {why}"
+BAD_PART = "{schema}: {ob} has no part {part} (it has {n} parts, ids 0..{last})"
+HOM_OUT_OF_RANGE = (
+    "{schema}: hom {hom}: {dom} -> {codom}, part {part} of {dom}: value "
+    "{value} is not a part of {codom} ({n} parts)")
+COLUMN_LENGTH = "{schema}: column {name} for {ob} has length {got}, expected {n}"
+BAD_HOM_VALUE = (
+    "{schema}: hom {hom}, part {part} of {dom}: value {value!r} is not an "
+    "integer part id")
+ATTR_TYPE = (
+    "{schema}: attribute {attr}: {dom} -> {attrtype}, part {part} of {dom}: "
+    "value {value!r} has type {got}, expected {expected}")
+EQUATION_BROKEN = (
+    "{schema}: writing {name}({part}) = {value} breaks the equation "
+    "{equation} at part {at} of {dom}: {lhs} != {rhs}")
+EQUATION_FAILS = (
+    "{schema}: equation {equation} fails at part {at} of {dom}: "
+    "{lhs} != {rhs}")
+BAD_VAR = (
+    "{schema}: attribute type {attrtype} has no variable {var} "
+    "({n} variables)")
+NEGATIVE_COUNT = "{schema}: cannot add {n} parts to {ob}: the count must be >= 0"
+COMPONENT_MISSING = "morphism {dom} -> {codom}: no component for object {ob}"
+COMPONENT_UNKNOWN = (
+    "morphism {dom} -> {codom}: {ob!r} is not an object of schema "
+    "{schema}")
+COMPONENT_LENGTH = (
+    "morphism {dom} -> {codom}: component {ob} has length {got}, "
+    "expected {n} (the parts of {ob} in the domain)")
+COMPONENT_RANGE = (
+    "morphism {dom} -> {codom}: component {ob} sends part {part} to "
+    "{value}, which is not a part of {ob} in the codomain ({n} parts)")
+NOT_NATURAL = (
+    "morphism {dom} -> {codom} is not natural: hom {hom}: {src} -> {tgt} at "
+    "part {part} of {src}: {via_hom} != {via_component}")
+ATTR_NOT_PRESERVED = (
+    "morphism {dom} -> {codom} does not preserve attribute {attr} at "
+    "part {part} of {ob}: {value!r} != {image!r}")
+SCHEMA_MISMATCH = "{what}: schemas differ ({left} vs {right})"
+BAD_ROLE = "edge {edge!r}: role {role!r} is not one of {roles}"
+BAD_NAME = (
+    "a {kind} name must be a non-empty string without surrounding spaces or "
+    "the path separator '⋅', not {name!r}")
+NO_SPACE = "no space is called {name!r} (spaces: {known})"
+NO_EDGE = "no edge is called {name!r} (edges: {known})"
+EDGE_CONFLICT = "edge {name!r} already goes {old}; it cannot also go {new}"
+DATA_NOT_FROM_SOURCE = (
+    "data edge {name!r} must leave a data source, but {src!r} is "
+    "not one: {why}")
+MAP_FROM_SOURCE = (
+    "edge {name!r} ({role}) cannot leave {src!r}: it is a data source, "
+    "whose outgoing edges are data columns")
+INTO_SOURCE = (
+    "edge {name!r} cannot go into {tgt!r}: it is a data source (an index "
+    "set), which no map reaches")
+NOT_PARALLEL = (
+    "equation {lhs!r} = {rhs!r}: the paths are not parallel ({lsrc} -> "
+    "{ltgt} vs {rsrc} -> {rtgt}); both must start at one data source and end in one space")
+BAD_WEIGHT = "equation {equation}: weight {weight!r} must be a finite number >= 0"
+BAD_GRAD = "equation {equation}: grad {grad!r} is not one of {sides}"
+NOT_A_SOURCE = (
+    "equation {equation}: its paths start at {src!r}, which is not a data "
+    "source (sources: {sources})")
+UNBOUNDED_CYCLE = (
+    "the space {vertex!r} lies on a cycle reachable from the data source "
     "{source!r} ({cycle}); without a bound the equations through the cycle would be "
     "missed: pass max_length=N to follow walks of at most N edges (e.g. autoencoders, "
-    "cycle consistency), or simple=True to keep simple paths only",
-    "too_many_paths": "path finding from source {source!r} found more than max_paths="
+    "cycle consistency), or simple=True to keep simple paths only")
+TOO_MANY_PATHS = (
+    "path finding from source {source!r} found more than max_paths="
     "{max_paths} paths ({count} so far); the diagram is too large to enumerate: lower "
     "max_length, use policy='against_data', give the equations explicitly, or raise "
-    "max_paths",
-    "too_many_equations": "more than max_equations={limit} equations from source "
+    "max_paths")
+TOO_MANY_EQUATIONS = (
+    "more than max_equations={limit} equations from source "
     "{source!r} ({count} so far, from {npaths} paths); lower max_length (or keep "
     "simple=True), use policy='against_data', give the equations explicitly, or raise "
-    "max_equations",
-    "bad_policy": "policy {policy!r} is not one of {policies}",
-    "not_composable": "cannot compose {f} then {g}: the codomain of the first is not the "
-    "domain of the second",
-    "var_component": "morphism {dom} -> {codom}: attribute type {attrtype}, variable {var} "
-    "is sent to {value!r}, which is not a value or a variable of the codomain",
-}
+    "max_equations")
+BAD_POLICY = "policy {policy!r} is not one of {policies}"
+NOT_COMPOSABLE = (
+    "cannot compose {f} then {g}: the codomain of the first is not the "
+    "domain of the second")
+VAR_COMPONENT = (
+    "morphism {dom} -> {codom}: attribute type {attrtype}, variable {var} "
+    "is sent to {value!r}, which is not a value or a variable of the codomain")
 
 
 # --- homomorphism search
@@ -131,26 +144,32 @@ class HomSearchError(CatlearnError, ValueError):
     does not exist, an initial assignment that no morphism extends, a free variable)."""
 
 
-MESSAGES.update({
-    "homsearch_unknown": "homomorphism search {dom} -> {codom}: {what} names {name!r}, "
-    "which is not {expected} of schema {schema}",
-    "homsearch_bad_arg": "homomorphism search {dom} -> {codom}: {what} must be {expected}, "
-    "not {got!r}",
-    "homsearch_part": "homomorphism search {dom} -> {codom}: {what} for {ob}: {part!r} is "
-    "not a part of {ob} in the domain ({n} parts)",
-    "homsearch_image": "homomorphism search {dom} -> {codom}: {what} for {ob}: image "
-    "{image!r} of part {part} is not a part of {ob} in the codomain ({n} parts)",
-    "homsearch_var": "homomorphism search {dom} -> {codom}: initial for attribute type {ob}: "
-    "{part!r} is not a variable of the domain ({n} variables)",
-    "homsearch_var_image": "homomorphism search {dom} -> {codom}: initial for attribute type "
+HOMSEARCH_UNKNOWN = (
+    "homomorphism search {dom} -> {codom}: {what} names {name!r}, "
+    "which is not {expected} of schema {schema}")
+HOMSEARCH_BAD_ARG = (
+    "homomorphism search {dom} -> {codom}: {what} must be {expected}, "
+    "not {got!r}")
+HOMSEARCH_PART = (
+    "homomorphism search {dom} -> {codom}: {what} for {ob}: {part!r} is "
+    "not a part of {ob} in the domain ({n} parts)")
+HOMSEARCH_IMAGE = (
+    "homomorphism search {dom} -> {codom}: {what} for {ob}: image "
+    "{image!r} of part {part} is not a part of {ob} in the codomain ({n} parts)")
+HOMSEARCH_VAR = (
+    "homomorphism search {dom} -> {codom}: initial for attribute type {ob}: "
+    "{part!r} is not a variable of the domain ({n} variables)")
+HOMSEARCH_VAR_IMAGE = (
+    "homomorphism search {dom} -> {codom}: initial for attribute type "
     "{ob}: image {image!r} of {var} is not a value or a variable of the codomain "
-    "({n} variables)",
-    "homsearch_free_var": "homomorphism search {dom} -> {codom}: attribute type {attrtype}: "
+    "({n} variables)")
+HOMSEARCH_FREE_VAR = (
+    "homomorphism search {dom} -> {codom}: attribute type {attrtype}: "
     "{var} occurs in no attribute of the domain, so nothing determines its image; give "
-    "it with initial={{{attrtype!r}: {{{k}: image}}}}",
-    "homsearch_initial": "homomorphism search {dom} -> {codom}: no morphism extends the "
-    "initial assignment: {why}",
-})
+    "it with initial={{{attrtype!r}: {{{k}: image}}}}")
+HOMSEARCH_INITIAL = (
+    "homomorphism search {dom} -> {codom}: no morphism extends the "
+    "initial assignment: {why}")
 
 
 # --- colimits and limits
@@ -168,44 +187,55 @@ class LimitError(CatlearnError, ValueError):
     """A limit is not supported or does not exist, or a family of maps is not a cone."""
 
 
-MESSAGES.update({
-    "diagram_not_acset": "diagram: object {name!r} is a {got}, not an ACSet",
-    "diagram_not_map": "diagram: arrow {arrow!r} carries a {got}, not an ACSetTransformation",
-    "diagram_unknown_end": "diagram: arrow {arrow!r} has {end} {name!r}, which is not an "
-    "object of the diagram (objects: {objects})",
-    "diagram_end_mismatch": "diagram: arrow {arrow!r}: {src} -> {tgt}: the {end} of its map "
-    "is {got}, but the diagram object {name!r} is {expected}",
-    "diagram_schema": "diagram: object {name!r} has schema {got}, but the diagram's schema "
-    "is {expected}",
-    "diagram_duplicate": "diagram: the name {name!r} names both an object and an arrow",
-    "diagram_no_schema": "{what}: an empty diagram needs schema=... to know its schema",
-    "colimit_attr_clash": "colimit: attribute {attr}: {ob} -> {attrtype}: {first} and "
+DIAGRAM_NOT_ACSET = "diagram: object {name!r} is a {got}, not an ACSet"
+DIAGRAM_NOT_MAP = "diagram: arrow {arrow!r} carries a {got}, not an ACSetTransformation"
+DIAGRAM_UNKNOWN_END = (
+    "diagram: arrow {arrow!r} has {end} {name!r}, which is not an "
+    "object of the diagram (objects: {objects})")
+DIAGRAM_END_MISMATCH = (
+    "diagram: arrow {arrow!r}: {src} -> {tgt}: the {end} of its map "
+    "is {got}, but the diagram object {name!r} is {expected}")
+DIAGRAM_SCHEMA = (
+    "diagram: object {name!r} has schema {got}, but the diagram's schema "
+    "is {expected}")
+DIAGRAM_DUPLICATE = "diagram: the name {name!r} names both an object and an arrow"
+DIAGRAM_NO_SCHEMA = "{what}: an empty diagram needs schema=... to know its schema"
+COLIMIT_ATTR_CLASH = (
+    "colimit: attribute {attr}: {ob} -> {attrtype}: {first} and "
     "{second} are identified (apex part {apex_part} of {ob}), but their values differ: "
-    "{v1!r} != {v2!r}",
-    "colimit_attr_clash_vars": "colimit: attribute type {attrtype}: the values {v1!r} "
-    "({first}) and {v2!r} ({second}) are identified through attribute variables",
-    "legs_count": "{what}: expected {n} legs (for {names}), got {got}",
-    "legs_unknown": "{what}: {name!r} is not an object of the diagram (objects: {names})",
-    "leg_not_map": "{what}: the leg for {name!r} is a {got}, not an ACSetTransformation",
-    "leg_wrong_end": "{what}: the leg for {name!r} has {end} {got}, but the diagram object "
-    "{name!r} is {expected}",
-    "legs_apex": "{what}: the legs for {first!r} and {name!r} have different {end}s "
-    "({a} and {b})",
-    "cocone_fails": "not a cocone: arrow {arrow!r}: {src} -> {tgt} at part {part} of {ob} "
+    "{v1!r} != {v2!r}")
+COLIMIT_ATTR_CLASH_VARS = (
+    "colimit: attribute type {attrtype}: the values {v1!r} "
+    "({first}) and {v2!r} ({second}) are identified through attribute variables")
+LEGS_COUNT = "{what}: expected {n} legs (for {names}), got {got}"
+LEGS_UNKNOWN = "{what}: {name!r} is not an object of the diagram (objects: {names})"
+LEG_NOT_MAP = "{what}: the leg for {name!r} is a {got}, not an ACSetTransformation"
+LEG_WRONG_END = (
+    "{what}: the leg for {name!r} has {end} {got}, but the diagram object "
+    "{name!r} is {expected}")
+LEGS_APEX = (
+    "{what}: the legs for {first!r} and {name!r} have different {end}s "
+    "({a} and {b})")
+COCONE_FAILS = (
+    "not a cocone: arrow {arrow!r}: {src} -> {tgt} at part {part} of {ob} "
     "in {src!r}: leg {src!r} gives {direct}, but arrow {arrow!r} then leg {tgt!r} gives "
-    "{via}",
-    "cone_fails": "not a cone: arrow {arrow!r}: {src} -> {tgt} at part {part} of {ob} in "
-    "the apex: leg {tgt!r} gives {direct}, but leg {src!r} then arrow {arrow!r} gives {via}",
-    "cone_no_mediator": "no mediating map into the limit: part {part} of {ob} in the cone's "
+    "{via}")
+CONE_FAILS = (
+    "not a cone: arrow {arrow!r}: {src} -> {tgt} at part {part} of {ob} in "
+    "the apex: leg {tgt!r} gives {direct}, but leg {src!r} then arrow {arrow!r} gives {via}")
+CONE_NO_MEDIATOR = (
+    "no mediating map into the limit: part {part} of {ob} in the cone's "
     "apex goes to {images}, which is not a part of the limit's {ob} (attribute {attr} "
-    "takes different values there: {values})",
-    "cone_var_mediator": "no mediating map into the limit: attribute type {attrtype}: "
-    "variable {var} of the cone's apex is sent to different values by the legs: {values}",
-    "limit_attrvars": "limit: object {name!r} of the diagram has {n} attribute variables of "
-    "{attrtype}; limits support concrete attribute values only",
-    "terminal_attrs": "terminal: schema {schema} has attributes ({attrs}); no terminal "
-    "ACSet exists when attribute values are fixed",
-})
+    "takes different values there: {values})")
+CONE_VAR_MEDIATOR = (
+    "no mediating map into the limit: attribute type {attrtype}: "
+    "variable {var} of the cone's apex is sent to different values by the legs: {values}")
+LIMIT_ATTRVARS = (
+    "limit: object {name!r} of the diagram has {n} attribute variables of "
+    "{attrtype}; limits support concrete attribute values only")
+TERMINAL_ATTRS = (
+    "terminal: schema {schema} has attributes ({attrs}); no terminal "
+    "ACSet exists when attribute values are fixed")
 
 
 # --- json ---
@@ -214,38 +244,41 @@ class JSONFormatError(CatlearnError, ValueError):
     written as JSON; the message names the table, row and field (``E.0.src``)."""
 
 
-MESSAGES.update({
-    "json_at": "{what} JSON, {loc}: {why}",
-    "json_not_json": "not JSON: {why}",
-    "json_not_tables": "an ACSet is a JSON object of tables (one list of rows per object "
-    "and attribute type), not {got}",
-    "json_not_table": "a table is a JSON list of rows, not {got}",
-    "json_not_row": "a row is a JSON object, not {got}",
-    "json_unknown_table": "{key!r} is not an object or attribute type of schema {schema}",
-    "json_id": "_id must be the row number {n} (an integer), not {got!r}",
-    "json_unknown_key": "{key!r} is not {expected}",
-    "json_hom": "{value!r} is not a part of {codom} ({n} parts; ids are 1-based, 0 or null "
-    "when unset)",
-    "json_var": "{value!r} is attribute variable {n}, but {attrtype} has {nvars} variables "
-    "in the file",
-    "json_nonfinite": "{value!r} cannot be written as JSON (JSON has no NaN or Infinity; "
+JSON_AT = "{what} JSON, {loc}: {why}"
+JSON_NOT_JSON = "not JSON: {why}"
+JSON_NOT_TABLES = (
+    "an ACSet is a JSON object of tables (one list of rows per object "
+    "and attribute type), not {got}")
+JSON_NOT_TABLE = "a table is a JSON list of rows, not {got}"
+JSON_NOT_ROW = "a row is a JSON object, not {got}"
+JSON_UNKNOWN_TABLE = "{key!r} is not an object or attribute type of schema {schema}"
+JSON_ID = "_id must be the row number {n} (an integer), not {got!r}"
+JSON_UNKNOWN_KEY = "{key!r} is not {expected}"
+JSON_HOM = (
+    "{value!r} is not a part of {codom} ({n} parts; ids are 1-based, 0 or null "
+    "when unset)")
+JSON_VAR = (
+    "{value!r} is attribute variable {n}, but {attrtype} has {nvars} variables "
+    "in the file")
+JSON_NONFINITE = (
+    "{value!r} cannot be written as JSON (JSON has no NaN or Infinity; "
     "ACSets.jl's writer, JSON3, refuses it too); pass allow_inf=True to write NaN, "
-    "Infinity and -Infinity as JSON3.write(x; allow_inf=true) does",
-    "json_unwritable": "{where}: value {value!r} of type {type} cannot be written as JSON",
-    "json_dict_key": "{where}: the dict key {key!r} is not a string; JSON object keys are "
-    "strings",
-    "json_var_like": "{where}: the dict value {value!r} would read back as an attribute "
-    "variable ({{\"_var\": n}} is the JSON form of a variable)",
-})
+    "Infinity and -Infinity as JSON3.write(x; allow_inf=true) does")
+JSON_UNWRITABLE = "{where}: value {value!r} of type {type} cannot be written as JSON"
+JSON_DICT_KEY = (
+    "{where}: the dict key {key!r} is not a string; JSON object keys are "
+    "strings")
+JSON_VAR_LIKE = (
+    "{where}: the dict value {value!r} would read back as an attribute "
+    "variable ({{\"_var\": n}} is the JSON form of a variable)")
 
 
 # --- colimits ---
-MESSAGES.update({
-    "colimit_attr_unset_clash": "colimit: attribute type {attrtype}: the values {v1!r} "
+COLIMIT_ATTR_UNSET_CLASH = (
+    "colimit: attribute type {attrtype}: the values {v1!r} "
     "({first}) and {v2!r} ({second}) are identified through attribute variables; a "
-    "variable sent to None must stay unset in every cocone, so no cocone exists",
-    "components_pairs": "components: the pairs must relate elements of 0..{n}-1: {why}",
-})
+    "variable sent to None must stay unset in every cocone, so no cocone exists")
+COMPONENTS_PAIRS = "components: the pairs must relate elements of 0..{n}-1: {why}"
 
 
 # --- trust-writes ---
@@ -267,56 +300,75 @@ class EquationError(ACSetError, ValueError):
     """A write would break one of the schema's path equations."""
 
 
-MESSAGES.update({
-    "bad_hom_value_any": "{schema}: hom {hom}: {dom} -> {codom}: value {value!r} is not "
-    "an integer part id",
-    "bad_part_id": "{schema}: {what} for {ob}: {value!r} is not an integer part id "
-    "(ids are Python or numpy integers, not bool, float or str)",
-    "bad_part_shape": "{schema}: {what} for {ob}: expected one part id or a flat sequence "
-    "of part ids, got {value!r}",
-    "bad_count": "{schema}: cannot add {n!r} parts to {ob}: the count must be a "
-    "non-negative integer",
-    "attr_unhashable": "{schema}: attribute {attr}: {dom} -> {attrtype}, part {part} of "
+BAD_HOM_VALUE_ANY = (
+    "{schema}: hom {hom}: {dom} -> {codom}: value {value!r} is not "
+    "an integer part id")
+BAD_PART_ID = (
+    "{schema}: {what} for {ob}: {value!r} is not an integer part id "
+    "(ids are Python or numpy integers, not bool, float or str)")
+BAD_PART_SHAPE = (
+    "{schema}: {what} for {ob}: expected one part id or a flat sequence "
+    "of part ids, got {value!r}")
+BAD_COUNT = (
+    "{schema}: cannot add {n!r} parts to {ob}: the count must be a "
+    "non-negative integer")
+ATTR_UNHASHABLE = (
+    "{schema}: attribute {attr}: {dom} -> {attrtype}, part {part} of "
     "{dom}: value {value!r} of type {got} cannot be compared as an attribute value (it is "
-    "neither hashable nor a list, array, tuple, dict or set of such values)",
-    "attr_query_unhashable": "{schema}: incident on attribute {attr}: {value!r} of type "
-    "{got} cannot be compared as an attribute value",
-    "bad_column_name": "schema {schema}: {name!r} is not a hom or attribute out of {ob}",
-    "not_an_acset": "{what}: expected an ACSet, got {got}",
-    "count_too_large": "{schema}: cannot add {n} parts to {ob}: too many to allocate",
-    "hom_out_of_range_any": "{schema}: hom {hom}: {dom} -> {codom}: value {value} is not "
-    "a part of {codom} ({n} parts)",
-})
+    "neither hashable nor a list, array, tuple, dict or set of such values)")
+ATTR_QUERY_UNHASHABLE = (
+    "{schema}: incident on attribute {attr}: {value!r} of type "
+    "{got} cannot be compared as an attribute value")
+BAD_COLUMN_NAME = "schema {schema}: {name!r} is not a hom or attribute out of {ob}"
+NOT_AN_ACSET = "{what}: expected an ACSet, got {got}"
+COUNT_TOO_LARGE = "{schema}: cannot add {n} parts to {ob}: too many to allocate"
+HOM_OUT_OF_RANGE_ANY = (
+    "{schema}: hom {hom}: {dom} -> {codom}: value {value} is not "
+    "a part of {codom} ({n} parts)")
 # --- paths ---
 # Path-finding blow-ups, reworded for spec files (the Python wording is the key without
 # the ``_spec`` suffix, above); and the checks of path-finding arguments.
-MESSAGES.update({
-    "unbounded_cycle_spec": "the space {vertex!r} lies on a cycle reachable from the data "
+UNBOUNDED_CYCLE_SPEC = (
+    "the space {vertex!r} lies on a cycle reachable from the data "
     "source {source!r} ({cycle}); without a bound the equations through the cycle would be "
     "missed: set `max_length: N` to follow walks of at most N edges (e.g. autoencoders, "
-    "cycle consistency), or `simple: true` to keep simple paths only",
-    "too_many_paths_spec": "path finding from source {source!r} found more than "
+    "cycle consistency), or `simple: true` to keep simple paths only")
+TOO_MANY_PATHS_SPEC = (
+    "path finding from source {source!r} found more than "
     "`max_paths: {max_paths}` paths ({count} so far); the diagram is too large to "
     "enumerate: lower `max_length:`, set `policy: against_data`, list the equations under "
-    "`equations:`, or raise `max_paths:`",
-    "too_many_equations_spec": "more than `max_equations: {limit}` equations from source "
+    "`equations:`, or raise `max_paths:`")
+TOO_MANY_EQUATIONS_SPEC = (
+    "more than `max_equations: {limit}` equations from source "
     "{source!r} ({count} so far, from {npaths} paths); lower `max_length:` (or set "
     "`simple: true`), set `policy: against_data`, list the equations under `equations:`, "
-    "or raise `max_equations:`",
-    "walks_need_bound": "non-simple paths (walks) need a bound: pass max_length=N, or "
-    "simple=True",
-    "walks_need_bound_spec": "`simple: false` (walks) needs a bound: set `max_length: N`, "
-    "or `simple: true`",
-    "bad_cap": "{name} must be an int >= 1, not {value!r}",
-    "bad_cap_spec": "`{name}:` must be an int >= 1, not {value!r}",
-    "bad_max_length": "max_length must be an int >= 0 or None, not {value!r}",
-    "bad_max_length_spec": "`max_length:` must be an int >= 0 or absent, not {value!r}",
-    "bad_simple": "simple must be True, False or None, not {value!r}",
-    "bad_simple_spec": "`simple:` must be true, false or absent, not {value!r}",
-})
+    "or raise `max_equations:`")
+WALKS_NEED_BOUND = (
+    "non-simple paths (walks) need a bound: pass max_length=N, or "
+    "simple=True")
+WALKS_NEED_BOUND_SPEC = (
+    "`simple: false` (walks) needs a bound: set `max_length: N`, "
+    "or `simple: true`")
+BAD_CAP = "{name} must be an int >= 1, not {value!r}"
+BAD_CAP_SPEC = "`{name}:` must be an int >= 1, not {value!r}"
+BAD_MAX_LENGTH = "max_length must be an int >= 0 or None, not {value!r}"
+BAD_MAX_LENGTH_SPEC = "`max_length:` must be an int >= 0 or absent, not {value!r}"
+BAD_SIMPLE = "simple must be True, False or None, not {value!r}"
+BAD_SIMPLE_SPEC = "`simple:` must be true, false or absent, not {value!r}"
 
 #: The wordings of path-finding errors: ``python`` (arguments) or ``spec`` (spec keys).
 VOCABULARIES = ("python", "spec")
+
+#: Each path-finding error's key, with its wording in each vocabulary.
+_PATH_FINDING: dict[str, tuple[str, str]] = {
+    "unbounded_cycle": (UNBOUNDED_CYCLE, UNBOUNDED_CYCLE_SPEC),
+    "too_many_paths": (TOO_MANY_PATHS, TOO_MANY_PATHS_SPEC),
+    "too_many_equations": (TOO_MANY_EQUATIONS, TOO_MANY_EQUATIONS_SPEC),
+    "walks_need_bound": (WALKS_NEED_BOUND, WALKS_NEED_BOUND_SPEC),
+    "bad_cap": (BAD_CAP, BAD_CAP_SPEC),
+    "bad_max_length": (BAD_MAX_LENGTH, BAD_MAX_LENGTH_SPEC),
+    "bad_simple": (BAD_SIMPLE, BAD_SIMPLE_SPEC),
+}
 
 
 class PathFindingError(LearningGraphError):
@@ -338,8 +390,11 @@ class PathFindingError(LearningGraphError):
         self.key, self.fields, self.vocabulary = key, dict(fields), vocabulary
         #: how many paths or equations were found before the cap stopped the search
         self.count = fields.get("count")
-        template = MESSAGES[key if vocabulary == "python" else f"{key}_spec"]
-        super().__init__(template.format(**fields))
+        if key not in _PATH_FINDING:
+            raise LearningGraphError(f"no path-finding error is called {key!r} (known: "
+                                     f"{', '.join(_PATH_FINDING)})")
+        python, spec = _PATH_FINDING[key]
+        super().__init__((python if vocabulary == "python" else spec).format(**fields))
 
     def __reduce__(self) -> tuple[type, tuple[str, dict[str, object], str]]:
         return (PathFindingError, (self.key, self.fields, self.vocabulary))
@@ -347,34 +402,37 @@ class PathFindingError(LearningGraphError):
     def reworded(self, vocabulary: str) -> PathFindingError:
         """The same error, worded for ``vocabulary`` (``python`` or ``spec``)."""
         return PathFindingError(self.key, self.fields, vocabulary)
+
+
 # --- subobjects ---
-MESSAGES.update({
-    "subobject_unknown": "{what}: {name!r} is not an object or attribute type of schema "
-    "{schema}",
-    "subobject_ids": "{what}: the parts of {ob} must be a list of integer part ids, not "
-    "{got!r}",
-    "subobject_range": "{what}: {part} is not a part of {ob} ({n} parts)",
-    "subobject_not_closed": "{what}: part {part} of {ob} is in it, but its {arrow} "
+SUBOBJECT_UNKNOWN = (
+    "{what}: {name!r} is not an object or attribute type of schema "
+    "{schema}")
+SUBOBJECT_IDS = (
+    "{what}: the parts of {ob} must be a list of integer part ids, not "
+    "{got!r}")
+SUBOBJECT_RANGE = "{what}: {part} is not a part of {ob} ({n} parts)"
+SUBOBJECT_NOT_CLOSED = (
+    "{what}: part {part} of {ob} is in it, but its {arrow} "
     "({image}) is not; a subobject is closed under every hom and attribute "
-    "(Subobject.generated(...) gives the closure)",
-    "subobject_not_monic": "Subobject.from_hom: {m} is not a monomorphism",
-    "subobject_operand": "Subobject {op}: the other operand is a {got}, not a Subobject",
-    "subobject_other": "Subobject {op}: the operands are subobjects of different ACSets "
-    "({what} and another); both must be subobjects of the same ACSet",
-})
-MESSAGES.update({
-    "canonical_not_acset": "{what} takes an ACSet, not {got}",
-})
-MESSAGES.update({
-    "build_unknown": "ACSet.build({schema}): {name!r} is not an object or attribute type",
-    "build_spec": "ACSet.build({schema}): {name}= must be a count of parts (an integer "
-    ">= 0) or a dict of columns, not {got!r}",
-    "build_attrtype": "ACSet.build({schema}): {name} is an attribute type: give the number "
-    "of its variables, not columns",
-    "build_lengths": "ACSet.build({schema}): the columns of {name} have different lengths "
-    "{lengths}; each column has one entry per part",
-    "build_column": "ACSet.build({schema}): {name!r} is not a hom or attribute out of {ob}",
-})
+    "(Subobject.generated(...) gives the closure)")
+SUBOBJECT_NOT_MONIC = "Subobject.from_hom: {m} is not a monomorphism"
+SUBOBJECT_OPERAND = "Subobject {op}: the other operand is a {got}, not a Subobject"
+SUBOBJECT_OTHER = (
+    "Subobject {op}: the operands are subobjects of different ACSets "
+    "({what} and another); both must be subobjects of the same ACSet")
+CANONICAL_NOT_ACSET = "{what} takes an ACSet, not {got}"
+BUILD_UNKNOWN = "ACSet.build({schema}): {name!r} is not an object or attribute type"
+BUILD_SPEC = (
+    "ACSet.build({schema}): {name}= must be a count of parts (an integer "
+    ">= 0) or a dict of columns, not {got!r}")
+BUILD_ATTRTYPE = (
+    "ACSet.build({schema}): {name} is an attribute type: give the number "
+    "of its variables, not columns")
+BUILD_LENGTHS = (
+    "ACSet.build({schema}): the columns of {name} have different lengths "
+    "{lengths}; each column has one entry per part")
+BUILD_COLUMN = "ACSet.build({schema}): {name!r} is not a hom or attribute out of {ob}"
 
 
 # --- rewriting ---
@@ -383,27 +441,32 @@ class RewriteError(CatlearnError, ValueError):
     dangling or identification condition fails at a named part)."""
 
 
-MESSAGES.update({
-    "rule_not_map": "Rule: {side} must be an ACSetTransformation, not {got}",
-    "rule_not_span": "Rule: l and r must share their domain K (a span L <- K -> R): "
-    "{l} and {r}",
-    "rule_not_monic": "Rule: l must be monic (it deletes parts of L, it cannot merge them); "
-    "to merge parts, put the merge in r",
-    "rewrite_not_maps": "pushout complement: expected two ACSetTransformations (l, m), "
-    "got {got}",
-    "rewrite_match_dom": "pushout complement: the match {m} does not start at the rule's L "
-    "(the codomain of l)",
-    "rewrite_match_codom": "rewrite: the match {m} does not land in the ACSet rewritten",
-    "rewrite_not_rule": "rewrite: expected a Rule, not {got}",
-    "rewrite_schema": "rewrite: {got} is not an ACSet of the rule's schema {schema}",
-    "dangling": "dangling: part {part} of {ob} is kept, but its {hom} ({target} of {codom}) "
-    "is deleted",
-    "identification": "identification: parts {a} and {b} of {ob} in L both go to part "
-    "{image} of the ACSet, but not both are kept",
-    "no_pushout_complement": "no pushout complement ({n} violation(s)): {first}",
-    "no_match": "rewrite: {rule} has no match in {X} (monic={monic}) that satisfies the "
-    "dangling and identification conditions",
-})
+RULE_NOT_MAP = "Rule: {side} must be an ACSetTransformation, not {got}"
+RULE_NOT_SPAN = (
+    "Rule: l and r must share their domain K (a span L <- K -> R): "
+    "{l} and {r}")
+RULE_NOT_MONIC = (
+    "Rule: l must be monic (it deletes parts of L, it cannot merge them); "
+    "to merge parts, put the merge in r")
+REWRITE_NOT_MAPS = (
+    "pushout complement: expected two ACSetTransformations (l, m), "
+    "got {got}")
+REWRITE_MATCH_DOM = (
+    "pushout complement: the match {m} does not start at the rule's L "
+    "(the codomain of l)")
+REWRITE_MATCH_CODOM = "rewrite: the match {m} does not land in the ACSet rewritten"
+REWRITE_NOT_RULE = "rewrite: expected a Rule, not {got}"
+REWRITE_SCHEMA = "rewrite: {got} is not an ACSet of the rule's schema {schema}"
+DANGLING = (
+    "dangling: part {part} of {ob} is kept, but its {hom} ({target} of {codom}) "
+    "is deleted")
+IDENTIFICATION = (
+    "identification: parts {a} and {b} of {ob} in L both go to part "
+    "{image} of the ACSet, but not both are kept")
+NO_PUSHOUT_COMPLEMENT = "no pushout complement ({n} violation(s)): {first}"
+NO_MATCH = (
+    "rewrite: {rule} has no match in {X} (monic={monic}) that satisfies the "
+    "dangling and identification conditions")
 
 
 # --- data migration ---
@@ -412,14 +475,13 @@ class MigrationError(CatlearnError, ValueError):
     (an instance of the wrong schema, a pushforward too large, values forced together)."""
 
 
-MESSAGES.update({
-    "schema_map": "SchemaMap {dom} -> {codom}: {why}",
-    "migration_arg": "{what}: expected {expected}, not {got}",
-    "sigma_too_big": "sigma: the pushforward has more than max_parts={n} parts (along "
+SCHEMA_MAP = "SchemaMap {dom} -> {codom}: {why}"
+MIGRATION_ARG = "{what}: expected {expected}, not {got}"
+SIGMA_TOO_BIG = (
+    "sigma: the pushforward has more than max_parts={n} parts (along "
     "{F}); a free cycle of the target schema generates infinitely many: raise max_parts, "
-    "or add the equations that make the cycle finite",
-    "sigma_clash": "sigma: {where} is forced to be both {v1!r} and {v2!r}",
-})
+    "or add the equations that make the cycle finite")
+SIGMA_CLASH = "sigma: {where} is forced to be both {v1!r} and {v2!r}"
 
 
 # --- learning rewrite ---
@@ -428,34 +490,39 @@ class DiagramRewriteError(LearningGraphError):
     match leaves an edge dangling, or the result is not a learning graph."""
 
 
-MESSAGES.update({
-    "lrule_row": "rule {rule}: {side} row {row!r} must be (edge, src, tgt, role) with "
-    "names and a role in {roles} or None{extra}",
-    "lrule_kept": "rule {rule}: edge {edge!r} is in both sides but goes {a} on the left and "
-    "{b} on the right; an edge that changes ends is deleted and re-added under a new name",
-    "lrule_role_of": "rule {rule}: RoleOf({edge!r}) names no edge of the left-hand side "
-    "({known})",
-    "lrule_init": "rule {rule}: init maps {new!r} to {old!r}, but {why}",
-    "lrule_not_rule": "rewrite: expected a LearningRule or a Rule of SchLearningGraph, not "
-    "{got}",
-    "lrule_no_edge": "rewrite: rule {rule} needs an edge {edge!r}, which the diagram does "
-    "not have (edges: {known})",
-    "lrule_no_match": "rewrite: rule {rule} has no match in the diagram: it needs {want}; "
-    "the diagram has {have}",
-    "lrule_dangling": "rewrite: rule {rule} cannot be applied: {why}",
-    "lrule_clash": "rewrite: rule {rule} adds {kind} {name!r}, which the diagram already "
-    "has; choose another name",
-    "lrule_result": "rewrite: rule {rule} gives a graph that is not a learning graph: {why}",
-    "lrule_policy": "rewrite: the diagram's equations were given explicitly, not found by "
-    "path finding; pass policy= (and max_length=/simple=) to re-derive them",
-    "lrule_option": "rewrite: unknown option(s) {names}; known: {known}",
-    "lrule_no_space": "rewrite: rule {rule} needs a space {space!r}, which the diagram "
-    "does not have (spaces: {known})",
-    "lrule_match": "rewrite: the match for rule {rule} must be an ACSetTransformation from "
-    "the rule's L into the diagram's graph (or None to search), not {got}",
-    "lrule_twice": "rule {rule}: the {side} names edge(s) {names} more than once",
-    "lrule_not_diagram": "rewrite: expected a LearningDiagram to rewrite, not {got}",
-})
+LRULE_ROW = (
+    "rule {rule}: {side} row {row!r} must be (edge, src, tgt, role) with "
+    "names and a role in {roles} or None{extra}")
+LRULE_ROLE_OF = (
+    "rule {rule}: RoleOf({edge!r}) names no edge of the left-hand side "
+    "({known})")
+LRULE_INIT = "rule {rule}: init maps {new!r} to {old!r}, but {why}"
+LRULE_NOT_RULE = (
+    "rewrite: expected a LearningRule or a Rule of SchLearningGraph, not "
+    "{got}")
+LRULE_NO_EDGE = (
+    "rewrite: rule {rule} needs an edge {edge!r}, which the diagram does "
+    "not have (edges: {known})")
+LRULE_NO_MATCH = (
+    "rewrite: rule {rule} has no match in the diagram: it needs {want}; "
+    "the diagram has {have}")
+LRULE_DANGLING = "rewrite: rule {rule} cannot be applied: {why}"
+LRULE_CLASH = (
+    "rewrite: rule {rule} adds {kind} {name!r}, which the diagram already "
+    "has; choose another name")
+LRULE_RESULT = "rewrite: rule {rule} gives a graph that is not a learning graph: {why}"
+LRULE_POLICY = (
+    "rewrite: the diagram's equations were given explicitly, not found by "
+    "path finding; pass policy= (and max_length=/simple=) to re-derive them")
+LRULE_OPTION = "rewrite: unknown option(s) {names}; known: {known}"
+LRULE_NO_SPACE = (
+    "rewrite: rule {rule} needs a space {space!r}, which the diagram "
+    "does not have (spaces: {known})")
+LRULE_MATCH = (
+    "rewrite: the match for rule {rule} must be an ACSetTransformation from "
+    "the rule's L into the diagram's graph (or None to search), not {got}")
+LRULE_TWICE = "rule {rule}: the {side} names edge(s) {names} more than once"
+LRULE_NOT_DIAGRAM = "rewrite: expected a LearningDiagram to rewrite, not {got}"
 
 
 # --- homsearch ---
@@ -464,9 +531,7 @@ class HomSearchTypeError(HomSearchError, TypeError):
     mapping, not a bool or collection of names)."""
 
 
-MESSAGES.update({
-    "homsearch_not_acset": "{what}: the {side} must be an ACSet, not {got}",
-})
+HOMSEARCH_NOT_ACSET = "{what}: the {side} must be an ACSet, not {got}"
 
 
 # --- the catlearn command: run folders (train --out, --resume, --force)
@@ -479,11 +544,82 @@ class RunFolderError(CatlearnError, ValueError):
     """
 
 
-MESSAGES.update({
-    "out_is_file": "--out {out} is a file; --out names a folder for the run's checkpoint "
-    "and metrics.json (default: catlearn-run)",
-    "out_has_run": "--out {out} holds a previous run ({files}); pass --resume to continue "
-    "it, --force to replace it, or choose another folder with --out",
-    "resume_nothing": "--resume: there is no checkpoint to resume from in {out} (expected "
-    "{checkpoint}); run without --resume first",
-})
+OUT_IS_FILE = (
+    "--out {out} is a file; --out names a folder for the run's checkpoint "
+    "and metrics.json (default: catlearn-run)")
+OUT_HAS_RUN = (
+    "--out {out} holds a previous run ({files}); pass --resume to continue "
+    "it, --force to replace it, or choose another folder with --out")
+RESUME_NOTHING = (
+    "--resume: there is no checkpoint to resume from in {out} (expected "
+    "{checkpoint}); run without --resume first")
+
+
+# --- categories (catlearn.categories re-exports these from catlearn.categories.errors)
+class CategoryError(CatlearnError, ValueError):
+    """Base class of the errors of :mod:`catlearn.categories`.
+
+    >>> raise CategoryError("bad object 'x'")
+    Traceback (most recent call last):
+    ...
+    catlearn.errors.CategoryError: bad object 'x'
+    """
+
+
+class CategoryTypeError(CategoryError, TypeError):
+    """An argument has the wrong Python type (e.g. a vertex name that is not a ``str``).
+
+    >>> isinstance(CategoryTypeError("vertex 3 is not a str"), TypeError)
+    True
+    """
+
+
+class CategoryCompositionError(CategoryError, CompositionError):
+    """Two morphisms are not composable: the target of the first is not the source of the
+    second.
+
+    ``catlearn.categories.errors.CompositionError`` names this class; it is also the
+    library-wide :class:`CompositionError`.
+
+    >>> str(CategoryCompositionError("x ⋅ f ends at y but z starts at z"))
+    'x ⋅ f ends at y but z starts at z'
+    """
+
+
+class TooManyPathsError(CategoryError):
+    """Path enumeration found more paths than its ``max_paths`` guard allows.
+
+    ``count`` is the number of paths found (and already yielded) before the guard fired.
+
+    >>> TooManyPathsError("too many", count=3).count
+    3
+    """
+
+    def __init__(self, message: str, *, count: int) -> None:
+        super().__init__(message)
+        self.count = count
+
+
+class FunctorLawError(CategoryError):
+    """A functor law (identities or composites) fails on a sample.
+
+    >>> isinstance(FunctorLawError("F(id x) != id F(x)"), CategoryError)
+    True
+    """
+
+
+class UndecidedEqualityError(CategoryError):
+    """Equality of two paths in a finitely presented category could not be decided within
+    the search bound (the word problem is undecidable in general).
+
+    >>> isinstance(UndecidedEqualityError("gave up"), CategoryError)
+    True
+    """
+
+
+class CostError(CategoryError):
+    """Bad input to the Cost category (unknown parameter, negative loss, ...).
+
+    >>> isinstance(CostError("negative loss"), ValueError)
+    True
+    """

@@ -69,9 +69,7 @@ def squared_distance(a: Matrix, b: Matrix) -> sympy.Expr:
 
 
 def _column(value: Any, what: str) -> Matrix:
-    if isinstance(value, sympy.MatrixBase):
-        m = Matrix(value)
-    elif isinstance(value, (list, tuple)):
+    if isinstance(value, (sympy.MatrixBase, list, tuple)):
         m = Matrix(value)
     else:
         m = Matrix([sympy.sympify(value)])

@@ -3,7 +3,6 @@
 This package is the only place that imports torch; the core ``catlearn`` never does.
 
 >>> import torch, torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> import catlearn_torch as ct
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
 >>> g = g.fixed("teacher", "X", "Y").model("student", "X", "Y")

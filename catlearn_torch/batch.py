@@ -30,9 +30,6 @@ Under ``torch.compile(fullgraph=True)`` a metadata error found while tracing rea
 caller wrapped by torch (``torch._dynamo.exc.Unsupported: Observed exception``, whose
 message holds ours); without ``fullgraph`` it is the :class:`BatchError` itself.
 
->>> from catlearn.learning import LearningDiagram, LearningGraph
->>> from catlearn_torch import Realisation, compile
->>> import torch.nn as nn
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
 >>> L = compile(D, Realisation(D, models={"c": nn.Linear(3, 1)}))
@@ -64,7 +61,20 @@ from catlearn_torch.comparators import (
     SqDist,
     describe,
 )
-from catlearn_torch.errors import MESSAGES, BatchError, TorchBackendError
+from catlearn_torch.errors import (
+    ALL_IGNORED,
+    BAD_COMPARISON,
+    COLUMN_RANK,
+    COLUMN_SIZE,
+    COLUMN_SPACE,
+    EDGE_FAILED,
+    EDGE_INPUT,
+    EMPTY_BATCH,
+    LABEL_RANGE,
+    NON_FINITE_INPUT,
+    BatchError,
+    TorchBackendError,
+)
 from catlearn_torch.plan_exec import (
     ColumnStep,
     EquationStep,
@@ -138,8 +148,8 @@ def layer_mismatch(layer: nn.Module, x: Tensor) -> str | None:
         return f"expects inputs of {d + 1} or {d + 2} dimensions ((n,) channels, " \
             f"{d} spatial)"
     channels = x.shape[1] if x.dim() == d + 2 else x.shape[0]
-    if channels != layer.in_channels:  # type: ignore[attr-defined]
-        return f"expects {layer.in_channels} input channels"  # type: ignore[attr-defined]
+    if channels != layer.in_channels:
+        return f"expects {layer.in_channels} input channels"
     return _floating(layer, x)
 
 
@@ -289,7 +299,7 @@ class Guards:
             return
         why = layer_mismatch(layer, x)
         if why is not None:
-            raise BatchError(MESSAGES["edge_input"].format(
+            raise BatchError(EDGE_INPUT.format(
                 why=why, layer=repr(layer), got=describe(x), **self._edge(step)))
         w = getattr(layer, "weight", None)
         if not compiling and (not isinstance(w, Tensor) or w.dtype == x.dtype):
@@ -323,7 +333,7 @@ class Guards:
         """Check a column's metadata: rank, number of examples, declared space."""
         if isinstance(v, Tensor):
             if v.dim() == 0:
-                raise BatchError(MESSAGES["column_rank"].format(
+                raise BatchError(COLUMN_RANK.format(
                     edge=step.edge, source=step.source, equations=self._readers(step)))
             n = v.shape[0]
         elif hasattr(v, "__len__"):
@@ -331,13 +341,13 @@ class Guards:
         else:
             return
         if n == 0:
-            raise BatchError(MESSAGES["empty_batch"].format(
+            raise BatchError(EMPTY_BATCH.format(
                 source=step.source, edge=step.edge, equations=self._readers(step)))
         first = frame.sizes.get(step.source)
         if first is None:
             frame.sizes[step.source] = (step.edge, n)
         elif n != first[1]:
-            raise BatchError(MESSAGES["column_size"].format(
+            raise BatchError(COLUMN_SIZE.format(
                 edge=step.edge, source=step.source, got=n, first=first[0],
                 expected=first[1], equations=self._readers(step)))
         sp = self.spaces[step.edge]
@@ -346,7 +356,7 @@ class Guards:
             if bad is not None:
                 what = f"per-example shape {sp.shape}" if bad == "shape" else \
                     f"dtype {sp.dtype}"
-                raise BatchError(MESSAGES["column_space"].format(
+                raise BatchError(COLUMN_SPACE.format(
                     edge=step.edge, source=step.source, got=describe(v),
                     space=self.ends[step.edge][1], what=what,
                     equations=self._readers(step)))
@@ -379,7 +389,7 @@ class Guards:
                     type(err).__module__.startswith("torch._dynamo"):
                 raise
             text = str(err).strip()
-            raise BatchError(MESSAGES["edge_failed"].format(
+            raise BatchError(EDGE_FAILED.format(
                 got=describe(x), error=f"{type(err).__name__}: "
                 f"{text.splitlines()[0] if text else ''}", **self._edge(step))) from err
 
@@ -389,7 +399,7 @@ class Guards:
         out-of-range class indices. Returns the values to compare."""
         why = self._comparable(eq, a, b)
         if why is not None:
-            raise BatchError(MESSAGES["bad_comparison"].format(
+            raise BatchError(BAD_COMPARISON.format(
                 equation=eq.name, comparator=repr(eq.comparator),
                 lhs=self.texts[eq.lhs], rhs=self.texts[eq.rhs],
                 lgot=describe(a), rgot=describe(b), why=why))
@@ -425,7 +435,7 @@ class Guards:
         try:
             if mask is not None:
                 return masked_value(eq.comparator, a, b, mask)
-            return eq.comparator(a, b)  # type: ignore[no-any-return]
+            return eq.comparator(a, b)
         except (IndexError, RuntimeError) as err:
             if type(eq.comparator) is not CrossEntropy or torch.compiler.is_compiling():
                 raise
@@ -461,7 +471,7 @@ class Guards:
         eq, labels = flag.equation, flag.labels
         bad = self._out_of_range(flag)
         wrong = labels[bad]
-        return MESSAGES["label_range"].format(
+        return LABEL_RANGE.format(
             equation=eq.name, comparator=repr(eq.comparator), side=flag.side,
             path=self.texts[eq.lhs if flag.side == "lhs" else eq.rhs],
             classes=flag.classes, low=int(wrong.min()), high=int(wrong.max()),
@@ -478,7 +488,7 @@ class Guards:
             finite = torch.isfinite(v).reshape(v.shape[0], -1).all(dim=1) if v.dim() else \
                 torch.isfinite(v).reshape(1)
             if not bool(finite.all()):
-                return MESSAGES["non_finite_input"].format(
+                return NON_FINITE_INPUT.format(
                     equation=eq.name, edge=step.edge, source=step.source, side=side,
                     path=self.texts[node], bad=int((~finite).sum()), n=finite.numel())
         return None
@@ -496,7 +506,7 @@ class Guards:
                     raise BatchError(msg)
                 lab = labels.get(eq.name)
                 if lab is not None and bool((lab.labels == -100).all()):
-                    raise BatchError(MESSAGES["all_ignored"].format(
+                    raise BatchError(ALL_IGNORED.format(
                         equation=eq.name, side=lab.side,
                         path=self.texts[eq.lhs if lab.side == "lhs" else eq.rhs]))
 
@@ -504,7 +514,7 @@ class Guards:
         for flag, info in frame.flags:
             if isinstance(info, LabelFlag) and flag.device.type == "cpu":
                 eq = info.equation
-                torch._assert_async(~flag, MESSAGES["label_range"].format(
+                torch._assert_async(~flag, LABEL_RANGE.format(
                     equation=eq.name, comparator=repr(eq.comparator), side=info.side,
                     path=self.texts[eq.lhs if info.side == "lhs" else eq.rhs],
                     classes=int(info.classes), low="?", high="?", bad="some",
@@ -520,6 +530,6 @@ class Guards:
                 if isinstance(v, Tensor) and v.is_floating_point() \
                         and v.device.type == "cpu":
                     torch._assert_async(torch.isfinite(v).all(),
-                                        MESSAGES["non_finite_input"].format(
+                                        NON_FINITE_INPUT.format(
                         equation=eq.name, edge=step.edge, source=step.source, side=side,
                         path=self.texts[node], bad="some", n="the"))

@@ -33,7 +33,7 @@ import torch
 from torch import Tensor, nn
 
 from catlearn_torch.data import INDEX
-from catlearn_torch.errors import MESSAGES, BatchError
+from catlearn_torch.errors import CACHE_SIZE, NO_INDEX, BatchError
 from catlearn_torch.plan_exec import ColumnStep, Frame, Models, ModuleStep, Program
 
 __all__ = ["NodeCache", "FrozenPaths", "frozen_paths", "EagerCache", "CompiledCache",
@@ -147,7 +147,6 @@ def frozen_paths(program: Program, frozen: set[str], ends: set[int]) -> FrozenPa
     """The frozen paths of ``program`` (see :class:`FrozenPaths`); ``ends``: the nodes
     equations read. Linear in the number of steps.
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> from catlearn_torch.plan_exec import build_program
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
     >>> D = LearningDiagram.from_graph(g.fixed("t", "X", "Y").model("s", "X", "Y"))
@@ -196,7 +195,7 @@ def batch_indices(frame: Frame, program: Program, sources: set[str],
         cols = frame.values[program.roots[s]]
         idx = cols.get(INDEX) if isinstance(cols, Mapping) else None
         if idx is None:
-            raise BatchError(MESSAGES["no_index"].format(source=s))
+            raise BatchError(NO_INDEX.format(source=s))
         out[s] = torch.as_tensor(idx).reshape(-1).long().to(device)
     return out
 
@@ -287,7 +286,7 @@ class CompiledCache:
             ids = index[paths.source[f]]
             compute = self._chain(f, frame)
             if store.size <= 0:
-                raise BatchError(MESSAGES["cache_size"])
+                raise BatchError(CACHE_SIZE)
             with torch.no_grad():
                 if store.values is None or store.capacity < store.size:
                     out = compute(x, ids)

@@ -24,7 +24,20 @@ from torch import Tensor, nn
 from catlearn.learning import LEARNABLE, path_text
 from catlearn_torch.comparators import describe
 from catlearn_torch.data import MASK_SUFFIX, column_mask
-from catlearn_torch.errors import MESSAGES, CheckError, UnreachedModelWarning
+from catlearn_torch.errors import (
+    BATCH_SIZE,
+    CHECK_FAILED,
+    COMPARISON_FAILED,
+    MODULE_FAILED,
+    NO_PARAMETERS,
+    NOT_A_TENSOR,
+    NOT_SCALAR,
+    SPACE_DTYPE,
+    SPACE_SHAPE,
+    UNREACHED,
+    CheckError,
+    UnreachedModelWarning,
+)
 from catlearn_torch.plan_exec import ColumnStep, EquationStep, Frame, ModuleStep, execute
 from catlearn_torch.rows import GatherRows, common_rows
 
@@ -82,10 +95,10 @@ class CheckRows(GatherRows):
         sp = self.compiled.realisation.space(tgt)
         bad = sp.mismatch(v)
         if bad == "shape":
-            self.problems.append(MESSAGES["space_shape"].format(
+            self.problems.append(SPACE_SHAPE.format(
                 path=path, edge=edge, got=describe(v), space=tgt, shape=sp.shape))
         elif bad == "dtype":
-            self.problems.append(MESSAGES["space_dtype"].format(
+            self.problems.append(SPACE_DTYPE.format(
                 path=path, edge=edge, got=describe(v), space=tgt, dtype=sp.dtype))
 
     def column(self, step: ColumnStep, cols: Mapping[str, Any], frame: Frame) -> None:
@@ -98,7 +111,7 @@ class CheckRows(GatherRows):
         size = v.shape[0] if v.dim() else 1
         first = frame.sizes.setdefault(step.source, (step.edge, size))
         if size != first[1]:
-            self.problems.append(MESSAGES["batch_size"].format(
+            self.problems.append(BATCH_SIZE.format(
                 path=str(self.nodes[step.node].path), edge=step.edge, got=size,
                 source=step.source, expected=first[1], first=first[0]))
         if mask is not None:
@@ -118,13 +131,13 @@ class CheckRows(GatherRows):
         except Exception as err:  # reported, naming the edge and path
             self.original = self.original or err
             text = str(err).strip()
-            self.problems.append(MESSAGES["module_failed"].format(
+            self.problems.append(MODULE_FAILED.format(
                 edge=step.edge, role=c.roles[step.edge], src=src, tgt=tgt, path=path,
                 got=describe(x), error=f"{type(err).__name__}: "
                 f"{text.splitlines()[0] if text else ''}"))
             return None
         if not isinstance(v, Tensor):
-            self.problems.append(MESSAGES["not_a_tensor"].format(
+            self.problems.append(NOT_A_TENSOR.format(
                 edge=step.edge, role=c.roles[step.edge], src=src, tgt=tgt, path=path,
                 type=type(v).__name__))
             return None
@@ -155,11 +168,11 @@ class CheckRows(GatherRows):
                 why = f"{type(err).__name__}: {str(err).strip()}"
             else:
                 if not isinstance(t, Tensor) or t.numel() != 1:
-                    why = MESSAGES["not_scalar"].format(name=repr(comp), what=describe(t))
+                    why = NOT_SCALAR.format(name=repr(comp), what=describe(t))
                 else:
                     self.report.terms[eq.name] = float(t)
         if why is not None:
-            self.problems.append(MESSAGES["comparison_failed"].format(why=why, **fmt))
+            self.problems.append(COMPARISON_FAILED.format(why=why, **fmt))
 
 
 def _notes(compiled: CompiledDiagram) -> tuple[tuple[str, ...], list[str]]:
@@ -167,13 +180,13 @@ def _notes(compiled: CompiledDiagram) -> tuple[tuple[str, ...], list[str]]:
     unreached = compiled.unreached()
     if unreached:
         why = "; ".join(f"{n}: {w}" for n, w in unreached.items())
-        msg = MESSAGES["unreached"].format(names=", ".join(unreached), why=why)
+        msg = UNREACHED.format(names=", ".join(unreached), why=why)
         warnings.warn(msg, UnreachedModelWarning, stacklevel=3)
         notes.append(msg)
     for n, r in compiled.roles.items():
         if r == LEARNABLE and n not in compiled.frozen() and not any(
                 p.requires_grad for p in compiled.models[n].parameters()):
-            notes.append(MESSAGES["no_parameters"].format(edge=n))
+            notes.append(NO_PARAMETERS.format(edge=n))
     return tuple(unreached), notes
 
 
@@ -197,7 +210,7 @@ def run_check(compiled: CompiledDiagram, batches: Any) -> CheckReport:
         for name, m in compiled.named_modules():
             m.training = modes[name]
     if policy.problems:
-        raise CheckError(MESSAGES["check_failed"].format(
+        raise CheckError(CHECK_FAILED.format(
             n=len(policy.problems), problems="\n".join(f"  - {p}" for p in policy.problems)),
             tuple(policy.problems), policy.original)
     report.unreached, notes = _notes(compiled)

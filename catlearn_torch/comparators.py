@@ -69,7 +69,14 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from catlearn_torch.errors import MESSAGES, ComparatorError
+from catlearn_torch.errors import (
+    BAD_COMPARATOR_ARGS,
+    BAD_COMPARATOR_SPEC,
+    DUPLICATE_COMPARATOR,
+    REGISTERED_COMPARATOR_FAILED,
+    UNKNOWN_COMPARATOR_REGISTERED,
+    ComparatorError,
+)
 from catlearn_torch.plugins import GROUPS, entry_point_names, from_entry_point
 
 __all__ = [
@@ -131,7 +138,7 @@ class Comparator:
         return f"{type(self).__name__}({args})"
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.params() == other.params()  # type: ignore[attr-defined]
+        return type(self) is type(other) and self.params() == other.params()
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, tuple(sorted(self.params().items()))))
@@ -200,7 +207,7 @@ class L1(Comparator):
 
 def _positive(name: str, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ComparatorError(MESSAGES["bad_comparator_args"].format(
+        raise ComparatorError(BAD_COMPARATOR_ARGS.format(
             name=name, why=f"{key} must be a number > 0, not {value!r}"))
     return float(value)
 
@@ -225,16 +232,16 @@ class CrossEntropy(Comparator):
     def __init__(self, soft_target: str = "probs", label_smoothing: float = 0.0,
                  class_dim: int = 1) -> None:
         if soft_target not in ("probs", "logits"):
-            raise ComparatorError(MESSAGES["bad_comparator_args"].format(
+            raise ComparatorError(BAD_COMPARATOR_ARGS.format(
                 name=self.name, why=f"soft_target must be 'probs' or 'logits', not "
                                     f"{soft_target!r}"))
         if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float)) \
                 or not 0.0 <= label_smoothing <= 1.0:
-            raise ComparatorError(MESSAGES["bad_comparator_args"].format(
+            raise ComparatorError(BAD_COMPARATOR_ARGS.format(
                 name=self.name, why=f"label_smoothing must be in [0, 1], not "
                                     f"{label_smoothing!r}"))
         if isinstance(class_dim, bool) or not isinstance(class_dim, int):
-            raise ComparatorError(MESSAGES["bad_comparator_args"].format(
+            raise ComparatorError(BAD_COMPARATOR_ARGS.format(
                 name=self.name, why=f"class_dim must be an int, not {class_dim!r}"))
         self.soft_target = soft_target
         self.label_smoothing = float(label_smoothing)
@@ -269,7 +276,8 @@ class CrossEntropy(Comparator):
             b = torch.softmax(b, dim=1)
         return F.cross_entropy(a, b, label_smoothing=self.label_smoothing)
 
-    def check(self, a: Tensor, b: Tensor) -> str | None:
+    # PLR0911: one early return per refused pair of tensors
+    def check(self, a: Tensor, b: Tensor) -> str | None:  # noqa: PLR0911
         if not a.is_floating_point() and b.is_floating_point():
             a, b = b, a
         if not a.is_floating_point():
@@ -367,7 +375,7 @@ class InfoNCE(Comparator):
     def __init__(self, temperature: float = 0.1, symmetric: bool = False) -> None:
         self.temperature = _positive(self.name, "temperature", temperature)
         if not isinstance(symmetric, bool):
-            raise ComparatorError(MESSAGES["bad_comparator_args"].format(
+            raise ComparatorError(BAD_COMPARATOR_ARGS.format(
                 name=self.name, why=f"symmetric must be True or False, not {symmetric!r}"))
         self.symmetric = symmetric
 
@@ -460,7 +468,7 @@ def register(name: str, *, replace: bool = False) -> Callable[[Factory], Factory
 
     def decorate(factory: Factory) -> Factory:
         if (name in _REGISTRY or name in BUILTINS) and not replace:
-            raise ComparatorError(MESSAGES["duplicate_comparator"].format(name=name))
+            raise ComparatorError(DUPLICATE_COMPARATOR.format(name=name))
         _REGISTRY[name] = factory
         return factory
     return decorate
@@ -491,7 +499,7 @@ def _from_factory(name: str, factory: Factory, kwargs: dict[str, Any]) -> Compar
     except ComparatorError:
         raise
     except Exception as err:  # a user factory failed: name it, no traceback
-        raise ComparatorError(MESSAGES["registered_comparator_failed"].format(
+        raise ComparatorError(REGISTERED_COMPARATOR_FAILED.format(
             name=name, args=kwargs, error=f"{type(err).__name__}: {err}")) from None
     if isinstance(made, Comparator):
         return made
@@ -507,30 +515,30 @@ _SPEC = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$", re.S)
 def _parse(text: str) -> tuple[str, dict[str, Any]]:
     m = _SPEC.match(text)
     if m is None:
-        raise ComparatorError(MESSAGES["bad_comparator_spec"].format(
+        raise ComparatorError(BAD_COMPARATOR_SPEC.format(
             text=text, why="not a name with optional (key=value, ...) arguments"))
     name, args = m.group(1), m.group(2)
     kwargs: dict[str, Any] = {}
     if args and args.strip():
         if len(args) > 1000:
-            raise ComparatorError(MESSAGES["bad_comparator_spec"].format(
+            raise ComparatorError(BAD_COMPARATOR_SPEC.format(
                 text=text[:60] + "...", why="the arguments are longer than 1000 characters"))
         try:
             call = ast.parse(f"f({args})", mode="eval").body
         except (SyntaxError, ValueError, RecursionError, MemoryError):
-            raise ComparatorError(MESSAGES["bad_comparator_spec"].format(
+            raise ComparatorError(BAD_COMPARATOR_SPEC.format(
                 text=text, why="the arguments do not parse")) from None
         if not isinstance(call, ast.Call) or call.args:
-            raise ComparatorError(MESSAGES["bad_comparator_spec"].format(
+            raise ComparatorError(BAD_COMPARATOR_SPEC.format(
                 text=text, why="arguments must be given as key=value"))
         for kw in call.keywords:
             if kw.arg is None:
-                raise ComparatorError(MESSAGES["bad_comparator_spec"].format(
+                raise ComparatorError(BAD_COMPARATOR_SPEC.format(
                     text=text, why="arguments must be given as key=value"))
             try:
                 kwargs[kw.arg] = ast.literal_eval(kw.value)
             except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
-                raise ComparatorError(MESSAGES["bad_comparator_spec"].format(
+                raise ComparatorError(BAD_COMPARATOR_SPEC.format(
                     text=text, why=f"the value of {kw.arg} is not a literal")) from None
     return name, kwargs
 
@@ -561,13 +569,13 @@ def get_comparator(spec: str | Comparator | Callable[[Tensor, Tensor], Tensor],
         if factory is not None:
             return _from_factory(name, factory, kwargs)
         if name not in BUILTINS:
-            raise ComparatorError(MESSAGES["unknown_comparator_registered"].format(
+            raise ComparatorError(UNKNOWN_COMPARATOR_REGISTERED.format(
                 name=spec, builtins=", ".join(BUILTINS),
                 registered=", ".join(registered()) or "none"))
         try:
             return BUILTINS[name](**kwargs)
         except TypeError as err:
-            raise ComparatorError(MESSAGES["bad_comparator_args"].format(
+            raise ComparatorError(BAD_COMPARATOR_ARGS.format(
                 name=name, why=str(err).replace("__init__() ", ""))) from None
     if callable(spec):
         return FunctionComparator(spec)

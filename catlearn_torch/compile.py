@@ -48,7 +48,6 @@ heads runs once), then each equation compares two nodes. It returns
   the source, column, edge or equation.
 
 >>> import torch, torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").data("z", "N", "Z")
 >>> g = g.model("m", "X", "F").model("h1", "F", "Y").model("h2", "F", "Z")
 >>> D = LearningDiagram.from_graph(g)
@@ -86,7 +85,20 @@ from catlearn_torch.data import (
     source_columns,
     split_batches,
 )
-from catlearn_torch.errors import MESSAGES, RealisationError, WrapperError
+from catlearn_torch.errors import (
+    BAD_CACHE,
+    BAD_FUSE,
+    BAD_MASKED,
+    BAD_MISSING,
+    DIAGRAM_MISMATCH,
+    INDEX_EDGE,
+    NOT_A_MODULE,
+    UNWRAP_SELF,
+    UNWRAP_TOO_DEEP,
+    UNWRAP_TYPE,
+    RealisationError,
+    WrapperError,
+)
 from catlearn_torch.fusion import Fusion, anchor, plan_fusion, prune
 from catlearn_torch.plan_exec import Frame, ModuleStep, Program, build_program, execute
 from catlearn_torch.realise import Realisation
@@ -138,7 +150,7 @@ not Linear
             return model
         attr, inner = _inner(model)
         if inner is model:
-            raise WrapperError(MESSAGES["unwrap_self"].format(type=type(model).__name__,
+            raise WrapperError(UNWRAP_SELF.format(type=type(model).__name__,
                                                               attr=attr))
         if not isinstance(inner, nn.Module):
             break
@@ -147,16 +159,16 @@ not Linear
         if isinstance(model, CompiledDiagram):
             return model
         if isinstance(_inner(model)[1], nn.Module):
-            raise WrapperError(MESSAGES["unwrap_depth"].format(
+            raise WrapperError(UNWRAP_TOO_DEEP.format(
                 depth=UNWRAP_DEPTH, type=type(outer).__name__))
-    raise WrapperError(MESSAGES["unwrap_type"].format(type=type(model).__name__))
+    raise WrapperError(UNWRAP_TYPE.format(type=type(model).__name__))
 
 
 def _cache_size(cache: bool | int) -> int:
     if isinstance(cache, bool):
         return 0
     if not isinstance(cache, int) or cache < 1:
-        raise RealisationError(MESSAGES["bad_cache"].format(got=cache))
+        raise RealisationError(BAD_CACHE.format(got=cache))
     return cache
 
 
@@ -166,7 +178,6 @@ class CompiledDiagram(nn.Module):
     The realisation's modules live in ``self.models``, an ``nn.ModuleDict`` keyed by edge
     name, so ``state_dict`` keys read ``models.<edge>.<param>``.
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = CompiledDiagram(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -180,17 +191,17 @@ class CompiledDiagram(nn.Module):
                  masked: str = "auto", guards: bool = True, fuse: bool = False) -> None:
         super().__init__()
         if not isinstance(fuse, bool):
-            raise RealisationError(MESSAGES["bad_fuse"].format(got=fuse))
+            raise RealisationError(BAD_FUSE.format(got=fuse))
         #: whether parallel edges run fused (:mod:`catlearn_torch.fusion`)
         self.fuse = fuse
         if realisation.diagram is not diagram and realisation.diagram != diagram:
-            raise RealisationError(MESSAGES["diagram_mismatch"])
+            raise RealisationError(DIAGRAM_MISMATCH)
         bad = [n for n in realisation.modules if "." in n]
         if bad:
             raise RealisationError(f"edge name(s) {', '.join(bad)} contain '.', which "
                                    "nn.ModuleDict keys cannot: relabel the edges")
         if masked not in _MASKED:
-            raise RealisationError(MESSAGES["bad_masked"].format(got=masked))
+            raise RealisationError(BAD_MASKED.format(got=masked))
         cache_size = _cache_size(cache)
         self.diagram = diagram
         self.realisation = realisation
@@ -209,10 +220,10 @@ class CompiledDiagram(nn.Module):
         self.missing: dict[str, Any] = dict(missing or {})
         bad = [e for e in self.missing if e not in data_edges]
         if bad:
-            raise RealisationError(MESSAGES["bad_missing"].format(
+            raise RealisationError(BAD_MISSING.format(
                 names=", ".join(bad), known=", ".join(data_edges) or "none"))
         if cache and INDEX in data_edges:
-            raise RealisationError(MESSAGES["index_edge"])
+            raise RealisationError(INDEX_EDGE)
         #: how undefined examples are handled: "auto", "gather" or "fill"
         self.masked = masked
         #: whether the batch guards are on (see :mod:`catlearn_torch.batch`)
@@ -293,14 +304,13 @@ class CompiledDiagram(nn.Module):
         if hasattr(self, "_full"):
             self._make_policies()
             self._plan_fusion()
-        return out  # type: ignore[return-value]
+        return out
 
     # ------------------------------------------------------------------ state
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
                         assign: bool = False) -> Any:
         """``nn.Module.load_state_dict``, then the cache of frozen paths is dropped.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -317,7 +327,6 @@ class CompiledDiagram(nn.Module):
         docstring); ``size``: the number of examples to store (needed under
         ``torch.compile``; see :mod:`catlearn_torch.cache`).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
         >>> g = g.fixed("t", "X", "Y").model("s", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
@@ -326,7 +335,7 @@ class CompiledDiagram(nn.Module):
         ('N ⋅ x ⋅ t',)
         """
         if on and INDEX in [e for cols in self.columns.values() for e in cols]:
-            raise RealisationError(MESSAGES["index_edge"])
+            raise RealisationError(INDEX_EDGE)
         if size is not None:
             self._cache_size = _cache_size(size)
             self._cache.clear()
@@ -338,7 +347,6 @@ class CompiledDiagram(nn.Module):
     def cached_paths(self) -> tuple[str, ...]:
         """The frozen paths whose values are cached (when the cache is on).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}), cache=True).cached_paths()
@@ -351,7 +359,6 @@ class CompiledDiagram(nn.Module):
     def cache_size(self) -> int:
         """How many (node, example) values the cache holds.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 1)})).cache_size()
@@ -362,7 +369,6 @@ class CompiledDiagram(nn.Module):
     def clear_cache(self, edge: str | None = None) -> None:
         """Drop the cached values (of the paths through ``edge``, or all).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 1)})).clear_cache()
@@ -380,7 +386,6 @@ class CompiledDiagram(nn.Module):
         An optimiser built before does not hold its parameters: build it again (or let
         :func:`catlearn_torch.fit` do it).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -400,7 +405,6 @@ class CompiledDiagram(nn.Module):
     def device(self) -> torch.device:
         """The device of the modules (where data columns are moved); CPU if none.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -416,7 +420,6 @@ class CompiledDiagram(nn.Module):
         values (``None`` when the last batch had none); reading it synchronises with the
         device (see :attr:`last_defined_counts`).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(1, 1)}), missing={"y": -1.0})
@@ -434,7 +437,6 @@ class CompiledDiagram(nn.Module):
         """:attr:`last_defined` without synchronising: each count an ``int`` or, with
         ``masked="fill"`` (as under ``torch.compile``), a 0-dimensional tensor.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(1, 1)}))
@@ -489,7 +491,6 @@ class CompiledDiagram(nn.Module):
         """The total loss and the per-equation terms on one batch per source (see
         :mod:`catlearn_torch.data` for the batch formats).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -544,7 +545,6 @@ class CompiledDiagram(nn.Module):
         """The trainable learnable edges some equation sends gradient to (on a side that
         is not detached), in graph order.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -562,7 +562,6 @@ class CompiledDiagram(nn.Module):
     def unreached(self) -> dict[str, str]:
         """Trainable learnable edges that get no gradient, with the reason.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
         >>> g = g.model("c", "X", "Y").model("u", "Z", "W")
         >>> D = LearningDiagram.from_graph(g)
@@ -586,7 +585,6 @@ class CompiledDiagram(nn.Module):
         some trainable parameter gets no gradient in a step (a learnable edge that no
         equation reaches, or only through detached sides).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -609,7 +607,6 @@ class CompiledDiagram(nn.Module):
         modes and everything else: parameters, buffers and later random draws are as if
         it had not run.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -628,7 +625,6 @@ class CompiledDiagram(nn.Module):
     def model(self, edge: str) -> nn.Module:
         """The module of a fixed or learnable edge.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 2)})).model("c")
@@ -643,7 +639,6 @@ class CompiledDiagram(nn.Module):
         """Put ``module`` in place of the edge's module (frozen if the edge is); returns
         the old one. An optimiser built before keeps the old parameters: build it again.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -652,7 +647,7 @@ class CompiledDiagram(nn.Module):
         """
         old = self.model(edge)
         if not isinstance(module, nn.Module):
-            raise RealisationError(MESSAGES["not_a_module"].format(
+            raise RealisationError(NOT_A_MODULE.format(
                 role=self.roles[edge], edge=edge, type=type(module).__name__))
         if edge in self._frozen:
             self._freeze_module(module)
@@ -674,7 +669,6 @@ class CompiledDiagram(nn.Module):
         """Freeze a learnable edge: no gradient, eval mode, computed under ``no_grad``
         where nothing learnable precedes it (see the module docstring).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -692,7 +686,6 @@ class CompiledDiagram(nn.Module):
     def unfreeze(self, edge: str) -> None:
         """Undo :meth:`freeze` (a fixed edge of the diagram stays frozen).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -715,7 +708,6 @@ class CompiledDiagram(nn.Module):
     def frozen(self) -> tuple[str, ...]:
         """The frozen edges (fixed ones and those frozen by :meth:`freeze`).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -727,7 +719,6 @@ class CompiledDiagram(nn.Module):
     def reweight(self, weights: Mapping[str, float]) -> None:
         """Change some equations' weights (by equation name), here and in ``diagram``.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -750,7 +741,6 @@ class CompiledDiagram(nn.Module):
     def train(self, mode: bool = True) -> CompiledDiagram:
         """Set train/eval mode; frozen edges stay in eval mode.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -767,7 +757,6 @@ class CompiledDiagram(nn.Module):
     def learnable_parameters(self) -> Iterator[nn.Parameter]:
         """The trainable parameters of the learnable (not frozen) edges.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -782,7 +771,6 @@ class CompiledDiagram(nn.Module):
     def learnable_edges(self) -> tuple[str, ...]:
         """The learnable edges that are not frozen, in graph order.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -795,7 +783,6 @@ class CompiledDiagram(nn.Module):
     def spec_text(self) -> str:
         """The diagram as spec JSON (what checkpoints record).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g)
         >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -824,7 +811,6 @@ def compile(diagram: LearningDiagram, realisation: Realisation, *,
     as one batched computation, prune weight-0 equations, share frozen steps across
     sources: :mod:`catlearn_torch.fusion`; off by default).
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = compile(D, Realisation(D, models={"c": nn.Linear(3, 1)}))

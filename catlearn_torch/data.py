@@ -56,7 +56,19 @@ from torch import Tensor
 from torch.utils.data import Dataset
 
 from catlearn.learning import DATA, LearningGraph
-from catlearn_torch.errors import MESSAGES, BatchError
+from catlearn_torch.errors import (
+    BAD_BATCH,
+    BAD_BATCHES,
+    COLUMN_COUNT,
+    EMPTY_LOADER,
+    EXTRA_SOURCE_BATCH,
+    INDEXED_COLUMNS,
+    INDEXED_ITEM,
+    MASK_SIZE,
+    MISSING_COLUMN,
+    NO_SOURCE_BATCH,
+    BatchError,
+)
 
 __all__ = ["source_columns", "as_columns", "split_batches", "MaxSizeCycle", "Masked",
            "Indexed", "INDEX", "MASK_SUFFIX", "column_mask"]
@@ -100,7 +112,7 @@ def column_mask(value: Any, mask: Any = None, ignore: Any = None) -> tuple[Any, 
         mask = mask.reshape(-1)
         n = value.shape[0] if isinstance(value, Tensor) and value.dim() else len(value)
         if mask.shape[0] != n:
-            raise BatchError(MESSAGES["mask_size"].format(got=mask.shape[0], n=n))
+            raise BatchError(MASK_SIZE.format(got=mask.shape[0], n=n))
     if ignore is not None:
         if not isinstance(value, Tensor):
             value = torch.as_tensor(value)
@@ -114,7 +126,7 @@ def column_mask(value: Any, mask: Any = None, ignore: Any = None) -> tuple[Any, 
     return value, mask
 
 
-class Indexed(Dataset):  # type: ignore[type-arg]
+class Indexed(Dataset):
     """A ``Dataset`` whose items carry their index under the key ``"index"``: mapping
     items get the key added; tuple items become mappings, their entries named by
     ``columns`` (the source's data edges in graph order, e.g. ``compiled.columns["N"]``).
@@ -137,14 +149,14 @@ class Indexed(Dataset):  # type: ignore[type-arg]
             out = dict(item)
         elif isinstance(item, (tuple, list)) and self.columns is not None:
             if len(item) != len(self.columns):
-                raise BatchError(MESSAGES["indexed_columns"].format(
+                raise BatchError(INDEXED_COLUMNS.format(
                     got=len(item), columns=", ".join(self.columns)))
             out = dict(zip(self.columns, item, strict=True))
         elif isinstance(item, Tensor) and self.columns is not None \
                 and len(self.columns) == 1:
             out = {self.columns[0]: item}
         else:
-            raise BatchError(MESSAGES["indexed_item"].format(type=type(item).__name__))
+            raise BatchError(INDEXED_ITEM.format(type=type(item).__name__))
         out[INDEX] = torch.tensor(i, dtype=torch.long)
         return out
 
@@ -179,19 +191,19 @@ def as_columns(batch: Any, source: str, edges: Sequence[str],
         cols: Mapping[str, Any] = batch
     elif isinstance(batch, (tuple, list)):
         if len(batch) != len(edges):
-            raise BatchError(MESSAGES["column_count"].format(
+            raise BatchError(COLUMN_COUNT.format(
                 source=source, got=len(batch), n=len(edges), edges=", ".join(edges)))
         cols = dict(zip(edges, batch, strict=True))
     elif isinstance(batch, Tensor) and len(edges) == 1:
         cols = {edges[0]: batch}
     else:
         single = ", or a tensor" if len(edges) == 1 else ""
-        raise BatchError(MESSAGES["bad_batch"].format(
+        raise BatchError(BAD_BATCH.format(
             source=source, edges=", ".join(edges), single=single, type=type(batch).__name__))
     for e in needed:
         if e not in cols:
             have = ", ".join(str(k) for k in cols) or "nothing"
-            raise BatchError(MESSAGES["missing_column"].format(source=source, edge=e,
+            raise BatchError(MISSING_COLUMN.format(source=source, edge=e,
                                                                have=have))
     return cols
 
@@ -217,16 +229,16 @@ def split_batches(batches: Any, sources: Sequence[str]) -> dict[str, Any]:
     if isinstance(batches, Mapping):
         missing = [s for s in sources if s not in batches]
         if missing:
-            raise BatchError(MESSAGES["no_source_batch"].format(
+            raise BatchError(NO_SOURCE_BATCH.format(
                 missing=", ".join(missing), sources=", ".join(sources)))
         extra = [str(k) for k in batches if k not in sources]
         if extra:
-            raise BatchError(MESSAGES["extra_source_batch"].format(
+            raise BatchError(EXTRA_SOURCE_BATCH.format(
                 extra=", ".join(extra), sources=", ".join(sources)))
         return {s: batches[s] for s in sources}
     if isinstance(batches, (tuple, list)) and len(batches) == len(sources):
         return dict(zip(sources, batches, strict=True))
-    raise BatchError(MESSAGES["bad_batches"].format(sources=", ".join(sources),
+    raise BatchError(BAD_BATCHES.format(sources=", ".join(sources),
                                                     type=type(batches).__name__))
 
 
@@ -297,7 +309,7 @@ class MaxSizeCycle:
             try:
                 item = next(self._iters[source])
             except StopIteration:
-                raise BatchError(MESSAGES["empty_loader"].format(source=source)) from None
+                raise BatchError(EMPTY_LOADER.format(source=source)) from None
         self._drawn[source] += 1
         return item
 

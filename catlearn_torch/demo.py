@@ -22,7 +22,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,31 @@ def trainable_spec(D: LearningDiagram, out: Path, teacher: Any, *, epochs: int =
     return path
 
 
+def _describe(D: LearningDiagram, say: Callable[..., None]) -> None:
+    """Say the demo's diagram: its edges, its equations and its loss."""
+    say("Knowledge distillation with an unlabelled transfer set, on the handwritten digits")
+    say("diagram: " + "; ".join(f"{n}: {s} -> {t} ({r})" for n, s, t, r in D.graph.edges()))
+    say("equations (every pair of parallel paths from the data sources N and U):")
+    for e in D.equations:
+        say(f"  {e.name}   (in {e.target}, {D.comparator_for(e)})")
+    say(f"loss: {D.loss_expr()}")
+    say()
+
+
+def _accuracy_rows(metrics: Mapping[str, Any], same: Mapping[str, Any], k: int
+                   ) -> list[tuple[str, float]]:
+    """The rows of the demo's accuracy table: label, test accuracy."""
+    return [("teacher (MLP 64-256-128-10; its own square x ⋅ t = y on all labels, frozen)",
+             metrics["teacher_accuracy"]),
+            (f"student with distillation (MLP 64-16-10; {k} labels per class + the "
+             "unlabelled rest)", metrics["student_accuracy"]),
+            (f"student alone (same initialisation and steps; x ⋅ s = y, {k} labels per "
+             "class)", metrics["student_alone_accuracy"]),
+            (f"student distilled from a teacher trained on the same {k} labels per class",
+             same["student_accuracy"]),
+            ("  (that teacher)", same["teacher_accuracy"])]
+
+
 def distillation_demo(out_dir: str | Path = "catlearn-demo", epochs: int = 20, seed: int = 0,
                       progress: bool = True, echo: bool = True, k: int = 5) -> str:
     """Run the demo (see the module docstring); return (and with ``echo`` print) its report.
@@ -97,13 +122,7 @@ def distillation_demo(out_dir: str | Path = "catlearn-demo", epochs: int = 20, s
             print(text, flush=True)
 
     D = distillation_transfer(temperature=4.0)
-    say("Knowledge distillation with an unlabelled transfer set, on the handwritten digits")
-    say("diagram: " + "; ".join(f"{n}: {s} -> {t} ({r})" for n, s, t, r in D.graph.edges()))
-    say("equations (every pair of parallel paths from the data sources N and U):")
-    for e in D.equations:
-        say(f"  {e.name}   (in {e.target}, {D.comparator_for(e)})")
-    say(f"loss: {D.loss_expr()}")
-    say()
+    _describe(D, say)
     report: dict[str, Any] = {}
     metrics = run_distillation_transfer(seed=seed, epochs=epochs, k=k,
                                         progress=progress and echo, report=report)
@@ -114,15 +133,7 @@ def distillation_demo(out_dir: str | Path = "catlearn-demo", epochs: int = 20, s
     held_out = evaluate_equations(report["student"], data)
     say()
     say(f"test accuracy ({len(test)} digits, seed {seed}, {epochs} epochs each):")
-    rows = [("teacher (MLP 64-256-128-10; its own square x ⋅ t = y on all labels, frozen)",
-             metrics["teacher_accuracy"]),
-            (f"student with distillation (MLP 64-16-10; {k} labels per class + the "
-             "unlabelled rest)", metrics["student_accuracy"]),
-            (f"student alone (same initialisation and steps; x ⋅ s = y, {k} labels per "
-             "class)", metrics["student_alone_accuracy"]),
-            (f"student distilled from a teacher trained on the same {k} labels per class",
-             same["student_accuracy"]),
-            ("  (that teacher)", same["teacher_accuracy"])]
+    rows = _accuracy_rows(metrics, same, k)
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         say(f"  {label:<{width}}  {value:.4f}")

@@ -8,9 +8,6 @@ side of ``grad="lhs"``/``"rhs"`` equations). Each process feeds its own shard of
 comparators (everything built in except ``info_nce``) and equal shards, a step equals a
 single-process step on the combined batch. See ``docs/guide/scale-out.md`` for ``torchrun``.
 
->>> import torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
->>> from catlearn_torch import Realisation, compile
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
 >>> compile(D, Realisation(D, models={"c": nn.Linear(2, 1)})).find_unused_parameters

@@ -5,7 +5,7 @@ source or the checkpoint file. The classes subclass :class:`catlearn.errors.Catl
 and a builtin kind (``ValueError``, ``TypeError``, ``ImportError``, ``FloatingPointError``)
 so callers that catch the builtin kinds keep working.
 
->>> err = RealisationError(MESSAGES["missing_models"].format(names="f, g"))
+>>> err = RealisationError(MISSING_MODELS.format(names="f, g"))
 >>> str(err)
 'no module is given for the edge(s) f, g: every fixed and learnable edge needs an nn.Module'
 >>> isinstance(err, ValueError)
@@ -28,7 +28,6 @@ __all__ = [
     "SurgeryError",
     "MissingDependencyError",
     "UnreachedModelWarning",
-    "MESSAGES",
 ]
 
 
@@ -138,170 +137,205 @@ class UnreachedModelWarning(UserWarning):
     """
 
 
-MESSAGES: dict[str, str] = {
-    # realisations
-    "missing_models": "no module is given for the edge(s) {names}: every fixed and "
-    "learnable edge needs an nn.Module",
-    "extra_models": "modules are given for edge(s) the diagram does not have: {names} "
-    "(its fixed and learnable edges: {known})",
-    "data_edge_model": "edge(s) {names} are data columns (they come from the batch), not "
-    "models: leave them out of models=",
-    "not_a_module": "the model of {role} edge {edge!r} must be an nn.Module, not {type}",
-    "extra_spaces": "spaces= names space(s) the diagram does not have: {names} (its spaces: "
-    "{known})",
-    "bad_space": "the realisation of space {space!r} must be a comparator name, a callable "
-    "(a, b) -> scalar or a Space, not {type}",
-    "diagram_mismatch": "compile(diagram, realisation): the realisation was made for "
-    "another diagram",
-    # comparators
-    "unknown_comparator": "unknown comparator {name!r} (built in: {builtins}; or register "
-    "one with Realisation(..., comparators={{name: callable}}))",
-    "bad_comparator_spec": "cannot read the comparator {text!r}: {why} (write e.g. 'kl', "
-    "'kl(temperature=4)')",
-    "bad_comparator_args": "comparator {name!r}: {why}",
-    "not_scalar": "comparator {name} returned {what}, not a scalar tensor",
-    # batches
-    "no_source_batch": "no batch for the data source(s) {missing} (sources: {sources})",
-    "extra_source_batch": "batches are given for {extra}, which are not data sources of "
-    "the diagram (sources: {sources})",
-    "missing_column": "the batch of source {source!r} has no column {edge!r} (a data edge "
-    "of {source}); it has: {have}",
-    "column_count": "the batch of source {source!r} is a sequence of {got} items, but the "
-    "source has {n} data edge(s) ({edges}), matched in that order",
-    "bad_batch": "the batch of source {source!r} must be a mapping from data-edge names to "
-    "tensors, a tuple/list of tensors in the order {edges}{single}, not {type}",
-    "bad_batches": "batches must be a mapping from source names ({sources}) to batches, or "
-    "a tuple/list of one batch per source in that order, not {type}",
-    "mask_size": "a column mask has {got} entries, but the column has {n} examples",
-    "indexed_columns": "Indexed: an item has {got} entries, but columns= names {columns}",
-    "indexed_item": "Indexed: items of type {type} need columns= (the source's data edges "
-    "in graph order) to become mappings; or return mappings from the dataset",
-    "no_index": "the cache of frozen paths needs each example's index: the batch of "
+MISSING_MODELS = (
+    "no module is given for the edge(s) {names}: every fixed and "
+    "learnable edge needs an nn.Module")
+EXTRA_MODELS = (
+    "modules are given for edge(s) the diagram does not have: {names} "
+    "(its fixed and learnable edges: {known})")
+DATA_EDGE_MODEL = (
+    "edge(s) {names} are data columns (they come from the batch), not "
+    "models: leave them out of models=")
+NOT_A_MODULE = "the model of {role} edge {edge!r} must be an nn.Module, not {type}"
+EXTRA_SPACES = (
+    "spaces= names space(s) the diagram does not have: {names} (its spaces: "
+    "{known})")
+BAD_SPACE = (
+    "the realisation of space {space!r} must be a comparator name, a callable "
+    "(a, b) -> scalar or a Space, not {type}")
+DIAGRAM_MISMATCH = (
+    "compile(diagram, realisation): the realisation was made for "
+    "another diagram")
+BAD_COMPARATOR_SPEC = (
+    "cannot read the comparator {text!r}: {why} (write e.g. 'kl', "
+    "'kl(temperature=4)')")
+BAD_COMPARATOR_ARGS = "comparator {name!r}: {why}"
+NOT_SCALAR = "comparator {name} returned {what}, not a scalar tensor"
+NO_SOURCE_BATCH = "no batch for the data source(s) {missing} (sources: {sources})"
+EXTRA_SOURCE_BATCH = (
+    "batches are given for {extra}, which are not data sources of "
+    "the diagram (sources: {sources})")
+MISSING_COLUMN = (
+    "the batch of source {source!r} has no column {edge!r} (a data edge "
+    "of {source}); it has: {have}")
+COLUMN_COUNT = (
+    "the batch of source {source!r} is a sequence of {got} items, but the "
+    "source has {n} data edge(s) ({edges}), matched in that order")
+BAD_BATCH = (
+    "the batch of source {source!r} must be a mapping from data-edge names to "
+    "tensors, a tuple/list of tensors in the order {edges}{single}, not {type}")
+BAD_BATCHES = (
+    "batches must be a mapping from source names ({sources}) to batches, or "
+    "a tuple/list of one batch per source in that order, not {type}")
+MASK_SIZE = "a column mask has {got} entries, but the column has {n} examples"
+INDEXED_COLUMNS = "Indexed: an item has {got} entries, but columns= names {columns}"
+INDEXED_ITEM = (
+    "Indexed: items of type {type} need columns= (the source's data edges "
+    "in graph order) to become mappings; or return mappings from the dataset")
+NO_INDEX = (
+    "the cache of frozen paths needs each example's index: the batch of "
     "source {source!r} has no key 'index' (wrap the dataset in catlearn_torch.Indexed, or "
-    "add an int tensor of shape (n,) under 'index')",
-    "index_edge": "a data edge is called 'index', the batch key the cache reserves for "
-    "example indices: relabel the edge to use cache=True",
-    "bad_missing": "missing= names {names}, which are not data edges (data edges: {known})",
-    # check
-    "check_failed": "check found {n} problem(s):\n{problems}",
-    "module_failed": "edge {edge!r} ({role}, {src} -> {tgt}) on path {path} failed on an "
-    "input of {got}: {error}",
-    "not_a_tensor": "edge {edge!r} ({role}, {src} -> {tgt}) on path {path} returned "
-    "{type}, not a tensor",
-    "batch_size": "path {path} (edge {edge!r}) has batch size {got}, but the batch of "
-    "source {source!r} has {expected} (from data edge {first!r})",
-    "space_shape": "path {path} (edge {edge!r}) gives a value of {got} in space {space!r}, "
-    "which is declared with per-example shape {shape}",
-    "space_dtype": "path {path} (edge {edge!r}) gives a value of {got} in space {space!r}, "
-    "which is declared with dtype {dtype}",
-    "comparison_failed": "equation {equation!r} in space {space!r} ({comparator}): cannot "
-    "compare lhs {lhs} ({lgot}) with rhs {rhs} ({rgot}): {why}",
-    "unreached": "learnable model(s) {names} get no gradient: {why}",
-    "no_parameters": "learnable edge {edge!r} has a module with no trainable parameters",
-    # training
-    "non_finite": "non-finite loss at epoch {epoch}, step {step}: {terms}; {checkpoint}",
-    "no_learnable": "no trainable parameters: the diagram's learnable edges are all "
-    "frozen or have no parameters",
-    "bad_loaders": "loaders must be one loader (one source), a mapping from source names "
-    "({sources}) to loaders, or a sequence of one loader per source, not {type}",
-    "empty_loader": "the loader of source {source!r} yields no batch",
-    "bad_edge_lr": "edge_lr names edge(s) that are not learnable edges: {names} "
-    "(learnable: {known})",
-    "bad_optimizer": "optimizer must be a torch.optim.Optimizer, a callable taking "
-    "parameter groups (e.g. an optimizer class or functools.partial), or None, not {type}",
-    # checkpoints
-    "ckpt_unreadable": "cannot read the checkpoint {path}: {why}",
-    "ckpt_format": "{path} is not a catlearn_torch checkpoint (format {got!r}, expected "
-    "{expected!r} version {version})",
-    "ckpt_diagram": "the checkpoint {path} was written for another diagram:\n{theirs}\n"
-    "this run's diagram:\n{ours}",
-    "ckpt_weighting": "the checkpoint {path} was written with the weighting {theirs}, but "
-    "this run uses {ours}",
-    "ckpt_models": "the checkpoint {path} holds models for edges {theirs}, but this run has "
-    "{ours}",
-    # weighting
-    "unknown_weighting": "unknown weighting {name!r} (built in: {known}; or pass a "
-    "Weighting instance)",
-    "bad_weighting_args": "weighting {name!r}: {why}",
-    "no_shared": "GradNorm needs a learnable model on the paths of at least two weighted "
+    "add an int tensor of shape (n,) under 'index')")
+INDEX_EDGE = (
+    "a data edge is called 'index', the batch key the cache reserves for "
+    "example indices: relabel the edge to use cache=True")
+BAD_MISSING = "missing= names {names}, which are not data edges (data edges: {known})"
+CHECK_FAILED = "check found {n} problem(s):\n{problems}"
+MODULE_FAILED = (
+    "edge {edge!r} ({role}, {src} -> {tgt}) on path {path} failed on an "
+    "input of {got}: {error}")
+NOT_A_TENSOR = (
+    "edge {edge!r} ({role}, {src} -> {tgt}) on path {path} returned "
+    "{type}, not a tensor")
+BATCH_SIZE = (
+    "path {path} (edge {edge!r}) has batch size {got}, but the batch of "
+    "source {source!r} has {expected} (from data edge {first!r})")
+SPACE_SHAPE = (
+    "path {path} (edge {edge!r}) gives a value of {got} in space {space!r}, "
+    "which is declared with per-example shape {shape}")
+SPACE_DTYPE = (
+    "path {path} (edge {edge!r}) gives a value of {got} in space {space!r}, "
+    "which is declared with dtype {dtype}")
+COMPARISON_FAILED = (
+    "equation {equation!r} in space {space!r} ({comparator}): cannot "
+    "compare lhs {lhs} ({lgot}) with rhs {rhs} ({rgot}): {why}")
+UNREACHED = "learnable model(s) {names} get no gradient: {why}"
+NO_PARAMETERS = "learnable edge {edge!r} has a module with no trainable parameters"
+NON_FINITE = "non-finite loss at epoch {epoch}, step {step}: {terms}; {checkpoint}"
+NO_LEARNABLE = (
+    "no trainable parameters: the diagram's learnable edges are all "
+    "frozen or have no parameters")
+BAD_LOADERS = (
+    "loaders must be one loader (one source), a mapping from source names "
+    "({sources}) to loaders, or a sequence of one loader per source, not {type}")
+EMPTY_LOADER = "the loader of source {source!r} yields no batch"
+BAD_EDGE_LR = (
+    "edge_lr names edge(s) that are not learnable edges: {names} "
+    "(learnable: {known})")
+BAD_OPTIMIZER = (
+    "optimizer must be a torch.optim.Optimizer, a callable taking "
+    "parameter groups (e.g. an optimizer class or functools.partial), or None, not {type}")
+CKPT_UNREADABLE = "cannot read the checkpoint {path}: {why}"
+CKPT_FORMAT = (
+    "{path} is not a catlearn_torch checkpoint (format {got!r}, expected "
+    "{expected!r} version {version})")
+CKPT_DIAGRAM = (
+    "the checkpoint {path} was written for another diagram:\n{theirs}\n"
+    "this run's diagram:\n{ours}")
+CKPT_WEIGHTING = (
+    "the checkpoint {path} was written with the weighting {theirs}, but "
+    "this run uses {ours}")
+CKPT_MODELS = (
+    "the checkpoint {path} holds models for edges {theirs}, but this run has "
+    "{ours}")
+UNKNOWN_WEIGHTING = (
+    "unknown weighting {name!r} (built in: {known}; or pass a "
+    "Weighting instance)")
+BAD_WEIGHTING_ARGS = "weighting {name!r}: {why}"
+NO_SHARED = (
+    "GradNorm needs a learnable model on the paths of at least two weighted "
     "equations (the shared model whose gradient it balances); none is: pass shared=[edge, "
-    "...] (learnable edges: {known})",
-    "bad_shared": "GradNorm shared= names {names}, which are not trainable learnable edges "
-    "(those are: {known})",
-    "weighting_not_optimised": "the weighting {name} has trainable parameters that the "
+    "...] (learnable edges: {known})")
+BAD_SHARED = (
+    "GradNorm shared= names {names}, which are not trainable learnable edges "
+    "(those are: {known})")
+WEIGHTING_NOT_OPTIMISED = (
+    "the weighting {name} has trainable parameters that the "
     "optimiser does not hold: build it with make_optimizer/param_groups(compiled), which "
-    "add a 'weighting' group",
-    "weighting_equations": "the weighting was set up for the equations {theirs}, not "
-    "{ours}",
-    # surgery
-    "no_module": "edge {edge!r} has no module (data edges are columns); edges with modules: "
-    "{known}",
-    "model_file": "{path} holds no model for edge {edge!r} (it holds: {have})",
-    "model_load": "cannot load the saved parameters of edge {src!r} into edge {edge!r}: "
-    "{why}",
-    "transfer_map": "transfer: {why}",
-    # optional dependencies
-    "missing_dependency": "{feature} needs the package {package!r}, which is not "
-    "installed: pip install {pip}",
-}
+    "add a 'weighting' group")
+NO_MODULE = (
+    "edge {edge!r} has no module (data edges are columns); edges with modules: "
+    "{known}")
+MODEL_FILE = "{path} holds no model for edge {edge!r} (it holds: {have})"
+MODEL_LOAD = (
+    "cannot load the saved parameters of edge {src!r} into edge {edge!r}: "
+    "{why}")
+TRANSFER_MAP = "transfer: {why}"
+MISSING_DEPENDENCY = (
+    "{feature} needs the package {package!r}, which is not "
+    "installed: pip install {pip}")
 
 # ---------------------------------------------------------------- trainer (torch-trainer)
-MESSAGES.update({
-    "ckpt_corrupt": "the checkpoint {path} is corrupt: {why}; it cannot be trusted — "
+CKPT_CORRUPT = (
+    "the checkpoint {path} is corrupt: {why}; it cannot be trusted — "
     "resume from another checkpoint (e.g. pass --resume with an older file, or another "
-    "resume= path) or start afresh",
-    "ckpt_old": "the checkpoint {path} was written by an older catlearn_torch (format "
+    "resume= path) or start afresh")
+CKPT_OLD = (
+    "the checkpoint {path} was written by an older catlearn_torch (format "
     "version 1, without a digest), so it cannot be verified; write it again with this "
-    "version",
-    "ckpt_key": "the checkpoint {path} is damaged: {why}",
-    "no_monitor": "{what} monitors {name!r}, which the epoch's record does not have "
+    "version")
+CKPT_KEY = "the checkpoint {path} is damaged: {why}"
+NO_MONITOR = (
+    "{what} monitors {name!r}, which the epoch's record does not have "
     "(it has: {known}); pass monitor= one of those (an evaluate= metric, 'total' or an "
-    "equation's name)",
-    "bad_fit_arg": "fit: {name} must be {expected}, not {got!r}",
-    "ema_edges": "ema_edges: {why}",
-    "fp16_cpu": "precision='16-mixed' (float16 autocast with a gradient scaler) is not "
-    "supported on the CPU; using precision='bf16-mixed' instead, as Lightning does",
-    "manipulation_backward": "{name} manipulates the gradients of the shared model "
-    "({shared}); it cannot run {why}",
-})
+    "equation's name)")
+BAD_FIT_ARG = "fit: {name} must be {expected}, not {got!r}"
+EMA_EDGES = "ema_edges: {why}"
+FP16_CPU = (
+    "precision='16-mixed' (float16 autocast with a gradient scaler) is not "
+    "supported on the CPU; using precision='bf16-mixed' instead, as Lightning does")
+MANIPULATION_BACKWARD = (
+    "{name} manipulates the gradients of the shared model "
+    "({shared}); it cannot run {why}")
 # ---------------------------------------------------------------- batch guards, unwrap
 # (the compiled loss's own checks of each batch: catlearn_torch.batch)
-MESSAGES.update({
-    "empty_batch": "the batch of source {source!r} is empty (column {edge!r} has 0 "
-    "examples): equation(s) {equations} would compare nothing",
-    "column_rank": "column {edge!r} of source {source!r} is a 0-dimensional tensor; its "
-    "first dimension must be the batch (equation(s) {equations})",
-    "column_size": "column {edge!r} of source {source!r} has {got} examples, but column "
-    "{first!r} of the same batch has {expected} (equation(s) {equations})",
-    "column_space": "column {edge!r} of source {source!r} has {got}, but its space {space!r} "
-    "is declared with {what} (equation(s) {equations})",
-    "edge_input": "edge {edge!r} ({role}, {src} -> {tgt}) on path {path} {why} (its first "
-    "layer is {layer}), got {got}",
-    "edge_failed": "edge {edge!r} ({role}, {src} -> {tgt}) on path {path} failed on an "
-    "input of {got}: {error}",
-    "bad_comparison": "equation {equation!r} ({comparator}): cannot compare lhs {lhs} "
-    "({lgot}) with rhs {rhs} ({rgot}): {why}",
-    "label_range": "equation {equation!r} ({comparator}): the class indices of {side} "
+EMPTY_BATCH = (
+    "the batch of source {source!r} is empty (column {edge!r} has 0 "
+    "examples): equation(s) {equations} would compare nothing")
+COLUMN_RANK = (
+    "column {edge!r} of source {source!r} is a 0-dimensional tensor; its "
+    "first dimension must be the batch (equation(s) {equations})")
+COLUMN_SIZE = (
+    "column {edge!r} of source {source!r} has {got} examples, but column "
+    "{first!r} of the same batch has {expected} (equation(s) {equations})")
+COLUMN_SPACE = (
+    "column {edge!r} of source {source!r} has {got}, but its space {space!r} "
+    "is declared with {what} (equation(s) {equations})")
+EDGE_INPUT = (
+    "edge {edge!r} ({role}, {src} -> {tgt}) on path {path} {why} (its first "
+    "layer is {layer}), got {got}")
+EDGE_FAILED = (
+    "edge {edge!r} ({role}, {src} -> {tgt}) on path {path} failed on an "
+    "input of {got}: {error}")
+BAD_COMPARISON = (
+    "equation {equation!r} ({comparator}): cannot compare lhs {lhs} "
+    "({lgot}) with rhs {rhs} ({rgot}): {why}")
+LABEL_RANGE = (
+    "equation {equation!r} ({comparator}): the class indices of {side} "
     "{path} must lie in [0, {classes}) (or be -100, the ignored index), got {low}..{high} "
-    "({bad} of {n} out of range)",
-    "non_finite_input": "equation {equation!r}: column {edge!r} of source {source!r} ({side}"
+    "({bad} of {n} out of range)")
+NON_FINITE_INPUT = (
+    "equation {equation!r}: column {edge!r} of source {source!r} ({side}"
     " {path}) holds non-finite values (NaN or inf) in {bad} of {n} example(s); mark "
     "missing values as such (Masked, '{edge}.mask', or missing={{{edge!r}: "
-    "float('nan')}})",
-    "all_ignored": "equation {equation!r}: every class index of {side} {path} is -100 "
+    "float('nan')}})")
+ALL_IGNORED = (
+    "equation {equation!r}: every class index of {side} {path} is -100 "
     "(ignored), so cross-entropy has nothing to average (NaN); declare them missing "
-    "(e.g. missing={{'<column>': -100}}) and the equation contributes 0 on such batches",
-    "cache_size": "under torch.compile the cache of frozen paths has a fixed size: give it "
+    "(e.g. missing={{'<column>': -100}}) and the equation contributes 0 on such batches")
+CACHE_SIZE = (
+    "under torch.compile the cache of frozen paths has a fixed size: give it "
     "with compile(..., cache=N) or enable_cache(size=N), N the number of examples of the "
-    "data set (indices 0..N-1)",
-    "bad_cache": "cache must be True, False or a number of examples >= 1, not {got!r}",
-    "bad_masked": "masked must be 'auto', 'gather' or 'fill', not {got!r}",
-    "unwrap_self": "{type} wraps itself (its .{attr} is the object itself): cannot find the "
-    "compiled diagram inside",
-    "unwrap_depth": "no compiled diagram within {depth} levels of wrappers of {type} "
-    "(.module / ._orig_mod)",
-    "unwrap_type": "expected a compiled diagram (or a wrapper of one), not {type}",
-})
+    "data set (indices 0..N-1)")
+BAD_CACHE = "cache must be True, False or a number of examples >= 1, not {got!r}"
+BAD_MASKED = "masked must be 'auto', 'gather' or 'fill', not {got!r}"
+UNWRAP_SELF = (
+    "{type} wraps itself (its .{attr} is the object itself): cannot find the "
+    "compiled diagram inside")
+UNWRAP_TOO_DEEP = (
+    "no compiled diagram within {depth} levels of wrappers of {type} "
+    "(.module / ._orig_mod)")
+UNWRAP_TYPE = "expected a compiled diagram (or a wrapper of one), not {type}"
 
 
 class WrapperError(TorchBackendError, TypeError):
@@ -328,24 +362,25 @@ class PluginError(TorchBackendError, ImportError):
 
 __all__ += ["PluginError"]
 
-MESSAGES.update({
-    "plugin_missing": "--plugin {module}: there is no module {module!r} to import (is it "
-    "installed, or its folder on PYTHONPATH?{hint})",
-    "plugin_failed": "--plugin {module}: importing it failed: {error}",
-    "entry_point_failed": "the {kind} {name!r} comes from the entry point '{value}' (group "
-    "{group}{dist}), which failed to load: {error}",
-    "registered_comparator_failed": "comparator {name!r}: building it with {args} failed: "
-    "{error}",
-    "unknown_comparator_registered": "unknown comparator {name!r} (built in: {builtins}; "
+PLUGIN_MISSING = (
+    "--plugin {module}: there is no module {module!r} to import (is it "
+    "installed, or its folder on PYTHONPATH?{hint})")
+PLUGIN_FAILED = "--plugin {module}: importing it failed: {error}"
+ENTRY_POINT_FAILED = (
+    "the {kind} {name!r} comes from the entry point '{value}' (group "
+    "{group}{dist}), which failed to load: {error}")
+REGISTERED_COMPARATOR_FAILED = (
+    "comparator {name!r}: building it with {args} failed: "
+    "{error}")
+UNKNOWN_COMPARATOR_REGISTERED = (
+    "unknown comparator {name!r} (built in: {builtins}; "
     "registered: {registered}; or register one with catlearn_torch.comparators.register, "
     "an entry point in the group catlearn.comparators, or Realisation(..., "
-    "comparators={{name: callable}}))",
-    "duplicate_comparator": "a comparator is already registered as {name!r}; pass "
-    "replace=True to register(...) to replace it",
-})
+    "comparators={{name: callable}}))")
+DUPLICATE_COMPARATOR = (
+    "a comparator is already registered as {name!r}; pass "
+    "replace=True to register(...) to replace it")
 
 
 # ---------------------------------------------------------------- fusion (fuse=True)
-MESSAGES.update({
-    "bad_fuse": "fuse must be True or False, not {got!r}",
-})
+BAD_FUSE = "fuse must be True or False, not {got!r}"

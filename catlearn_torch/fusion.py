@@ -472,8 +472,8 @@ class Fusion:
                ) -> tuple[Tensor | None, list[Any]]:
         if no_grad:
             with torch.no_grad():
-                return fn(mods, x, st)  # type: ignore[no-any-return]
-        return fn(mods, x, st)  # type: ignore[no-any-return]
+                return fn(mods, x, st)
+        return fn(mods, x, st)
 
     # ---------------------------------------------------------------- equations
     def compare(self, frame: Frame, policy: Any) -> set[str]:

@@ -10,8 +10,6 @@ scores highest among all the held-out rhs values, ties counted as hits, so dupli
 targets do not count against it).
 
 >>> import torch, torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
->>> from catlearn_torch import Realisation, compile
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g, comparators={"Y": "cross_entropy"})
 >>> L = compile(D, Realisation(D, models={"c": nn.Identity()}))
@@ -44,9 +42,6 @@ def path_value(compiled: Any, path: Path | str | Iterable[str], batch: Any,
     its source: the data column, then each model in turn (under the modules' current
     mode; wrap in ``torch.no_grad()`` to evaluate).
 
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = compile(D, Realisation(D, models={"c": nn.Identity()}))
@@ -137,8 +132,6 @@ def evaluate_equations(compiled: Any, data: Mapping[str, Iterable[Any]]) -> dict
     diagram's ``missing=``) are left out: each equation is measured on the examples where
     both its sides are defined, and an equation with none has no entry.
 
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> from catlearn_torch import Masked, Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)

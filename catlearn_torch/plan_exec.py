@@ -14,7 +14,6 @@ read, how a module is called, how two values are compared) plus an optional cach
 (:mod:`catlearn_torch.cache`); detaching and the walk over the steps are written here,
 once.
 
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> plan = LearningDiagram.from_graph(g).compile_plan()
 >>> prog = build_program(plan, frozen=set(), comparators={"x ⋅ c = y": None},
@@ -136,7 +135,6 @@ def build_program(plan: LossPlan, frozen: set[str], comparators: Mapping[str, An
     """The program of a plan, given the frozen edges, each equation's comparator and
     weight. Linear in the number of plan nodes and equations.
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
     >>> D = LearningDiagram.from_graph(g.fixed("t", "X", "Y").model("s", "X", "Y"))
     >>> names = [eq.name for eq in D.equations]
@@ -251,47 +249,53 @@ def execute(program: Program, frame: Frame, models: Models,
     >>> execute(prog, fr, {}, FullRows(torch.device("cpu"))).values[1]
     tensor([1., 1.])
     """
-    values = frame.values
     for group in program.groups:
-        cols = values[group.parent]
+        cols = frame.values[group.parent]
         for step in group.steps:
             if isinstance(step, ColumnStep):
                 policy.column(step, cols, frame)
     if cache is not None:
         cache.before(frame)
-    given = frame.given
     for group in program.groups:
         for step in group.steps:
-            if isinstance(step, ColumnStep):
-                continue
-            node = step.node
-            frame.rows[node] = frame.rows[step.parent]
-            if node in given:
-                continue
-            x = values[step.parent]
-            if x is None:
-                continue
-            if fusion is not None:
-                run = fusion.runner(node)
-                if run is not None:
-                    run(step, frame, models, policy, cache)
-                    continue
-            module = models[step.edge]
-            if step.no_grad:
-                with torch.no_grad():
-                    values[node] = policy.call(step, module, x, frame)
-            else:
-                values[node] = policy.call(step, module, x, frame)
-            if cache is not None:
-                cache.after(node, frame)
+            if not isinstance(step, ColumnStep):
+                _run_module(step, frame, models, policy, cache, fusion)
     done = fusion.compare(frame, policy) if fusion is not None else ()
+    _compare(program, frame, policy, done)
+    return frame
+
+
+def _run_module(step: ModuleStep, frame: Frame, models: Models, policy: Policy,
+                cache: Cache | None, fusion: Any) -> None:
+    """Compute one module step's node (unless given, or its parent has no value)."""
+    node, values = step.node, frame.values
+    frame.rows[node] = frame.rows[step.parent]
+    x = values[step.parent]
+    if node in frame.given or x is None:
+        return
+    if fusion is not None:
+        run = fusion.runner(node)
+        if run is not None:
+            run(step, frame, models, policy, cache)
+            return
+    module = models[step.edge]
+    if step.no_grad:
+        with torch.no_grad():
+            values[node] = policy.call(step, module, x, frame)
+    else:
+        values[node] = policy.call(step, module, x, frame)
+    if cache is not None:
+        cache.after(node, frame)
+
+
+def _compare(program: Program, frame: Frame, policy: Policy, done: Any) -> None:
+    """Every equation not already compared (``done``), its detached sides detached."""
     for eq in program.equations:
         if done and eq.name in done:
             continue
-        a, b = values[eq.lhs], values[eq.rhs]
+        a, b = frame.values[eq.lhs], frame.values[eq.rhs]
         if eq.detach_lhs and isinstance(a, Tensor):
             a = a.detach()
         if eq.detach_rhs and isinstance(b, Tensor):
             b = b.detach()
         policy.compare(eq, a, b, frame)
-    return frame

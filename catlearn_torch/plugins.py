@@ -39,7 +39,7 @@ import importlib.metadata as metadata
 from collections.abc import Sequence
 from types import ModuleType
 
-from catlearn_torch.errors import MESSAGES, PluginError
+from catlearn_torch.errors import ENTRY_POINT_FAILED, PLUGIN_FAILED, PLUGIN_MISSING, PluginError
 
 __all__ = ["GROUPS", "load_plugins", "entry_point_names", "from_entry_point"]
 
@@ -63,14 +63,14 @@ def load_plugins(modules: Sequence[str]) -> list[ModuleType]:
         except ModuleNotFoundError as err:
             if err.name is not None and name != err.name and not name.startswith(
                     f"{err.name}."):
-                raise PluginError(MESSAGES["plugin_failed"].format(
+                raise PluginError(PLUGIN_FAILED.format(
                     module=name, error=f"{type(err).__name__}: {err}")) from None
             hint = "; give a module name such as 'mypackage.models', not a file path" \
                 if name.endswith(".py") or "/" in name else ""
-            raise PluginError(MESSAGES["plugin_missing"].format(module=name, hint=hint)
+            raise PluginError(PLUGIN_MISSING.format(module=name, hint=hint)
                               ) from None
         except Exception as err:  # the plugin's own code failed: report it, no traceback
-            raise PluginError(MESSAGES["plugin_failed"].format(
+            raise PluginError(PLUGIN_FAILED.format(
                 module=name, error=f"{type(err).__name__}: {err}")) from None
     return out
 
@@ -102,6 +102,6 @@ def from_entry_point(group: str, name: str) -> object | None:
     except Exception as err:  # the plugin's own code failed: report it, no traceback
         owner = getattr(ep, "dist", None)
         dist = f", distribution {owner.name}" if owner is not None else ""
-        raise PluginError(MESSAGES["entry_point_failed"].format(
+        raise PluginError(ENTRY_POINT_FAILED.format(
             kind=_KIND.get(group, "object"), name=name, value=ep.value, group=group,
             dist=dist, error=f"{type(err).__name__}: {err}")) from None

@@ -17,8 +17,6 @@ gives one (looked up in ``comparators=`` first, then among the built-ins); else 
 realisation's comparator for the target space; else the diagram's comparator for that
 space, by name.
 
->>> import torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
 >>> R = Realisation(D, spaces={"Y": "cross_entropy"}, models={"c": nn.Linear(4, 3)})
@@ -41,7 +39,15 @@ from torch import Tensor, nn
 
 from catlearn.learning import DATA, FIXED, LEARNABLE, Equation, LearningDiagram
 from catlearn_torch.comparators import Comparator, get_comparator
-from catlearn_torch.errors import MESSAGES, RealisationError
+from catlearn_torch.errors import (
+    BAD_SPACE,
+    DATA_EDGE_MODEL,
+    EXTRA_MODELS,
+    EXTRA_SPACES,
+    MISSING_MODELS,
+    NOT_A_MODULE,
+    RealisationError,
+)
 
 __all__ = ["Space", "Realisation", "Lambda"]
 
@@ -105,7 +111,6 @@ class Realisation:
     """A realisation of ``diagram`` (see the module docstring). Missing or extra names
     raise :class:`RealisationError` listing them.
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> Realisation(LearningDiagram.from_graph(g), models={"c": nn.Linear(2, 2),
     ...                                                     "d": nn.Linear(2, 2)})
@@ -129,7 +134,7 @@ not have: d (its fixed and learnable edges: c)
         known_spaces = graph.vertex_names()
         extra = [s for s in spaces if s not in known_spaces]
         if extra:
-            raise RealisationError(MESSAGES["extra_spaces"].format(
+            raise RealisationError(EXTRA_SPACES.format(
                 names=_names(extra), known=_names(known_spaces)))
         self.spaces: dict[str, Space] = {}
         for name, value in spaces.items():
@@ -138,7 +143,7 @@ not have: d (its fixed and learnable edges: c)
             elif isinstance(value, (str, Comparator)) or callable(value):
                 sp = Space(value)
             else:
-                raise RealisationError(MESSAGES["bad_space"].format(
+                raise RealisationError(BAD_SPACE.format(
                     space=name, type=type(value).__name__))
             if sp.comparator is not None:
                 get_comparator(sp.comparator, self.registry)  # fail early on bad names
@@ -147,14 +152,14 @@ not have: d (its fixed and learnable edges: c)
         wanted = [n for n, r in roles.items() if r in (FIXED, LEARNABLE)]
         data = [n for n in models if roles.get(n) == DATA]
         if data:
-            raise RealisationError(MESSAGES["data_edge_model"].format(names=_names(data)))
+            raise RealisationError(DATA_EDGE_MODEL.format(names=_names(data)))
         extra = [n for n in models if n not in roles]
         if extra:
-            raise RealisationError(MESSAGES["extra_models"].format(
+            raise RealisationError(EXTRA_MODELS.format(
                 names=_names(extra), known=_names(wanted)))
         missing = [n for n in wanted if n not in models]
         if missing:
-            raise RealisationError(MESSAGES["missing_models"].format(names=_names(missing)))
+            raise RealisationError(MISSING_MODELS.format(names=_names(missing)))
         self.modules: dict[str, nn.Module] = {}
         for n in wanted:
             m = models[n]
@@ -162,7 +167,7 @@ not have: d (its fixed and learnable edges: c)
                 if roles[n] == FIXED and callable(m):
                     m = Lambda(m)
                 else:
-                    raise RealisationError(MESSAGES["not_a_module"].format(
+                    raise RealisationError(NOT_A_MODULE.format(
                         role=roles[n], edge=n, type=type(m).__name__))
             self.modules[n] = m
         self.roles = roles
@@ -172,7 +177,6 @@ not have: d (its fixed and learnable edges: c)
     def space(self, name: str) -> Space:
         """The realisation of a space (an empty :class:`Space` when not given).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "X")
         >>> Realisation(LearningDiagram(g, [])).space("X")
         Space(comparator=None, shape=None, dtype=None)
@@ -182,7 +186,6 @@ not have: d (its fixed and learnable edges: c)
     def comparator(self, equation: Equation) -> Comparator:
         """The comparator of an equation of the diagram (see the module docstring).
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
         >>> D = LearningDiagram.from_graph(g, comparators={"Y": "l1"})
         >>> Realisation(D, models={"c": nn.Identity()}).comparator(D.equations[0])

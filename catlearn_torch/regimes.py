@@ -394,7 +394,8 @@ def run_square(seed: int = 0, epochs: int = 20, *, hidden: Sequence[int] = (64,)
     return out
 
 
-def run_distillation(seed: int = 0, epochs: int = 20, *, teacher_epochs: int | None = None,
+# PLR0913: the keyword-only knobs of a public verb
+def run_distillation(seed: int = 0, epochs: int = 20, *, teacher_epochs: int | None = None,  # noqa: PLR0913
                      teacher_hidden: Sequence[int] = (256, 128),
                      student_hidden: Sequence[int] = (16,), temperature: float = 4.0,
                      distill_weight: float = 1.0, n_labelled: int | None = None,
@@ -458,7 +459,8 @@ def run_distillation(seed: int = 0, epochs: int = 20, *, teacher_epochs: int | N
 TEACHER_LABELS: tuple[str, ...] = ("all", "few")
 
 
-def run_distillation_transfer(seed: int = 0, epochs: int = 20, *, k: int = 5,
+# PLR0913: the keyword-only knobs of a public verb
+def run_distillation_transfer(seed: int = 0, epochs: int = 20, *, k: int = 5,  # noqa: PLR0913
                               teacher_labels: str = "all",
                               teacher_hidden: Sequence[int] = (256, 128),
                               student_hidden: Sequence[int] = (16,),
@@ -589,7 +591,8 @@ def _caption_metrics(logits: Tensor, target: Tensor) -> tuple[float, float]:
     return token, exact
 
 
-def run_captioning(seed: int = 0, epochs: int = 20, *, n_train: int = 2000,
+# PLR0913: the keyword-only knobs of a public verb
+def run_captioning(seed: int = 0, epochs: int = 20, *, n_train: int = 2000,  # noqa: PLR0913
                    n_test: int = 500, size: int = 16, features: int = 64,
                    channels: Sequence[int] = (16, 32), hidden: int = 128,
                    batch_size: int = 64, lr: float = 3e-3, baseline: bool = True,
@@ -630,7 +633,8 @@ def run_captioning(seed: int = 0, epochs: int = 20, *, n_train: int = 2000,
     return out
 
 
-def run_alignment(seed: int = 0, epochs: int = 20, *, n_train: int = 2000, n_test: int = 500,
+# PLR0913: the keyword-only knobs of a public verb
+def run_alignment(seed: int = 0, epochs: int = 20, *, n_train: int = 2000, n_test: int = 500,  # noqa: PLR0913
                   size: int = 16, dim: int = 32, channels: Sequence[int] = (16, 32),
                   temperature: float = 0.1, batch_size: int = 64, lr: float = 3e-3,
                   baseline: bool = True, progress: bool = False) -> dict[str, float]:

@@ -142,7 +142,7 @@ def masked_value(comp: Any, a: Tensor, b: Tensor, mask: Tensor) -> Tensor:
     """
     own = getattr(comp, "masked", None)
     if own is not None:
-        return own(a, b, mask)  # type: ignore[no-any-return]
+        return own(a, b, mask)
     per_row = _PER_ROW.get(type(comp))
     if per_row is not None and a.dim() >= 1 and b.dim() >= 1:
         num, den = per_row(comp, a, b)
@@ -156,7 +156,7 @@ def masked_value(comp: Any, a: Tensor, b: Tensor, mask: Tensor) -> Tensor:
         return _info_nce_masked(comp, a, b, mask)
     if not bool(mask.any()):
         return torch.zeros((), device=a.device)
-    return comp(a[mask], b[mask])  # type: ignore[no-any-return]
+    return comp(a[mask], b[mask])
 
 
 def fill_rows(value: Tensor, mask: Tensor) -> Tensor:
@@ -237,10 +237,10 @@ class FullRows:
         guards when they are on."""
         if self.guards is not None:
             a, b = self.guards.compare(eq, a, b, frame)
-            return self.guards.evaluate(eq, a, b, mask)  # type: ignore[no-any-return]
+            return self.guards.evaluate(eq, a, b, mask)
         if mask is not None:
             return masked_value(eq.comparator, a, b, mask)
-        return eq.comparator(a, b)  # type: ignore[no-any-return]
+        return eq.comparator(a, b)
 
     def compare(self, eq: EquationStep, a: Any, b: Any, frame: Frame) -> None:
         """The comparator's value on the whole batch.

@@ -42,7 +42,7 @@ them (a :class:`catlearn.errors.CatlearnError`, so ``catlearn train`` prints one
 >>> dataset("digitz")
 Traceback (most recent call last):
 ...
-catlearn_torch.datasets.DatasetError: no data set is registered as 'digitz' (available: \
+catlearn_torch.datasets.columns.DatasetError: no data set is registered as 'digitz' (available: \
 digits, digits_tasks, shapes_captions); did you mean 'digits'?
 """
 
@@ -84,7 +84,7 @@ def register(name: str, *, replace: bool = False) -> Callable[[Builder], Builder
     >>> register("ones_doc")(ones)
     Traceback (most recent call last):
     ...
-    catlearn_torch.datasets.DatasetError: a data set is already registered as 'ones_doc'; \
+    catlearn_torch.datasets.columns.DatasetError: a data set is already registered as 'ones_doc'; \
 pass replace=True to register(...) to replace it
     >>> _ = _REGISTRY.pop("ones_doc")
     """
@@ -180,7 +180,7 @@ def dataset(name: str, split: str | None = None, **args: Any) -> ColumnDataset:
     >>> dataset("digits", "validation")
     Traceback (most recent call last):
     ...
-    catlearn_torch.datasets.DatasetError: data set 'digits' has no split 'validation' \
+    catlearn_torch.datasets.columns.DatasetError: data set 'digits' has no split 'validation' \
 (splits: train, test, unlabelled)
     """
     builder = _lookup(name)
@@ -212,7 +212,7 @@ def from_spec(spec: DataSpec) -> ColumnDataset:
     >>> from_spec(DataSpec(dataset="digits", columns={"x": "pixels"}))
     Traceback (most recent call last):
     ...
-    catlearn_torch.datasets.DatasetError: data set 'digits' has no column 'pixels' \
+    catlearn_torch.datasets.columns.DatasetError: data set 'digits' has no column 'pixels' \
 (columns: x, y); the spec names it for the edge 'x'
     """
     ds = dataset(spec.dataset, spec.split, **spec.args)

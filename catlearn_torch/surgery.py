@@ -28,8 +28,6 @@ module adds what has to follow them and what moves parameters between runs:
   a plain ``{edge: edge}`` mapping; left out, the unique morphism is searched for.
 
 >>> import torch, torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
->>> from catlearn_torch import Realisation, compile
 >>> sq = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> kd = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
 >>> kd = kd.fixed("t", "X", "Y").model("s", "X", "Y")
@@ -54,7 +52,16 @@ from torch import nn
 from catlearn.learning import DATA, DiagramMorphism, find_embeddings, find_graph_maps
 from catlearn_torch.compile import CompiledDiagram, unwrap
 from catlearn_torch.distributed import rewrap
-from catlearn_torch.errors import MESSAGES, CheckpointError, SurgeryError
+from catlearn_torch.errors import (
+    CKPT_FORMAT,
+    CKPT_KEY,
+    MODEL_FILE,
+    MODEL_LOAD,
+    NO_MODULE,
+    TRANSFER_MAP,
+    CheckpointError,
+    SurgeryError,
+)
 from catlearn_torch.trainer.checkpoint import (
     CHECKPOINT_FORMAT,
     atomic_save,
@@ -72,7 +79,7 @@ MODEL_FORMAT = "catlearn_torch.model"
 
 def _module(core: CompiledDiagram, edge: str) -> nn.Module:
     if edge not in core.models:
-        raise SurgeryError(MESSAGES["no_module"].format(
+        raise SurgeryError(NO_MODULE.format(
             edge=edge, known=", ".join(core.models) or "none"))
     return core.models[edge]
 
@@ -83,7 +90,7 @@ def _load_into(core: CompiledDiagram, edge: str, state: Mapping[str, Any], src: 
         module.load_state_dict(state)
     except (RuntimeError, KeyError, ValueError) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise SurgeryError(MESSAGES["model_load"].format(src=src, edge=edge, why=first)
+        raise SurgeryError(MODEL_LOAD.format(src=src, edge=edge, why=first)
                            ) from None
     core.clear_cache(edge)
 
@@ -92,8 +99,6 @@ def save_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str]) -> 
     """Save the module of one edge (see the module docstring); returns the path.
 
     >>> import tempfile, torch
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -116,8 +121,6 @@ def load_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str], *,
     (default: ``edge``) is read. Returns the module.
 
     >>> import tempfile, torch
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> A = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -133,22 +136,22 @@ def load_model(compiled: nn.Module, edge: str, path: str | os.PathLike[str], *,
     if fmt == MODEL_FORMAT:
         if not isinstance(data.get("edge"), str) or not isinstance(data.get("state_dict"),
                                                                    dict):
-            raise CheckpointError(MESSAGES["ckpt_key"].format(
+            raise CheckpointError(CKPT_KEY.format(
                 path=path, why="the model file lacks its 'edge' or 'state_dict'"))
         src = str(data["edge"])
         if source_edge is not None and source_edge != src:
-            raise SurgeryError(MESSAGES["model_file"].format(path=path, edge=source_edge,
+            raise SurgeryError(MODEL_FILE.format(path=path, edge=source_edge,
                                                              have=src))
         state = data["state_dict"]
     elif fmt == CHECKPOINT_FORMAT:
         src = source_edge or edge
         models = load_checkpoint(path)["models"]
         if src not in models:
-            raise SurgeryError(MESSAGES["model_file"].format(
+            raise SurgeryError(MODEL_FILE.format(
                 path=path, edge=src, have=", ".join(models) or "nothing"))
         state = models[src]
     else:
-        raise CheckpointError(MESSAGES["ckpt_format"].format(
+        raise CheckpointError(CKPT_FORMAT.format(
             path=path, got=fmt if isinstance(data, dict) else type(data).__name__,
             expected=f"{MODEL_FORMAT}' or '{CHECKPOINT_FORMAT}", version=1))
     _load_into(core, edge, state, src)
@@ -165,21 +168,21 @@ def _edge_map(trained: CompiledDiagram, target: CompiledDiagram, h: Any) -> dict
                      for _, E in find_graph_maps(G, H, match_roles=False)]
         if len(found) != 1:
             shown = "; ".join(str(f) for f in found[:4]) or "none"
-            raise SurgeryError(MESSAGES["transfer_map"].format(
+            raise SurgeryError(TRANSFER_MAP.format(
                 why=f"{len(found)} maps of the trained regime into the target were found "
                     f"({shown}); pass h= (a DiagramMorphism, a graph map or an edge "
                     "mapping)"))
         return found[0]
     if isinstance(h, DiagramMorphism):
         if h.dom != trained.diagram or h.codom != target.diagram:
-            raise SurgeryError(MESSAGES["transfer_map"].format(
+            raise SurgeryError(TRANSFER_MAP.format(
                 why="the morphism does not go from the trained regime's diagram to the "
                     "target's"))
         return h.edge_map()
     if isinstance(h, tuple) and len(h) == 2 and isinstance(h[1], np.ndarray):
         E = h[1].tolist()
         if len(E) != len(G.edge_names()):
-            raise SurgeryError(MESSAGES["transfer_map"].format(
+            raise SurgeryError(TRANSFER_MAP.format(
                 why=f"the graph map's edge component has {len(E)} entries; the trained "
                     f"regime has {len(G.edge_names())} edges"))
         return {e: H.edge_names()[k] for e, k in zip(G.edge_names(), E, strict=True)}
@@ -187,20 +190,20 @@ def _edge_map(trained: CompiledDiagram, target: CompiledDiagram, h: Any) -> dict
         bad = [f"{k} -> {v}" for k, v in h.items()
                if not G.has_edge(k) or not H.has_edge(v)]
         if bad:
-            raise SurgeryError(MESSAGES["transfer_map"].format(
+            raise SurgeryError(TRANSFER_MAP.format(
                 why=f"{', '.join(bad)}: not an edge of the trained regime mapped to an "
                     "edge of the target"))
         for k, v in h.items():
             if G.ends(k) != H.ends(v):
-                raise SurgeryError(MESSAGES["transfer_map"].format(
+                raise SurgeryError(TRANSFER_MAP.format(
                     why=f"edge {k}: {G.ends(k)[0]} -> {G.ends(k)[1]} cannot go to {v}: "
                         f"{H.ends(v)[0]} -> {H.ends(v)[1]} (the spaces differ)"))
             if (G.role(k) == DATA) != (H.role(v) == DATA):
-                raise SurgeryError(MESSAGES["transfer_map"].format(
+                raise SurgeryError(TRANSFER_MAP.format(
                     why=f"edge {k} ({G.role(k)}) cannot go to {v} ({H.role(v)}): data "
                         "edges go to data edges"))
         return {str(k): str(v) for k, v in h.items()}
-    raise SurgeryError(MESSAGES["transfer_map"].format(
+    raise SurgeryError(TRANSFER_MAP.format(
         why=f"h must be a DiagramMorphism, a (V, E) graph map, an edge mapping or None, "
             f"not {type(h).__name__}"))
 
@@ -212,9 +215,6 @@ def transfer(trained: nn.Module, target: nn.Module, h: Any = None) -> dict[str, 
     map ``{e: h(e)}`` of the copied edges. Target edges outside the image keep their
     initialisation; the cache of frozen paths through the changed edges is dropped.
 
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> A = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -243,9 +243,7 @@ def transfer_rewrite(trained: nn.Module, target: nn.Module, rewrite: Any, *,
     trained classifier (``init``). Returns ``{new edge: old edge}`` of the copies.
 
     >>> import torch, torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> from catlearn.learning.rewrite import attach_teacher
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> S = LearningDiagram.from_graph(g)
     >>> rw = S.rewrite(attach_teacher("c", teacher="t"))
@@ -260,12 +258,12 @@ def transfer_rewrite(trained: nn.Module, target: nn.Module, rewrite: Any, *,
     from catlearn.learning.rewrite import DiagramRewrite
 
     if not isinstance(rewrite, DiagramRewrite):
-        raise SurgeryError(MESSAGES["transfer_map"].format(
+        raise SurgeryError(TRANSFER_MAP.format(
             why=f"transfer_rewrite needs a DiagramRewrite, not {type(rewrite).__name__}"))
     src, dst = unwrap(trained), unwrap(target)
     if dst.diagram.graph != rewrite.diagram.graph or \
             src.diagram.graph != rewrite.maps.match.codom:
-        raise SurgeryError(MESSAGES["transfer_map"].format(
+        raise SurgeryError(TRANSFER_MAP.format(
             why="the trained regime must be compiled on the graph rewritten and the "
                 "target on the rewrite's result (equations and settings may differ)"))
     pairs = {new: old for new, old in rewrite.init.items()
@@ -275,7 +273,7 @@ def transfer_rewrite(trained: nn.Module, target: nn.Module, rewrite: Any, *,
         have = {k: tuple(v.shape) for k, v in dst.models[new].state_dict().items()}
         give = {k: tuple(v.shape) for k, v in src.models[old].state_dict().items()}
         if have != give:
-            raise SurgeryError(MESSAGES["model_load"].format(
+            raise SurgeryError(MODEL_LOAD.format(
                 src=old, edge=new, why=f"parameter shapes differ ({give} vs {have})"))
     for new, old in pairs.items():
         _load_into(dst, new, src.models[old].state_dict(), old)

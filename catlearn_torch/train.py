@@ -75,8 +75,6 @@ bitwise the same parameters as an uninterrupted one. A mid-epoch resume replays 
 loaders up to where they were (the skipped batches are loaded again, not trained on).
 
 >>> import torch, torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
->>> from catlearn_torch import Realisation, compile
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
 >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))

@@ -44,7 +44,8 @@ def test_check_lists_spaces_edges_equations(tmp_path, capsys):
     f.write_text(SPEC.replace(", model: mlp", ""))   # a diagram only: nothing to train
     assert main(["check", str(f)]) == 0
     out = capsys.readouterr().out
-    assert "valid spec (square)" in out and "N [source]" in out
+    assert "valid spec (square)" in out
+    assert "N [source]" in out
     assert "c: X -> Y  [learnable]\n" in out
     assert "0. x ⋅ c = y   (in Y, cross_entropy, weight 1)" in out
     assert "a diagram to realise in Python" in out
@@ -57,7 +58,8 @@ def test_check_validates_what_train_needs_when_the_spec_trains(tmp_path, capsys)
     assert main(["check", str(f)]) == 2
     captured = capsys.readouterr()
     assert "c: X -> Y  [learnable]  model mlp" in captured.out
-    assert "3 problems:" in captured.err and "needs the argument 'in_features'" in captured.err
+    assert "3 problems:" in captured.err
+    assert "needs the argument 'in_features'" in captured.err
     assert "edge 'idle' (learnable) names no model" in captured.err
     assert "the data source 'N' has no data set" in captured.err
 
@@ -75,8 +77,10 @@ def test_bad_spec_is_one_paragraph_without_traceback(tmp_path, capsys):
     f.write_text(SPEC.replace("role: data}", "role: datum}", 1))
     assert main(["check", str(f)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("catlearn check: error: ") and "line 4: edges.0.role" in err
-    assert "Traceback" not in err and err.count("\n") == 1
+    assert err.startswith("catlearn check: error: ")
+    assert "line 4: edges.0.role" in err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1
     assert main(["check", str(tmp_path / "missing.yaml")]) == 2
     assert "cannot read the spec file" in capsys.readouterr().err
     assert main(["draw", str(tmp_path / "bad.yaml"), "-o", str(tmp_path / "x.gif")]) == 2

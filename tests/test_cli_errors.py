@@ -154,7 +154,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return d
 
 
-@pytest.mark.parametrize("args, status, words", [c[1:] for c in CASES],
+@pytest.mark.parametrize(("args", "status", "words"), [c[1:] for c in CASES],
                          ids=[c[0] for c in CASES])
 def test_user_errors_give_one_message_and_status_2(folder, args, status, words):
     if any(a.endswith(("hinge.yaml", "model.yaml", "teacher.yaml", "column.yaml",
@@ -163,7 +163,8 @@ def test_user_errors_give_one_message_and_status_2(folder, args, status, words):
     done = run_cli([a.replace("{d}", str(folder)) for a in args], folder)
     err = done.stderr
     assert done.returncode == status, (done.stdout, err)
-    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert "Traceback" not in err, err
+    assert "Exception ignored" not in err, err
     for word in words:
         assert word in err, (word, err)
     if args and args[0] != "fly" and words:
@@ -181,7 +182,8 @@ def test_a_closed_output_pipe_ends_quietly(folder):
     finally:
         os.close(w)
     assert done.returncode == 141, done.stderr
-    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "BrokenPipe" not in done.stderr
 
 
 def test_check_piped_into_head(folder):
@@ -189,4 +191,5 @@ def test_check_piped_into_head(folder):
     done = subprocess.run(["bash", "-c", script], cwd=folder,
                           env=_env(folder), capture_output=True, text=True, timeout=300)
     assert len(done.stdout.splitlines()) == 3
-    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "BrokenPipe" not in done.stderr, done.stderr

@@ -42,7 +42,8 @@ def test_site_builds_strictly(tmp_path: Path) -> None:
     assert ":func:" not in api  # the griffe extension turned Sphinx roles into links
     assert api.count('class="autorefs autorefs-internal"') > 10
     start = (site / "getting-started/index.html").read_text()
-    assert "pytest -q" in start and "find_embeddings" in start  # README snippets included
+    assert "pytest -q" in start
+    assert "find_embeddings" in start
     assert "fonts.googleapis.com" not in start  # nothing fetched for fonts
 
 
@@ -87,7 +88,8 @@ def converter() -> Any:
     pytest.importorskip("griffe")
     spec = importlib.util.spec_from_file_location("griffe_rst",
                                                   DOCS / "_tools" / "griffe_rst.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -33,7 +33,9 @@ def test_check_and_draw(path, tmp_path, capsys, monkeypatch):
         capsys.readouterr()
     assert main(["check", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "valid spec" in out and "equations" in out and "data: " in out
+    assert "valid spec" in out
+    assert "equations" in out
+    assert "data: " in out
     assert main(["draw", str(path), "-o", str(tmp_path / "d.dot")]) == 0
     assert (tmp_path / "d.dot").read_text().startswith("digraph")
     if shutil.which("dot"):

@@ -56,7 +56,8 @@ def test_wheel_holds_the_packages_and_nothing_else(dist: Path) -> None:
     metadata = zipfile.ZipFile(wheel).read(f"{info}/METADATA").decode()
     assert f"Version: {catlearn.__version__}" in metadata
     assert "License :: OSI Approved :: MIT License" in metadata
-    assert "Provides-Extra: docs" in metadata and "Provides-Extra: torch" in metadata
+    assert "Provides-Extra: docs" in metadata
+    assert "Provides-Extra: torch" in metadata
     assert any(n.startswith(f"{info}/") and "LICENSE" in n for n in names)
     entry = zipfile.ZipFile(wheel).read(f"{info}/entry_points.txt").decode()
     assert "catlearn = catlearn.cli:main" in entry
@@ -65,7 +66,8 @@ def test_wheel_holds_the_packages_and_nothing_else(dist: Path) -> None:
 def test_sdist_holds_sources_tests_and_license(dist: Path) -> None:
     (sdist,) = dist.glob("*.tar.gz")
     root = f"catlearn_diagrams-{catlearn.__version__}"
-    names = set(tarfile.open(sdist).getnames())
+    with tarfile.open(sdist) as archive:
+        names = set(archive.getnames())
     for path in ("LICENSE", "CHANGELOG.md", "README.md", "pyproject.toml",
                  "catlearn/py.typed", "catlearn_torch/py.typed", "catlearn/__init__.py",
                  "tests/test_packaging.py", "examples/distillation.yaml"):

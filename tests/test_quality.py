@@ -35,3 +35,14 @@ def test_the_core_never_imports_torch():
     proc = run(sys.executable, "-c", code)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "0", "importing catlearn imported torch"
+
+
+def test_the_core_doctests_never_import_torch():
+    code = ("import sys, pytest\n"
+            "rc = pytest.main(['-q', '-p', 'no:randomly', 'catlearn/errors.py',"
+            " 'catlearn/acsets/acset.py', 'catlearn/learning/graph.py'])\n"
+            "print('rc', int(rc), 'torch', any(k == 'torch' or k.startswith('torch.')"
+            " for k in sys.modules))\n")
+    proc = run(sys.executable, "-c", code)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "rc 0 torch False", proc.stdout

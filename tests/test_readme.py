@@ -22,7 +22,8 @@ def test_readme_opens_with_the_two_commands():
     text = README.read_text()
     commands = re.findall(r"```bash\n(.*?)```", text, flags=re.S)[0].strip().splitlines()
     assert len(commands) == 2
-    assert commands[0].endswith("catlearn demo") and commands[1].endswith("pytest -q")
+    assert commands[0].endswith("catlearn demo")
+    assert commands[1].endswith("pytest -q")
     ci = (README.parent / ".ci" / "run").read_text()
     assert commands[1] in ci
 

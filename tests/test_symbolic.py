@@ -98,13 +98,15 @@ def test_one_equation_lemma_post_composition_with_lipschitz_map(setup, values):
     outer = R.loss_expr([(p >> R.path("X ⋅ g"), q >> R.path("X ⋅ g"))], batch)
     theta = dict(zip(R.parameter_symbols, values[2:] * 2, strict=False))
     lhs, rhs = outer.xreplace(theta), inner.xreplace(theta)
-    assert lhs.is_Rational and rhs.is_Rational
+    assert lhs.is_Rational
+    assert rhs.is_Rational
     assert lhs <= K * rhs
     # as Cost objects: the identity reparametrisation is a morphism with constant K
     L_outer = R.cost_object([(p >> R.path("X ⋅ g"), q >> R.path("X ⋅ g"))], batch)
     L_inner = R.cost_object([(p, q)], batch)
     point = {str(s): v for s, v in theta.items()}
-    assert L_outer(point) == lhs and L_inner(point) == rhs
+    assert L_outer(point) == lhs
+    assert L_inner(point) == rhs
 
 
 @settings(max_examples=200, deadline=None)
@@ -137,7 +139,8 @@ def test_loss_expr_latex_and_parameters():
     assert L({"W_{f,0,0}": 2, "b_{f,0}": 0}) == 3
     # enumerated paths feed loss_expr directly
     to_y = [p for p in paths_from(G, "N") if p.tgt == "Y"]
-    assert len(to_y) == 2 and R.loss_expr([tuple(to_y)]) != 0
+    assert len(to_y) == 2
+    assert R.loss_expr([tuple(to_y)]) != 0
 
 
 def test_symbolic_errors_name_the_fault():
@@ -149,8 +152,8 @@ def test_symbolic_errors_name_the_fault():
         R.fixed("f", R.symbols("X"))
     with pytest.raises(SymbolicError, match="uses symbols \\['z'\\]"):
         R.fixed("f", [sympy.Symbol("z")])
+    a = sympy.Symbol("a")
     with pytest.raises(SymbolicError, match="takes 1 arguments, but its source 'X' has dim"):
-        a = sympy.Symbol("a")
         R.fixed("f", sympy.Lambda((a,), a))
     R.learnable("f").learnable("g")
     with pytest.raises(SymbolicError, match="not between parallel paths"):

@@ -53,6 +53,7 @@ paths undefined, and pop and swap is a renumbering).
 
 from __future__ import annotations
 
+import itertools
 import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NoReturn
@@ -64,7 +65,27 @@ from catlearn.acsets.preimage import PreimageIndex
 from catlearn.acsets.schema import PathEquation, Schema, SchGraph  # noqa: F401 (doctests)
 from catlearn.acsets.values import value_key
 from catlearn.errors import (
-    MESSAGES,
+    ATTR_QUERY_UNHASHABLE,
+    ATTR_TYPE,
+    ATTR_UNHASHABLE,
+    BAD_COLUMN_NAME,
+    BAD_COUNT,
+    BAD_HOM_VALUE,
+    BAD_HOM_VALUE_ANY,
+    BAD_PART,
+    BAD_PART_ID,
+    BAD_PART_SHAPE,
+    BAD_VAR,
+    COLUMN_LENGTH,
+    COUNT_TOO_LARGE,
+    EQUATION_BROKEN,
+    EQUATION_FAILS,
+    HOM_OUT_OF_RANGE,
+    HOM_OUT_OF_RANGE_ANY,
+    NEGATIVE_COUNT,
+    UNKNOWN_ATTRTYPE,
+    UNKNOWN_NAME,
+    UNKNOWN_OB_OR_TYPE,
     ACSetError,
     AttributeTypeError,
     ColumnShapeError,
@@ -185,7 +206,7 @@ class ACSet:
         types = dict(types or {})
         for t in types:
             if t not in schema.attrtypes:
-                raise SchemaError(MESSAGES["unknown_attrtype"].format(
+                raise SchemaError(UNKNOWN_ATTRTYPE.format(
                     schema=schema.name, attrtype=t))
         self.schema = schema
         self.types: dict[str, TypeSpec] = {t: types.get(t, object) for t in schema.attrtypes}
@@ -222,7 +243,7 @@ class ACSet:
         try:
             return self._n[ob]
         except (KeyError, TypeError):
-            raise SchemaError(MESSAGES["unknown_ob_or_type"].format(
+            raise SchemaError(UNKNOWN_OB_OR_TYPE.format(
                 schema=self.name, ob=ob)) from None
 
     def parts(self, ob: str) -> range:
@@ -246,7 +267,7 @@ class ACSet:
             attrs = {a: np.concatenate([self._attr[a], np.full(extra, None, dtype=object)])
                      for a in self.schema.attrs_out(ob)}
         except (ValueError, MemoryError) as err:  # numpy: "array is too big"
-            raise ACSetError(MESSAGES["count_too_large"].format(
+            raise ACSetError(COUNT_TOO_LARGE.format(
                 schema=self.name, n=need, ob=ob)) from err
         self._hom.update(homs)
         self._attr.update(attrs)
@@ -255,7 +276,7 @@ class ACSet:
     # ================================================================ reading ids
     def _name(self, f: Any) -> str:
         if not isinstance(f, str):
-            raise SchemaError(MESSAGES["unknown_name"].format(schema=self.name, name=f))
+            raise SchemaError(UNKNOWN_NAME.format(schema=self.name, name=f))
         self.schema.dom(f)
         return f
 
@@ -267,9 +288,9 @@ class ACSet:
             if bad.kind == "range":
                 self._bad_part(ob, bad.value)
             if bad.kind == "type":
-                raise PartIdTypeError(MESSAGES["bad_part_id"].format(
+                raise PartIdTypeError(BAD_PART_ID.format(
                     schema=self.name, what=what, ob=ob, value=_Short(bad.value))) from None
-            raise ColumnShapeError(MESSAGES["bad_part_shape"].format(
+            raise ColumnShapeError(BAD_PART_SHAPE.format(
                 schema=self.name, what=what, ob=ob, value=_Short(value))) from None
         n = self._n[ob]
         if ids.size:
@@ -280,7 +301,7 @@ class ACSet:
 
     def _bad_part(self, ob: str, part: Any) -> NoReturn:
         n = self._n[ob]
-        raise PartIdError(MESSAGES["bad_part"].format(
+        raise PartIdError(BAD_PART.format(
             schema=self.name, ob=ob, part=part, n=n, last=n - 1))
 
     # ================================================================ reading values
@@ -300,20 +321,20 @@ class ACSet:
             if bad.kind == "range":
                 self._hom_out_of_range(f, part, bad.value, n_codom)
             if bad.kind == "shape":
-                raise ColumnShapeError(MESSAGES["bad_part_shape"].format(
+                raise ColumnShapeError(BAD_PART_SHAPE.format(
                     schema=self.name, what=f"values of hom {f}", ob=dom,
                     value=_Short(values))) from None
             if part is None:
-                raise PartIdTypeError(MESSAGES["bad_hom_value_any"].format(
+                raise PartIdTypeError(BAD_HOM_VALUE_ANY.format(
                     schema=self.name, hom=f, dom=dom, codom=codom, value=bad.value)) from None
-            raise PartIdTypeError(MESSAGES["bad_hom_value"].format(
+            raise PartIdTypeError(BAD_HOM_VALUE.format(
                 schema=self.name, hom=f, dom=dom, part=part, value=bad.value)) from None
         if scalar:
             if not 0 <= int(vals[0]) < n_codom:
                 self._hom_out_of_range(f, at(None), int(vals[0]), n_codom)
             return np.full(parts.size, vals[0], dtype=np.int64)
         if vals.size != parts.size:
-            raise ColumnShapeError(MESSAGES["column_length"].format(
+            raise ColumnShapeError(COLUMN_LENGTH.format(
                 schema=self.name, name=f, ob=dom, got=vals.size, n=parts.size))
         bad_mask = (vals < 0) | (vals >= n_codom)
         if bad_mask.any():
@@ -324,9 +345,9 @@ class ACSet:
     def _hom_out_of_range(self, f: str, part: int | None, value: Any, n: int) -> NoReturn:
         dom, codom = self.schema.dom(f), self.schema.codom(f)
         if part is None:
-            raise PartIdError(MESSAGES["hom_out_of_range_any"].format(
+            raise PartIdError(HOM_OUT_OF_RANGE_ANY.format(
                 schema=self.name, hom=f, dom=dom, codom=codom, value=value, n=n))
-        raise PartIdError(MESSAGES["hom_out_of_range"].format(
+        raise PartIdError(HOM_OUT_OF_RANGE.format(
             schema=self.name, hom=f, dom=dom, codom=codom, part=part, value=value, n=n))
 
     def _check_attr_values(self, a: str, parts: np.ndarray, values: Any) -> np.ndarray:
@@ -343,7 +364,7 @@ class ACSet:
         vals = np.empty(parts.size, dtype=object)
         if per_part:
             if len(values) != parts.size:
-                raise ColumnShapeError(MESSAGES["column_length"].format(
+                raise ColumnShapeError(COLUMN_LENGTH.format(
                     schema=self.name, name=a, ob=dom, got=len(values), n=parts.size))
             for i, v in enumerate(values):
                 vals[i] = v
@@ -359,34 +380,34 @@ class ACSet:
             return
         if isinstance(v, AttrVar):
             if v.val >= self._n[t]:
-                raise PartIdError(MESSAGES["bad_var"].format(
+                raise PartIdError(BAD_VAR.format(
                     schema=self.name, attrtype=t, var=v, n=self._n[t]))
             return
         expected = self.types[t]
         if not isinstance(v, expected):
             exp = expected.__name__ if isinstance(expected, type) else " or ".join(
                 e.__name__ for e in expected)
-            raise AttributeTypeError(MESSAGES["attr_type"].format(
+            raise AttributeTypeError(ATTR_TYPE.format(
                 schema=self.name, attr=a, dom=dom, attrtype=t, part=part, value=v,
                 got=type(v).__name__, expected=exp))
         try:
             value_key(v)
         except Exception:
-            raise AttributeTypeError(MESSAGES["attr_unhashable"].format(
+            raise AttributeTypeError(ATTR_UNHASHABLE.format(
                 schema=self.name, attr=a, dom=dom, attrtype=t, part=part, value=v,
                 got=type(v).__name__)) from None
 
     def _check_column_names(self, ob: str, names: Iterable[str]) -> None:
         for name in names:
             if name not in self.schema.homs_out(ob) and name not in self.schema.attrs_out(ob):
-                raise SchemaError(MESSAGES["bad_column_name"].format(
+                raise SchemaError(BAD_COLUMN_NAME.format(
                     schema=self.name, name=name, ob=ob))
 
     def _count(self, ob: str, n: Any) -> int:
         if not _is_id(n):
-            raise PartIdTypeError(MESSAGES["bad_count"].format(schema=self.name, n=n, ob=ob))
+            raise PartIdTypeError(BAD_COUNT.format(schema=self.name, n=n, ob=ob))
         if n < 0:
-            raise ACSetError(MESSAGES["negative_count"].format(schema=self.name, n=n, ob=ob))
+            raise ACSetError(NEGATIVE_COUNT.format(schema=self.name, n=n, ob=ob))
         return int(n)
 
     # ================================================================ adding
@@ -455,7 +476,7 @@ class ACSet:
         try:
             new = np.arange(start, start + n, dtype=np.int64)
         except (ValueError, MemoryError, OverflowError) as err:
-            raise ACSetError(MESSAGES["count_too_large"].format(
+            raise ACSetError(COUNT_TOO_LARGE.format(
                 schema=self.name, n=n, ob=ob)) from err
         homs: dict[str, np.ndarray] = {}
         for f in self.schema.homs_out(ob):
@@ -518,7 +539,7 @@ class ACSet:
         >>> [a.tolist() for a in g.incident([1, 0], "src")]
         [[1], [0, 2]]
         """
-        ix = self._index.get(f) if f.__class__ is str else None  # type: ignore[arg-type]
+        ix = self._index.get(f) if f.__class__ is str else None
         if ix is not None and part.__class__ is int and 0 <= part < ix.ny \
                 and part < self._n[self._hcodom[f]]:  # type: ignore[index]
             if ix.clean:
@@ -542,7 +563,7 @@ class ACSet:
         try:
             key = value_key(value)
         except Exception:
-            raise AttributeTypeError(MESSAGES["attr_query_unhashable"].format(
+            raise AttributeTypeError(ATTR_QUERY_UNHASHABLE.format(
                 schema=self.name, attr=a, value=value, got=type(value).__name__)) from None
         col = self._attr[a][:self._n[self.schema.dom(a)]].tolist()
         if value is None:
@@ -610,12 +631,12 @@ class ACSet:
         elif isinstance(f, Iterable) and not isinstance(f, Mapping):
             path = tuple(f)
         else:
-            raise SchemaError(MESSAGES["unknown_name"].format(schema=self.name, name=f))
+            raise SchemaError(UNKNOWN_NAME.format(schema=self.name, name=f))
         if not path:
             raise SchemaError(f"schema {self.name}: an empty path has no value")
         for name in path:
             self._name(name)  # raises on an unknown name
-        for a, b in zip(path, path[1:], strict=False):
+        for a, b in itertools.pairwise(path):
             if a in self._attr_names or self.schema.codom(a) != self.schema.dom(b):
                 raise SchemaError(
                     f"schema {self.name}: the path {path!r} does not compose ({a} ends at "
@@ -743,11 +764,11 @@ class ACSet:
                 written = starts if parts is None else parts
                 if homs and written.size == 1:
                     h = homs[0]
-                    raise EquationError(MESSAGES["equation_broken"].format(
+                    raise EquationError(EQUATION_BROKEN.format(
                         schema=self.name, name=h, part=int(written[0]),
                         value=int(self._lookup(h, written, over)[0]), equation=label,
                         at=int(starts[i]), dom=eq.dom, lhs=int(lhs[i]), rhs=int(rhs[i])))
-                raise EquationError(MESSAGES["equation_fails"].format(
+                raise EquationError(EQUATION_FAILS.format(
                     schema=self.name, equation=label, at=int(starts[i]), dom=eq.dom,
                     lhs=int(lhs[i]), rhs=int(rhs[i])))
 
@@ -764,7 +785,7 @@ class ACSet:
             bad = (col != UNSET) & ((col < 0) | (col >= self._n[y]))
             if bad.any():
                 i = int(np.argmax(bad))
-                raise PartIdError(MESSAGES["hom_out_of_range"].format(
+                raise PartIdError(HOM_OUT_OF_RANGE.format(
                     schema=self.name, hom=f, dom=x, codom=y, part=i, value=int(col[i]),
                     n=self._n[y]))
         for eq in self.schema.equations:
@@ -787,7 +808,7 @@ class ACSet:
         n = self.nparts(ob)
         ids, scalar = self._ids(part, ob, "rem_part")
         if not scalar:
-            raise PartIdTypeError(MESSAGES["bad_part_id"].format(
+            raise PartIdTypeError(BAD_PART_ID.format(
                 schema=self.name, what="rem_part", ob=ob, value=part))
         renumber = np.arange(n, dtype=np.int64)
         self._rem_one(ob, int(ids[0]), renumber, renumber.copy())
@@ -926,7 +947,7 @@ class ACSet:
 
     def column(self, name: str) -> np.ndarray:
         """The whole column of a hom or attribute (same as ``subpart(name)``)."""
-        return self.subpart(name)  # type: ignore[no-any-return]
+        return self.subpart(name)
 
     def __eq__(self, other: object) -> bool:
         """Same schema, sizes and columns; attribute values compared by ``isequal``.

@@ -22,8 +22,6 @@ The cost is O(r · |X| log |X|) per refinement (``r`` rounds) times the number o
 which is 1 for asymmetric instances and grows with the symmetry of ``X``.
 :func:`automorphisms` lists the automorphism group by homomorphism search (``iso=True``).
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> def cycle(n, shift=0):
 ...     g = ACSet(SchGraph); _ = g.add_parts("V", n)
 ...     _ = g.add_parts("E", n, src=[(i + shift) % n for i in range(n)],
@@ -48,7 +46,7 @@ from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.homsearch import homomorphisms
 from catlearn.acsets.morphism import ACSetTransformation
 from catlearn.acsets.values import value_key
-from catlearn.errors import MESSAGES
+from catlearn.errors import CANONICAL_NOT_ACSET
 
 __all__ = ["automorphisms", "canonical_form", "canonical_hash", "canonical_encoding"]
 
@@ -56,14 +54,12 @@ __all__ = ["automorphisms", "canonical_form", "canonical_hash", "canonical_encod
 def automorphisms(X: ACSet) -> Iterator[ACSetTransformation]:
     """Every automorphism of ``X`` (lazily, by homomorphism search with ``iso=True``).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> g = ACSet(SchGraph); _ = g.add_parts("V", 3)
     >>> len(list(automorphisms(g)))
     6
     """
     if not isinstance(X, ACSet):
-        raise TypeError(MESSAGES["canonical_not_acset"].format(
+        raise TypeError(CANONICAL_NOT_ACSET.format(
             what="automorphisms", got=type(X).__name__))
     return homomorphisms(X, X, iso=True)
 
@@ -252,13 +248,11 @@ def canonical_encoding(X: ACSet) -> tuple[Any, ...]:
     """The canonical encoding of ``X`` (a tuple of ints and value keys); equal exactly for
     isomorphic ACSets of one schema.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> canonical_encoding(ACSet(SchGraph))
     ((0, 0), (), ())
     """
     if not isinstance(X, ACSet):
-        raise TypeError(MESSAGES["canonical_not_acset"].format(
+        raise TypeError(CANONICAL_NOT_ACSET.format(
             what="canonical_encoding", got=type(X).__name__))
     search = _Search(_Structure(X))
     search.run(list(search.st.initial), [])
@@ -269,8 +263,6 @@ def canonical_form(X: ACSet) -> ACSet:
     """An ACSet isomorphic to ``X`` that is equal (``==``) for isomorphic inputs: the
     parts of ``X`` renumbered in the canonical order.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); _ = g.add_part("E", src=1, tgt=0)
     >>> canonical_form(g).subpart("src").tolist(), canonical_form(g).subpart("tgt").tolist()
     ([0], [1])
@@ -311,8 +303,6 @@ def canonical_hash(X: ACSet) -> str:
     """A SHA-256 hex digest of the canonical encoding and the schema's name: equal for
     isomorphic ACSets, stable across runs and machines.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> len(canonical_hash(ACSet(SchGraph)))
     64
     """

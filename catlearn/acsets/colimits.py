@@ -5,9 +5,7 @@ The colimit of a diagram ``D`` is a cocone ``(apex, legs)`` such that every othe
 ``leg_i ⋅ u = leg'_i`` for every object ``i``. Here, the pushout of two edges along their
 shared source vertex, and the mediating map into a one-vertex loop:
 
->>> from catlearn.acsets.acset import ACSet
 >>> from catlearn.acsets.morphism import ACSetTransformation
->>> from catlearn.acsets.schema import SchGraph
 >>> A = ACSet(SchGraph); _ = A.add_parts("V", 1)
 >>> B = ACSet(SchGraph); _ = B.add_parts("V", 2); _ = B.add_part("E", src=0, tgt=1)
 >>> f = ACSetTransformation(A, B, V=[0])
@@ -94,7 +92,14 @@ from catlearn.acsets.diagram import (
 from catlearn.acsets.morphism import ACSetTransformation, describe
 from catlearn.acsets.schema import Schema
 from catlearn.acsets.values import value_key
-from catlearn.errors import MESSAGES, ColimitError, DiagramError
+from catlearn.errors import (
+    COLIMIT_ATTR_CLASH,
+    COLIMIT_ATTR_CLASH_VARS,
+    COLIMIT_ATTR_UNSET_CLASH,
+    DIAGRAM_NO_SCHEMA,
+    ColimitError,
+    DiagramError,
+)
 
 __all__ = ["Cocone", "initial", "coproduct", "coequalizer", "pushout", "colimit",
            "universal", "components"]
@@ -134,7 +139,6 @@ class Cocone(LegFamily):
     :func:`coproduct`, ``B, C`` for :func:`pushout`, ``B`` for :func:`coequalizer`);
     :meth:`leg` gives the leg at any object.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
     >>> c = coproduct(X, X)
     >>> c.feet, c.apex.nparts("V"), c.leg("X1")["V"].tolist()
@@ -154,7 +158,6 @@ class Cocone(LegFamily):
         (:func:`initial`). Raises :class:`ColimitError` naming the arrow, part and
         values when the legs are not a cocone.
 
-        >>> from catlearn.acsets.schema import SchGraph
         >>> from catlearn.acsets.morphism import identity
         >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
         >>> swap = ACSetTransformation(X, X, V=[1, 0])
@@ -474,10 +477,10 @@ def _resolve(t: str, nodes: _AttrNodes, u: np.ndarray, v: np.ndarray
         r = int(roots[k])
         if r in value_of_root:
             first, second = value_of_root[r], k
-            key = ("colimit_attr_unset_clash"
-                   if nodes.value(first) is None or nodes.value(second) is None
-                   else "colimit_attr_clash_vars")
-            raise ColimitError(MESSAGES[key].format(
+            template = (COLIMIT_ATTR_UNSET_CLASH
+                        if nodes.value(first) is None or nodes.value(second) is None
+                        else COLIMIT_ATTR_CLASH_VARS)
+            raise ColimitError(template.format(
                 attrtype=t, v1=nodes.value(first), v2=nodes.value(second),
                 first=nodes.where[first - nodes.nvars],
                 second=nodes.where[second - nodes.nvars]))
@@ -511,7 +514,7 @@ def _check_direct_clash(lay: _Layout, a: str, c: str, t: str, node_arr: np.ndarr
         g = int(members[np.argmax(node_arr[members] == node)])
         name, p = lay.locate(c, g)
         where.append(f"part {p} of {c} in {name!r}")
-    raise ColimitError(MESSAGES["colimit_attr_clash"].format(
+    raise ColimitError(COLIMIT_ATTR_CLASH.format(
         attr=a, ob=c, attrtype=t, first=where[0], second=where[1], apex_part=k,
         v1=nodes.value(int(lo[k])), v2=nodes.value(int(hi[k]))))
 
@@ -524,7 +527,6 @@ def colimit(diagram: FinDiagram) -> Cocone:
     the arrows, plus filling the apex with whole columns and one Python pass per
     attribute column; more rounds of closure only when some hom is unset.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 3)
     >>> shift = ACSetTransformation(X, X, V=[1, 2, 2])
     >>> C = colimit(FinDiagram({"X": X}, {"s": ("X", "X", shift)}))
@@ -539,7 +541,6 @@ def colimit(diagram: FinDiagram) -> Cocone:
 def initial(schema: Schema) -> Cocone:
     """The initial ACSet (no parts), the colimit of the empty diagram.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> I = initial(SchGraph)
     >>> I.apex.nparts("V"), I.legs
     (0, ())
@@ -553,14 +554,13 @@ def coproduct(*Xs: ACSet, schema: Schema | None = None) -> Cocone:
     """The disjoint union of ACSets, with the inclusions as legs (``X0, X1, ...``).
     Cost: ``O(n)`` numpy work plus filling the apex.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2); _ = X.add_part("E", src=0, tgt=1)
     >>> S = coproduct(X, X).apex
     >>> S.nparts("V"), S.subpart("src").tolist(), S.subpart("tgt").tolist()
     (4, [0, 2], [1, 3])
     """
     if schema is None and not Xs:
-        raise DiagramError(MESSAGES["diagram_no_schema"].format(what="coproduct"))
+        raise DiagramError(DIAGRAM_NO_SCHEMA.format(what="coproduct"))
     return _colimit(FinDiagram.discrete(*Xs, schema=schema))
 
 
@@ -568,7 +568,6 @@ def coequalizer(f: ACSetTransformation, g: ACSetTransformation) -> Cocone:
     """The coequalizer of ``f, g: A ⇉ B``: one leg ``q: B -> Q`` with ``f ⋅ q = g ⋅ q``.
     Cost as for :func:`colimit`.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> A = ACSet(SchGraph); _ = A.add_parts("V", 1)
     >>> B = ACSet(SchGraph); _ = B.add_parts("V", 3)
     >>> q = coequalizer(ACSetTransformation(A, B, V=[0]), ACSetTransformation(A, B, V=[2]))
@@ -583,7 +582,6 @@ def pushout(f: ACSetTransformation, g: ACSetTransformation) -> Cocone:
     ``f ⋅ ι_B = g ⋅ ι_C`` (any legs, monic or not). Cost as for :func:`colimit` (``A``'s
     hom columns are only read to learn whether every hom is set).
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> A = ACSet(SchGraph); _ = A.add_parts("V", 2)
     >>> B = ACSet(SchGraph); _ = B.add_parts("V", 1)
     >>> collapse = ACSetTransformation(A, B, V=[0, 0])

@@ -7,9 +7,7 @@ Colimits (:mod:`catlearn.acsets.colimits`) and limits (:mod:`catlearn.acsets.lim
 take diagrams; a cocone or cone over ``D`` only has to commute with the arrows of ``J``
 (composites then commute by themselves).
 
->>> from catlearn.acsets.acset import ACSet
 >>> from catlearn.acsets.morphism import ACSetTransformation
->>> from catlearn.acsets.schema import SchGraph
 >>> A = ACSet(SchGraph); _ = A.add_parts("V", 1)
 >>> B = ACSet(SchGraph); _ = B.add_parts("V", 2)
 >>> f = ACSetTransformation(A, B, V=[0]); g = ACSetTransformation(A, B, V=[1])
@@ -35,7 +33,26 @@ from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.morphism import ACSetTransformation, describe
 from catlearn.acsets.schema import Schema
 from catlearn.acsets.values import isequal
-from catlearn.errors import MESSAGES, CatlearnError, DiagramError, SchemaError
+from catlearn.errors import (
+    COCONE_FAILS,
+    CONE_FAILS,
+    DIAGRAM_DUPLICATE,
+    DIAGRAM_END_MISMATCH,
+    DIAGRAM_NO_SCHEMA,
+    DIAGRAM_NOT_ACSET,
+    DIAGRAM_NOT_MAP,
+    DIAGRAM_SCHEMA,
+    DIAGRAM_UNKNOWN_END,
+    LEG_NOT_MAP,
+    LEG_WRONG_END,
+    LEGS_APEX,
+    LEGS_COUNT,
+    LEGS_UNKNOWN,
+    SCHEMA_MISMATCH,
+    CatlearnError,
+    DiagramError,
+    SchemaError,
+)
 
 __all__ = ["DiagramArrow", "FinDiagram", "Diagram", "universal", "same_acset",
            "collect_legs", "check_commutes", "fill_acset", "other_apex"]
@@ -44,7 +61,6 @@ __all__ = ["DiagramArrow", "FinDiagram", "Diagram", "universal", "same_acset",
 def same_acset(X: ACSet, Y: ACSet) -> bool:
     """Whether two ACSets are the same object (identical, or equal as values).
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> same_acset(ACSet(SchGraph), ACSet(SchGraph))
     True
     """
@@ -55,7 +71,6 @@ class DiagramArrow(NamedTuple):
     """An arrow of a diagram: the names of its ends and the transformation it carries.
 
     >>> from catlearn.acsets.morphism import identity
-    >>> from catlearn.acsets.schema import SchGraph
     >>> DiagramArrow("A", "A", identity(ACSet(SchGraph))).src
     'A'
     """
@@ -73,7 +88,6 @@ class FinDiagram:
     its source to the ACSet at its target (identical or equal as values). ``schema`` is
     needed only for the empty diagram.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> D = FinDiagram({"X": ACSet(SchGraph)})
     >>> len(D), D.schema.name
     (1, 'SchGraph')
@@ -91,15 +105,15 @@ class FinDiagram:
         arrs = dict(arrows.items() if isinstance(arrows, Mapping) else arrows)
         for name, X in objs.items():
             if not isinstance(X, ACSet):
-                raise DiagramError(MESSAGES["diagram_not_acset"].format(
+                raise DiagramError(DIAGRAM_NOT_ACSET.format(
                     name=name, got=type(X).__name__))
         if schema is None:
             if not objs:
-                raise DiagramError(MESSAGES["diagram_no_schema"].format(what="FinDiagram"))
+                raise DiagramError(DIAGRAM_NO_SCHEMA.format(what="FinDiagram"))
             schema = next(iter(objs.values())).schema
         for name, X in objs.items():
             if X.schema != schema:
-                raise DiagramError(MESSAGES["diagram_schema"].format(
+                raise DiagramError(DIAGRAM_SCHEMA.format(
                     name=name, got=X.schema.name, expected=schema.name))
         checked: dict[str, DiagramArrow] = {}
         for a, value in arrs.items():
@@ -111,7 +125,7 @@ class FinDiagram:
     @staticmethod
     def _check_arrow(a: str, value: Any, objs: dict[str, ACSet]) -> DiagramArrow:
         if a in objs:
-            raise DiagramError(MESSAGES["diagram_duplicate"].format(name=a))
+            raise DiagramError(DIAGRAM_DUPLICATE.format(name=a))
         try:
             src, tgt, m = value
         except (TypeError, ValueError):
@@ -119,16 +133,16 @@ class FinDiagram:
                 f"diagram: arrow {a!r} must be given as (src name, tgt name, "
                 f"ACSetTransformation), not {value!r}") from None
         if not isinstance(m, ACSetTransformation):
-            raise DiagramError(MESSAGES["diagram_not_map"].format(
+            raise DiagramError(DIAGRAM_NOT_MAP.format(
                 arrow=a, got=type(m).__name__))
         names = ", ".join(repr(n) for n in objs)
         for end, name in (("source", src), ("target", tgt)):
             if name not in objs:
-                raise DiagramError(MESSAGES["diagram_unknown_end"].format(
+                raise DiagramError(DIAGRAM_UNKNOWN_END.format(
                     arrow=a, end=end, name=name, objects=names or "none"))
         for end, name, X in (("domain", src, m.dom), ("codomain", tgt, m.codom)):
             if not same_acset(X, objs[name]):
-                raise DiagramError(MESSAGES["diagram_end_mismatch"].format(
+                raise DiagramError(DIAGRAM_END_MISMATCH.format(
                     arrow=a, src=src, tgt=tgt, end=end, got=describe(X), name=name,
                     expected=describe(objs[name])))
         return DiagramArrow(str(src), str(tgt), m)
@@ -138,7 +152,6 @@ class FinDiagram:
     def discrete(cls, *Xs: ACSet, schema: Schema | None = None) -> FinDiagram:
         """The diagram with objects ``X0, X1, ...`` and no arrows (for coproducts/products).
 
-        >>> from catlearn.acsets.schema import SchGraph
         >>> FinDiagram.discrete(ACSet(SchGraph), ACSet(SchGraph)).names
         ('X0', 'X1')
         """
@@ -149,7 +162,6 @@ class FinDiagram:
         """The diagram ``f, g: A ⇉ B`` (for coequalizers and equalizers).
 
         >>> from catlearn.acsets.morphism import identity
-        >>> from catlearn.acsets.schema import SchGraph
         >>> i = identity(ACSet(SchGraph)); FinDiagram.parallel(i, i).arrow_names
         ('f', 'g')
         """
@@ -165,7 +177,6 @@ class FinDiagram:
         """The span ``B <-f- A -g-> C`` (for pushouts).
 
         >>> from catlearn.acsets.morphism import identity
-        >>> from catlearn.acsets.schema import SchGraph
         >>> i = identity(ACSet(SchGraph)); FinDiagram.span(i, i).names
         ('A', 'B', 'C')
         """
@@ -182,7 +193,6 @@ class FinDiagram:
         """The cospan ``B -f-> D <-g- C`` (for pullbacks).
 
         >>> from catlearn.acsets.morphism import identity
-        >>> from catlearn.acsets.schema import SchGraph
         >>> i = identity(ACSet(SchGraph)); FinDiagram.cospan(i, i).names
         ('B', 'C', 'D')
         """
@@ -209,7 +219,7 @@ class FinDiagram:
         try:
             return self.objects[name]
         except KeyError:
-            raise DiagramError(MESSAGES["legs_unknown"].format(
+            raise DiagramError(LEGS_UNKNOWN.format(
                 what="diagram", name=name, names=", ".join(map(repr, self.objects))
             )) from None
 
@@ -247,7 +257,7 @@ def _same_schema(what: str, f: ACSetTransformation, g: ACSetTransformation) -> N
             raise DiagramError(f"{what}: expected ACSetTransformations, got "
                                f"{type(m).__name__}")
     if f.schema != g.schema:
-        raise SchemaError(MESSAGES["schema_mismatch"].format(
+        raise SchemaError(SCHEMA_MISMATCH.format(
             what=what, left=f.schema.name, right=g.schema.name))
 
 
@@ -284,7 +294,7 @@ class LegFamily:
         [1]
         """
         if name not in self._legs:
-            raise DiagramError(MESSAGES["legs_unknown"].format(
+            raise DiagramError(LEGS_UNKNOWN.format(
                 what=self.kind, name=name, names=", ".join(map(repr, self._legs))))
         return self._legs[name]
 
@@ -308,7 +318,6 @@ def universal(cone_or_cocone: HasUniversal,
     ``apex`` (the other cocone's or cone's apex) is needed only over the empty diagram.
 
     >>> from catlearn.acsets.colimits import coproduct
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 1)
     >>> c = coproduct(X, X)
     >>> universal(c, c.legs)["V"].tolist()
@@ -317,7 +326,8 @@ def universal(cone_or_cocone: HasUniversal,
     return cone_or_cocone.universal(other_legs, apex)
 
 
-def collect_legs(diagram: FinDiagram, feet: Sequence[str],
+# C901, PLR0912: one check per case; splitting it would scatter one rule
+def collect_legs(diagram: FinDiagram, feet: Sequence[str],  # noqa: C901, PLR0912
                  other_legs: Sequence[ACSetTransformation] | Mapping[str, ACSetTransformation],
                  what: str, cocone: bool) -> dict[str, ACSetTransformation]:
     """Check and name the legs of a would-be cocone (``cocone=True``) or cone.
@@ -328,7 +338,6 @@ def collect_legs(diagram: FinDiagram, feet: Sequence[str],
     not given are derived along arrows out of (cocone) or into (cone) known objects.
 
     >>> from catlearn.acsets.morphism import identity
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); D = FinDiagram({"X": X})
     >>> sorted(collect_legs(D, ["X"], [identity(X)], "test", True))
     ['X']
@@ -342,17 +351,17 @@ def collect_legs(diagram: FinDiagram, feet: Sequence[str],
         given = dict(other_legs)
         for name in given:
             if name not in diagram.objects:
-                raise DiagramError(MESSAGES["legs_unknown"].format(
+                raise DiagramError(LEGS_UNKNOWN.format(
                     what=what, name=name, names=names))
         missing = [n for n in feet if n not in given]
         if missing:
-            raise DiagramError(MESSAGES["legs_count"].format(
+            raise DiagramError(LEGS_COUNT.format(
                 what=what, n=len(feet), names=", ".join(map(repr, feet)), got=len(given))
                 + f" (no leg for {missing[0]!r})")
     else:
         seq = list(other_legs)
         if len(seq) != len(feet):
-            raise DiagramError(MESSAGES["legs_count"].format(
+            raise DiagramError(LEGS_COUNT.format(
                 what=what, n=len(feet), names=", ".join(map(repr, feet)) or "none",
                 got=len(seq)))
         given = dict(zip(feet, seq, strict=True))
@@ -360,17 +369,17 @@ def collect_legs(diagram: FinDiagram, feet: Sequence[str],
     first: str | None = None
     for name, leg in given.items():
         if not isinstance(leg, ACSetTransformation):
-            raise DiagramError(MESSAGES["leg_not_map"].format(
+            raise DiagramError(LEG_NOT_MAP.format(
                 what=what, name=name, got=type(leg).__name__))
         if not same_acset(getattr(leg, near), diagram.objects[name]):
-            raise DiagramError(MESSAGES["leg_wrong_end"].format(
+            raise DiagramError(LEG_WRONG_END.format(
                 what=what, name=name, end="domain" if cocone else "codomain",
                 got=describe(getattr(leg, near)), expected=describe(diagram.objects[name])))
         if first is None:
             first = name
         elif not same_acset(getattr(leg, far), getattr(given[first], far)):
             end = "codomain" if cocone else "domain"
-            raise DiagramError(MESSAGES["legs_apex"].format(
+            raise DiagramError(LEGS_APEX.format(
                 what=what, first=first, name=name, end=end,
                 a=describe(getattr(given[first], far)), b=describe(getattr(leg, far))))
     changed = True
@@ -402,7 +411,6 @@ def check_commutes(diagram: FinDiagram, legs: Mapping[str, ACSetTransformation],
     compared with Julia's ``isequal`` (:func:`~catlearn.acsets.values.isequal`).
 
     >>> from catlearn.acsets.morphism import identity
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.errors import ColimitError
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
     >>> swap = ACSetTransformation(X, X, V=[1, 0])
@@ -424,7 +432,7 @@ def check_commutes(diagram: FinDiagram, legs: Mapping[str, ACSetTransformation],
             bad = direct != via
             if bad.any():
                 k = int(np.argmax(bad))
-                fmt = MESSAGES["cocone_fails" if cocone else "cone_fails"]
+                fmt = (COCONE_FAILS if cocone else CONE_FAILS)
                 raise error(fmt.format(arrow=a, src=arr.src, tgt=arr.tgt, part=k, ob=c,
                                        direct=int(direct[k]), via=int(via[k])))
         for t in schema.attrtypes:
@@ -436,7 +444,7 @@ def check_commutes(diagram: FinDiagram, legs: Mapping[str, ACSetTransformation],
                 vvals = [_image(v, phi.var_components[t]) for v in li.var_components[t]]
             for k, (d, v) in enumerate(zip(dvals, vvals, strict=True)):
                 if not isequal(d, v):
-                    fmt = MESSAGES["cocone_fails" if cocone else "cone_fails"]
+                    fmt = (COCONE_FAILS if cocone else CONE_FAILS)
                     raise error(fmt.format(arrow=a, src=arr.src, tgt=arr.tgt,
                                            part=f"{AttrVar(k)}", ob=t, direct=repr(d),
                                            via=repr(v)))
@@ -449,7 +457,6 @@ def fill_acset(Y: ACSet, counts: Mapping[str, int], homs: Mapping[str, np.ndarra
     where codomains come first when possible; homs that are partial or point at a later
     object are written last, as whole columns too.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> Y = fill_acset(ACSet(SchGraph), {"V": 2, "E": 1},
     ...                {"src": np.array([0]), "tgt": np.array([-1])}, {}, {})
     >>> Y.subpart("src").tolist(), Y.subpart("tgt").tolist()
@@ -493,7 +500,6 @@ def other_apex(legs: Mapping[str, ACSetTransformation], apex: ACSet | None, what
     """The apex of another cocone (the legs' codomain) or cone (their domain), checked
     against ``apex`` when both are known.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.errors import ColimitError
     >>> other_apex({}, None, "cocone", ColimitError, True)
     Traceback (most recent call last):

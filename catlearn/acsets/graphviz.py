@@ -4,8 +4,6 @@ A schema is graph-like when it has objects ``V``, ``E`` and homs ``src, tgt: E -
 Vertices are labelled by a ``label``/``vlabel`` attribute when there is one, else by id;
 edges likewise by ``elabel``/``label`` on ``E``.
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); _ = g.add_part("E", src=0, tgt=1)
 >>> print(to_graphviz(g))
 digraph SchGraph {

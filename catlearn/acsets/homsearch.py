@@ -6,8 +6,6 @@ valid :class:`~catlearn.acsets.morphism.ACSetTransformation` objects — lazily 
 deterministic order. Here: the edge maps into the directed triangle in three ways, the
 triangle into itself in three (its rotations), and into the edge in none.
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> edge = ACSet(SchGraph); _ = edge.add_parts("V", 2); _ = edge.add_part("E", src=0, tgt=1)
 >>> tri = ACSet(SchGraph); _ = tri.add_parts("V", 3)
 >>> _ = tri.add_parts("E", 3, src=[0, 1, 2], tgt=[1, 2, 0])
@@ -87,7 +85,21 @@ from catlearn.acsets.acset import ACSet
 from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.morphism import ACSetTransformation, describe
 from catlearn.acsets.values import value_key
-from catlearn.errors import MESSAGES, HomSearchError, HomSearchTypeError, SchemaError
+from catlearn.errors import (
+    HOMSEARCH_BAD_ARG,
+    HOMSEARCH_FREE_VAR,
+    HOMSEARCH_IMAGE,
+    HOMSEARCH_INITIAL,
+    HOMSEARCH_NOT_ACSET,
+    HOMSEARCH_PART,
+    HOMSEARCH_UNKNOWN,
+    HOMSEARCH_VAR,
+    HOMSEARCH_VAR_IMAGE,
+    SCHEMA_MISMATCH,
+    HomSearchError,
+    HomSearchTypeError,
+    SchemaError,
+)
 
 __all__ = [
     "homomorphisms",
@@ -364,7 +376,7 @@ class _HomTo:
     target: int
 
     def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
-        return self.ycol[cand] == rows.col(self.col)  # type: ignore[no-any-return]
+        return self.ycol[cand] == rows.col(self.col)
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
@@ -385,7 +397,7 @@ class _HomFrom:
     part: int
 
     def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
-        return self.ycol[rows.col(self.col)] == cand  # type: ignore[no-any-return]
+        return self.ycol[rows.col(self.col)] == cand
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         forced = int(self.ycol[rows.col(self.col)[0]])
@@ -403,7 +415,7 @@ class _HomSet:
     target: int
 
     def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
-        return self.ycol[cand] >= 0  # type: ignore[no-any-return]
+        return self.ycol[cand] >= 0
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return _why_unset(self.ob, self.part, int(cand[0]), self.hom, self.target)
@@ -418,7 +430,7 @@ class _Is:
     part: int
 
     def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
-        return cand == self.image  # type: ignore[no-any-return]
+        return cand == self.image
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return (f"part {self.part} of {self.ob} would be sent to both {cand[0]} and "
@@ -438,7 +450,7 @@ class _Value:
     yvalues: list[Any]
 
     def keep(self, rows: _Rows | None, cand: np.ndarray) -> np.ndarray:
-        return self.codes[cand] == self.code  # type: ignore[no-any-return]
+        return self.codes[cand] == self.code
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
@@ -461,8 +473,8 @@ class _Degree:
 
     def keep(self, rows: _Rows | None, cand: np.ndarray) -> np.ndarray:
         if self.exact:
-            return self.degrees[cand] == self.need  # type: ignore[no-any-return]
-        return self.degrees[cand] >= self.need  # type: ignore[no-any-return]
+            return self.degrees[cand] == self.need
+        return self.degrees[cand] >= self.need
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
@@ -485,7 +497,7 @@ class _Among:
         if not len(self.allowed):
             return np.zeros(len(cand), dtype=bool)
         pos = np.minimum(np.searchsorted(self.allowed, cand), len(self.allowed) - 1)
-        return self.allowed[pos] == cand  # type: ignore[no-any-return]
+        return self.allowed[pos] == cand
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return _why_predicate(self.ob, self.part, int(cand[0]))
@@ -508,7 +520,7 @@ class _Test:
             if y not in answers:
                 answers[y] = bool(pred(x, y))
             ok[i] = answers[y]
-        return ok[np.searchsorted(images, cand)]  # type: ignore[no-any-return]
+        return ok[np.searchsorted(images, cand)]
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return _why_predicate(self.ob, self.part, int(cand[0]))
@@ -529,12 +541,12 @@ class _Distinct:
             ok = rows.col(int(cols[0])) != cand
             for c in cols[1:].tolist():
                 ok &= rows.col(c) != cand
-            return ok  # type: ignore[no-any-return]
+            return ok
         split = int(np.searchsorted(cols, rows.base))  # one call for the frontier's columns
         ok = (rows.F[rows.par[:, None], cols[:split]] != cand[:, None]).all(axis=1)
         for c in cols[split:].tolist():
             ok &= rows.col(c) != cand
-        return ok  # type: ignore[no-any-return]
+        return ok
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
@@ -556,7 +568,7 @@ class _Bound(NamedTuple):
     def codes_of(self, rows: _Rows) -> np.ndarray | int:
         if self.codes is None:
             return self.code
-        return self.codes[rows.col(self.col)]  # type: ignore[no-any-return]
+        return self.codes[rows.col(self.col)]
 
     def value_of(self, rows: _Rows) -> Any:
         if self.yvalues is None:
@@ -578,7 +590,7 @@ class _SameVar:
     part: int
 
     def keep(self, rows: _Rows, cand: np.ndarray) -> np.ndarray:
-        return self.codes[cand] == self.bound.codes_of(rows)  # type: ignore[no-any-return]
+        return self.codes[cand] == self.bound.codes_of(rows)
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         y = int(cand[0])
@@ -606,7 +618,7 @@ class _MonicVar:
         ok = mine < self.nvars
         for other in self.others:
             ok &= mine != other.codes_of(rows)
-        return ok  # type: ignore[no-any-return]
+        return ok
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return (f"monic on {self.attrtype}: {self.var} (attribute {self.attr} at part "
@@ -627,7 +639,7 @@ class _Reach:
         M = np.sort(np.column_stack([rows.col(c) for c in self.cols.tolist()] + [cand]),
                     axis=1)
         distinct = 1 + (M[:, 1:] != M[:, :-1]).sum(axis=1)
-        return distinct + self.remaining >= self.n  # type: ignore[no-any-return]
+        return distinct + self.remaining >= self.n
 
     def why(self, rows: _Rows, cand: np.ndarray) -> str:
         return "too few parts are left to make the morphism epic"
@@ -709,7 +721,7 @@ class _Search:
                  predicates: Mapping[str, Predicate] | None) -> None:
         _check_acsets(X, Y, "homomorphism search")
         if X.schema != Y.schema:
-            raise SchemaError(MESSAGES["schema_mismatch"].format(
+            raise SchemaError(SCHEMA_MISMATCH.format(
                 what="homomorphism search", left=X.name, right=Y.name))
         self.X, self.Y = X, Y
         S = self.schema = X.schema
@@ -739,20 +751,20 @@ class _Search:
         self._prepare_results(plan.col)
 
     # ------------------------------------------------------------------ validation
-    def _fail(self, key: str, cls: type[HomSearchError] = HomSearchError, **kw: Any
+    def _fail(self, template: str, cls: type[HomSearchError] = HomSearchError, **kw: Any
               ) -> HomSearchError:
-        return cls(MESSAGES[key].format(dom=self.names[0], codom=self.names[1], **kw))
+        return cls(template.format(dom=self.names[0], codom=self.names[1], **kw))
 
     def _selection(self, what: str, value: Selection) -> frozenset[str]:
         if isinstance(value, (bool, np.bool_)):
             return frozenset(self.obs + self.types) if value else frozenset()
         names = [value] if isinstance(value, str) else value
         if not isinstance(names, Collection):
-            raise self._fail("homsearch_bad_arg", HomSearchTypeError, what=what,
+            raise self._fail(HOMSEARCH_BAD_ARG, HomSearchTypeError, what=what,
                              expected="a bool or a collection of names", got=value)
         for name in names:
             if name not in self.obs and name not in self.types:
-                raise self._fail("homsearch_unknown", what=what, name=name,
+                raise self._fail(HOMSEARCH_UNKNOWN, what=what, name=name,
                                  expected="an object or attribute type",
                                  schema=self.schema.name)
         return frozenset(names)
@@ -764,32 +776,32 @@ class _Search:
         if initial is None:
             return init_obs, init_types
         if not isinstance(initial, Mapping):
-            raise self._fail("homsearch_bad_arg", HomSearchTypeError, what="initial",
+            raise self._fail(HOMSEARCH_BAD_ARG, HomSearchTypeError, what="initial",
                              expected="a mapping {ob: {part: image}}", got=initial)
         for ob, assignment in initial.items():
             if ob not in self.obs and ob not in self.types:
-                raise self._fail("homsearch_unknown", what="initial", name=ob,
+                raise self._fail(HOMSEARCH_UNKNOWN, what="initial", name=ob,
                                  expected="an object or attribute type",
                                  schema=self.schema.name)
             if not isinstance(assignment, Mapping):
-                raise self._fail("homsearch_bad_arg", HomSearchTypeError,
+                raise self._fail(HOMSEARCH_BAD_ARG, HomSearchTypeError,
                                  what=f"initial[{ob!r}]", expected="a mapping {part: image}",
                                  got=assignment)
             n, m = self.X.nparts(ob), self.Y.nparts(ob)
             if ob in self.types:
                 for k, w in assignment.items():
                     if not _is_part_id(k) or not 0 <= k < n:
-                        raise self._fail("homsearch_var", ob=ob, part=k, n=n)
+                        raise self._fail(HOMSEARCH_VAR, ob=ob, part=k, n=n)
                     if isinstance(w, AttrVar) and w.val >= m:
-                        raise self._fail("homsearch_var_image", ob=ob, image=w,
+                        raise self._fail(HOMSEARCH_VAR_IMAGE, ob=ob, image=w,
                                          var=AttrVar(int(k)), n=m)
                     init_types.setdefault(ob, {})[int(k)] = w
                 continue
             for x, y in assignment.items():
                 if not _is_part_id(x) or not 0 <= x < n:
-                    raise self._fail("homsearch_part", what="initial", ob=ob, part=x, n=n)
+                    raise self._fail(HOMSEARCH_PART, what="initial", ob=ob, part=x, n=n)
                 if not _is_part_id(y) or not 0 <= y < m:
-                    raise self._fail("homsearch_image", what="initial", ob=ob, image=y,
+                    raise self._fail(HOMSEARCH_IMAGE, what="initial", ob=ob, image=y,
                                      part=x, n=m)
                 init_obs.setdefault(ob, {})[int(x)] = int(y)
         return init_obs, init_types
@@ -799,18 +811,18 @@ class _Search:
         if predicates is None:
             return {}
         if not isinstance(predicates, Mapping):
-            raise self._fail("homsearch_bad_arg", HomSearchTypeError, what="predicates",
+            raise self._fail(HOMSEARCH_BAD_ARG, HomSearchTypeError, what="predicates",
                              expected="a mapping {ob: {part: images} or callable}",
                              got=predicates)
         out: dict[str, Predicate] = {}
         for ob, p in predicates.items():
             if ob not in self.obs:
-                raise self._fail("homsearch_unknown", what="predicates", name=ob,
+                raise self._fail(HOMSEARCH_UNKNOWN, what="predicates", name=ob,
                                  expected="an object", schema=self.schema.name)
             if isinstance(p, Mapping):
                 self._check_predicate_map(ob, p)
             elif not callable(p):
-                raise self._fail("homsearch_bad_arg", HomSearchTypeError,
+                raise self._fail(HOMSEARCH_BAD_ARG, HomSearchTypeError,
                                  what=f"predicates[{ob!r}]",
                                  expected="a mapping {part: allowed images} or a callable "
                                  "(part, image) -> bool", got=p)
@@ -821,14 +833,14 @@ class _Search:
         n, m = self.X.nparts(ob), self.Y.nparts(ob)
         for x, images in p.items():
             if not _is_part_id(x) or not 0 <= x < n:
-                raise self._fail("homsearch_part", what="predicates", ob=ob, part=x, n=n)
+                raise self._fail(HOMSEARCH_PART, what="predicates", ob=ob, part=x, n=n)
             if not isinstance(images, Collection) or isinstance(images, str):
-                raise self._fail("homsearch_bad_arg", HomSearchTypeError,
+                raise self._fail(HOMSEARCH_BAD_ARG, HomSearchTypeError,
                                  what=f"predicates[{ob!r}][{x}]",
                                  expected="a collection of allowed images", got=images)
             for y in images:
                 if not _is_part_id(y) or not 0 <= y < m:
-                    raise self._fail("homsearch_image", what="predicates", ob=ob, image=y,
+                    raise self._fail(HOMSEARCH_IMAGE, what="predicates", ob=ob, image=y,
                                      part=x, n=m)
 
     def _check_free_vars(self, init_types: dict[str, dict[int, Any]]) -> None:
@@ -839,7 +851,7 @@ class _Search:
                             if isinstance(v, AttrVar))
             for k in range(self.X.nparts(t)):
                 if k not in seen:
-                    raise self._fail("homsearch_free_var", attrtype=t, var=AttrVar(k), k=k)
+                    raise self._fail(HOMSEARCH_FREE_VAR, attrtype=t, var=AttrVar(k), k=k)
 
     def _cardinality_fails(self) -> bool:
         for c in self.obs + self.types:
@@ -918,11 +930,11 @@ class _Search:
             for k, w in binding.items():
                 if t in self.monics:
                     if not isinstance(w, AttrVar):
-                        raise self._fail("homsearch_initial", why=(
+                        raise self._fail(HOMSEARCH_INITIAL, why=(
                             f"monic on {t}: {AttrVar(k)} is sent to {w!r}, which is not a "
                             "variable"))
                     if w.val in taken:
-                        raise self._fail("homsearch_initial", why=(
+                        raise self._fail(HOMSEARCH_INITIAL, why=(
                             f"monic on {t}: {AttrVar(taken[w.val])} and {AttrVar(k)} are "
                             f"both sent to {w!r}"))
                     taken[w.val] = k
@@ -1005,7 +1017,8 @@ class _Search:
                 hi = int(np.searchsorted(ranked, n, side="right")) if exact else len(ranked)
                 self._add_static(ci, x, _Degree(degrees, n, exact, f, e, c, x), hi - lo)
 
-    def _plan(self, init_obs: dict[str, dict[int, int]], preds: dict[str, Predicate]
+    # C901: one check per case; splitting it would scatter one rule
+    def _plan(self, init_obs: dict[str, dict[int, int]], preds: dict[str, Predicate]  # noqa: C901
               ) -> tuple[list[_Step], int, _PlanState]:
         """Order the parts of ``X``: the initial ones and what they force first, then
         greedily: forced parts (a hom value of an assigned part); then a part joined
@@ -1122,7 +1135,7 @@ class _Search:
         c = self.obs[ci]
         out: list[_Filter] = []
         if ci in self.tests:
-            out.append(_Test(self.tests[ci], c, x, {}))  # type: ignore[arg-type]
+            out.append(_Test(self.tests[ci], c, x, {}))
         n = state.ob_n[ci]
         if c in self.monics and n:
             out.append(_Distinct(state.ob_cols[ci][:n], state.ob_parts[ci][:n], c, x))
@@ -1166,11 +1179,11 @@ class _Search:
         for step in self.steps[:self.prefix]:
             got = list(step.source.expand(F, lambda: CHUNK))
             if not got or not len(got[0][1]):
-                raise self._fail("homsearch_initial", why=step.source.why(F))
+                raise self._fail(HOMSEARCH_INITIAL, why=step.source.why(F))
             rows = _Rows(F, *got[0])
             for flt in step.filters:
                 if not flt.keep(rows, rows.new[-1])[0]:
-                    raise self._fail("homsearch_initial", why=flt.why(rows, rows.new[-1]))
+                    raise self._fail(HOMSEARCH_INITIAL, why=flt.why(rows, rows.new[-1]))
             F = rows.grow()
         return F
 
@@ -1285,20 +1298,20 @@ def _covers(M: np.ndarray, n: int) -> np.ndarray:
     S = np.sort(np.where((M >= 0) & (M < n), M, -1), axis=1)
     new = np.ones(S.shape, dtype=bool)
     new[:, 1:] = S[:, 1:] != S[:, :-1]
-    return ((S >= 0) & new).sum(axis=1) == n  # type: ignore[no-any-return]
+    return ((S >= 0) & new).sum(axis=1) == n
 
 
 def _check_acsets(X: Any, Y: Any, what: str) -> None:
     """Each argument must be an ACSet (checked separately, naming the one that is not)."""
     for side, A in (("domain", X), ("codomain", Y)):
         if not isinstance(A, ACSet):
-            raise HomSearchTypeError(MESSAGES["homsearch_not_acset"].format(
+            raise HomSearchTypeError(HOMSEARCH_NOT_ACSET.format(
                 what=what, side=side, got=type(A).__name__))
 
 
 def _check_max_results(max_results: int | None, X: ACSet, Y: ACSet) -> None:
     if max_results is not None and (not _is_part_id(max_results) or max_results < 0):
-        raise HomSearchError(MESSAGES["homsearch_bad_arg"].format(
+        raise HomSearchError(HOMSEARCH_BAD_ARG.format(
             dom=describe(X), codom=describe(Y), what="max_results",
             expected="a non-negative integer or None", got=max_results))
 
@@ -1347,8 +1360,6 @@ def homomorphisms(X: ACSet, Y: ACSet, *, monic: Selection = False, epic: Selecti
     the first result costs the work of the first pieces only, each further result
     O(number of objects) to build.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> path = ACSet(SchGraph); _ = path.add_parts("V", 3)
     >>> _ = path.add_parts("E", 2, src=[0, 1], tgt=[1, 2])
     >>> [f["V"].tolist() for f in homomorphisms(path, path)]
@@ -1375,8 +1386,6 @@ def homomorphism(X: ACSet, Y: ACSet, *, monic: Selection = False, epic: Selectio
     it goes, so it stops after about the work backtracking does to reach the first
     result (each node a few numpy calls).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> two = ACSet(SchGraph); _ = two.add_parts("V", 2)
     >>> homomorphism(two, two, epic=True)["V"].tolist()
     [0, 1]
@@ -1397,8 +1406,6 @@ def count_homomorphisms(X: ACSet, Y: ACSet, *, monic: Selection = False,
     assignments of the last step are counted, never built, and no
     :class:`ACSetTransformation` is made.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> three = ACSet(SchGraph); _ = three.add_parts("V", 3)
     >>> count_homomorphisms(three, three), count_homomorphisms(three, three, iso=True)
     (27, 6)
@@ -1414,8 +1421,6 @@ def is_homomorphic(X: ACSet, Y: ACSet, *, monic: Selection = False, epic: Select
 
     Stops at the first one found (the cost of :func:`homomorphism`).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2)
     >>> is_homomorphic(g, g, monic=True), is_homomorphic(g, ACSet(SchGraph))
     (True, False)
@@ -1462,8 +1467,6 @@ def isomorphism(X: ACSet, Y: ACSet, *, initial: Mapping[str, Any] | None = None
     unset or attributes ``None``. Complexity: the invariants in O(|X| log |X| +
     |Y| log |Y|), then the search of :func:`isomorphisms` until its first result.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> a = ACSet(SchGraph); _ = a.add_parts("V", 2); _ = a.add_part("E", src=0, tgt=1)
     >>> b = ACSet(SchGraph); _ = b.add_parts("V", 2); _ = b.add_part("E", src=1, tgt=0)
     >>> isomorphism(a, b)["V"].tolist()
@@ -1482,8 +1485,6 @@ def isomorphisms(X: ACSet, Y: ACSet, *, initial: Mapping[str, Any] | None = None
     :func:`homomorphisms` with ``iso=True`` runs as the iterator is consumed (in-degrees
     must then match exactly, which prunes most candidates).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> tri = ACSet(SchGraph); _ = tri.add_parts("V", 3)
     >>> _ = tri.add_parts("E", 3, src=[0, 1, 2], tgt=[1, 2, 0])
     >>> sorted(f["V"].tolist() for f in isomorphisms(tri, tri))
@@ -1493,7 +1494,7 @@ def isomorphisms(X: ACSet, Y: ACSet, *, initial: Mapping[str, Any] | None = None
     """
     _check_acsets(X, Y, "isomorphism")
     if X.schema != Y.schema:
-        raise SchemaError(MESSAGES["schema_mismatch"].format(
+        raise SchemaError(SCHEMA_MISMATCH.format(
             what="isomorphism", left=X.name, right=Y.name))
     if _invariants(X) != _invariants(Y):
         _Search(X, Y, False, False, True, initial, None)  # still check the arguments
@@ -1504,8 +1505,6 @@ def isomorphisms(X: ACSet, Y: ACSet, *, initial: Mapping[str, Any] | None = None
 def is_isomorphic(X: ACSet, Y: ACSet) -> bool:
     """Whether ``X`` and ``Y`` are isomorphic (see :func:`isomorphism`, same cost).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> a = ACSet(SchGraph); _ = a.add_parts("V", 2); _ = a.add_part("E", src=0, tgt=1)
     >>> b = a.copy(); _ = b.add_part("E", src=0, tgt=0)
     >>> is_isomorphic(a, a.copy()), is_isomorphic(a, b)

@@ -5,9 +5,7 @@ The limit of a diagram ``D`` is a cone ``(apex, legs)`` such that every other co
 ``u ⋅ leg_i = leg'_i`` for every object ``i``. Here, the pullback of two graphs over
 the one-vertex loop (their product), and the mediating map from the diagonal:
 
->>> from catlearn.acsets.acset import ACSet
 >>> from catlearn.acsets.morphism import ACSetTransformation, identity
->>> from catlearn.acsets.schema import SchGraph
 >>> B = ACSet(SchGraph); _ = B.add_parts("V", 2); _ = B.add_part("E", src=0, tgt=1)
 >>> L = ACSet(SchGraph); _ = L.add_parts("V", 1); _ = L.add_part("E", src=0, tgt=0)
 >>> f = ACSetTransformation(B, L, V=[0, 0], E=[0])
@@ -76,7 +74,15 @@ from catlearn.acsets.diagram import (
 from catlearn.acsets.morphism import ACSetTransformation, describe
 from catlearn.acsets.schema import Schema
 from catlearn.acsets.values import value_key
-from catlearn.errors import MESSAGES, DiagramError, LimitError
+from catlearn.errors import (
+    CONE_NO_MEDIATOR,
+    CONE_VAR_MEDIATOR,
+    DIAGRAM_NO_SCHEMA,
+    LIMIT_ATTRVARS,
+    TERMINAL_ATTRS,
+    DiagramError,
+    LimitError,
+)
 
 __all__ = ["Cone", "terminal", "product", "equalizer", "pullback", "limit", "universal",
            "encode_rows", "lookup_rows"]
@@ -242,7 +248,6 @@ class Cone(LegFamily):
     :func:`product`, ``B, C`` for :func:`pullback`, ``A`` for :func:`equalizer`);
     :meth:`leg` gives the leg at any object.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
     >>> p = product(X, X)
     >>> p.feet, p.apex.nparts("V"), p.leg("X1")["V"].tolist()
@@ -264,7 +269,6 @@ class Cone(LegFamily):
         notes on attributes).
 
         >>> from catlearn.acsets.morphism import identity
-        >>> from catlearn.acsets.schema import SchGraph
         >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
         >>> swap = ACSetTransformation(X, X, V=[1, 0])
         >>> e = equalizer(identity(X), swap)
@@ -298,7 +302,7 @@ class Cone(LegFamily):
                 seen = [given[n].var_components[t][k] for n in names]
                 distinct = {_key(v) for v in seen if not isinstance(v, AttrVar)}
                 if len(distinct) != 1 or any(isinstance(v, AttrVar) for v in seen):
-                    raise LimitError(MESSAGES["cone_var_mediator"].format(
+                    raise LimitError(CONE_VAR_MEDIATOR.format(
                         attrtype=t, var=AttrVar(k), values=", ".join(
                             f"{n!r}: {v!r}" for n, v in zip(names, seen, strict=True))
                         or "none (the limit has no variables)"))
@@ -313,7 +317,7 @@ class Cone(LegFamily):
         for a in self.apex.schema.attrs_out(c):
             vals = [self.diagram.objects[n].subpart(p, a) for n, p in images.items()]
             if len({_key(v) for v in vals}) > 1:
-                raise LimitError(MESSAGES["cone_no_mediator"].format(
+                raise LimitError(CONE_NO_MEDIATOR.format(
                     part=z, ob=c, images=shown, attr=a, values=", ".join(
                         f"{n!r}: {v!r}" for n, v in zip(names, vals, strict=True))))
         raise LimitError(f"no mediating map into the limit: part {z} of {c} in the cone's "
@@ -380,7 +384,8 @@ def _piece_table(diagram: FinDiagram, piece: list[str], c: str) -> dict[str, np.
     return cols
 
 
-def _limit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cone:
+# C901: one check per case; splitting it would scatter one rule
+def _limit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cone:  # noqa: C901
     schema = diagram.schema
     names = diagram.names
     if not names:
@@ -388,7 +393,7 @@ def _limit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cone:
     for n, X in diagram.objects.items():
         for t in schema.attrtypes:
             if X.nparts(t):
-                raise LimitError(MESSAGES["limit_attrvars"].format(
+                raise LimitError(LIMIT_ATTRVARS.format(
                     name=n, n=X.nparts(t), attrtype=t))
     codes = _Codes()
     attr_codes = {(n, a): codes.column(X.subpart(a))
@@ -446,7 +451,7 @@ def _limit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cone:
 def _terminal(diagram: FinDiagram) -> Cone:
     schema = diagram.schema
     if schema.attrs:
-        raise LimitError(MESSAGES["terminal_attrs"].format(
+        raise LimitError(TERMINAL_ATTRS.format(
             schema=schema.name, attrs=", ".join(schema.attr_names())))
     apex = ACSet(schema)
     fill_acset(apex, {c: 1 for c in schema.obs},
@@ -463,7 +468,6 @@ def limit(diagram: FinDiagram) -> Cone:
     (direct addressing when dense, else binary search), filling the apex, and one
     Python pass per attribute column.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 3)
     >>> shift = ACSetTransformation(X, X, V=[1, 2, 2])
     >>> L = limit(FinDiagram({"X": X}, {"s": ("X", "X", shift)}))
@@ -496,21 +500,19 @@ def product(*Xs: ACSet, schema: Schema | None = None) -> Cone:
     """The product of ACSets, with the projections as legs (``X0, X1, ...``).
     Cost: ``O(Π parts)`` numpy work (the size of the apex) plus filling the apex.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2); _ = X.add_part("E", src=0, tgt=1)
     >>> P = product(X, X).apex
     >>> P.nparts("V"), P.nparts("E"), P.subpart("src").tolist(), P.subpart("tgt").tolist()
     (4, 1, [0], [3])
     """
     if schema is None and not Xs:
-        raise DiagramError(MESSAGES["diagram_no_schema"].format(what="product"))
+        raise DiagramError(DIAGRAM_NO_SCHEMA.format(what="product"))
     return _limit(FinDiagram.discrete(*Xs, schema=schema))
 
 
 def equalizer(f: ACSetTransformation, g: ACSetTransformation) -> Cone:
     """The equalizer of ``f, g: A ⇉ B``: one leg ``e: E -> A`` with ``e ⋅ f = e ⋅ g``.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> A = ACSet(SchGraph); _ = A.add_parts("V", 3)
     >>> B = ACSet(SchGraph); _ = B.add_parts("V", 2)
     >>> e = equalizer(ACSetTransformation(A, B, V=[0, 1, 1]),
@@ -525,7 +527,6 @@ def pullback(f: ACSetTransformation, g: ACSetTransformation) -> Cone:
     """The pullback of the cospan ``B -f-> D <-g- C``: legs ``π_B, π_C`` with
     ``π_B ⋅ f = π_C ⋅ g``. Cost as for :func:`limit` (one join per object).
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> B = ACSet(SchGraph); _ = B.add_parts("V", 2)
     >>> D = ACSet(SchGraph); _ = D.add_parts("V", 2)
     >>> P = pullback(ACSetTransformation(B, D, V=[0, 1]), ACSetTransformation(B, D, V=[1, 1]))

@@ -7,8 +7,6 @@ length, which is the count). Hom values are 0-based part ids, ``None`` when unse
 attribute values may be ``AttrVar(k)``. ``repr(X)`` writes the same literal, so
 ``eval(repr(X)) == X`` wherever the schema's name (or ``Schema``) is in scope.
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> g = ACSet.build(SchGraph, V=3, E={"src": [0, 1], "tgt": [1, 2]})
 >>> g
 ACSet.build(SchGraph, V=3, E={'src': [0, 1], 'tgt': [1, 2]})
@@ -26,7 +24,14 @@ import numpy as np
 
 from catlearn.acsets import schema as _schemas
 from catlearn.acsets.acset import UNSET
-from catlearn.errors import MESSAGES, ACSetError
+from catlearn.errors import (
+    BUILD_ATTRTYPE,
+    BUILD_COLUMN,
+    BUILD_LENGTHS,
+    BUILD_SPEC,
+    BUILD_UNKNOWN,
+    ACSetError,
+)
 
 if TYPE_CHECKING:
     from catlearn.acsets.acset import ACSet, TypeSpec
@@ -39,18 +44,18 @@ _NAMED = ("SchGraph", "SchReflexiveGraph", "SchSymmetricGraph", "SchLabeledGraph
 
 def _count(X: ACSet, name: str, spec: Any) -> int:
     if isinstance(spec, bool) or not isinstance(spec, (int, np.integer, Mapping)):
-        raise ACSetError(MESSAGES["build_spec"].format(
+        raise ACSetError(BUILD_SPEC.format(
             schema=X.name, name=name, got=type(spec).__name__))
     if not isinstance(spec, Mapping):
         if spec < 0:
-            raise ACSetError(MESSAGES["build_spec"].format(
+            raise ACSetError(BUILD_SPEC.format(
                 schema=X.name, name=name, got=spec))
         return int(spec)
     if name in X.schema.attrtypes:
-        raise ACSetError(MESSAGES["build_attrtype"].format(schema=X.name, name=name))
+        raise ACSetError(BUILD_ATTRTYPE.format(schema=X.name, name=name))
     lengths = {c: len(v) for c, v in spec.items()}
     if len(set(lengths.values())) > 1:
-        raise ACSetError(MESSAGES["build_lengths"].format(
+        raise ACSetError(BUILD_LENGTHS.format(
             schema=X.name, name=name, lengths=lengths))
     return next(iter(lengths.values()), 0)
 
@@ -62,7 +67,7 @@ def build(cls: type[ACSet], schema: Schema, types: Mapping[str, TypeSpec] | None
     names = schema.obs + schema.attrtypes
     for name in tables:
         if name not in names:
-            raise ACSetError(MESSAGES["build_unknown"].format(schema=X.name, name=name))
+            raise ACSetError(BUILD_UNKNOWN.format(schema=X.name, name=name))
     counts = {name: _count(X, name, spec) for name, spec in tables.items()}
     for name in schema.attrtypes + schema.obs:
         X.add_parts(name, counts.get(name, 0))
@@ -72,7 +77,7 @@ def build(cls: type[ACSet], schema: Schema, types: Mapping[str, TypeSpec] | None
             continue
         for col, values in spec.items():
             if col not in schema.homs_out(ob) and col not in schema.attrs_out(ob):
-                raise ACSetError(MESSAGES["build_column"].format(
+                raise ACSetError(BUILD_COLUMN.format(
                     schema=X.name, name=col, ob=ob))
             if not len(values):
                 continue
@@ -119,7 +124,6 @@ def _value_repr(v: Any) -> str:
 def literal(X: ACSet) -> str:
     """The literal ``ACSet.build(...)`` that builds ``X`` (its ``repr``).
 
-    >>> from catlearn.acsets.acset import ACSet
     >>> from catlearn.acsets.schema import SchLabeledGraph
     >>> literal(ACSet.build(SchLabeledGraph, types={"Label": str}, V={"label": ["a"]}))
     "ACSet.build(SchLabeledGraph, types={'Label': str}, V={'label': ['a']})"

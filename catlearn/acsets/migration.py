@@ -23,8 +23,7 @@ sides with homomorphism search (``tests/acsets/test_migration.py``); :func:`sigm
 is ``η_X: X -> delta(F, sigma(F, X))`` and :func:`delta_counit` is
 ``ε_Y: sigma(F, delta(F, Y)) -> Y``.
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import Schema, SchGraph
+>>> from catlearn.acsets.schema import Schema
 >>> Pt = Schema("Pt", obs=("V",))
 >>> collapse = SchemaMap(SchGraph, Pt, obs={"V": "V", "E": "V"}, homs={"src": (), "tgt": ()})
 >>> g = ACSet.build(SchGraph, V=5, E={"src": [0, 1, 3], "tgt": [1, 2, 4]})
@@ -44,7 +43,7 @@ from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.morphism import ACSetTransformation
 from catlearn.acsets.schema import Schema
 from catlearn.acsets.values import value_key
-from catlearn.errors import MESSAGES, MigrationError
+from catlearn.errors import MIGRATION_ARG, SCHEMA_MAP, SIGMA_CLASH, SIGMA_TOO_BIG, MigrationError
 
 __all__ = ["SchemaMap", "delta", "sigma", "sigma_unit", "delta_counit"]
 
@@ -82,7 +81,7 @@ class SchemaMap:
         self._check_equations()
 
     def _fail(self, why: str) -> MigrationError:
-        return MigrationError(MESSAGES["schema_map"].format(
+        return MigrationError(SCHEMA_MAP.format(
             dom=self.dom.name, codom=self.codom.name, why=why))
 
     def _check_total(self) -> None:
@@ -181,11 +180,11 @@ def _equal_paths(schema: Schema, start: str, p: Path, q: Path, bound: int = 2000
 
 def _check_instance(F: SchemaMap, X: ACSet, side: str, what: str) -> None:
     if not isinstance(F, SchemaMap):
-        raise MigrationError(MESSAGES["migration_arg"].format(
+        raise MigrationError(MIGRATION_ARG.format(
             what=what, expected="a SchemaMap", got=type(F).__name__))
     schema = F.dom if side == "dom" else F.codom
     if not isinstance(X, ACSet) or X.schema != schema:
-        raise MigrationError(MESSAGES["migration_arg"].format(
+        raise MigrationError(MIGRATION_ARG.format(
             what=what, expected=f"an ACSet of schema {schema.name}",
             got=getattr(X, "name", type(X).__name__)))
 
@@ -202,8 +201,7 @@ def _compose_column(Y: ACSet, start: np.ndarray, path: Path) -> np.ndarray:
 def delta(F: SchemaMap, Y: ACSet) -> ACSet:
     """The pullback ``Y ∘ F``: an instance of ``F.dom`` (its variables are those of ``Y``).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import Schema, SchGraph
+    >>> from catlearn.acsets.schema import Schema
     >>> Pt = Schema("Pt", obs=("V",))
     >>> diag = SchemaMap(SchGraph, Pt, obs={"V": "V", "E": "V"}, homs={"src": (), "tgt": ()})
     >>> delta(diag, ACSet.build(Pt, V=2)).subpart("src").tolist()   # a loop per vertex
@@ -245,7 +243,7 @@ class _Chase:
 
     def new(self, ob: str, witness: tuple[int, str] | None = None) -> int:
         if len(self.parent) >= self.max_parts:
-            raise MigrationError(MESSAGES["sigma_too_big"].format(
+            raise MigrationError(SIGMA_TOO_BIG.format(
                 n=self.max_parts, F=repr(self.F)))
         self.parent.append(len(self.parent))
         self.ob.append(ob)
@@ -331,7 +329,7 @@ class _Attrs:
             return
         va, vb = self.value.get(a), self.value.get(b)
         if va is not None and vb is not None and va[0] != vb[0]:
-            raise MigrationError(MESSAGES["sigma_clash"].format(
+            raise MigrationError(SIGMA_CLASH.format(
                 where=where, v1=va[1], v2=vb[1]))
         self.parent[a] = b
         if vb is None and va is not None:
@@ -418,7 +416,6 @@ def sigma(F: SchemaMap, X: ACSet, max_parts: int = 100_000) -> ACSet:
     :class:`MigrationError` past ``max_parts`` parts (a free cycle) or when two values are
     forced together.
 
-    >>> from catlearn.acsets.acset import ACSet
     >>> from catlearn.acsets.schema import SchGraph, SchReflexiveGraph
     >>> incl = SchemaMap(SchGraph, SchReflexiveGraph, obs={"V": "V", "E": "E"},
     ...                  homs={"src": "src", "tgt": "tgt"})
@@ -433,8 +430,7 @@ def sigma(F: SchemaMap, X: ACSet, max_parts: int = 100_000) -> ACSet:
 def sigma_unit(F: SchemaMap, X: ACSet, max_parts: int = 100_000) -> ACSetTransformation:
     """The unit ``η_X: X -> delta(F, sigma(F, X))`` of the adjunction.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import Schema, SchGraph
+    >>> from catlearn.acsets.schema import Schema
     >>> Pt = Schema("Pt", obs=("V",))
     >>> c = SchemaMap(SchGraph, Pt, obs={"V": "V", "E": "V"}, homs={"src": (), "tgt": ()})
     >>> sigma_unit(c, ACSet.build(SchGraph, V=2, E={"src": [0], "tgt": [1]}))["V"].tolist()
@@ -461,8 +457,7 @@ def delta_counit(F: SchemaMap, Y: ACSet, max_parts: int = 100_000) -> ACSetTrans
     """The counit ``ε_Y: sigma(F, delta(F, Y)) -> Y`` of the adjunction: each part of the
     pushforward goes to the part of ``Y`` its generating path reaches.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import Schema, SchGraph
+    >>> from catlearn.acsets.schema import Schema
     >>> Pt = Schema("Pt", obs=("V",))
     >>> c = SchemaMap(SchGraph, Pt, obs={"V": "V", "E": "V"}, homs={"src": (), "tgt": ()})
     >>> delta_counit(c, ACSet.build(Pt, V=3))["V"].tolist()

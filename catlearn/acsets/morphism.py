@@ -6,8 +6,6 @@ every object ``c``; for every hom ``f: c -> d`` the square commutes,
 with variables, a component sends each variable of ``X`` to a value or a variable of
 ``Y``. Morphisms form a category: ``f >> g`` is "f, then g".
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2); _ = X.add_part("E", src=0, tgt=1)
 >>> Y = ACSet(SchGraph); _ = Y.add_parts("V", 1); _ = Y.add_part("E", src=0, tgt=0)
 >>> f = ACSetTransformation(X, Y, V=[0, 0], E=[0])
@@ -33,7 +31,17 @@ from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.values import is_hashable_value, value_key
 from catlearn.errors import (
-    MESSAGES,
+    ATTR_NOT_PRESERVED,
+    COMPONENT_LENGTH,
+    COMPONENT_MISSING,
+    COMPONENT_RANGE,
+    COMPONENT_UNKNOWN,
+    NOT_AN_ACSET,
+    NOT_COMPOSABLE,
+    NOT_NATURAL,
+    SCHEMA_MISMATCH,
+    UNKNOWN_OB,
+    VAR_COMPONENT,
     CatlearnError,
     CompositionError,
     NaturalityError,
@@ -46,8 +54,6 @@ __all__ = ["ACSetTransformation", "compose", "id_", "identity", "describe", "is_
 def describe(X: ACSet) -> str:
     """A one-line description ``Schema(Ob=n, ...)`` used in messages.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> describe(ACSet(SchGraph))
     'SchGraph(V=0, E=0)'
     """
@@ -78,17 +84,17 @@ class ACSetTransformation:
     def __init__(self, dom: ACSet, codom: ACSet, /, **components: Any) -> None:
         for end in (dom, codom):
             if not isinstance(end, ACSet):
-                raise NaturalityError(MESSAGES["not_an_acset"].format(
+                raise NaturalityError(NOT_AN_ACSET.format(
                     what="ACSetTransformation", got=type(end).__name__))
         if dom.schema != codom.schema:
-            raise SchemaError(MESSAGES["schema_mismatch"].format(
+            raise SchemaError(SCHEMA_MISMATCH.format(
                 what="ACSetTransformation", left=dom.name, right=codom.name))
         schema = dom.schema
         self.dom, self.codom = dom, codom
         names = f"{describe(dom)}", f"{describe(codom)}"
         for k in components:
             if k not in schema.obs and k not in schema.attrtypes:
-                raise SchemaError(MESSAGES["component_unknown"].format(
+                raise SchemaError(COMPONENT_UNKNOWN.format(
                     dom=names[0], codom=names[1], ob=k, schema=schema.name))
         comps: dict[str, np.ndarray] = {}
         for ob in schema.obs:
@@ -105,7 +111,7 @@ class ACSetTransformation:
         n, m = self.dom.nparts(ob), self.codom.nparts(ob)
         if given is None:
             if n:
-                raise NaturalityError(MESSAGES["component_missing"].format(
+                raise NaturalityError(COMPONENT_MISSING.format(
                     dom=names[0], codom=names[1], ob=ob))
             return np.zeros(0, dtype=np.int64)
         try:
@@ -120,12 +126,12 @@ class ACSetTransformation:
                 f"part ids, got {arr.dtype} values of shape {arr.shape}")
         arr = arr.astype(np.int64)
         if arr.size != n:
-            raise NaturalityError(MESSAGES["component_length"].format(
+            raise NaturalityError(COMPONENT_LENGTH.format(
                 dom=names[0], codom=names[1], ob=ob, got=arr.size, n=n))
         bad = (arr < 0) | (arr >= m)
         if bad.any():
             i = int(np.argmax(bad))
-            raise NaturalityError(MESSAGES["component_range"].format(
+            raise NaturalityError(COMPONENT_RANGE.format(
                 dom=names[0], codom=names[1], ob=ob, part=i, value=int(arr[i]), n=m))
         arr.setflags(write=False)
         return arr
@@ -140,7 +146,7 @@ class ACSetTransformation:
                     f"morphism {names[0]} -> {names[1]}: component {t} must be a sequence "
                     f"of values or variables, not {type(given).__name__}") from None
             if len(comp) != nvars:
-                raise NaturalityError(MESSAGES["component_length"].format(
+                raise NaturalityError(COMPONENT_LENGTH.format(
                     dom=names[0], codom=names[1], ob=t, got=len(comp), n=nvars))
         else:
             inferred: dict[int, Any] = {}
@@ -160,10 +166,10 @@ class ACSetTransformation:
             comp = tuple(inferred[k] for k in range(nvars))
         for k, value in enumerate(comp):
             if not isinstance(value, AttrVar) and not is_hashable_value(value):
-                raise NaturalityError(MESSAGES["var_component"].format(
+                raise NaturalityError(VAR_COMPONENT.format(
                     dom=names[0], codom=names[1], attrtype=t, var=AttrVar(k), value=value))
             if isinstance(value, AttrVar) and value.val >= self.codom.nparts(t):
-                raise NaturalityError(MESSAGES["var_component"].format(
+                raise NaturalityError(VAR_COMPONENT.format(
                     dom=names[0], codom=names[1], attrtype=t, var=AttrVar(k), value=value))
         return comp
 
@@ -177,7 +183,7 @@ class ACSetTransformation:
             bad = defined & (via_hom != via_comp)
             if bad.any():
                 i = int(np.argmax(bad))
-                raise NaturalityError(MESSAGES["not_natural"].format(
+                raise NaturalityError(NOT_NATURAL.format(
                     dom=names[0], codom=names[1], hom=f, src=x, tgt=y, part=i,
                     via_hom=f"{y}[{f}({i})] = {int(via_hom[i])}",
                     via_component=f"{f}({x}[{i}]) = {int(via_comp[i])}"))
@@ -195,7 +201,7 @@ class ACSetTransformation:
                     continue
                 expected = _image_of_value(v, comp)
                 if expected is not w and value_key(expected) != value_key(w):
-                    raise NaturalityError(MESSAGES["attr_not_preserved"].format(
+                    raise NaturalityError(ATTR_NOT_PRESERVED.format(
                         dom=names[0], codom=names[1], attr=a, part=i, ob=x,
                         value=expected, image=w))
 
@@ -208,7 +214,7 @@ class ACSetTransformation:
     def __getitem__(self, ob: str) -> np.ndarray:
         if ob in self.components:
             return self.components[ob]
-        raise SchemaError(MESSAGES["unknown_ob"].format(schema=self.dom.name, ob=ob))
+        raise SchemaError(UNKNOWN_OB.format(schema=self.dom.name, ob=ob))
 
     def __call__(self, ob: str, part: int) -> int:
         """The image of one part: ``α(ob, i)``."""
@@ -218,7 +224,7 @@ class ACSetTransformation:
     def then(self, other: ACSetTransformation) -> ACSetTransformation:
         """Composition in diagrammatic order: ``self`` first, then ``other``."""
         if other.dom is not self.codom and other.dom != self.codom:
-            raise CompositionError(MESSAGES["not_composable"].format(
+            raise CompositionError(NOT_COMPOSABLE.format(
                 f=f"{describe(self.dom)} -> {describe(self.codom)}",
                 g=f"{describe(other.dom)} -> {describe(other.codom)}"))
         comps: dict[str, Any] = {ob: other.components[ob][c]
@@ -294,7 +300,6 @@ class ACSetTransformation:
         of length ``dom.nparts(c)`` for every object ``c`` and ``var_components`` a
         tuple for every attribute type; the arrays are frozen, not copied.
 
-        >>> from catlearn.acsets.schema import SchGraph
         >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
         >>> ACSetTransformation._trusted(X, X, {"V": np.array([1, 0]),
         ...     "E": np.zeros(0, np.int64)}, {}) == ACSetTransformation(X, X, V=[1, 0])
@@ -316,8 +321,6 @@ class ACSetTransformation:
 def identity(X: ACSet) -> ACSetTransformation:
     """The identity morphism of an ACSet.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> identity(ACSet(SchGraph)).is_iso()
     True
     """
@@ -332,8 +335,6 @@ id_ = identity
 def compose(f: ACSetTransformation, g: ACSetTransformation) -> ACSetTransformation:
     """``f`` then ``g`` (the same as ``f >> g``).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); compose(identity(X), identity(X)) == identity(X)
     True
     """
@@ -348,8 +349,6 @@ def is_natural(dom: Any, codom: Any, /, **components: Any) -> bool:
     for anything else, including ends that are not ACSets of one schema. Costs what the
     construction costs: O(sum of the parts) vectorised, plus O(attribute values).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2); _ = X.add_part("E", src=0, tgt=1)
     >>> is_natural(X, X, V=[0, 1], E=[0]), is_natural(X, X, V=[1, 0], E=[0])
     (True, False)

@@ -38,7 +38,6 @@ vertices as edges, columns and both indices together hold 40 bytes per edge.
 
 Answers are in ascending part order.
 
->>> import numpy as np
 >>> ix = PreimageIndex(np.array([1, 0, 1, -1]), 3)
 >>> ix.query(1).tolist(), ix.query(2).tolist()
 ([0, 2], [])
@@ -72,7 +71,6 @@ class PreimageIndex:
 
     ``col`` is the column (values ``-1`` for unset, else ``0 <= v < ncodom``).
 
-    >>> import numpy as np
     >>> PreimageIndex(np.array([2, 2, 0]), 3).query(2).tolist()
     [0, 1]
     """

@@ -20,8 +20,6 @@ and ``K`` is kept. Applying it at a match ``m: L -> X`` takes two pushouts:
 Costs: the pushout complement is O(|X| + |L|); the pushout is the engine's colimit; a
 search for a match is homomorphism search ``L -> X`` (``monic=True`` by default).
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> from catlearn.acsets.morphism import ACSetTransformation
 >>> edge = ACSet.build(SchGraph, V=2, E={"src": [0], "tgt": [1]})
 >>> ends = ACSet.build(SchGraph, V=2)
@@ -46,7 +44,21 @@ from catlearn.acsets.colimits import pushout
 from catlearn.acsets.homsearch import homomorphisms
 from catlearn.acsets.morphism import ACSetTransformation
 from catlearn.acsets.subobject import Subobject
-from catlearn.errors import MESSAGES, RewriteError
+from catlearn.errors import (
+    DANGLING,
+    IDENTIFICATION,
+    NO_MATCH,
+    NO_PUSHOUT_COMPLEMENT,
+    REWRITE_MATCH_CODOM,
+    REWRITE_MATCH_DOM,
+    REWRITE_NOT_MAPS,
+    REWRITE_NOT_RULE,
+    REWRITE_SCHEMA,
+    RULE_NOT_MAP,
+    RULE_NOT_MONIC,
+    RULE_NOT_SPAN,
+    RewriteError,
+)
 
 __all__ = ["Rule", "Violation", "RewriteMaps", "can_pushout_complement",
            "pushout_complement_violations", "pushout_complement", "rewrite", "rewrite_maps"]
@@ -55,8 +67,6 @@ __all__ = ["Rule", "Violation", "RewriteMaps", "can_pushout_complement",
 class Rule:
     """A DPO rewrite rule ``L <-l- K -r-> R``; ``l`` must be monic.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation, identity
     >>> V2 = ACSet.build(SchGraph, V=2)
     >>> Rule(ACSetTransformation(V2, ACSet.build(SchGraph, V=1), V=[0, 0]), identity(V2))
@@ -67,30 +77,30 @@ class Rule:
 
     __slots__ = ("l", "r", "name")
 
-    def __init__(self, l: ACSetTransformation, r: ACSetTransformation,  # noqa: E741
+    def __init__(self, l: ACSetTransformation, r: ACSetTransformation,
                  name: str | None = None) -> None:
         for side, f in (("l", l), ("r", r)):
             if not isinstance(f, ACSetTransformation):
-                raise RewriteError(MESSAGES["rule_not_map"].format(
+                raise RewriteError(RULE_NOT_MAP.format(
                     side=side, got=type(f).__name__))
         if l.dom is not r.dom and l.dom != r.dom:
-            raise RewriteError(MESSAGES["rule_not_span"].format(l=repr(l), r=repr(r)))
+            raise RewriteError(RULE_NOT_SPAN.format(l=repr(l), r=repr(r)))
         if not l.is_monic():
-            raise RewriteError(MESSAGES["rule_not_monic"])
+            raise RewriteError(RULE_NOT_MONIC)
         self.l, self.r, self.name = l, r, name
 
     @property
-    def L(self) -> ACSet:  # noqa: N802 (the rule's standard name)
+    def L(self) -> ACSet:
         """The left-hand side (the pattern matched)."""
         return self.l.codom
 
     @property
-    def K(self) -> ACSet:  # noqa: N802
+    def K(self) -> ACSet:
         """The interface (what is kept)."""
         return self.l.dom
 
     @property
-    def R(self) -> ACSet:  # noqa: N802
+    def R(self) -> ACSet:
         """The right-hand side (what replaces the pattern)."""
         return self.r.codom
 
@@ -123,7 +133,7 @@ class RewriteMaps(NamedTuple):
     h: ACSetTransformation
 
 
-def _deleted(l: ACSetTransformation, m: ACSetTransformation  # noqa: E741
+def _deleted(l: ACSetTransformation, m: ACSetTransformation
              ) -> dict[str, np.ndarray]:
     """Boolean masks of the parts (and variables) of ``X`` that the rule deletes."""
     X, L = m.codom, l.codom
@@ -144,21 +154,19 @@ def _deleted(l: ACSetTransformation, m: ACSetTransformation  # noqa: E741
     return out
 
 
-def _check_pair(l: ACSetTransformation, m: ACSetTransformation) -> None:  # noqa: E741
+def _check_pair(l: ACSetTransformation, m: ACSetTransformation) -> None:
     if not isinstance(l, ACSetTransformation) or not isinstance(m, ACSetTransformation):
-        raise RewriteError(MESSAGES["rewrite_not_maps"].format(
+        raise RewriteError(REWRITE_NOT_MAPS.format(
             got=f"{type(l).__name__}, {type(m).__name__}"))
     if m.dom is not l.codom and m.dom != l.codom:
-        raise RewriteError(MESSAGES["rewrite_match_dom"].format(m=repr(m)))
+        raise RewriteError(REWRITE_MATCH_DOM.format(m=repr(m)))
 
 
-def pushout_complement_violations(l: ACSetTransformation,  # noqa: E741
+def pushout_complement_violations(l: ACSetTransformation,
                                   m: ACSetTransformation) -> list[Violation]:
     """Every failure of the dangling and identification conditions for ``l: K -> L`` and
     the match ``m: L -> X`` (empty exactly when the pushout complement exists). O(|X|+|L|).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation
     >>> X = ACSet.build(SchGraph, V=2, E={"src": [0], "tgt": [1]})
     >>> V1, empty = ACSet.build(SchGraph, V=1), ACSet.build(SchGraph)
@@ -174,12 +182,12 @@ def pushout_complement_violations(l: ACSetTransformation,  # noqa: E741
         col = X.subpart(f)
         rows = np.flatnonzero(~gone[x] & (col != UNSET))
         for p in rows[gone[y][col[rows]]].tolist():
-            out.append(Violation("dangling", x, p, MESSAGES["dangling"].format(
+            out.append(Violation("dangling", x, p, DANGLING.format(
                 ob=x, part=p, hom=f, target=int(col[p]), codom=y)))
     for a, x, t in X.schema.attrs:
         for p, v in enumerate(X.subpart(a).tolist()):
             if isinstance(v, AttrVar) and gone[t][v.val] and not gone[x][p]:
-                out.append(Violation("dangling", x, p, MESSAGES["dangling"].format(
+                out.append(Violation("dangling", x, p, DANGLING.format(
                     ob=x, part=p, hom=a, target=v, codom=t)))
     for ob in X.schema.obs:
         kept = np.zeros(L.nparts(ob), dtype=bool)
@@ -188,18 +196,16 @@ def pushout_complement_violations(l: ACSetTransformation,  # noqa: E741
         seen: dict[int, int] = {}
         for p, q in enumerate(images.tolist()):
             if q in seen and not (kept[p] and kept[seen[q]]):
-                out.append(Violation("identification", ob, p, MESSAGES[
-                    "identification"].format(ob=ob, a=seen[q], b=p, image=q)))
+                out.append(Violation("identification", ob, p, IDENTIFICATION.format(
+                    ob=ob, a=seen[q], b=p, image=q)))
             seen.setdefault(q, p)
     return out
 
 
-def can_pushout_complement(l: ACSetTransformation, m: ACSetTransformation) -> bool:  # noqa: E741
+def can_pushout_complement(l: ACSetTransformation, m: ACSetTransformation) -> bool:
     """Whether ``l`` and the match ``m`` have a pushout complement (the dangling and
     identification conditions hold).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation, identity
     >>> X = ACSet.build(SchGraph, V=1)
     >>> can_pushout_complement(identity(X), identity(X))
@@ -208,15 +214,13 @@ def can_pushout_complement(l: ACSetTransformation, m: ACSetTransformation) -> bo
     return not pushout_complement_violations(l, m)
 
 
-def pushout_complement(l: ACSetTransformation,  # noqa: E741
+def pushout_complement(l: ACSetTransformation,
                        m: ACSetTransformation) -> tuple[ACSetTransformation,
                                                         ACSetTransformation]:
     """``(k: K -> D, g: D -> X)`` with ``X`` the pushout of ``L <-l- K -k-> D``; ``D`` is
     ``X`` without the deleted parts (in their order). Raises :class:`RewriteError` naming
     the violations when there is none.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation
     >>> X = ACSet.build(SchGraph, V=3)
     >>> V1, empty = ACSet.build(SchGraph, V=1), ACSet.build(SchGraph)
@@ -226,7 +230,7 @@ def pushout_complement(l: ACSetTransformation,  # noqa: E741
     """
     violations = pushout_complement_violations(l, m)
     if violations:
-        raise RewriteError(MESSAGES["no_pushout_complement"].format(
+        raise RewriteError(NO_PUSHOUT_COMPLEMENT.format(
             n=len(violations), first="; ".join(v.detail for v in violations[:3])))
     X = m.codom
     gone = _deleted(l, m)
@@ -249,7 +253,7 @@ def _find_match(rule: Rule, X: ACSet, monic: bool) -> ACSetTransformation:
     for m in homomorphisms(rule.L, X, monic=monic):
         if can_pushout_complement(rule.l, m):
             return m
-    raise RewriteError(MESSAGES["no_match"].format(
+    raise RewriteError(NO_MATCH.format(
         rule=rule.name or "the rule", X=repr(X), monic=monic))
 
 
@@ -258,21 +262,19 @@ def rewrite_maps(rule: Rule, X: ACSet, match: ACSetTransformation | None = None,
     """Apply ``rule`` to ``X`` at ``match`` (found by homomorphism search, ``monic`` or
     not, when ``None``: the first match with a pushout complement) and return every map.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import identity
     >>> X = ACSet.build(SchGraph, V=1)
     >>> rewrite_maps(Rule(identity(X), identity(X)), X).result.nparts("V")
     1
     """
     if not isinstance(rule, Rule):
-        raise RewriteError(MESSAGES["rewrite_not_rule"].format(got=type(rule).__name__))
+        raise RewriteError(REWRITE_NOT_RULE.format(got=type(rule).__name__))
     if not isinstance(X, ACSet) or X.schema != rule.L.schema:
-        raise RewriteError(MESSAGES["rewrite_schema"].format(
+        raise RewriteError(REWRITE_SCHEMA.format(
             got=getattr(X, "name", type(X).__name__), schema=rule.L.name))
     m = _find_match(rule, X, monic) if match is None else match
     if m.codom is not X and m.codom != X:
-        raise RewriteError(MESSAGES["rewrite_match_codom"].format(m=repr(m)))
+        raise RewriteError(REWRITE_MATCH_CODOM.format(m=repr(m)))
     k, g = pushout_complement(rule.l, m)
     po = pushout(k, rule.r)
     h, comatch = po.legs
@@ -283,8 +285,6 @@ def rewrite(rule: Rule, X: ACSet, match: ACSetTransformation | None = None,
             monic: bool = True) -> ACSet:
     """The result of applying ``rule`` to ``X`` (see :func:`rewrite_maps`).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation
     >>> V1, empty = ACSet.build(SchGraph, V=1), ACSet.build(SchGraph)
     >>> delete_vertex = Rule(ACSetTransformation(empty, V1), ACSetTransformation(empty, empty))

@@ -26,7 +26,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from catlearn.errors import MESSAGES, SchemaError
+from catlearn.errors import (
+    BAD_ARROW_END,
+    BAD_EQUATION,
+    DUPLICATE_NAME,
+    UNKNOWN_ATTRTYPE,
+    UNKNOWN_HOM,
+    UNKNOWN_NAME,
+    UNKNOWN_OB,
+    SchemaError,
+)
 
 __all__ = [
     "PathEquation",
@@ -124,7 +133,7 @@ class Schema:
         names += [a for a, _, _ in self.attrs]
         for n in names:
             if n in seen:
-                raise SchemaError(MESSAGES["duplicate_name"].format(schema=self.name, name=n))
+                raise SchemaError(DUPLICATE_NAME.format(schema=self.name, name=n))
             seen.add(n)
         for kind, arrows, targets, what in (
             ("hom", self.homs, self.obs, "an object"),
@@ -132,32 +141,32 @@ class Schema:
         ):
             for f, x, y in arrows:
                 if x not in self.obs:
-                    raise SchemaError(MESSAGES["bad_arrow_end"].format(
+                    raise SchemaError(BAD_ARROW_END.format(
                         schema=self.name, kind=kind, name=f, end="dom", target=x,
                         expected="an object"))
                 if y not in targets:
-                    raise SchemaError(MESSAGES["bad_arrow_end"].format(
+                    raise SchemaError(BAD_ARROW_END.format(
                         schema=self.name, kind=kind, name=f, end="codom", target=y,
                         expected=what))
 
     def _check_equation(self, eq: PathEquation) -> None:
         label = eq.name or eq.describe()
         if eq.dom not in self.obs or eq.codom not in self.obs:
-            raise SchemaError(MESSAGES["bad_equation"].format(
+            raise SchemaError(BAD_EQUATION.format(
                 schema=self.name, name=label, why="its ends must be objects"))
         for side in (eq.lhs, eq.rhs):
             here = eq.dom
             for f in side:
                 if f not in self._homs_out_of_any():
-                    raise SchemaError(MESSAGES["bad_equation"].format(
+                    raise SchemaError(BAD_EQUATION.format(
                         schema=self.name, name=label, why=f"{f!r} is not a hom"))
                 if self._dom[f] != here:
-                    raise SchemaError(MESSAGES["bad_equation"].format(
+                    raise SchemaError(BAD_EQUATION.format(
                         schema=self.name, name=label,
                         why=f"{f!r} starts at {self._dom[f]}, not at {here}"))
                 here = self._codom[f]
             if here != eq.codom:
-                raise SchemaError(MESSAGES["bad_equation"].format(
+                raise SchemaError(BAD_EQUATION.format(
                     schema=self.name, name=label, why=f"a path ends at {here}, not {eq.codom}"))
 
     def _homs_out_of_any(self) -> set[str]:
@@ -169,7 +178,7 @@ class Schema:
         try:
             return self._dom[name]
         except KeyError:
-            raise SchemaError(MESSAGES["unknown_name"].format(schema=self.name, name=name)) \
+            raise SchemaError(UNKNOWN_NAME.format(schema=self.name, name=name)) \
                 from None
 
     def codom(self, name: str) -> str:
@@ -177,7 +186,7 @@ class Schema:
         try:
             return self._codom[name]
         except KeyError:
-            raise SchemaError(MESSAGES["unknown_name"].format(schema=self.name, name=name)) \
+            raise SchemaError(UNKNOWN_NAME.format(schema=self.name, name=name)) \
                 from None
 
     def is_hom(self, name: str) -> bool:
@@ -217,19 +226,19 @@ class Schema:
     def attrs_into(self, attrtype: str) -> tuple[str, ...]:
         """Attributes whose codomain is the attribute type ``attrtype``."""
         if attrtype not in self.attrtypes:
-            raise SchemaError(MESSAGES["unknown_attrtype"].format(
+            raise SchemaError(UNKNOWN_ATTRTYPE.format(
                 schema=self.name, attrtype=attrtype))
         return self._attrs_in[attrtype]
 
     def check_ob(self, ob: str) -> None:
         """Raise :class:`SchemaError` unless ``ob`` is an object."""
         if ob not in self._homs_out:
-            raise SchemaError(MESSAGES["unknown_ob"].format(schema=self.name, ob=ob))
+            raise SchemaError(UNKNOWN_OB.format(schema=self.name, ob=ob))
 
     def check_hom(self, f: str) -> None:
         """Raise :class:`SchemaError` unless ``f`` is a hom."""
         if not self.is_hom(f):
-            raise SchemaError(MESSAGES["unknown_hom"].format(schema=self.name, hom=f))
+            raise SchemaError(UNKNOWN_HOM.format(schema=self.name, hom=f))
 
     def equations_using(self, f: str) -> tuple[PathEquation, ...]:
         """The equations in which the hom ``f`` occurs."""

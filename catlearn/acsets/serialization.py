@@ -33,8 +33,6 @@ refused). The round trip ``read_json_acset(S, write_json_acset(X)) == X`` holds 
 ACSet whose values are JSON values (``None``, ``bool``, ``int``, ``float``, ``str``, lists
 and string-keyed dicts of these) and attribute variables.
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); _ = g.add_part("E", src=0, tgt=1)
 >>> write_json_acset(g)
 '{"V": [{"_id": 1}, {"_id": 2}], "E": [{"_id": 1, "src": 1, "tgt": 2}]}'
@@ -63,7 +61,24 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.schema import PathEquation, Schema
-from catlearn.errors import MESSAGES, AttributeTypeError, JSONFormatError
+from catlearn.errors import (
+    JSON_AT,
+    JSON_DICT_KEY,
+    JSON_HOM,
+    JSON_ID,
+    JSON_NONFINITE,
+    JSON_NOT_JSON,
+    JSON_NOT_ROW,
+    JSON_NOT_TABLE,
+    JSON_NOT_TABLES,
+    JSON_UNKNOWN_KEY,
+    JSON_UNKNOWN_TABLE,
+    JSON_UNWRITABLE,
+    JSON_VAR,
+    JSON_VAR_LIKE,
+    AttributeTypeError,
+    JSONFormatError,
+)
 
 __all__ = [
     "SchemaJSON",
@@ -157,7 +172,6 @@ def write_json_schema(schema: Schema) -> str:
     """The schema as JSON text (ACSets.jl's layout); the ``version`` record is the one the
     schema was read with, else ``{"ACSetSchema": "0.0.1", "ACSets": "0.0.0"}``.
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> write_json_schema(SchGraph)[:60]
     '{"version": {"ACSetSchema": "0.0.1", "ACSets": "0.0.0"}, "Ob'
     """
@@ -177,7 +191,7 @@ def write_json_schema(schema: Schema) -> str:
 
 
 def _pydantic_error(what: str, err: ValidationError) -> JSONFormatError:
-    lines = [MESSAGES["json_at"].format(
+    lines = [JSON_AT.format(
         what=what, loc=".".join(str(x) for x in e["loc"]) or "(root)", why=e["msg"])
         for e in err.errors()[:5]]
     return JSONFormatError("; ".join(lines))
@@ -222,16 +236,16 @@ def _value_to_json(value: Any, where: str) -> Any:
         return [_value_to_json(v, where) for v in value]
     if isinstance(value, Mapping):
         return _dict_to_json(value, where)
-    raise AttributeTypeError(MESSAGES["json_unwritable"].format(
+    raise AttributeTypeError(JSON_UNWRITABLE.format(
         where=where, value=value, type=type(value).__name__))
 
 
 def _dict_to_json(value: Mapping[Any, Any], where: str) -> dict[str, Any]:
     for k in value:
         if not isinstance(k, str):
-            raise AttributeTypeError(MESSAGES["json_dict_key"].format(where=where, key=k))
+            raise AttributeTypeError(JSON_DICT_KEY.format(where=where, key=k))
     if _var_number(value) is not None:
-        raise AttributeTypeError(MESSAGES["json_var_like"].format(where=where, value=value))
+        raise AttributeTypeError(JSON_VAR_LIKE.format(where=where, value=value))
     return {k: _value_to_json(v, where) for k, v in value.items()}
 
 
@@ -240,8 +254,6 @@ def generate_json_acset(X: ACSet) -> dict[str, list[dict[str, Any]]]:
     are kept as they are (a NaN stays a NaN); :func:`write_json_acset` decides how to write
     them.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> generate_json_acset(ACSet(SchGraph))
     {'V': [], 'E': []}
     """
@@ -281,9 +293,9 @@ def _check_finite(data: Mapping[str, list[dict[str, Any]]]) -> None:
         for r, row in enumerate(rows):
             for key, value in row.items():
                 if _nonfinite(value):
-                    raise JSONFormatError(MESSAGES["json_at"].format(
+                    raise JSONFormatError(JSON_AT.format(
                         what="ACSet", loc=f"{table}.{r}.{key}",
-                        why=MESSAGES["json_nonfinite"].format(value=value)))
+                        why=JSON_NONFINITE.format(value=value)))
 
 
 def write_json_acset(X: ACSet, *, allow_inf: bool = False) -> str:
@@ -308,7 +320,7 @@ def write_json_acset(X: ACSet, *, allow_inf: bool = False) -> str:
 
 
 def _fail(loc: tuple[Any, ...], why: str) -> JSONFormatError:
-    return JSONFormatError(MESSAGES["json_at"].format(
+    return JSONFormatError(JSON_AT.format(
         what="ACSet", loc=".".join(str(x) for x in loc) or "(root)", why=why))
 
 
@@ -326,19 +338,19 @@ def _rows(tables: Mapping[str, Any], key: str, allowed: frozenset[str]) -> list[
     the row number, no key outside ``allowed``."""
     rows = tables.get(key, [])
     if not isinstance(rows, list):
-        raise _fail((key,), MESSAGES["json_not_table"].format(got=type(rows).__name__))
+        raise _fail((key,), JSON_NOT_TABLE.format(got=type(rows).__name__))
     for r, row in enumerate(rows):
         if not isinstance(row, dict):
-            raise _fail((key, r), MESSAGES["json_not_row"].format(got=type(row).__name__))
+            raise _fail((key, r), JSON_NOT_ROW.format(got=type(row).__name__))
         if "_id" in row:
             i = row["_id"]
             if not isinstance(i, int) or isinstance(i, bool) or i != r + 1:
-                raise _fail((key, r, "_id"), MESSAGES["json_id"].format(n=r + 1, got=i))
+                raise _fail((key, r, "_id"), JSON_ID.format(n=r + 1, got=i))
         for k in row:
             if k not in allowed:
                 expected = ("a field of an attribute-type row (only _id)"
                             if allowed == {"_id"} else f"a hom or attribute out of {key}")
-                raise _fail((key, r, k), MESSAGES["json_unknown_key"].format(
+                raise _fail((key, r, k), JSON_UNKNOWN_KEY.format(
                     key=k, expected=expected))
     return rows
 
@@ -350,7 +362,7 @@ def _hom_column(rows: list[dict], ob: str, f: str, codom: str, n: int) -> np.nda
         if v is None:
             continue
         if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= n:
-            raise _fail((ob, r, f), MESSAGES["json_hom"].format(value=v, codom=codom, n=n))
+            raise _fail((ob, r, f), JSON_HOM.format(value=v, codom=codom, n=n))
         col[r] = v - 1  # 0 (unset) becomes UNSET
     return col
 
@@ -362,7 +374,7 @@ def _attr_column(rows: list[dict], ob: str, a: str, attrtype: str, nvars: int) -
         n = _var_number(v)
         if n is not None:
             if n > nvars:
-                raise _fail((ob, r, a), MESSAGES["json_var"].format(
+                raise _fail((ob, r, a), JSON_VAR.format(
                     value=v, n=n, attrtype=attrtype, nvars=nvars))
             v = AttrVar(n - 1)
         col[r] = v
@@ -392,7 +404,6 @@ def parse_json_acset(cons: Schema | ACSet | Callable[[], ACSet],
     Errors are :class:`JSONFormatError` values whose message names the table, the row and
     the field. O(size of the document).
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> parse_json_acset(SchGraph, {"V": [{"_id": 1}], "E": [{"_id": 1, "src": 1, "tgt": 2}]})
     Traceback (most recent call last):
     ...
@@ -402,10 +413,10 @@ def parse_json_acset(cons: Schema | ACSet | Callable[[], ACSet],
         cons.empty() if isinstance(cons, ACSet) else cons())
     schema = X.schema
     if not isinstance(data, Mapping):
-        raise _fail((), MESSAGES["json_not_tables"].format(got=type(data).__name__))
+        raise _fail((), JSON_NOT_TABLES.format(got=type(data).__name__))
     for key in data:
         if key not in schema.obs and key not in schema.attrtypes:
-            raise _fail((key,), MESSAGES["json_unknown_table"].format(
+            raise _fail((key,), JSON_UNKNOWN_TABLE.format(
                 key=key, schema=schema.name))
     counts, cols = _columns(schema, data)
     for name, n in counts.items():
@@ -437,12 +448,11 @@ def read_json_acset(cons: Schema | ACSet | Callable[[], ACSet], text: str | byte
     """Read an ACSet from JSON text written by :func:`write_json_acset`, ACSets.jl,
     Catlab.jl or py-acsets (see the module docstring for what is accepted).
 
-    >>> from catlearn.acsets.schema import SchGraph
     >>> read_json_acset(SchGraph, '{"V": [{"_id": 1}], "E": []}').nparts("V")
     1
     """
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
-        raise _fail((), MESSAGES["json_not_json"].format(why=err)) from None
+        raise _fail((), JSON_NOT_JSON.format(why=err)) from None
     return parse_json_acset(cons, data)

@@ -21,8 +21,6 @@ Each operation costs O(|X| · k) for ``|X|`` the total number of parts and ``k``
 of closure rounds (at most the number of objects and attribute types plus one, since each
 round that changes something settles at least one more object).
 
->>> from catlearn.acsets.acset import ACSet
->>> from catlearn.acsets.schema import SchGraph
 >>> g = ACSet(SchGraph); _ = g.add_parts("V", 3); _ = g.add_parts("E", 2, src=[0, 1], tgt=[1, 2])
 >>> A = Subobject(g, V=[0, 1], E=[0])
 >>> A.parts("V").tolist(), (~A).parts("V").tolist(), A.non().parts("E").tolist()
@@ -41,7 +39,17 @@ import numpy as np
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.morphism import ACSetTransformation
-from catlearn.errors import MESSAGES, ACSetError, NaturalityError
+from catlearn.errors import (
+    SUBOBJECT_IDS,
+    SUBOBJECT_NOT_CLOSED,
+    SUBOBJECT_NOT_MONIC,
+    SUBOBJECT_OPERAND,
+    SUBOBJECT_OTHER,
+    SUBOBJECT_RANGE,
+    SUBOBJECT_UNKNOWN,
+    ACSetError,
+    NaturalityError,
+)
 
 __all__ = ["Subobject", "image", "epi_mono"]
 
@@ -107,8 +115,6 @@ class Subobject:
     type) it contains, checked closed under the homs and attributes. Objects not given
     contribute no parts. O(|X|) to check.
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); _ = g.add_part("E", src=0, tgt=1)
     >>> Subobject(g, E=[0])
     Traceback (most recent call last):
@@ -132,19 +138,19 @@ class Subobject:
         names = _names(X)
         for k in parts:
             if k not in names:
-                raise ACSetError(MESSAGES["subobject_unknown"].format(
+                raise ACSetError(SUBOBJECT_UNKNOWN.format(
                     what=_what(X), name=k, schema=X.name))
         masks: Masks = {}
         for k in names:
             n = X.nparts(k)
             ids = np.asarray(parts.get(k, []))
             if ids.size and (ids.ndim != 1 or ids.dtype.kind not in "iu"):
-                raise ACSetError(MESSAGES["subobject_ids"].format(
+                raise ACSetError(SUBOBJECT_IDS.format(
                     what=_what(X), ob=k, got=parts[k]))
             ids = ids.astype(np.int64)
             bad = ids[(ids < 0) | (ids >= n)]
             if bad.size:
-                raise ACSetError(MESSAGES["subobject_range"].format(
+                raise ACSetError(SUBOBJECT_RANGE.format(
                     what=_what(X), ob=k, part=int(bad[0]), n=n))
             mask = np.zeros(n, dtype=bool)
             mask[ids] = True
@@ -165,14 +171,14 @@ class Subobject:
             bad = rows[~self._masks[y][col[rows]]]
             if bad.size:
                 i = int(bad[0])
-                raise ACSetError(MESSAGES["subobject_not_closed"].format(
+                raise ACSetError(SUBOBJECT_NOT_CLOSED.format(
                     what=_what(X), part=i, ob=x, arrow=f, image=f"part {int(col[i])} of {y}"))
         for a, x, t in X.schema.attrs:
             rows, ids = _var_ids(X.subpart(a))
             keep = self._masks[x][rows] & ~self._masks[t][ids]
             if keep.any():
                 i = int(rows[keep][0])
-                raise ACSetError(MESSAGES["subobject_not_closed"].format(
+                raise ACSetError(SUBOBJECT_NOT_CLOSED.format(
                     what=_what(X), part=i, ob=x, arrow=a,
                     image=f"variable AttrVar({ids[keep][0]}) of {t}"))
 
@@ -180,8 +186,6 @@ class Subobject:
     def generated(cls, X: ACSet, /, **parts: Any) -> Subobject:
         """The smallest subobject containing the given parts (their closure).
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 3); _ = g.add_part("E", src=0, tgt=1)
         >>> Subobject.generated(g, E=[0]).parts("V").tolist()
         [0, 1]
@@ -192,8 +196,6 @@ class Subobject:
     def top(cls, X: ACSet) -> Subobject:
         """The whole of ``X``.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); Subobject.top(g).parts("V").tolist()
         [0, 1]
         """
@@ -203,8 +205,6 @@ class Subobject:
     def bottom(cls, X: ACSet) -> Subobject:
         """The empty subobject of ``X``.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); Subobject.bottom(g).ob.nparts("V")
         0
         """
@@ -215,8 +215,6 @@ class Subobject:
         """The subobject of ``m.codom`` that a monomorphism ``m`` picks out; its ``hom`` is
         ``m`` itself.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> from catlearn.acsets.morphism import ACSetTransformation
         >>> X = ACSet(SchGraph); _ = X.add_parts("V", 3)
         >>> V1 = ACSet(SchGraph); _ = V1.add_parts("V", 1)
@@ -224,7 +222,7 @@ class Subobject:
         [2]
         """
         if not m.is_monic():
-            raise NaturalityError(MESSAGES["subobject_not_monic"].format(m=repr(m)))
+            raise NaturalityError(SUBOBJECT_NOT_MONIC.format(m=repr(m)))
         sub = image(m)
         sub._hom = m
         return sub
@@ -234,13 +232,11 @@ class Subobject:
         """The part ids of ``ob`` (or variables of an attribute type) in the subobject,
         ascending.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 3); Subobject(g, V=[2, 0]).parts("V")
         array([0, 2])
         """
         if ob not in self._masks:
-            raise ACSetError(MESSAGES["subobject_unknown"].format(
+            raise ACSetError(SUBOBJECT_UNKNOWN.format(
                 what=_what(self.X), name=ob, schema=self.X.name))
         return np.flatnonzero(self._masks[ob])
 
@@ -248,8 +244,6 @@ class Subobject:
     def hom(self) -> ACSetTransformation:
         """The inclusion ``ob -> X`` (a monomorphism); parts keep their relative order.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 3); Subobject(g, V=[1]).hom.is_monic()
         True
         """
@@ -261,8 +255,6 @@ class Subobject:
     def ob(self) -> ACSet:
         """The sub-ACSet (the domain of :attr:`hom`).
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 3); Subobject(g, V=[1]).ob.nparts("V")
         1
         """
@@ -296,10 +288,10 @@ class Subobject:
     # ------------------------------------------------------------------ the algebra
     def _same(self, other: Subobject, op: str) -> None:
         if not isinstance(other, Subobject):
-            raise TypeError(MESSAGES["subobject_operand"].format(
+            raise TypeError(SUBOBJECT_OPERAND.format(
                 op=op, got=type(other).__name__))
         if other.X is not self.X:
-            raise ACSetError(MESSAGES["subobject_other"].format(op=op, what=_what(self.X)))
+            raise ACSetError(SUBOBJECT_OTHER.format(op=op, what=_what(self.X)))
 
     def _map(self, other: Subobject, op: str, fn: Any) -> Masks:
         self._same(other, op)
@@ -316,8 +308,6 @@ class Subobject:
     def implies(self, other: Subobject) -> Subobject:
         """The Heyting implication: the largest ``C`` with ``C & self <= other``.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); _ = g.add_part("E", src=0, tgt=1)
         >>> A = Subobject(g, V=[1]); A.implies(Subobject.bottom(g)).parts("V").tolist()
         [0]
@@ -332,8 +322,6 @@ class Subobject:
     def subtract(self, other: Subobject) -> Subobject:
         """The co-Heyting difference: the smallest ``C`` with ``self <= other | C``.
 
-        >>> from catlearn.acsets.acset import ACSet
-        >>> from catlearn.acsets.schema import SchGraph
         >>> g = ACSet(SchGraph); _ = g.add_parts("V", 2); _ = g.add_part("E", src=0, tgt=1)
         >>> T = Subobject.top(g); T.subtract(Subobject(g, V=[0, 1])).parts("V").tolist()
         [0, 1]
@@ -384,8 +372,6 @@ def image(f: ACSetTransformation) -> Subobject:
     """The image of ``f``: the subobject of ``f.codom`` of all parts (and variables) that
     ``f`` reaches. O(|dom| + |codom|).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
     >>> Y = ACSet(SchGraph); _ = Y.add_parts("V", 3)
@@ -403,8 +389,6 @@ def epi_mono(f: ACSetTransformation) -> tuple[ACSetTransformation, ACSetTransfor
     """The epi–mono factorisation ``f = e >> m``: ``m`` the inclusion of :func:`image`,
     ``e`` the corestriction of ``f`` onto it (epic).
 
-    >>> from catlearn.acsets.acset import ACSet
-    >>> from catlearn.acsets.schema import SchGraph
     >>> from catlearn.acsets.morphism import ACSetTransformation
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2)
     >>> Y = ACSet(SchGraph); _ = Y.add_parts("V", 3)

@@ -50,7 +50,7 @@ class CostObject:
     >>> L({"w": 3})
     Traceback (most recent call last):
     ...
-    catlearn.categories.errors.CostError: point of L misses parameters ['b']
+    catlearn.errors.CostError: point of L misses parameters ['b']
     """
 
     parameters: tuple[str, ...]
@@ -80,7 +80,7 @@ class CostObject:
         >>> CostObject(("a",), lambda t: 0).check_point({"a": 0, "z": 1})
         Traceback (most recent call last):
         ...
-        catlearn.categories.errors.CostError: point of (a) has unknown parameters ['z']
+        catlearn.errors.CostError: point of (a) has unknown parameters ['z']
         """
         if not isinstance(theta, Mapping):
             raise CategoryTypeError(f"a point is a mapping from names, not {type(theta).__name__}")
@@ -125,7 +125,7 @@ class Reparametrisation:
     >>> Reparametrisation(A, B, {"a": "z"})
     Traceback (most recent call last):
     ...
-    catlearn.categories.errors.CostError: parameter 'a' is sent to 'z', which is not a \
+    catlearn.errors.CostError: parameter 'a' is sent to 'z', which is not a \
 parameter of the codomain (x, y)
     """
 
@@ -213,7 +213,7 @@ parameter of the codomain (x, y)
         >>> Cost.id(A) >> Cost.id(B)
         Traceback (most recent call last):
         ...
-        catlearn.categories.errors.CompositionError: cannot compose Cost morphisms: the \
+        catlearn.errors.CategoryCompositionError: cannot compose Cost morphisms: the \
 codomain (a) of the first is not the domain (b) of the second
         """
         if not isinstance(other, Reparametrisation):
@@ -241,7 +241,7 @@ codomain (a) of the first is not the domain (b) of the second
         >>> Reparametrisation.restriction(A, B).verify([{"a": 3}], K=1)
         Traceback (most recent call last):
         ...
-        catlearn.categories.errors.CostError: L∘φ = 9 > K·L' = 1·3 at {'a': 3}
+        catlearn.errors.CostError: L∘φ = 9 > K·L' = 1·3 at {'a': 3}
         """
         best, failure = _scan(self._dom, self._cod, self, samples, K)
         if failure is not None:

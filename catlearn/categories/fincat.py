@@ -56,7 +56,7 @@ class FinCat:
     >>> FinCat(Graph(("x", "y"), (("f", "x", "y"),)), [("x ⋅ f", "x")])
     Traceback (most recent call last):
     ...
-    catlearn.categories.errors.CategoryError: relation x ⋅ f = x is not between parallel \
+    catlearn.errors.CategoryError: relation x ⋅ f = x is not between parallel \
 paths: x → y versus x → x
     """
 
@@ -143,7 +143,7 @@ paths: x → y versus x → x
         >>> C.path("f", "f")
         Traceback (most recent call last):
         ...
-        catlearn.categories.errors.CompositionError: cannot extend x ⋅ f (ending at 'y') \
+        catlearn.errors.CategoryCompositionError: cannot extend x ⋅ f (ending at 'y') \
 by edge f: x → y, whose source is 'x'
         """
         if not edges:
@@ -183,7 +183,7 @@ by edge f: x → y, whose source is 'x'
         >>> C.coerce(Path.edge(Edge("f", "x", "z")))
         Traceback (most recent call last):
         ...
-        catlearn.categories.errors.CategoryError: Edge(name='f', src='x', tgt='z') is not an \
+        catlearn.errors.CategoryError: Edge(name='f', src='x', tgt='z') is not an \
 edge of the graph
         """
         if isinstance(p, Path):

@@ -76,7 +76,7 @@ class Functor:
     >>> Functor(C, D, {"x": "a", "y": "a"}, {"f": "a ⋅ u"})
     Traceback (most recent call last):
     ...
-    catlearn.categories.errors.CategoryError: the image a ⋅ u of edge f: x → y goes a → b, \
+    catlearn.errors.CategoryError: the image a ⋅ u of edge f: x → y goes a → b, \
 not F(x) = a → F(y) = a
     """
 
@@ -187,7 +187,7 @@ not F(x) = a → F(y) = a
         >>> F("y")
         Traceback (most recent call last):
         ...
-        catlearn.categories.errors.CategoryError: 'y' is not a vertex of the graph \
+        catlearn.errors.CategoryError: 'y' is not a vertex of the graph \
 (vertices: 'x')
         """
         if isinstance(x, str):
@@ -267,7 +267,7 @@ def check_functor_laws(F: FunctorLike, samples: Iterable[str | Path]) -> int:
     >>> check_functor_laws(Bad(), [C.path("f")])
     Traceback (most recent call last):
     ...
-    catlearn.categories.errors.FunctorLawError: identity law fails at object 'x': \
+    catlearn.errors.FunctorLawError: identity law fails at object 'x': \
 F(id x) = 1 but id F(x) = 0
     """
     cod = F.cod

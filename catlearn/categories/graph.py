@@ -62,7 +62,7 @@ class Graph:
     >>> Graph(("x",), (("f", "x", "y"),))
     Traceback (most recent call last):
     ...
-    catlearn.categories.errors.CategoryError: edge 'f' has target 'y', which is not a vertex \
+    catlearn.errors.CategoryError: edge 'f' has target 'y', which is not a vertex \
 of the graph (vertices: 'x')
     """
 
@@ -146,7 +146,7 @@ of the graph (vertices: 'x')
         >>> Graph(("x",)).check_vertex("y")
         Traceback (most recent call last):
         ...
-        catlearn.categories.errors.CategoryError: 'y' is not a vertex of the graph \
+        catlearn.errors.CategoryError: 'y' is not a vertex of the graph \
 (vertices: 'x')
         """
         if not isinstance(v, str):
@@ -165,7 +165,7 @@ of the graph (vertices: 'x')
         >>> G.edge("g")
         Traceback (most recent call last):
         ...
-        catlearn.categories.errors.CategoryError: 'g' is not an edge of the graph (edges: 'f')
+        catlearn.errors.CategoryError: 'g' is not an edge of the graph (edges: 'f')
         """
         if isinstance(key, Edge):
             i = self._edge_index.get(key.name)
@@ -268,7 +268,7 @@ def as_graph(x: Any) -> Graph:
     >>> as_graph(3)
     Traceback (most recent call last):
     ...
-    catlearn.categories.errors.CategoryTypeError: expected a Graph, a category or a C-set \
+    catlearn.errors.CategoryTypeError: expected a Graph, a category or a C-set \
 with objects V, E; got int
     """
     if isinstance(x, Graph):

@@ -50,7 +50,7 @@ def _extend_paths(paths: list[Path | None], parent: Sequence[int], last: Sequenc
         up: Any = paths[parent[n]]
         p = new(Path)
         p._src = up._src
-        p._edges = up._edges + (edges[last[n]],)
+        p._edges = (*up._edges, edges[last[n]])
         p._hash = None
         paths[n] = p
 
@@ -66,7 +66,7 @@ class Path:
     >>> Path("x", [Edge("g", "y", "z")])
     Traceback (most recent call last):
     ...
-    catlearn.categories.errors.CompositionError: cannot start path at 'x' with edge g: y → z, \
+    catlearn.errors.CategoryCompositionError: cannot start path at 'x' with edge g: y → z, \
 whose source is 'y'
     """
 
@@ -201,7 +201,7 @@ whose source is 'y'
         >>> Path.edge(f).then(Path.edge(g))
         Traceback (most recent call last):
         ...
-        catlearn.categories.errors.CompositionError: cannot compose x ⋅ f: x → y with \
+        catlearn.errors.CategoryCompositionError: cannot compose x ⋅ f: x → y with \
 z ⋅ g: z → x: the target 'y' is not the source 'z'
         """
         result = self

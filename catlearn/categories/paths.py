@@ -144,7 +144,7 @@ class PathTrie:
         base = paths[node]
         edges, last, src = self.edges, self.edge, self.src
         for n in reversed(chain):
-            base = paths[n] = Path._unchecked(src, base.edges + (edges[last[n]],))
+            base = paths[n] = Path._unchecked(src, (*base.edges, edges[last[n]]))
         return base
 
     def search(self, tgt: str | None = None, *, max_length: int | None = None,
@@ -283,7 +283,7 @@ def paths_between(
     >>> list(paths_between(G, "x", "x", max_length=9, max_paths=2))
     Traceback (most recent call last):
     ...
-    catlearn.categories.errors.TooManyPathsError: more than max_paths=2 paths from 'x' to \
+    catlearn.errors.TooManyPathsError: more than max_paths=2 paths from 'x' to \
 'x' (found 2 so far); bound the search with max_length, keep simple=True, or raise max_paths
     """
     trie = PathTrie(graph, src, keep=False)

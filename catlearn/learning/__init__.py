@@ -1,6 +1,5 @@
 """Learning graphs and learning diagrams (the heart of catlearn; backend-free).
 
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> LearningDiagram.from_graph(g).equations
 (Equation(N ⋅ x ⋅ c = N ⋅ y),)

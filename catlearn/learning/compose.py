@@ -193,7 +193,7 @@ def glue(d1: Regime, d2: Regime, along: Iterable[str] | tuple[ACSetTransformatio
         f, g = along
         g0 = _graph(f.dom)  # type: ignore[arg-type]
     else:
-        g0 = shared_subgraph(g1, g2, along)  # type: ignore[arg-type]
+        g0 = shared_subgraph(g1, g2, along)
         f, g = inclusion(g0, g1), inclusion(g0, g2)
     regimes: dict[str, Regime] = {"shared": g0, "first": d1, "second": d2}
     return colimit_of(regimes, {"f": ("shared", "first", f), "g": ("shared", "second", g)},

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from catlearn.categories import Edge, Path, PathTrie
 from catlearn.categories.errors import TooManyPathsError
 from catlearn.categories.path import _extend_paths
-from catlearn.errors import MESSAGES, LearningGraphError, PathFindingError
+from catlearn.errors import BAD_POLICY, NOT_A_SOURCE, LearningGraphError, PathFindingError
 from catlearn.learning.equation import Equation
 from catlearn.learning.graph import DATA, LEARNABLE, LearningGraph
 from catlearn.learning.plan import (
@@ -238,7 +238,7 @@ def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: boo
         raise LearningGraphError(f"path finding needs a LearningGraph, not "
                                  f"{type(graph).__name__}")
     if policy not in POLICIES:
-        raise LearningGraphError(MESSAGES["bad_policy"].format(
+        raise LearningGraphError(BAD_POLICY.format(
             policy=policy, policies=", ".join(POLICIES)))
     _check_cap("max_paths", max_paths)
     cap = _check_cap("max_equations", max_equations)
@@ -441,7 +441,7 @@ policy='against_data', give the equations explicitly, or raise max_equations
             raise LearningGraphError(f"an equation is an Equation or a pair (lhs, rhs), not "
                                      f"{e!r}")
         if eq.source not in self._sources:
-            raise LearningGraphError(MESSAGES["not_a_source"].format(
+            raise LearningGraphError(NOT_A_SOURCE.format(
                 equation=eq.name, src=eq.source,
                 sources=", ".join(self.graph.sources()) or "none"))
         return eq

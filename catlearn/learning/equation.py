@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from catlearn.categories import Path
-from catlearn.errors import MESSAGES, LearningGraphError
+from catlearn.errors import BAD_GRAD, BAD_WEIGHT, NOT_PARALLEL, LearningGraphError
 
 __all__ = ["Equation", "GRAD_SIDES", "path_text"]
 
@@ -59,17 +59,17 @@ class Equation:
                 raise LearningGraphError(f"equation {side} must be a Path, not "
                                          f"{type(p).__name__}")
         if self.lhs.src != self.rhs.src or self.lhs.tgt != self.rhs.tgt:
-            raise LearningGraphError(MESSAGES["not_parallel"].format(
+            raise LearningGraphError(NOT_PARALLEL.format(
                 lhs=self.lhs, rhs=self.rhs, lsrc=self.lhs.src, ltgt=self.lhs.tgt,
                 rsrc=self.rhs.src, rtgt=self.rhs.tgt))
         w = self.weight
         if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) \
                 or w < 0:
-            raise LearningGraphError(MESSAGES["bad_weight"].format(
+            raise LearningGraphError(BAD_WEIGHT.format(
                 equation=self._default_name(), weight=w))
         object.__setattr__(self, "weight", float(w))
         if self.grad not in GRAD_SIDES:
-            raise LearningGraphError(MESSAGES["bad_grad"].format(
+            raise LearningGraphError(BAD_GRAD.format(
                 equation=self._default_name(), grad=self.grad, sides=", ".join(GRAD_SIDES)))
         if self.comparator is not None and (not isinstance(self.comparator, str)
                                             or not self.comparator):

@@ -27,7 +27,17 @@ from typing import Any
 import numpy as np
 
 from catlearn.acsets import ACSet, Schema
-from catlearn.errors import MESSAGES, LearningGraphError
+from catlearn.errors import (
+    BAD_NAME,
+    BAD_ROLE,
+    DATA_NOT_FROM_SOURCE,
+    EDGE_CONFLICT,
+    INTO_SOURCE,
+    MAP_FROM_SOURCE,
+    NO_EDGE,
+    NO_SPACE,
+    LearningGraphError,
+)
 
 __all__ = ["SchLearningGraph", "LearningGraph", "ROLES", "DATA", "FIXED", "LEARNABLE"]
 
@@ -49,7 +59,7 @@ SchLearningGraph = Schema(
 def _check_name(kind: str, name: object) -> None:
     """Names are non-empty strings without surrounding spaces or the path separator ``⋅``."""
     if not isinstance(name, str) or not name or name != name.strip() or "⋅" in name:
-        raise LearningGraphError(MESSAGES["bad_name"].format(kind=kind, name=name))
+        raise LearningGraphError(BAD_NAME.format(kind=kind, name=name))
 
 
 class LearningGraph(ACSet):
@@ -72,7 +82,7 @@ class LearningGraph(ACSet):
         if a == "role":
             for p, v in zip(parts.tolist(), vals.tolist(), strict=True):
                 if isinstance(v, str) and v not in ROLES:
-                    raise LearningGraphError(MESSAGES["bad_role"].format(
+                    raise LearningGraphError(BAD_ROLE.format(
                         edge=p, role=v, roles=", ".join(ROLES)))
         return vals
 
@@ -85,7 +95,7 @@ class LearningGraph(ACSet):
         """
         found = self.incident(name, "vlabel")
         if found.size == 0:
-            raise LearningGraphError(MESSAGES["no_space"].format(
+            raise LearningGraphError(NO_SPACE.format(
                 name=name, known=", ".join(self.vertex_names()) or "none"))
         return int(found[0])
 
@@ -93,7 +103,7 @@ class LearningGraph(ACSet):
         """The id of the edge called ``name``."""
         found = self.incident(name, "elabel")
         if found.size == 0:
-            raise LearningGraphError(MESSAGES["no_edge"].format(
+            raise LearningGraphError(NO_EDGE.format(
                 name=name, known=", ".join(self.edge_names()) or "none"))
         return int(found[0])
 
@@ -171,7 +181,7 @@ class LearningGraph(ACSet):
         """Add an edge of a given role (idempotent for an identical edge); return its id."""
         _check_name("edge", name)
         if role not in ROLES:
-            raise LearningGraphError(MESSAGES["bad_role"].format(
+            raise LearningGraphError(BAD_ROLE.format(
                 edge=name, role=role, roles=", ".join(ROLES)))
         for end in (src, tgt):
             _check_name("space", end)
@@ -179,23 +189,23 @@ class LearningGraph(ACSet):
             old = (*self.ends(name), self.role(name))
             if old == (src, tgt, role):
                 return self.edge(name)
-            raise LearningGraphError(MESSAGES["edge_conflict"].format(
+            raise LearningGraphError(EDGE_CONFLICT.format(
                 name=name, old=f"{old[0]} -> {old[1]} ({old[2]})",
                 new=f"{src} -> {tgt} ({role})"))
         if self.has_space(src):
             roles = self.out_roles(src)
             if role == DATA and any(r != DATA for r in roles):
-                raise LearningGraphError(MESSAGES["data_not_from_source"].format(
+                raise LearningGraphError(DATA_NOT_FROM_SOURCE.format(
                     name=name, src=src, why="it has outgoing maps that are not data"))
             if role != DATA and DATA in roles:
-                raise LearningGraphError(MESSAGES["map_from_source"].format(
+                raise LearningGraphError(MAP_FROM_SOURCE.format(
                     name=name, role=role, src=src))
         if role == DATA and self.has_space(src) and self.incident(self.vertex(src),
                                                                    "tgt").size:
-            raise LearningGraphError(MESSAGES["data_not_from_source"].format(
+            raise LearningGraphError(DATA_NOT_FROM_SOURCE.format(
                 name=name, src=src, why="maps go into it"))
         if self.has_space(tgt) and self.is_source(tgt):
-            raise LearningGraphError(MESSAGES["into_source"].format(name=name, tgt=tgt))
+            raise LearningGraphError(INTO_SOURCE.format(name=name, tgt=tgt))
         s, t = self._space_id(src), self._space_id(tgt)
         return self.add_part("E", src=s, tgt=t, elabel=name, role=role)
 

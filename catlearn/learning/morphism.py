@@ -14,7 +14,6 @@ realisation back along ``h``). An equation may land on the swapped pair ``(h q, 
 only where ``D'`` compares it with a symmetric comparator (the loss term is then the
 same). Morphisms compose (``h >> k``, "h then k") and have identities.
 
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> sq = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> kd = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
 >>> kd = kd.fixed("t", "X", "Y").model("s", "X", "Y")
@@ -262,7 +261,6 @@ def diagram_automorphisms(d: LearningDiagram) -> list[DiagramMorphism]:
     (:func:`catlearn.acsets.automorphisms`) that are diagram morphisms ``d -> d``. The
     cost is that of the automorphism search (fast for small patterns).
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
     >>> g = g.model("c1", "X", "Y").model("c2", "X", "Y")
     >>> [a.edge_map()["c1"] for a in diagram_automorphisms(LearningDiagram.from_graph(g))]

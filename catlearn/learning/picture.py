@@ -10,7 +10,6 @@ the highlight colours. ``models`` adds a model description under an edge's name 
 ``comparators=True`` each space's comparator under its name. PNG is rendered at
 :data:`PNG_DPI` dots per inch.
 
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
 >>> dot = to_graphviz(D, highlight=D.equations[0])

@@ -7,7 +7,6 @@ appears once per distinct prefix, so a backbone feeding ``K`` heads is run once 
 batch. Equations are pairs of trie nodes with a weight and a comparator. Backends run
 the nodes in order (parents come before children) and compare the pairs.
 
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").data("z", "N", "Z")
 >>> g = g.model("m", "X", "F").model("h1", "F", "Y").model("h2", "F", "Z")
 >>> plan = LearningDiagram.from_graph(g).compile_plan()
@@ -138,7 +137,6 @@ class LossPlan:
         """Evaluate every node: ``apply(node, parent_value)`` for each non-root node, the
         root's value being ``batches[source]``. Returns the values by node id.
 
-        >>> from catlearn.learning import LearningDiagram, LearningGraph
         >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
         >>> g = g.model("f", "X", "Y").model("g", "X", "Y")
         >>> plan = LearningDiagram.from_graph(g).compile_plan()
@@ -187,7 +185,7 @@ class _Prefixes:
         found = self.path[k]
         if found is None:  # not a root: roots are made with their paths
             e, up = cast(Edge, self.edge[k]), cast(Path, self.path[self.parent[k]])
-            found = self.path[k] = Path._unchecked(up.src, up.edges + (e,))
+            found = self.path[k] = Path._unchecked(up.src, (*up.edges, e))
         return found
 
 

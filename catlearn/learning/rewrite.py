@@ -28,7 +28,6 @@ gradient side; per-space comparators are kept for the spaces that remain.
 
 The shipped rules: :func:`insert_adapter`, :func:`split_model`, :func:`attach_teacher`.
 
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> rw = rewrite_diagram(LearningDiagram.from_graph(g), split_model("c", space="F"))
 >>> [eq.name for eq in rw.diagram.equations], rw.deleted, rw.added
@@ -52,7 +51,25 @@ from catlearn.acsets.rewriting import (
     pushout_complement_violations,
     rewrite_maps,
 )
-from catlearn.errors import MESSAGES, DiagramRewriteError, LearningGraphError
+from catlearn.errors import (
+    LRULE_CLASH,
+    LRULE_DANGLING,
+    LRULE_INIT,
+    LRULE_MATCH,
+    LRULE_NO_EDGE,
+    LRULE_NO_MATCH,
+    LRULE_NO_SPACE,
+    LRULE_NOT_DIAGRAM,
+    LRULE_NOT_RULE,
+    LRULE_OPTION,
+    LRULE_POLICY,
+    LRULE_RESULT,
+    LRULE_ROLE_OF,
+    LRULE_ROW,
+    LRULE_TWICE,
+    DiagramRewriteError,
+    LearningGraphError,
+)
 from catlearn.learning.diagram import LearningDiagram
 from catlearn.learning.graph import FIXED, LEARNABLE, ROLES, LearningGraph, SchLearningGraph
 
@@ -93,7 +110,6 @@ class DiagramRewrite(NamedTuple):
     ``kept`` (old edge -> new edge, every edge that survives), ``added`` and ``deleted``
     edge names, and ``init`` (new edge -> old edge whose parameters it starts from).
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> rw = LearningDiagram.from_graph(g).rewrite(insert_adapter("c", adapter="a"))
     >>> rw.kept, rw.init["c"], rw.diagram.graph.ends("c")
@@ -117,7 +133,7 @@ def _rows(rule: str, side: str, rows: Sequence[Any]) -> list[tuple[str, str, str
               and (row[3] is None or row[3] in ROLES
                    or (side == "rhs" and isinstance(row[3], RoleOf))))
         if not ok:
-            raise DiagramRewriteError(MESSAGES["lrule_row"].format(
+            raise DiagramRewriteError(LRULE_ROW.format(
                 rule=rule, side=side, row=row, roles=", ".join(ROLES),
                 extra=" or RoleOf(edge)" if side == "rhs" else ""))
         out.append((row[0], row[1], row[2], row[3]))
@@ -167,7 +183,7 @@ def _right_role(name: str, e: str, role: Any, left: dict[str, Any], var: _Vars) 
     if isinstance(role, RoleOf) or role is None:
         ref = e if role is None else role.edge
         if ref not in left:
-            raise DiagramRewriteError(MESSAGES["lrule_role_of"].format(
+            raise DiagramRewriteError(LRULE_ROLE_OF.format(
                 rule=name, edge=ref, known=", ".join(left) or "none"))
         return var.role.get(ref, left[ref])
     return role
@@ -189,13 +205,13 @@ def edge_rule(lhs: Sequence[Any], rhs: Sequence[Any], *, name: str = "edge_rule"
     for side, rows in (("lhs", left), ("rhs", right)):
         twice = sorted(n for n, k in Counter(e for e, *_ in rows).items() if k > 1)
         if twice:
-            raise DiagramRewriteError(MESSAGES["lrule_twice"].format(
+            raise DiagramRewriteError(LRULE_TWICE.format(
                 rule=name, side=side, names=", ".join(twice)))
     ls, rs = _spaces(left, lhs_spaces), _spaces(right, rhs_spaces)
     var = _Vars(ls, left)
     for v in rs:
         if v.startswith("?") and v not in ls:
-            raise DiagramRewriteError(MESSAGES["lrule_row"].format(
+            raise DiagramRewriteError(LRULE_ROW.format(
                 rule=name, side="rhs", row=v, roles=", ".join(ROLES),
                 extra=f"; a new space needs a name ({v!r} is a pattern variable)"))
     lrole = {e: r for e, _, _, r in left}
@@ -207,7 +223,7 @@ def edge_rule(lhs: Sequence[Any], rhs: Sequence[Any], *, name: str = "edge_rule"
     rows_r = []
     for e, s, t, role in right:
         if e.startswith("?") and e not in lends:
-            raise DiagramRewriteError(MESSAGES["lrule_row"].format(
+            raise DiagramRewriteError(LRULE_ROW.format(
                 rule=name, side="rhs", row=(e, s, t, role), roles=", ".join(ROLES),
                 extra=f"; a new edge needs a name ({e!r} is a pattern variable)"))
         rows_r.append((e, s, t, _right_role(name, e, role, lrole, var)))
@@ -219,7 +235,7 @@ def edge_rule(lhs: Sequence[Any], rhs: Sequence[Any], *, name: str = "edge_rule"
         why = ("it is not a new edge of the right-hand side" if new not in re_ or new in ke
                else "it is not an edge of the left-hand side" if old not in le else None)
         if why:
-            raise DiagramRewriteError(MESSAGES["lrule_init"].format(
+            raise DiagramRewriteError(LRULE_INIT.format(
                 rule=name, new=new, old=old, why=why))
         starts[re_.index(new)] = le.index(old)
     return LearningRule(rule, starts, name)
@@ -234,7 +250,6 @@ def insert_adapter(model: str, adapter: str = "a", *, space: str | None = None,
     parameters, the adapter (``role``, learnable by default) is new. Any role of ``f``
     matches: a frozen backbone gets a learnable adapter.
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").fixed("f", "X", "Y")
     >>> rw = LearningDiagram.from_graph(g).rewrite(insert_adapter("f"))
     >>> [eq.name for eq in rw.diagram.equations]
@@ -251,7 +266,6 @@ def split_model(model: str, encoder: str = "e", head: str = "h", *, space: str =
     """Split a model into an encoder and a head: ``f: X -> Y`` becomes ``e: X -> F``
     and ``h: F -> Y`` (both with ``f``'s role; new parameters, since ``f`` is gone).
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("f", "X", "Y")
     >>> LearningDiagram.from_graph(g).rewrite(split_model("f")).diagram.graph.ends("h")
     ('F', 'Y')
@@ -268,7 +282,6 @@ def attach_teacher(model: str, teacher: str = "t") -> LearningRule:
     student. Re-derived with ``all_pairs``, the square ``x ⋅ c = y`` becomes knowledge
     distillation (``x ⋅ c = x ⋅ t`` and ``x ⋅ c = y``).
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> rw = LearningDiagram.from_graph(g).rewrite(attach_teacher("c"))
     >>> rw.diagram.graph.role("t"), rw.init["t"]
@@ -286,7 +299,7 @@ def _as_rule(rule: Any) -> LearningRule:
         return rule
     if isinstance(rule, Rule) and rule.L.schema == SchLearningGraph:
         return LearningRule(rule, {}, rule.name or "Rule")
-    raise DiagramRewriteError(MESSAGES["lrule_not_rule"].format(got=type(rule).__name__))
+    raise DiagramRewriteError(LRULE_NOT_RULE.format(got=type(rule).__name__))
 
 
 def _edge_text(X: ACSet, e: int) -> str:
@@ -313,12 +326,12 @@ def _match(lr: LearningRule, X: ACSet, monic: Any) -> ACSetTransformation:
     known = X.subpart("elabel").tolist()
     for e in L.subpart("elabel").tolist():
         if isinstance(e, str) and e not in known:
-            raise DiagramRewriteError(MESSAGES["lrule_no_edge"].format(
+            raise DiagramRewriteError(LRULE_NO_EDGE.format(
                 rule=lr.name, edge=e, known=", ".join(known) or "none"))
     spaces = X.subpart("vlabel").tolist()
     for v in L.subpart("vlabel").tolist():
         if isinstance(v, str) and v not in spaces:
-            raise DiagramRewriteError(MESSAGES["lrule_no_space"].format(
+            raise DiagramRewriteError(LRULE_NO_SPACE.format(
                 rule=lr.name, space=v, known=", ".join(spaces) or "none"))
     first: tuple[Violation, ACSetTransformation] | None = None
     for m in homomorphisms(L, X, monic=monic):
@@ -327,11 +340,11 @@ def _match(lr: LearningRule, X: ACSet, monic: Any) -> ACSetTransformation:
             return m
         first = first or (bad[0], m)
     if first is not None:
-        raise DiagramRewriteError(MESSAGES["lrule_dangling"].format(
+        raise DiagramRewriteError(LRULE_DANGLING.format(
             rule=lr.name, why=_explain(first[0], X, first[1])))
     want = "; ".join(_edge_text(L, e) for e in range(L.nparts("E"))) or "its spaces"
     have = "; ".join(_edge_text(X, e) for e in range(X.nparts("E"))) or "no edges"
-    raise DiagramRewriteError(MESSAGES["lrule_no_match"].format(
+    raise DiagramRewriteError(LRULE_NO_MATCH.format(
         rule=lr.name, want=want, have=have))
 
 
@@ -342,11 +355,11 @@ def _to_graph(lr: LearningRule, Y: ACSet, maps: RewriteMaps) -> LearningGraph:
         counts = Counter(labels)
         for p, n in enumerate(labels):
             if counts[n] > 1 and p not in old:
-                raise DiagramRewriteError(MESSAGES["lrule_clash"].format(
+                raise DiagramRewriteError(LRULE_CLASH.format(
                     rule=lr.name, kind=kind, name=n))
     for a in ("vlabel", "elabel", "role"):
         if any(isinstance(v, AttrVar) for v in Y.subpart(a).tolist()):
-            raise DiagramRewriteError(MESSAGES["lrule_result"].format(
+            raise DiagramRewriteError(LRULE_RESULT.format(
                 rule=lr.name, why=f"some {a} is left a variable (the rule's right-hand "
                                   "side must name its new spaces, edges and roles)"))
     names = Y.subpart("vlabel").tolist()
@@ -356,17 +369,17 @@ def _to_graph(lr: LearningRule, Y: ACSet, maps: RewriteMaps) -> LearningGraph:
     try:
         return LearningGraph.from_edges(rows, spaces=names)
     except LearningGraphError as err:
-        raise DiagramRewriteError(MESSAGES["lrule_result"].format(rule=lr.name, why=err)
+        raise DiagramRewriteError(LRULE_RESULT.format(rule=lr.name, why=err)
                                   ) from None
 
 
 def _options(diagram: LearningDiagram, options: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
-        raise DiagramRewriteError(MESSAGES["lrule_option"].format(
+        raise DiagramRewriteError(LRULE_OPTION.format(
             names=", ".join(unknown), known=", ".join(OPTIONS)))
     if diagram.derivation is None and "policy" not in options:
-        raise DiagramRewriteError(MESSAGES["lrule_policy"])
+        raise DiagramRewriteError(LRULE_POLICY)
     return {**(diagram.derivation or {}), **options}
 
 
@@ -392,7 +405,6 @@ def rewrite_diagram(diagram: LearningDiagram, rule: LearningRule | Rule,
     Errors (:class:`~catlearn.errors.DiagramRewriteError`) name the missing edge, the
     dangling edge or the clashing name, before anything is built.
 
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> rewrite_diagram(LearningDiagram.from_graph(g), attach_teacher("s"))
     Traceback (most recent call last):
@@ -400,11 +412,11 @@ def rewrite_diagram(diagram: LearningDiagram, rule: LearningRule | Rule,
     catlearn.errors.DiagramRewriteError: rewrite: rule attach_teacher(s, teacher=t) needs ...
     """
     if not isinstance(diagram, LearningDiagram):
-        raise DiagramRewriteError(MESSAGES["lrule_not_diagram"].format(
+        raise DiagramRewriteError(LRULE_NOT_DIAGRAM.format(
             got=type(diagram).__name__))
     lr = _as_rule(rule)
     if match is not None and not isinstance(match, ACSetTransformation):
-        raise DiagramRewriteError(MESSAGES["lrule_match"].format(
+        raise DiagramRewriteError(LRULE_MATCH.format(
             rule=lr.name, got=type(match).__name__))
     opts = _options(diagram, options)
     X = diagram.graph
@@ -413,7 +425,7 @@ def rewrite_diagram(diagram: LearningDiagram, rule: LearningRule | Rule,
             and match.codom == X:
         bad = pushout_complement_violations(lr.rule.l, match)
         if bad:
-            raise DiagramRewriteError(MESSAGES["lrule_dangling"].format(
+            raise DiagramRewriteError(LRULE_DANGLING.format(
                 rule=lr.name, why=_explain(bad[0], X, match)))
     maps = rewrite_maps(lr.rule, X, m)
     graph = _to_graph(lr, maps.result, maps)

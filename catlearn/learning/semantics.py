@@ -7,7 +7,6 @@ to the reparametrisation ``h*: Θ_D' -> Θ_D`` (each learnable edge reads the pa
 its image), with ``L_D ∘ h* ≤ K · L_D'`` for ``K = h.multiplicity()``; ``D``'s realisation
 is the pull-back ``R' ∘ h``. Proofs: ``proofs/loss_functor.md``, ``proofs/gluing_lemma.md``.
 
->>> from catlearn.learning import LearningDiagram, LearningGraph
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
 >>> loss_expr(D)

@@ -199,9 +199,18 @@ def quotient_morphism(X: ACSet, pairs: Mapping[str, Sequence[tuple[int, int]]],
             if clash():  # this identification would merge different attribute values
                 for y, parent in saved.items():
                     uf[y].parent = parent
+    comps, reps = _classes(X, uf)
+    Y = _quotient_codomain(X, comps, reps, extra)
+    var_comps = {t: [AttrVar(k) for k in range(X.nparts(t))] for t in schema.attrtypes}
+    return ACSetTransformation(X, Y, **comps, **var_comps)
+
+
+def _classes(X: ACSet, uf: dict[str, _UnionFind]
+             ) -> tuple[dict[str, np.ndarray], dict[str, list[int]]]:
+    """Each part's class (numbered by first appearance) and each class's first part."""
     comps: dict[str, np.ndarray] = {}
     reps: dict[str, list[int]] = {}
-    for x in schema.obs:
+    for x in X.schema.obs:
         roots = [uf[x].find(i) for i in range(X.nparts(x))]
         ids: dict[int, int] = {}
         comps[x] = np.asarray([ids.setdefault(r, len(ids)) for r in roots], dtype=np.int64)
@@ -209,6 +218,13 @@ def quotient_morphism(X: ACSet, pairs: Mapping[str, Sequence[tuple[int, int]]],
         for i, r in enumerate(roots):
             rep_of.setdefault(ids[r], i)
         reps[x] = [rep_of[k] for k in range(len(ids))]
+    return comps, reps
+
+
+def _quotient_codomain(X: ACSet, comps: dict[str, np.ndarray], reps: dict[str, list[int]],
+                       extra: dict[str, int]) -> ACSet:
+    """``X/~`` (one part per class, read off its first part) plus ``extra`` fresh parts."""
+    schema = X.schema
     Y = X.empty()
     for t in schema.attrtypes:
         Y.add_parts(t, X.nparts(t))
@@ -229,8 +245,7 @@ def quotient_morphism(X: ACSet, pairs: Mapping[str, Sequence[tuple[int, int]]],
             vals = [col[r] for r in reps[x]]
             if vals:
                 Y.set_subpart(list(range(len(vals))), a, vals)
-    var_comps = {t: [AttrVar(k) for k in range(X.nparts(t))] for t in schema.attrtypes}
-    return ACSetTransformation(X, Y, **comps, **var_comps)
+    return Y
 
 
 @st.composite

@@ -60,7 +60,17 @@ import torch
 from torch import nn
 
 from catlearn_torch.compile import unwrap
-from catlearn_torch.errors import MESSAGES, CheckpointError
+from catlearn_torch.errors import (
+    CKPT_CORRUPT,
+    CKPT_DIAGRAM,
+    CKPT_FORMAT,
+    CKPT_KEY,
+    CKPT_MODELS,
+    CKPT_OLD,
+    CKPT_UNREADABLE,
+    CKPT_WEIGHTING,
+    CheckpointError,
+)
 from catlearn_torch.trainer.optim import sync_optimizer
 from catlearn_torch.trainer.rng import rng_state, set_rng_state
 
@@ -115,10 +125,10 @@ def safe_load(path: str | os.PathLike[str]) -> Any:
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
-        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
+        raise CheckpointError(CKPT_UNREADABLE.format(
             path=path, why="no such file")) from None
     except Exception as err:  # a truncated, foreign or unsafe file
-        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
+        raise CheckpointError(CKPT_UNREADABLE.format(
             path=path, why=_first_line(err))) from None
 
 
@@ -154,38 +164,38 @@ def read_envelope(path: str | os.PathLike[str]) -> Any:
     try:
         blob = Path(path).read_bytes()
     except FileNotFoundError:
-        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
+        raise CheckpointError(CKPT_UNREADABLE.format(
             path=path, why="no such file")) from None
     except OSError as err:
-        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
+        raise CheckpointError(CKPT_UNREADABLE.format(
             path=path, why=_first_line(err))) from None
     try:
         outer = torch.load(io.BytesIO(blob), map_location="cpu", weights_only=True)
     except Exception as err:  # a truncated, foreign or unsafe file
-        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
+        raise CheckpointError(CKPT_UNREADABLE.format(
             path=path, why=_first_line(err))) from None
     _check_format(outer, path)
     payload, digest = outer.get("payload"), outer.get("sha256")
     if set(outer) != _ENVELOPE or not isinstance(payload, torch.Tensor) \
             or payload.dtype != torch.uint8 or payload.dim() != 1 or not isinstance(digest, str):
-        raise CheckpointError(MESSAGES["ckpt_corrupt"].format(
+        raise CheckpointError(CKPT_CORRUPT.format(
             path=path, why="its payload or digest is missing or malformed"))
     raw = payload.numpy().tobytes()
     if hashlib.sha256(raw).hexdigest() != digest:
-        raise CheckpointError(MESSAGES["ckpt_corrupt"].format(
+        raise CheckpointError(CKPT_CORRUPT.format(
             path=path, why="the SHA-256 digest of its payload does not match the stored one"))
     if outer.get("torch") == str(torch.__version__) and _serialise(outer) != blob:
-        raise CheckpointError(MESSAGES["ckpt_corrupt"].format(
+        raise CheckpointError(CKPT_CORRUPT.format(
             path=path, why="its bytes differ from what was written (the payload's digest "
                            "matches, the container around it was altered)"))
     try:
         inner = torch.load(io.BytesIO(raw), map_location="cpu", weights_only=True)
     except Exception as err:  # cannot happen for a digest-checked file but a forged one
-        raise CheckpointError(MESSAGES["ckpt_unreadable"].format(
+        raise CheckpointError(CKPT_UNREADABLE.format(
             path=path, why=_first_line(err))) from None
     if not isinstance(inner, dict) or set(inner) != {"torch", "state"} \
             or inner["torch"] != outer.get("torch"):
-        raise CheckpointError(MESSAGES["ckpt_corrupt"].format(
+        raise CheckpointError(CKPT_CORRUPT.format(
             path=path, why="the torch version recorded around the payload differs from "
                            "the one inside it"))
     return inner["state"]
@@ -198,9 +208,9 @@ def _check_format(outer: Any, path: Any) -> None:
     fmt = outer.get("format") if isinstance(outer, dict) else type(outer).__name__
     version = outer.get("version") if isinstance(outer, dict) else None
     if fmt == CHECKPOINT_FORMAT and version == 1:
-        raise CheckpointError(MESSAGES["ckpt_old"].format(path=path))
+        raise CheckpointError(CKPT_OLD.format(path=path))
     if fmt != CHECKPOINT_FORMAT or version != CHECKPOINT_VERSION:
-        raise CheckpointError(MESSAGES["ckpt_format"].format(
+        raise CheckpointError(CKPT_FORMAT.format(
             path=path, got=fmt, expected=CHECKPOINT_FORMAT, version=CHECKPOINT_VERSION))
 
 
@@ -226,17 +236,17 @@ def validate_checkpoint(state: Any, path: Any = "<checkpoint>") -> dict[str, Any
 is missing
     """
     if not isinstance(state, dict):
-        raise CheckpointError(MESSAGES["ckpt_key"].format(
+        raise CheckpointError(CKPT_KEY.format(
             path=path, why=f"it holds {type(state).__name__}, not a dict"))
     for key, (types, optional) in _KEYS.items():
         if key not in state:
-            raise CheckpointError(MESSAGES["ckpt_key"].format(
+            raise CheckpointError(CKPT_KEY.format(
                 path=path, why=f"key {key!r} is missing"))
         value = state[key]
         if (value is None and optional) or (isinstance(value, types)
                                             and not isinstance(value, bool)):
             continue
-        raise CheckpointError(MESSAGES["ckpt_key"].format(
+        raise CheckpointError(CKPT_KEY.format(
             path=path, why=f"key {key!r} holds {type(value).__name__}, expected "
                            f"{' or '.join(t.__name__ for t in types)}"))
     _validate_parts(state, path)
@@ -245,7 +255,7 @@ is missing
 
 def _validate_parts(state: dict[str, Any], path: Any) -> None:
     def bad(why: str) -> CheckpointError:
-        return CheckpointError(MESSAGES["ckpt_key"].format(path=path, why=why))
+        return CheckpointError(CKPT_KEY.format(path=path, why=why))
 
     for e, sd in state["models"].items():
         if not isinstance(e, str) or not isinstance(sd, dict):
@@ -283,8 +293,6 @@ def save_checkpoint(path: str | os.PathLike[str], compiled: nn.Module,
     """Write a checkpoint atomically (see the module docstring); returns its path.
 
     >>> import tempfile, torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -329,10 +337,10 @@ def _structure(spec: str, path: Any) -> Any:
     try:
         data = json.loads(spec)
     except ValueError as err:
-        raise CheckpointError(MESSAGES["ckpt_key"].format(
+        raise CheckpointError(CKPT_KEY.format(
             path=path, why=f"'spec' is not JSON ({err})")) from None
     if not isinstance(data, dict):
-        raise CheckpointError(MESSAGES["ckpt_key"].format(
+        raise CheckpointError(CKPT_KEY.format(
             path=path, why="'spec' is not a JSON object"))
     data.pop("weights", None)
     for eq in data.get("equations") or []:
@@ -344,13 +352,13 @@ def _structure(spec: str, path: Any) -> Any:
 def _restore_models(core: Any, checkpoint: Mapping[str, Any], path: str) -> None:
     models = checkpoint["models"]
     if set(models) != set(core.models):
-        raise CheckpointError(MESSAGES["ckpt_models"].format(
+        raise CheckpointError(CKPT_MODELS.format(
             path=path, theirs=", ".join(sorted(models)), ours=", ".join(sorted(core.models))))
     for e, sd in models.items():
         try:
             core.models[e].load_state_dict(sd)
         except (RuntimeError, KeyError, ValueError, TypeError) as err:
-            raise CheckpointError(MESSAGES["ckpt_models"].format(
+            raise CheckpointError(CKPT_MODELS.format(
                 path=path, theirs=f"{e} with other parameters ({str(err).splitlines()[0]})",
                 ours=f"{e}: {type(core.models[e]).__name__}")) from None
     core.clear_cache()
@@ -359,7 +367,7 @@ def _restore_models(core: Any, checkpoint: Mapping[str, Any], path: str) -> None
 def _restore_surgery(core: Any, checkpoint: Mapping[str, Any], path: str) -> None:
     unknown = [e for e in checkpoint["frozen"] if e not in core.models]
     if unknown:
-        raise CheckpointError(MESSAGES["ckpt_key"].format(
+        raise CheckpointError(CKPT_KEY.format(
             path=path, why=f"'frozen' names {', '.join(unknown)}, which have no module"))
     for e in checkpoint["frozen"]:
         if e not in core.frozen():
@@ -370,17 +378,17 @@ def _restore_surgery(core: Any, checkpoint: Mapping[str, Any], path: str) -> Non
     try:
         core.reweight(checkpoint["weights"])
     except ValueError as err:
-        raise CheckpointError(MESSAGES["ckpt_key"].format(
+        raise CheckpointError(CKPT_KEY.format(
             path=path, why=f"'weights': {err}")) from None
     saved = checkpoint.get("weighting")
     if saved is not None:
         if saved["name"] != type(core.weighting).__name__:
-            raise CheckpointError(MESSAGES["ckpt_weighting"].format(
+            raise CheckpointError(CKPT_WEIGHTING.format(
                 path=path, theirs=saved["name"], ours=type(core.weighting).__name__))
         try:
             core.weighting.load_state_dict(saved["state"])
         except (RuntimeError, KeyError, ValueError, TypeError) as err:
-            raise CheckpointError(MESSAGES["ckpt_key"].format(
+            raise CheckpointError(CKPT_KEY.format(
                 path=path, why=f"'weighting' state: {str(err).splitlines()[0]}")) from None
 
 
@@ -399,7 +407,7 @@ def _restore_optimizer(core: Any, checkpoint: Mapping[str, Any],
         if scheduler is not None and checkpoint["scheduler"] is not None:
             scheduler.load_state_dict(checkpoint["scheduler"])
     except (RuntimeError, KeyError, ValueError, TypeError, IndexError) as err:
-        raise CheckpointError(MESSAGES["ckpt_key"].format(
+        raise CheckpointError(CKPT_KEY.format(
             path=path, why=f"the optimiser or scheduler state does not fit this run "
                            f"({_first_line(err)})")) from None
 
@@ -413,8 +421,6 @@ def restore_checkpoint(compiled: nn.Module, checkpoint: Mapping[str, Any],
     the equations' weights, which are restored from the checkpoint).
 
     >>> import tempfile, torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> A = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -428,7 +434,7 @@ def restore_checkpoint(compiled: nn.Module, checkpoint: Mapping[str, Any],
     checkpoint = validate_checkpoint(dict(checkpoint), path)
     ours = core.spec_text()
     if _structure(checkpoint["spec"], path) != _structure(ours, path):
-        raise CheckpointError(MESSAGES["ckpt_diagram"].format(
+        raise CheckpointError(CKPT_DIAGRAM.format(
             path=path, theirs=checkpoint["spec"], ours=ours))
     _restore_models(core, checkpoint, path)
     _restore_surgery(core, checkpoint, path)

@@ -17,9 +17,6 @@ Two uses, both built on :class:`torch.optim.swa_utils.AveragedModel` with
 The averages' state (``n_averaged``; the averaged parameters of EMA weights) goes into
 checkpoints, so a resumed run continues exactly.
 
->>> import torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
->>> from catlearn_torch import Realisation, compile
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
 >>> g = g.model("s", "X", "Y").fixed("t", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
@@ -41,7 +38,7 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from catlearn_torch.compile import CompiledDiagram
-from catlearn_torch.errors import MESSAGES, RealisationError
+from catlearn_torch.errors import BAD_FIT_ARG, EMA_EDGES, RealisationError
 
 __all__ = ["EdgeAverages", "DEFAULT_DECAY"]
 
@@ -52,7 +49,7 @@ DEFAULT_DECAY = 0.999
 def _decay(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) \
             or not math.isfinite(value) or not 0.0 <= value < 1.0:
-        raise RealisationError(MESSAGES["bad_fit_arg"].format(
+        raise RealisationError(BAD_FIT_ARG.format(
             name="ema", expected="a decay in [0, 1)", got=value))
     return float(value)
 
@@ -62,15 +59,15 @@ def _check_edges(core: CompiledDiagram, edges: Mapping[str, str]) -> dict[str, s
     sources = set()
     for t, s in edges.items():
         if t not in core.roles or core.roles[t] != "fixed":
-            raise RealisationError(MESSAGES["ema_edges"].format(
+            raise RealisationError(EMA_EDGES.format(
                 why=f"{t!r} must be a fixed edge of the diagram (the average); fixed edges: "
                     f"{', '.join(e for e, r in core.roles.items() if r == 'fixed') or 'none'}"))
         if s not in core.learnable_edges():
-            raise RealisationError(MESSAGES["ema_edges"].format(
+            raise RealisationError(EMA_EDGES.format(
                 why=f"{s!r} (averaged into {t!r}) must be a trainable learnable edge; those "
                     f"are: {', '.join(core.learnable_edges()) or 'none'}"))
         if core.diagram.graph.ends(t) != core.diagram.graph.ends(s):
-            raise RealisationError(MESSAGES["ema_edges"].format(
+            raise RealisationError(EMA_EDGES.format(
                 why=f"{t!r} and {s!r} go between different spaces"))
         sources.add(s)
         out[str(t)] = str(s)
@@ -82,9 +79,6 @@ class EdgeAverages:
     learnable edge (``edges=None``) or for the ``{fixed edge: learnable edge}`` pairs of
     ``edges``. Complexity: one pass over the averaged parameters per update.
 
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -109,7 +103,7 @@ class EdgeAverages:
             try:
                 core.models[t].load_state_dict(core.models[s].state_dict())
             except RuntimeError as err:
-                raise RealisationError(MESSAGES["ema_edges"].format(
+                raise RealisationError(EMA_EDGES.format(
                     why=f"the modules of {t!r} and {s!r} differ: "
                         f"{str(err).splitlines()[0]}")) from None
             avg.module = core.models[t]  # the fixed edge's own module holds the average
@@ -122,7 +116,6 @@ class EdgeAverages:
     def update(self) -> None:
         """Fold the current parameters into the averages (after an optimiser step).
 
-        >>> import torch.nn as nn
         >>> from catlearn_torch.weighting.examples import example as _example
         >>> L, _ = _example(); ema = EdgeAverages(L, 0.5)
         >>> w0 = L.model("m").weight.clone(); ema.update()        # first: a copy
@@ -205,7 +198,7 @@ class EdgeAverages:
         saved = state.get("averages")
         if not isinstance(saved, Mapping) or set(saved) != set(self.averages) \
                 or dict(state.get("edges") or {}) != dict(self.edges or {}):
-            raise RealisationError(MESSAGES["ema_edges"].format(
+            raise RealisationError(EMA_EDGES.format(
                 why="the checkpoint averages other edges than this run "
                     f"(checkpoint: {sorted(saved) if isinstance(saved, Mapping) else saved}; "
                     f"this run: {sorted(self.averages)})"))

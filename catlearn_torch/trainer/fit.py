@@ -1,8 +1,6 @@
 """:func:`fit`: train a compiled diagram for some epochs (see :mod:`catlearn_torch.train`).
 
 >>> import torch, torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
->>> from catlearn_torch import Realisation, compile
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
 >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -26,7 +24,17 @@ from torch import nn
 from catlearn_torch.compile import CompiledDiagram, unwrap
 from catlearn_torch.data import MaxSizeCycle
 from catlearn_torch.distributed import is_writer, rewrap
-from catlearn_torch.errors import MESSAGES, RealisationError, WeightingError
+from catlearn_torch.errors import (
+    BAD_FIT_ARG,
+    BAD_LOADERS,
+    CKPT_KEY,
+    EMA_EDGES,
+    MANIPULATION_BACKWARD,
+    NO_MONITOR,
+    WEIGHTING_NOT_OPTIMISED,
+    RealisationError,
+    WeightingError,
+)
 from catlearn_torch.trainer.checkpoint import (
     load_checkpoint,
     restore_checkpoint,
@@ -85,7 +93,7 @@ def _loaders(loaders: Any, sources: Sequence[str]) -> dict[str, Iterable[Any]]:
         return {s: loaders[s] for s in sources}
     if isinstance(loaders, (list, tuple)) and len(loaders) == len(sources):
         return dict(zip(sources, loaders, strict=True))
-    raise RealisationError(MESSAGES["bad_loaders"].format(sources=", ".join(sources),
+    raise RealisationError(BAD_LOADERS.format(sources=", ".join(sources),
                                                           type=type(loaders).__name__))
 
 
@@ -93,7 +101,7 @@ def _count(name: str, value: Any, low: int, allow_none: bool = True) -> None:
     if value is None and allow_none:
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise RealisationError(MESSAGES["bad_fit_arg"].format(
+        raise RealisationError(BAD_FIT_ARG.format(
             name=name, expected=f"an int >= {low}", got=value))
 
 
@@ -101,14 +109,14 @@ def _check_weighting_optimised(core: CompiledDiagram, opt: torch.optim.Optimizer
     dist = torch.distributed
     if isinstance(core.weighting, GradientManipulation) and dist.is_available() \
             and dist.is_initialized() and dist.get_world_size() > 1:
-        raise WeightingError(MESSAGES["manipulation_backward"].format(
+        raise WeightingError(MANIPULATION_BACKWARD.format(
             name=repr(core.weighting), shared=", ".join(core.weighting.shared or ())
             or "the shared model", why="under torch.distributed with several processes "
             "(DDP/FSDP reduce the gradients during backward, before the direction is "
             "formed); train on one process"))
     held = {id(p) for g in opt.param_groups for p in g["params"]}
     if any(p.requires_grad and id(p) not in held for p in core.weighting.parameters()):
-        raise WeightingError(MESSAGES["weighting_not_optimised"].format(
+        raise WeightingError(WEIGHTING_NOT_OPTIMISED.format(
             name=repr(core.weighting)))
 
 
@@ -116,10 +124,10 @@ def _interval(scheduler: Any, interval: str | None) -> str:
     if interval is None:
         return "epoch" if is_plateau(scheduler) else "step"
     if interval not in SCHEDULER_INTERVALS:
-        raise RealisationError(MESSAGES["bad_fit_arg"].format(
+        raise RealisationError(BAD_FIT_ARG.format(
             name="scheduler_interval", expected="'step' or 'epoch'", got=interval))
     if interval == "step" and is_plateau(scheduler):
-        raise RealisationError(MESSAGES["bad_fit_arg"].format(
+        raise RealisationError(BAD_FIT_ARG.format(
             name="scheduler_interval", expected="'epoch' for ReduceLROnPlateau (it steps "
             "on an epoch metric, monitor=)", got=interval))
     return interval
@@ -139,7 +147,7 @@ def _check_monitors(core: CompiledDiagram, evaluate: Any, sched: Any, monitor: s
         wanted.append(("early stopping", stopper.monitor))
     for what, name in wanted:
         if name not in known and not name.endswith((" [defined]", " [empty steps]")):
-            raise RealisationError(MESSAGES["no_monitor"].format(
+            raise RealisationError(NO_MONITOR.format(
                 what=what, name=name, known=", ".join(known)))
 
 
@@ -147,7 +155,7 @@ def _ema(core: CompiledDiagram, ema: float | None, edges: Mapping[str, str] | No
          ) -> EdgeAverages | None:
     if edges is not None:
         if not isinstance(edges, Mapping) or not edges:
-            raise RealisationError(MESSAGES["ema_edges"].format(
+            raise RealisationError(EMA_EDGES.format(
                 why=f"expected a non-empty mapping {{fixed edge: learnable edge}}, not "
                     f"{edges!r}"))
         return EdgeAverages(core, DEFAULT_DECAY if ema is None else ema, edges)
@@ -174,7 +182,7 @@ def _restore_trainer(run: Run, state: Mapping[str, Any], stopper: EarlyStopping 
         ours = {"scaler": run.precision.scaler, "ema": run.ema,
                 "early_stopping": stopper}.get(key, True)
         if (value is None) != (ours is None):
-            raise CheckpointError(MESSAGES["ckpt_key"].format(
+            raise CheckpointError(CKPT_KEY.format(
                 path=path, why=f"it was written {'with' if value is not None else 'without'}"
                 f" {key.replace('_', ' ')}, and this run is "
                 f"{'not' if ours is None else 'configured so'}; resume with the same "
@@ -183,7 +191,7 @@ def _restore_trainer(run: Run, state: Mapping[str, Any], stopper: EarlyStopping 
 
     for key, ours in (("precision", run.precision.name), ("accumulate", run.accumulate)):
         if key in state and state[key] != ours:
-            raise CheckpointError(MESSAGES["ckpt_key"].format(
+            raise CheckpointError(CKPT_KEY.format(
                 path=path, why=f"it was written with {key}={state[key]!r}, and this run "
                 f"has {key}={ours!r}; resume with the same options"))
     try:
@@ -198,11 +206,12 @@ def _restore_trainer(run: Run, state: Mapping[str, Any], stopper: EarlyStopping 
         return (dict(meter) if isinstance(meter, Mapping) else None,
                 bool(state.get("stopped", False)))
     except (KeyError, TypeError, ValueError, RuntimeError) as err:
-        raise CheckpointError(MESSAGES["ckpt_key"].format(
+        raise CheckpointError(CKPT_KEY.format(
             path=path, why=f"'trainer' state: {type(err).__name__}: {err}")) from None
 
 
-def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
+# PLR0913: the keyword-only knobs of a public verb
+def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,  # noqa: PLR0913
         optimizer: OptimizerArg = None, *, lr: float = 1e-3,
         edge_lr: Mapping[str, float] | None = None,
         scheduler: Callable[[torch.optim.Optimizer], Any] | None = None,
@@ -221,9 +230,6 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
         log_dir: str | os.PathLike[str] | None = None) -> History:
     """Train a compiled diagram; see :mod:`catlearn_torch.train` for every option.
 
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "A", "X").data("y", "A", "Y")
     >>> g = g.data("u", "B", "X").data("v", "B", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
@@ -281,16 +287,8 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
                       save=save, checkpoint_every=checkpoint_every)
             check = False
             record = epoch_record(run, meter, epoch, evaluate)
-            history.epochs.append(record)
-            run.epoch_steps.append(run.steps)
-            core.weighting.on_epoch_end(epoch, core)
-            if on_epoch_end is not None:
-                _surgery(run, on_epoch_end, epoch, lr, edge_lr)
-            if run.interval == "epoch":
-                step_scheduler(sched, record, monitor)
-            history.stopped_early = stopper is not None and stopper.update(record)
-            if log is not None:
-                log.write(history.epochs, run.epoch_steps)
+            _end_epoch(run, history, record, epoch, on_epoch_end, (lr, edge_lr), monitor,
+                       stopper, log)
             save(epoch + 1, None)
             if history.stopped_early:
                 break
@@ -301,6 +299,23 @@ def fit(compiled: nn.Module, loaders: Any, epochs: int = 1,
             log.close()
     history.steps = run.steps
     return history
+
+
+def _end_epoch(run: Run, history: History, record: dict[str, Any], epoch: int,
+               on_epoch_end: Any, lrs: tuple[float, Mapping[str, float] | None],
+               monitor: Any, stopper: EarlyStopping | None, log: MetricsLog | None) -> None:
+    """After an epoch: record it, let the weighting and surgery act, step an epoch-wise
+    scheduler, ask early stopping, and write the metrics log."""
+    history.epochs.append(record)
+    run.epoch_steps.append(run.steps)
+    run.core.weighting.on_epoch_end(epoch, run.core)
+    if on_epoch_end is not None:
+        _surgery(run, on_epoch_end, epoch, *lrs)
+    if run.interval == "epoch":
+        step_scheduler(run.scheduler, record, monitor)
+    history.stopped_early = stopper is not None and stopper.update(record)
+    if log is not None:
+        log.write(history.epochs, run.epoch_steps)
 
 
 def _resume_path(resume: Any, checkpoint: Any) -> str | None:

@@ -1,9 +1,6 @@
 """Optimisers and schedulers for a compiled diagram: one parameter group per learnable
 edge, kept in step with surgery, and schedulers stepped per step or per epoch.
 
->>> import torch.nn as nn
->>> from catlearn.learning import LearningDiagram, LearningGraph
->>> from catlearn_torch import Realisation, compile
 >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
 >>> D = LearningDiagram.from_graph(g)
 >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -20,7 +17,13 @@ import torch
 from torch import nn
 
 from catlearn_torch.compile import unwrap
-from catlearn_torch.errors import MESSAGES, RealisationError
+from catlearn_torch.errors import (
+    BAD_EDGE_LR,
+    BAD_OPTIMIZER,
+    NO_LEARNABLE,
+    NO_MONITOR,
+    RealisationError,
+)
 
 __all__ = ["OptimizerArg", "param_groups", "make_optimizer", "sync_optimizer",
            "SCHEDULER_INTERVALS", "is_plateau", "step_scheduler"]
@@ -38,9 +41,6 @@ def param_groups(compiled: nn.Module, lr: float | None = None,
     ``None``: the optimiser's default applies); plus a group ``"weighting"`` for the
     parameters of the weighting strategy, if it has any (uncertainty, GradNorm).
 
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
     >>> g = g.model("m", "X", "F").model("h", "F", "Y")
     >>> D = LearningDiagram.from_graph(g)
@@ -53,7 +53,7 @@ def param_groups(compiled: nn.Module, lr: float | None = None,
     edges = core.learnable_edges()
     bad = [e for e in edge_lr if e not in edges]
     if bad:
-        raise RealisationError(MESSAGES["bad_edge_lr"].format(
+        raise RealisationError(BAD_EDGE_LR.format(
             names=", ".join(bad), known=", ".join(edges) or "none"))
     groups = []
     for e in edges:
@@ -81,8 +81,6 @@ def make_optimizer(compiled: nn.Module, optimizer: OptimizerArg = None, lr: floa
     ``functools.partial``); else Adam. Groups are per edge (:func:`param_groups`).
 
     >>> import functools, torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     >>> D = LearningDiagram.from_graph(g)
     >>> L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
@@ -96,26 +94,24 @@ def make_optimizer(compiled: nn.Module, optimizer: OptimizerArg = None, lr: floa
         return optimizer
     groups = param_groups(compiled, lr, edge_lr)
     if not groups:
-        raise RealisationError(MESSAGES["no_learnable"])
+        raise RealisationError(NO_LEARNABLE)
     if optimizer is None:
         return torch.optim.Adam(groups, lr=lr)
     if callable(optimizer):
         return optimizer(groups)
-    raise RealisationError(MESSAGES["bad_optimizer"].format(type=type(optimizer).__name__))
+    raise RealisationError(BAD_OPTIMIZER.format(type=type(optimizer).__name__))
 
 
 
 
-def sync_optimizer(optimizer: torch.optim.Optimizer, compiled: nn.Module, *,
+# C901, PLR0912: one check per case; splitting it would scatter one rule
+def sync_optimizer(optimizer: torch.optim.Optimizer, compiled: nn.Module, *,  # noqa: C901, PLR0912
                    lr: float | None = None, edge_lr: Mapping[str, float] | None = None,
                    scheduler: Any = None) -> bool:
     """Make an optimiser built with :func:`catlearn_torch.param_groups` follow the
     diagram's current modules (see the module docstring); returns whether it changed.
     Groups without a ``name`` are left alone.
 
-    >>> import torch.nn as nn
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
-    >>> from catlearn_torch import Realisation, compile
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
     >>> g = g.model("m", "X", "F").model("h", "F", "Y")
     >>> D = LearningDiagram.from_graph(g)
@@ -201,7 +197,7 @@ def step_scheduler(scheduler: Any, metrics: Mapping[str, float] | None = None,
         return
     name = monitor or "total"
     if metrics is None or name not in metrics:
-        raise RealisationError(MESSAGES["no_monitor"].format(
+        raise RealisationError(NO_MONITOR.format(
             what="ReduceLROnPlateau", name=name,
             known=", ".join(metrics or {}) or "none yet"))
     scheduler.step(float(metrics[name]))

@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from catlearn_torch.errors import MESSAGES, RealisationError
+from catlearn_torch.errors import BAD_FIT_ARG, FP16_CPU, RealisationError
 
 __all__ = ["Precision", "PRECISIONS"]
 
@@ -55,11 +55,11 @@ class Precision:
         name = str(precision) if isinstance(precision, int) and not isinstance(
             precision, bool) else precision
         if name not in PRECISIONS:
-            raise RealisationError(MESSAGES["bad_fit_arg"].format(
+            raise RealisationError(BAD_FIT_ARG.format(
                 name="precision", expected="one of " + ", ".join(PRECISIONS), got=precision))
         kind = device.type
         if name == "16-mixed" and kind == "cpu":
-            warnings.warn(MESSAGES["fp16_cpu"], UserWarning, stacklevel=3)
+            warnings.warn(FP16_CPU, UserWarning, stacklevel=3)
             name = "bf16-mixed"
         if name == "bf16-mixed":
             return cls(name, kind, torch.bfloat16)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from catlearn_torch.errors import MESSAGES, CheckpointError
+from catlearn_torch.errors import CKPT_KEY, CheckpointError
 
 __all__ = ["rng_state", "set_rng_state"]
 
@@ -65,7 +65,7 @@ def set_rng_state(state: Mapping[str, Any], path: Any = "<checkpoint>") -> None:
             torch.set_rng_state(saved)
             raise
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, RuntimeError) as err:
-        raise CheckpointError(MESSAGES["ckpt_key"].format(
+        raise CheckpointError(CKPT_KEY.format(
             path=path, why=f"'rng' holds malformed generator states ({type(err).__name__}: "
                            f"{err})")) from None
     if state["cuda"] and torch.cuda.is_available():

@@ -24,7 +24,7 @@ import torch
 from torch import Tensor, nn
 
 from catlearn_torch.compile import CompiledDiagram
-from catlearn_torch.errors import MESSAGES, NonFiniteLossError
+from catlearn_torch.errors import NON_FINITE, NonFiniteLossError
 from catlearn_torch.trainer.ema import EdgeAverages
 from catlearn_torch.trainer.optim import step_scheduler
 from catlearn_torch.trainer.precision import Precision
@@ -122,7 +122,6 @@ class Meter:
 class Run:
     """The mutable state of a training run that the step and epoch functions share.
 
-    >>> import torch.nn as nn
     >>> from catlearn_torch.weighting.examples import example as _example
     >>> from catlearn_torch.trainer.optim import make_optimizer
     >>> L, batch = _example()
@@ -165,7 +164,7 @@ def _non_finite(run: Run, epoch: int, total: float, terms: Mapping[str, Tensor]
         or f"the weighted sum = {total} (every term is finite)"
     where = (f"the last good checkpoint is {run.last_good}" if run.last_good else
              "no checkpoint was written yet (fit writes one with checkpoint=PATH)")
-    return NonFiniteLossError(MESSAGES["non_finite"].format(
+    return NonFiniteLossError(NON_FINITE.format(
         epoch=epoch + 1, step=run.steps + 1, terms=shown, checkpoint=where),
         tuple(bad), run.last_good)
 

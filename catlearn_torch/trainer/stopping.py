@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from catlearn_torch.errors import MESSAGES, RealisationError
+from catlearn_torch.errors import BAD_FIT_ARG, NO_MONITOR, RealisationError
 
 __all__ = ["EarlyStopping", "as_early_stopping"]
 
@@ -39,7 +39,7 @@ class EarlyStopping:
 
     def __post_init__(self) -> None:
         def bad(name: str, expected: str, got: Any) -> RealisationError:
-            return RealisationError(MESSAGES["bad_fit_arg"].format(
+            return RealisationError(BAD_FIT_ARG.format(
                 name=f"early_stopping {name}", expected=expected, got=got))
 
         if not isinstance(self.monitor, str) or not self.monitor:
@@ -76,7 +76,7 @@ class EarlyStopping:
 epoch's record does not have (it has: total); ...
         """
         if self.monitor not in record:
-            raise RealisationError(MESSAGES["no_monitor"].format(
+            raise RealisationError(NO_MONITOR.format(
                 what="early stopping", name=self.monitor, known=", ".join(record) or "none"))
         value = float(record[self.monitor])
         if not math.isnan(value) and self.improved(value):
@@ -117,10 +117,10 @@ def as_early_stopping(spec: Any) -> EarlyStopping | None:
         allowed = {"monitor", "mode", "patience", "min_delta"}
         extra = [str(k) for k in spec if k not in allowed]
         if extra:
-            raise RealisationError(MESSAGES["bad_fit_arg"].format(
+            raise RealisationError(BAD_FIT_ARG.format(
                 name="early_stopping", expected="keys among monitor, mode, patience, "
                 "min_delta", got=", ".join(extra)))
         return EarlyStopping(**dict(spec))
-    raise RealisationError(MESSAGES["bad_fit_arg"].format(
+    raise RealisationError(BAD_FIT_ARG.format(
         name="early_stopping", expected="None, an EarlyStopping or a mapping of its "
         "arguments", got=spec))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import Tensor, nn
 
-from catlearn_torch.errors import MESSAGES, WeightingError
+from catlearn_torch.errors import BAD_SHARED, NO_SHARED, WeightingError
 
 if TYPE_CHECKING:
     from catlearn_torch.compile import CompiledDiagram
@@ -172,7 +172,6 @@ def shared_edges(compiled: CompiledDiagram, equations: Sequence[str] | None = No
 
     >>> from catlearn_torch.compile import compile
     >>> from catlearn_torch.realise import Realisation
-    >>> from catlearn.learning import LearningDiagram, LearningGraph
     >>> g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").data("z", "N", "Z")
     >>> g = g.model("m", "X", "F").model("h1", "F", "Y").model("h2", "F", "Z")
     >>> D = LearningDiagram.from_graph(g)
@@ -211,13 +210,13 @@ def resolve_shared(compiled: CompiledDiagram, shared: Sequence[str] | None, who:
     if shared is not None:
         bad = [e for e in shared if e not in known]
         if bad:
-            raise WeightingError(MESSAGES["bad_shared"].format(
+            raise WeightingError(BAD_SHARED.format(
                 names=", ".join(bad), known=", ".join(known) or "none").replace(
                     "GradNorm", who))
         return tuple(shared)
     found = shared_edges(compiled)
     if not found:
-        raise WeightingError(MESSAGES["no_shared"].format(
+        raise WeightingError(NO_SHARED.format(
             known=", ".join(known) or "none").replace("GradNorm", who))
     return found
 

@@ -13,7 +13,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from catlearn_torch.errors import MESSAGES, WeightingError
+from catlearn_torch.errors import BAD_WEIGHTING_ARGS, WeightingError
 from catlearn_torch.weighting.manipulation import GradientManipulation
 from catlearn_torch.weighting.simplex import minimise_on_simplex
 
@@ -41,10 +41,10 @@ class CAGrad(GradientManipulation):
         super().__init__(shared)
         if isinstance(c, bool) or not isinstance(c, (int, float)) or not math.isfinite(c) \
                 or c < 0:
-            raise WeightingError(MESSAGES["bad_weighting_args"].format(
+            raise WeightingError(BAD_WEIGHTING_ARGS.format(
                 name=self.name, why=f"c must be a finite number >= 0, not {c!r}"))
         if rescale not in (0, 1, 2) or isinstance(rescale, bool):
-            raise WeightingError(MESSAGES["bad_weighting_args"].format(
+            raise WeightingError(BAD_WEIGHTING_ARGS.format(
                 name=self.name, why=f"rescale must be 0, 1 or 2, not {rescale!r}"))
         self.c = float(c)
         self.rescale = int(rescale)

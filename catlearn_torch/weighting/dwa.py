@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import Tensor
 
-from catlearn_torch.errors import MESSAGES, WeightingError
+from catlearn_torch.errors import BAD_WEIGHTING_ARGS, WeightingError
 from catlearn_torch.weighting.base import Weighting, defined_flag
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class DWA(Weighting):
         super().__init__()
         if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) \
                 or not temperature > 0 or temperature == float("inf"):
-            raise WeightingError(MESSAGES["bad_weighting_args"].format(
+            raise WeightingError(BAD_WEIGHTING_ARGS.format(
                 name=self.name, why=f"temperature must be a finite number > 0, not "
                                     f"{temperature!r}"))
         self.temperature = float(temperature)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import Tensor, nn
 
-from catlearn_torch.errors import MESSAGES, WeightingError
+from catlearn_torch.errors import BAD_WEIGHTING_ARGS, WeightingError
 from catlearn_torch.weighting.base import Weighting, active_equations, resolve_shared
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class GradNorm(Weighting):
         super().__init__()
         if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) \
                 or not math.isfinite(alpha) or alpha < 0:
-            raise WeightingError(MESSAGES["bad_weighting_args"].format(
+            raise WeightingError(BAD_WEIGHTING_ARGS.format(
                 name=self.name, why=f"alpha must be a finite number >= 0, not {alpha!r}"))
         self.alpha = float(alpha)
         self.shared = (shared,) if isinstance(shared, str) else \

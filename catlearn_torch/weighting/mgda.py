@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import Tensor, nn
 
-from catlearn_torch.errors import MESSAGES, WeightingError
+from catlearn_torch.errors import BAD_WEIGHTING_ARGS, MANIPULATION_BACKWARD, WeightingError
 from catlearn_torch.weighting.base import active_equations
 from catlearn_torch.weighting.manipulation import GradientManipulation
 from catlearn_torch.weighting.simplex import min_norm_weights
@@ -54,11 +54,11 @@ class MGDA(GradientManipulation):
                  mode: str = "auto") -> None:
         super().__init__(shared)
         if normalize not in NORMALIZERS:
-            raise WeightingError(MESSAGES["bad_weighting_args"].format(
+            raise WeightingError(BAD_WEIGHTING_ARGS.format(
                 name=self.name, why=f"normalize must be one of {', '.join(NORMALIZERS)}, "
                                     f"not {normalize!r}"))
         if mode not in ("auto", "features", "params"):
-            raise WeightingError(MESSAGES["bad_weighting_args"].format(
+            raise WeightingError(BAD_WEIGHTING_ARGS.format(
                 name=self.name, why=f"mode must be 'auto', 'features' or 'params', not "
                                     f"{mode!r}"))
         self.normalize = normalize
@@ -162,7 +162,7 @@ class MGDA(GradientManipulation):
         features, self._features = self._features, []
         if self.mode == "params" or not features:
             if self.mode == "features":
-                raise WeightingError(MESSAGES["manipulation_backward"].format(
+                raise WeightingError(MANIPULATION_BACKWARD.format(
                     name="MGDA(mode='features')", shared=", ".join(self.shared or ()) or
                     "the shared model", why="without the shared model's outputs (a single "
                     "shared edge run eagerly); use mode='params'"))
@@ -177,7 +177,7 @@ class MGDA(GradientManipulation):
         per = self._feature_grads(terms, compiled, active, features, scale)
         if per is None:  # the captured outputs are not upstream of the terms
             if self.mode == "features":
-                raise WeightingError(MESSAGES["manipulation_backward"].format(
+                raise WeightingError(MANIPULATION_BACKWARD.format(
                     name="MGDA(mode='features')", shared=", ".join(edges), why="on "
                     "features that are not nodes of the loss's autograd graph (a "
                     "torch.compile'd forward); use mode='params' or 'auto'"))

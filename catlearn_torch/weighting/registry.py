@@ -6,7 +6,7 @@ MGDA(shared=None, normalize='l2', mode='auto')
 
 from __future__ import annotations
 
-from catlearn_torch.errors import MESSAGES, WeightingError
+from catlearn_torch.errors import BAD_WEIGHTING_ARGS, UNKNOWN_WEIGHTING, WeightingError
 from catlearn_torch.weighting.base import Fixed, Weighting
 from catlearn_torch.weighting.cagrad import CAGrad
 from catlearn_torch.weighting.dwa import DWA
@@ -46,15 +46,15 @@ def get_weighting(spec: str | Weighting | None) -> Weighting:
         try:
             name, kwargs = _parse(spec)
         except ComparatorError as err:
-            raise WeightingError(MESSAGES["bad_weighting_args"].format(
+            raise WeightingError(BAD_WEIGHTING_ARGS.format(
                 name=spec, why=str(err))) from None
         if name not in WEIGHTINGS:
-            raise WeightingError(MESSAGES["unknown_weighting"].format(
+            raise WeightingError(UNKNOWN_WEIGHTING.format(
                 name=spec, known=", ".join(WEIGHTINGS)))
         try:
             return WEIGHTINGS[name](**kwargs)
         except TypeError as err:
-            raise WeightingError(MESSAGES["bad_weighting_args"].format(
+            raise WeightingError(BAD_WEIGHTING_ARGS.format(
                 name=name, why=str(err).replace("__init__() ", ""))) from None
     raise WeightingError(f"weighting must be a name, a Weighting or None, not "
                          f"{type(spec).__name__}")

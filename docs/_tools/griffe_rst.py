@@ -100,7 +100,7 @@ def to_markdown(text: str) -> str:
     return ROLE.sub(_role, MARKDOWN_ONLY(text))
 
 
-def MARKDOWN_ONLY(text: str) -> str:  # noqa: N802 - used like a constant transform
+def MARKDOWN_ONLY(text: str) -> str:
     """Doctest runs, tables and ``::`` converted; roles left for cross-referencing."""
     return "\n".join(_blocks(text.splitlines()))
 

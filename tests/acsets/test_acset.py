@@ -23,11 +23,13 @@ def path_graph(n):
 
 def test_add_and_read():
     g = path_graph(4)
-    assert g.nparts("V") == 4 and g.nparts("E") == 3
+    assert g.nparts("V") == 4
+    assert g.nparts("E") == 3
     assert g.parts("E") == range(3)
     assert g.subpart("src").tolist() == [0, 1, 2]
     assert g.subpart([2, 0], "tgt").tolist() == [3, 1]
-    assert g.subpart(1, "tgt") == 2 and isinstance(g.subpart(1, "tgt"), int)
+    assert g.subpart(1, "tgt") == 2
+    assert isinstance(g.subpart(1, "tgt"), int)
     assert g.incident(2, "tgt").tolist() == [1]
     assert g.incident(0, "tgt").tolist() == []
 
@@ -65,7 +67,7 @@ def test_self_hom_in_same_batch():
     assert X.subpart("inv").tolist() == [1, 0]
 
 
-@pytest.mark.parametrize("call, error, message", [
+@pytest.mark.parametrize(("call", "error", "message"), [
     (lambda g: g.add_part("E", src=5), ACSetError,
      r"SchGraph: hom src: E -> V, part 3 of E: value 5 is not a part of V \(4 parts\)"),
     (lambda g: g.add_part("E", src=-1), ACSetError, "value -1 is not a part of V"),
@@ -146,7 +148,8 @@ def test_rem_parts_and_cascade():
     assert g.nparts("V") == 3
     g = path_graph(5)
     removed = g.cascading_rem_parts("V", [2])
-    assert g.nparts("V") == 4 and g.nparts("E") == 2
+    assert g.nparts("V") == 4
+    assert g.nparts("E") == 2
     assert set(removed) == {"V", "E"}
     assert all(s >= 0 and t >= 0 for s, t in zip(g.subpart("src"), g.subpart("tgt"), strict=False))
 
@@ -184,9 +187,11 @@ def test_symmetric_graph_involution():
 def test_copy_equality_and_empty():
     g = path_graph(3)
     h = g.copy()
-    assert g == h and g is not h
+    assert g == h
+    assert g is not h
     h.set_subpart(0, "tgt", 0)
-    assert g != h and g.subpart(0, "tgt") == 1
+    assert g != h
+    assert g.subpart(0, "tgt") == 1
     assert g.empty() == ACSet(SchGraph)
     assert g != ACSet(SchReflexiveGraph)
     with pytest.raises(TypeError):
@@ -198,13 +203,16 @@ def test_tables_print():
     g.add_parts("V", 2, label=["a", "b"])
     g.add_part("E", src=0, tgt=1)
     text = str(g)
-    assert "V: 2 parts" in text and "'a'" in text and "src  tgt" in text
+    assert "V: 2 parts" in text
+    assert "'a'" in text
+    assert "src  tgt" in text
 
 
 def test_clear_subpart():
     g = path_graph(3)
     g.clear_subpart(0, "src")
-    assert g.subpart(0, "src") == UNSET and g.incident(0, "src").tolist() == []
+    assert g.subpart(0, "src") == UNSET
+    assert g.incident(0, "src").tolist() == []
     g = ACSet(SchLabeledGraph)
     g.add_part("V", label="a")
     g.clear_subpart(0, "label")

@@ -91,8 +91,10 @@ def test_reflexive_graph_coequalizer_identifies_the_vertices():
     X.set_subpart(1, "tgt", 1)
     Q = _glue_two_edges(X)
     # refl(v0) is the glued edge, whose tgt is v1; tgt ⋅ refl = id forces v0 = v1
-    assert Q.nparts("V") == 1 and Q.nparts("E") == 1
-    assert Q.subpart("refl").tolist() == [0] and Q.subpart("tgt").tolist() == [0]
+    assert Q.nparts("V") == 1
+    assert Q.nparts("E") == 1
+    assert Q.subpart("refl").tolist() == [0]
+    assert Q.subpart("tgt").tolist() == [0]
     assert Q.subpart("src").tolist() == [-1]  # no part provides src: it stays unset
 
 
@@ -105,7 +107,8 @@ def test_symmetric_graph_coequalizer_identifies_the_vertices():
     X.set_subpart(1, "tgt", 1)
     Q = _glue_two_edges(X)
     # a self-inverse edge has src = src(inv) = tgt
-    assert Q.nparts("V") == 1 and Q.subpart("inv").tolist() == [0]
+    assert Q.nparts("V") == 1
+    assert Q.subpart("inv").tolist() == [0]
 
 
 def test_commutative_triangle_coequalizer_identifies_the_ends():
@@ -119,7 +122,8 @@ def test_commutative_triangle_coequalizer_identifies_the_ends():
     A = ACSet(SchCommTriangle)
     A.add_parts("A", 1)
     q = coequalizer(ACSetTransformation(A, X, A=[0]), ACSetTransformation(A, X, A=[1]))
-    assert q.apex.nparts("C") == 1 and q.apex.subpart("h").tolist() == [0]
+    assert q.apex.nparts("C") == 1
+    assert q.apex.subpart("h").tolist() == [0]
     check_natural(q.legs[0])
 
 
@@ -154,7 +158,8 @@ def test_equations_merge_repeatedly_to_a_fixpoint():
     f = ACSetTransformation(A, X, E=list(range(n - 1)))
     g = ACSetTransformation(A, X, E=list(range(1, n)))
     q = coequalizer(f, g)
-    assert q.apex.nparts("V") == 1 and q.apex.nparts("E") == 1
+    assert q.apex.nparts("V") == 1
+    assert q.apex.nparts("E") == 1
     check_natural(q.legs[0])
 
 
@@ -205,7 +210,8 @@ def test_nan_labels_glue_and_coproducts_work():
     A.add_parts("V", 1)  # unlabelled: maps into L without comparing NaN
     f = ACSetTransformation(A, L, V=[0])
     P = pushout(f, f)  # glues two parts labelled NaN: no clash (NaN isequal NaN)
-    assert P.apex.nparts("V") == 1 and np.isnan(P.apex.subpart(0, "label"))
+    assert P.apex.nparts("V") == 1
+    assert np.isnan(P.apex.subpart(0, "label"))
     check_cocone(P.diagram, {n: P.leg(n) for n in P.diagram.names})
 
 

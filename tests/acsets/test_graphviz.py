@@ -16,7 +16,9 @@ def labeled():
 
 def test_dot_text_uses_labels_and_quotes():
     dot = to_graphviz(labeled())
-    assert 'v0 [label="x"];' in dot and r'"say \"hi\""' in dot and "v0 -> v1" in dot
+    assert 'v0 [label="x"];' in dot
+    assert r'"say \"hi\""' in dot
+    assert "v0 -> v1" in dot
 
 
 def test_unset_edges_are_not_drawn():

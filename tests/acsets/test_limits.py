@@ -80,7 +80,8 @@ def assert_cone(L: Cone) -> None:
     check_cone(L.diagram, {n: L.leg(n) for n in L.diagram.names})  # by hand
     for name, X in L.diagram.objects.items():
         leg = L.leg(name)
-        assert leg.dom is L.apex and leg.codom is X
+        assert leg.dom is L.apex
+        assert leg.codom is X
         ACSetTransformation(L.apex, X, **leg.components)
     for arr in L.diagram.arrows.values():
         assert (L.leg(arr.src) >> arr.map) == L.leg(arr.tgt)
@@ -136,7 +137,8 @@ def test_pullback_and_equalizer(B, data):
     assert (P.legs[0] >> f) == (P.legs[1] >> g)
     E = equalizer(f, g)
     (e,) = E.legs
-    assert e.is_monic() and (e >> f) == (e >> g)
+    assert e.is_monic()
+    assert (e >> f) == (e >> g)
     assert E.apex.nparts("V") == sum(int(f["V"][v] == g["V"][v]) for v in range(B.nparts("V")))
     mono = data.draw(transformations(B, monic=True, max_extra=1))
     # pullbacks preserve monos
@@ -176,7 +178,8 @@ def test_product_keeps_agreeing_attributes_and_unsets_dangling_homs():
     P = product(X, Y)
     assert P.apex.subpart("label").tolist() == ["a", "a", "b"]
     # the edge pair goes from (0, 0) to (1, 2), whose labels differ: unset target
-    assert P.apex.subpart("src").tolist() == [0] and P.apex.subpart("tgt").tolist() == [-1]
+    assert P.apex.subpart("src").tolist() == [0]
+    assert P.apex.subpart("tgt").tolist() == [-1]
     assert_cone(P)
 
 

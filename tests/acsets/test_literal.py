@@ -26,16 +26,19 @@ def test_repr_round_trips(X):
 
 def test_the_issue_example():
     g = ACSet.build(SchGraph, V=3, E={"src": [0, 1], "tgt": [1, 2]})
-    assert g.nparts("V") == 3 and g.subpart("tgt").tolist() == [1, 2]
+    assert g.nparts("V") == 3
+    assert g.subpart("tgt").tolist() == [1, 2]
     assert repr(g) == "ACSet.build(SchGraph, V=3, E={'src': [0, 1], 'tgt': [1, 2]})"
 
 
 def test_variables_unset_homs_and_types():
     X = ACSet.build(SchLabeledGraph, types={"Label": str}, Label=2,
                     V={"label": [AttrVar(1), "a", None]}, E={"src": [0, None], "tgt": [2, 1]})
-    assert X.nparts("Label") == 2 and X.subpart(0, "label") == AttrVar(1)
+    assert X.nparts("Label") == 2
+    assert X.subpart(0, "label") == AttrVar(1)
     assert X.subpart("src").tolist() == [0, -1]
-    assert eval(repr(X)) == X and eval(repr(X)).types == X.types
+    assert eval(repr(X)) == X
+    assert eval(repr(X)).types == X.types
 
 
 def test_equations_are_checked():
@@ -43,7 +46,7 @@ def test_equations_are_checked():
         ACSet.build(SchReflexiveGraph, V={"refl": [0, 0]}, E={"src": [1], "tgt": [1]})
 
 
-@pytest.mark.parametrize("kwargs, match", [
+@pytest.mark.parametrize(("kwargs", "match"), [
     ({"W": 1}, "'W' is not an object"),
     ({"V": -1}, "count of parts"),
     ({"V": True}, "count of parts"),

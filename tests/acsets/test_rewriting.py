@@ -84,7 +84,8 @@ def test_triangle_edge_becomes_a_two_edge_path():
     new = maps.comatch["V"][2]
     a, b = maps.h["V"][0], maps.h["V"][1]
     out_a = [Y.subpart(e, "tgt") for e in Y.incident(a, "src")]
-    assert new in out_a and b in [Y.subpart(e, "tgt") for e in Y.incident(new, "src")]
+    assert new in out_a
+    assert b in [Y.subpart(e, "tgt") for e in Y.incident(new, "src")]
     assert a not in [Y.subpart(e, "src") for e in Y.incident(b, "tgt")]
 
 
@@ -92,7 +93,9 @@ def test_dangling_condition_names_the_edge():
     X = G(V=2, E={"src": [0], "tgt": [1]})
     m = hom(V1, X, V=[1])
     (v,) = pushout_complement_violations(RULES["delete_vertex"].l, m)
-    assert v.kind == "dangling" and (v.ob, v.part) == ("E", 0) and "tgt" in v.detail
+    assert v.kind == "dangling"
+    assert (v.ob, v.part) == ("E", 0)
+    assert "tgt" in v.detail
     with pytest.raises(RewriteError, match="dangling: part 0 of E is kept"):
         rewrite(RULES["delete_vertex"], X, match=m)
 
@@ -103,7 +106,8 @@ def test_identification_condition():
     X = G(V=1)
     m = hom(V2, X, V=[0, 0])
     (v,) = pushout_complement_violations(rule.l, m)
-    assert v.kind == "identification" and v.ob == "V"
+    assert v.kind == "identification"
+    assert v.ob == "V"
     # identifying two kept parts is allowed
     assert can_pushout_complement(identity(V2), m)
 
@@ -123,4 +127,5 @@ def test_no_match_and_bad_rules():
 
 def test_merge_rule_with_non_monic_r():
     Y = rewrite(RULES["merge"], G(V=2, E={"src": [0], "tgt": [1]}))
-    assert Y.nparts("V") == 1 and Y.subpart(0, "src") == Y.subpart(0, "tgt") == 0
+    assert Y.nparts("V") == 1
+    assert Y.subpart(0, "src") == Y.subpart(0, "tgt") == 0

@@ -12,15 +12,19 @@ def test_queries():
     assert SchGraph.homs_out("V") == ()
     assert SchLabeledGraph.attrs_out("V") == ("label",)
     assert SchLabeledGraph.attrs_into("Label") == ("label",)
-    assert SchLabeledGraph.is_attr("label") and not SchLabeledGraph.is_hom("label")
-    assert SchGraph.is_hom("src") and not SchGraph.is_attr("src")
-    assert SchGraph.is_graph_like() and SchReflexiveGraph.is_graph_like()
+    assert SchLabeledGraph.is_attr("label")
+    assert not SchLabeledGraph.is_hom("label")
+    assert SchGraph.is_hom("src")
+    assert not SchGraph.is_attr("src")
+    assert SchGraph.is_graph_like()
+    assert SchReflexiveGraph.is_graph_like()
     assert not Schema("S", obs=("A",)).is_graph_like()
 
 
 def test_values():
     again = Schema("SchGraph", obs=["V", "E"], homs=[("src", "E", "V"), ("tgt", "E", "V")])
-    assert again == SchGraph and hash(again) == hash(SchGraph)
+    assert again == SchGraph
+    assert hash(again) == hash(SchGraph)
     assert {SchGraph, again} == {SchGraph}
     assert SchGraph != SchLabeledGraph
     for s in (SchGraph, SchReflexiveGraph, SchLabeledGraph):
@@ -32,7 +36,7 @@ def test_immutable():
         SchGraph.obs = ("X",)
 
 
-@pytest.mark.parametrize("kwargs, message", [
+@pytest.mark.parametrize(("kwargs", "message"), [
     (dict(obs=("V", "V")), "the name 'V' is used twice"),
     (dict(obs=("V",), homs=(("V", "V", "V"),)), "the name 'V' is used twice"),
     (dict(obs=("V",), homs=(("f", "W", "V"),)), "hom 'f' has dom 'W'"),

@@ -44,7 +44,8 @@ def test_attribute_variables_and_nulls_golden_file():
     g.add_part("E", src=0, tgt=1)
     assert write_json_acset(g) == golden("labeled_graph_vars.json")
     back = read_json_acset(g, golden("labeled_graph_vars.json"))
-    assert back == g and back.types == g.types
+    assert back == g
+    assert back.types == g.types
 
 
 def test_schema_golden_file():
@@ -55,9 +56,12 @@ def test_schema_golden_file():
 
 def test_reads_py_acsets_variant():
     S = read_json_schema(golden("pyacsets_style_schema.json"), name="SchPetri")
-    assert S.obs == ("S", "I") and S.attrtypes == ("Name",) and S.equations == ()
+    assert S.obs == ("S", "I")
+    assert S.attrtypes == ("Name",)
+    assert S.equations == ()
     X = read_json_acset(S, golden("pyacsets_style_instance.json"))
-    assert X.subpart(0, "sname") == "rabbit" and X.subpart(1, "sname") is None
+    assert X.subpart(0, "sname") == "rabbit"
+    assert X.subpart(1, "sname") is None
     assert X.subpart("is").tolist() == [1, -1]
 
 
@@ -65,10 +69,11 @@ def test_reads_schema_written_by_py_acsets():
     acsets = pytest.importorskip("acsets")
     path = Path(acsets.__file__).parent / "schemas" / "catlab" / "LabelledPetriNet.json"
     S = read_json_schema(path.read_text(), name="LabelledPetriNet")
-    assert set(S.obs) == {"S", "T", "I", "O"} and S.codom("sname") == "Name"
+    assert set(S.obs) == {"S", "T", "I", "O"}
+    assert S.codom("sname") == "Name"
 
 
-@pytest.mark.parametrize("text, loc", [
+@pytest.mark.parametrize(("text", "loc"), [
     ('{"V": [{"_id": 2}], "E": []}', "V.0._id"),
     ('{"V": [{"_id": 1}], "E": [{"_id": 1, "src": 3}]}', "E.0.src"),
     ('{"V": [{"_id": 1}], "E": [{"_id": 1, "src": "a"}]}', "E.0.src"),
@@ -99,7 +104,7 @@ def test_bad_attribute_in_json_names_the_column():
         read_json_acset(g, '{"V": [{"_id": 1, "label": {"_var": 0}}], "E": []}')
 
 
-@pytest.mark.parametrize("data, field", [
+@pytest.mark.parametrize(("data", "field"), [
     ({"Ob": [], "Hom": [], "AttrType": []}, "Attr"),
     ({"Ob": [{"nam": "V"}], "Hom": [], "AttrType": [], "Attr": []}, "Ob.0.name"),
     ({"Ob": [], "Hom": [{"name": "f", "dom": "V"}], "AttrType": [], "Attr": []},
@@ -125,7 +130,8 @@ LABELLED = SchLabeledGraph
 
 def test_rows_without_id_and_null_homs():
     X = read_json_acset(SchGraph, '{"V": [{}, {}], "E": [{"src": 2, "tgt": null}, {"src": 0}]}')
-    assert X.nparts("V") == 2 and X.subpart("src").tolist() == [1, -1]
+    assert X.nparts("V") == 2
+    assert X.subpart("src").tolist() == [1, -1]
     assert X.subpart("tgt").tolist() == [-1, -1]
 
 
@@ -149,7 +155,8 @@ def test_unknown_keys_rejected_in_attribute_type_rows_too():
 def test_a_dict_is_a_variable_only_when_it_is_var_n(value):
     text = json.dumps({"V": [{"label": value}], "E": [], "Label": [{"_id": 1}]})
     X = read_json_acset(LABELLED, text)
-    assert X.subpart(0, "label") == value and not isinstance(X.subpart(0, "label"), AttrVar)
+    assert X.subpart(0, "label") == value
+    assert not isinstance(X.subpart(0, "label"), AttrVar)
 
 
 def test_var_n_is_a_variable_and_checked_against_the_table():
@@ -164,10 +171,11 @@ def test_json_object_and_array_values_round_trip():
     X.add_parts("V", 3, label=[{"a": [1, {"b": None}]}, [1, "x", [2.5]], {"_var": True}])
     text = write_json_acset(X)
     back = read_json_acset(LABELLED, text)
-    assert back == X and back.subpart(1, "label") == [1, "x", [2.5]]
+    assert back == X
+    assert back.subpart(1, "label") == [1, "x", [2.5]]
 
 
-@pytest.mark.parametrize("value, why", [
+@pytest.mark.parametrize(("value", "why"), [
     ({"_var": 1}, "would read back as an attribute variable"),
     ({1: "a"}, "not a string"),
     ({"a": {2: 3}}, "not a string"),
@@ -188,7 +196,7 @@ def test_tuples_and_arrays_are_written_as_arrays():
     assert [r["label"] for r in data["V"]] == [[1, 2], [[1, 2], [3, 4]]]
 
 
-@pytest.mark.parametrize("value, token", [
+@pytest.mark.parametrize(("value", "token"), [
     (float("nan"), "NaN"), (float("inf"), "Infinity"), (float("-inf"), "-Infinity")])
 def test_non_finite_floats_are_written_as_json3_does(value, token):
     X = ACSet(LABELLED)
@@ -209,9 +217,10 @@ def test_schema_json_ignores_unknown_keys_everywhere():
             "equations": [{"dom": "V", "codom": "V", "paths": [["f", "f"], ["f"]],
                            "note": "idempotent"}], "top_level_extra": {"k": 1}}
     S = read_json_schema(json.dumps(data), name="S")
-    assert S.homs == (("f", "V", "V"),) and len(S.equations) == 1
+    assert S.homs == (("f", "V", "V"),)
+    assert len(S.equations) == 1
     assert json.loads(S.to_json())["version"] == data["version"]
-    assert S == read_json_schema(S.to_json(), name="S")
+    assert read_json_schema(S.to_json(), name="S") == S
 
 
 def test_schema_written_without_a_file_gets_the_default_version():

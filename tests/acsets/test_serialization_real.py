@@ -79,7 +79,7 @@ def meaning(schema: Schema, data: dict[str, Any]) -> dict[str, list[dict[str, An
     return out
 
 
-@pytest.mark.parametrize("name, schema", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("name", "schema"), CASES, ids=[c[0] for c in CASES])
 def test_real_file_reads_and_round_trips_exactly_in_meaning(name, schema):
     S = schema()
     text = real(name)
@@ -96,14 +96,16 @@ def test_catlab_014_rows_without_id():
     S = schema_file("pyacsets_labelled_petri_net_schema.json")
     X = read_json_acset(S, real("askem_sir_petri_catlab014.json"))
     assert [X.subpart(s, "sname") for s in X.parts("S")] == ["S", "I", "R"]
-    assert X.subpart("is").tolist() == [0, 1, 1] and X.subpart("ot").tolist() == [0, 0, 1]
+    assert X.subpart("is").tolist() == [0, 1, 1]
+    assert X.subpart("ot").tolist() == [0, 0, 1]
 
 
 def test_dict_and_array_valued_attributes():
     S = schema_file("pyacsets_property_labelled_reaction_net_schema.json")
     X = read_json_acset(S, real("askem_miranet_property_reaction_net.json"))
     prop = X.subpart(0, "sprop")
-    assert isinstance(prop, dict) and prop["is_observable"] is False
+    assert isinstance(prop, dict)
+    assert prop["is_observable"] is False
     assert X.nparts("Prop") == 0
     Y = read_json_acset(SEMAGRAMS_NET, real("askem_semagrams_stratification.json"))
     assert Y.subpart(0, "stratificationwith") == ["infect", "disease"]
@@ -128,6 +130,8 @@ def test_schema_version_survives_a_round_trip():
 def test_acsets_jl_style_ids_and_missing_attrtype_tables():
     S = schema_file("pyacsets_summation_decapode_schema.json")
     X = read_json_acset(S, real("decapodes_summation_decapode.json"))
-    assert X.nparts("Var") == 30 and X.subpart(0, "op1") == "∂ₜ"
-    assert X.subpart(0, "summation") == 0 and not any(
+    assert X.nparts("Var") == 30
+    assert X.subpart(0, "op1") == "∂ₜ"
+    assert X.subpart(0, "summation") == 0
+    assert not any(
         isinstance(v, AttrVar) for v in X.subpart("name"))

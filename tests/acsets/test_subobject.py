@@ -52,12 +52,18 @@ def with_subobjects(draw, k=2):
 def test_lattice_laws(data):
     X, (A, B, C) = data
     top, bot = Subobject.top(X), Subobject.bottom(X)
-    assert A & B == B & A and A | B == B | A
-    assert (A & B) & C == A & (B & C) and (A | B) | C == A | (B | C)
-    assert A & (A | B) == A and A | (A & B) == A
-    assert A & A == A and A | A == A
+    assert A & B == B & A
+    assert A | B == B | A
+    assert (A & B) & C == A & (B & C)
+    assert (A | B) | C == A | (B | C)
+    assert A & (A | B) == A
+    assert A | (A & B) == A
+    assert A & A == A
+    assert A | A == A
     assert A & (B | C) == (A & B) | (A & C)  # subobject lattices of presheaves distribute
-    assert A & top == A and A | bot == A and bot <= A <= top
+    assert A & top == A
+    assert A | bot == A
+    assert bot <= A <= top
     assert (A <= B) == (A & B == A)
 
 
@@ -73,7 +79,8 @@ def test_heyting_implication_is_right_adjoint_to_meet(data):
 def test_negation_is_the_largest_disjoint_subobject(data):
     X, (A,) = data
     neg, bot = ~A, Subobject.bottom(X)
-    assert A & neg == bot and neg == A.implies(bot)
+    assert A & neg == bot
+    assert neg == A.implies(bot)
     for C in all_subobjects(X):
         if C & A == bot:
             assert C <= neg
@@ -102,16 +109,21 @@ def test_non_is_the_smallest_supplement(data):
 def test_sub_acset_and_inclusion(data):
     X, (A,) = data
     m = A.hom
-    assert m.codom is X and m.is_monic() and m.dom is A.ob
+    assert m.codom is X
+    assert m.is_monic()
+    assert m.dom is A.ob
     for k in X.schema.obs:
         assert m[k].tolist() == A.parts(k).tolist()
-    assert Subobject.from_hom(m) == A and Subobject.from_hom(m).hom is m
+    assert Subobject.from_hom(m) == A
+    assert Subobject.from_hom(m).hom is m
 
 
 @given(small.flatmap(lambda X: transformations(X)))
 def test_epi_mono_factorisation(f):
     e, m = epi_mono(f)
-    assert e.is_epic() and m.is_monic() and (e >> m) == f
+    assert e.is_epic()
+    assert m.is_monic()
+    assert (e >> m) == f
     assert image(f) == Subobject.from_hom(m)
     assert image(f) <= Subobject.top(f.codom)
 
@@ -128,7 +140,7 @@ def test_not_closed_names_the_hom_and_part():
         Subobject(graph(), V=[1], E=[1])
 
 
-@pytest.mark.parametrize("kwargs, match", [
+@pytest.mark.parametrize(("kwargs", "match"), [
     ({"W": [0]}, "'W' is not an object"),
     ({"V": [3]}, "3 is not a part of V"),
     ({"V": [-1]}, "-1 is not a part of V"),
@@ -167,7 +179,8 @@ def test_attribute_variables_are_part_of_the_closure():
     X.add_parts("V", 2, label=[AttrVar(1), "a"])
     A = Subobject.generated(X, V=[0])
     assert A.parts("Label").tolist() == [1]
-    assert A.ob.subpart(0, "label") == AttrVar(0) and A.ob.nparts("Label") == 1
+    assert A.ob.subpart(0, "label") == AttrVar(0)
+    assert A.ob.nparts("Label") == 1
     with pytest.raises(ACSetError, match="variable AttrVar"):
         Subobject(X, V=[0])
 
@@ -175,9 +188,12 @@ def test_attribute_variables_are_part_of_the_closure():
 def test_negation_of_a_vertex_on_a_path():
     g = graph()
     A = Subobject(g, V=[1])
-    assert (~A).parts("V").tolist() == [0, 2] and (~A).parts("E").size == 0
-    assert A.non().parts("V").tolist() == [0, 1, 2] and A.non().parts("E").tolist() == [0, 1]
+    assert (~A).parts("V").tolist() == [0, 2]
+    assert (~A).parts("E").size == 0
+    assert A.non().parts("V").tolist() == [0, 1, 2]
+    assert A.non().parts("E").tolist() == [0, 1]
     assert A.implies(Subobject(g, V=[1, 2], E=[1])) == Subobject.top(g)  # A <= B
     imp = A.implies(Subobject(g, V=[2]))
-    assert imp.parts("V").tolist() == [0, 2] and imp.parts("E").size == 0
+    assert imp.parts("V").tolist() == [0, 2]
+    assert imp.parts("E").size == 0
     assert np.array_equal(imp.ob.subpart("src"), [])

@@ -55,8 +55,10 @@ def test_nan_label_reproductions():
 
 def test_negative_zero_differs_from_zero():
     a, b = labelled([0.0]), labelled([-0.0])
-    assert a != b and a == labelled([0.0])
-    assert a.incident(-0.0, "label").tolist() == [] and b.incident(-0.0, "label").tolist() == [0]
+    assert a != b
+    assert a == labelled([0.0])
+    assert a.incident(-0.0, "label").tolist() == []
+    assert b.incident(-0.0, "label").tolist() == [0]
     assert not is_natural(a, b, V=[0], E=[0])
     assert labelled([1]) == labelled([1.0])  # numbers compare by value, as Julia's isequal
 
@@ -65,7 +67,8 @@ def test_arrays_lists_and_dicts_as_values():
     arr = np.array([1.0, NAN])
     g = labelled([arr, [1, 2], {"a": [1, NAN]}, np.zeros((2, 2))])
     h = g.copy()
-    assert g == h and identity(g).is_iso()
+    assert g == h
+    assert identity(g).is_iso()
     assert g.incident(np.array([1.0, NAN]), "label").tolist() == [0]
     assert g.incident([1.0, NAN], "label").tolist() == [0]  # a list equals an array
     assert g.incident({"a": [1, NAN]}, "label").tolist() == [2]
@@ -107,7 +110,8 @@ def test_copy_equality_identity_and_incident_follow_isequal(labels):
     labels = [AttrVar(0) if isinstance(v, AttrVar) else v for v in labels]
     g = labelled(labels)
     h = g.copy()
-    assert g == h and h == g
+    assert g == h
+    assert h == g
     assert identity(g).is_iso()
     assert is_natural(g, h, V=list(range(len(labels))), E=[0], Label=[AttrVar(0)])
     for v in labels:
@@ -155,7 +159,7 @@ def test_is_natural_agrees_with_brute_force(nv, ne, mv, me, data):
             ACSetTransformation(X, Y, V=V, E=E)
 
 
-@pytest.mark.parametrize("args, kwargs", [
+@pytest.mark.parametrize(("args", "kwargs"), [
     ((1, 2), {}),
     ((ACSet(SchGraph), ACSet(SchLabeledGraph)), {}),
     ((ACSet(SchGraph), ACSet(SchGraph)), {"W": []}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 import pytest
@@ -40,7 +41,7 @@ def chains(draw: st.DrawFn):
     """Three Cost objects A, B, C, D and reparametrisations f: A → B, g: B → C, h: C → D."""
     obs = [draw(cost_objects(prefix)) for prefix in "abcd"]
     maps = []
-    for (X, _), (Y, _) in zip(obs, obs[1:], strict=False):
+    for (X, _), (Y, _) in itertools.pairwise(obs):
         mapping = {p: draw(st.sampled_from(Y.parameters)) for p in X.parameters}
         maps.append(Reparametrisation(X, Y, mapping))
     return obs, maps
@@ -70,10 +71,12 @@ def test_cost_is_a_category(chain, points):
     kf, kg, kh = bound(f, ca, cb), bound(g, cb, cc), bound(h, cc, cd)
     c_samples = [dict(zip(C.parameters, pt, strict=False)) for pt in points]
     b_samples = [dict(zip(B.parameters, pt, strict=False)) for pt in points]
-    assert f.verify(b_samples, K=kf) == kf and dominates(B, C, g, c_samples, K=kg)
+    assert f.verify(b_samples, K=kf) == kf
+    assert dominates(B, C, g, c_samples, K=kg)
     assert dominates(A, D, f >> g >> h, samples, K=kf * kg * kh)
     least = domination_constant(A, D, f >> g >> h, samples)
-    assert least is not None and least <= kf * kg * kh
+    assert least is not None
+    assert least <= kf * kg * kh
     assert Cost.equal(Cost.compose(Cost.id(A), f), f)
 
 

@@ -59,7 +59,8 @@ def test_free_category_associativity(data):
     assert (p >> q) >> r == p >> (q >> r)
     assert C.compose(C.compose(p, q), r) == C.compose(p, C.compose(q, r))
     assert len(p >> q >> r) == len(p) + len(q) + len(r)
-    assert ((p >> q) >> r).src == p.src and ((p >> q) >> r).tgt == r.tgt
+    assert ((p >> q) >> r).src == p.src
+    assert ((p >> q) >> r).tgt == r.tgt
     assert list(p >> q) == list(p) + list(q)
 
 
@@ -69,17 +70,20 @@ def test_free_category_units(data):
     C, p, _, _ = data
     assert C.id(p.src) >> p == p == p >> C.id(p.tgt)
     assert C.equal(C.compose(C.id(p.src), p), p)
-    assert len(C.id(p.src)) == 0 and C.id(p.src).is_identity()
+    assert len(C.id(p.src)) == 0
+    assert C.id(p.src).is_identity()
 
 
 @settings(max_examples=200, deadline=None)
 @given(composable_triples())
 def test_path_repr_round_trips_and_hashes(data):
     C, p, q, _ = data
-    assert C.parse(repr(p)) == p and str(p) == repr(p)
+    assert C.parse(repr(p)) == p
+    assert str(p) == repr(p)
     assert repr(p).split(" ⋅ ") == [p.src, *p.names]
     assert hash(C.parse(repr(p >> q))) == hash(p >> q)
-    assert p[: len(p)] == p and p[:0] == C.id(p.src)
+    assert p[: len(p)] == p
+    assert p[:0] == C.id(p.src)
     assert p[:1] >> p[1:] == p if len(p) else p[1:] == p
 
 
@@ -136,7 +140,8 @@ def test_composing_non_composable_paths_names_both_ends():
     C = FreeCategory(Graph(("x", "y", "z"), (("f", "x", "y"), ("g", "z", "x"))))
     with pytest.raises(CompositionError) as err:
         C.path("f") >> C.path("g")
-    assert "x ⋅ f: x → y" in str(err.value) and "z ⋅ g: z → x" in str(err.value)
+    assert "x ⋅ f: x → y" in str(err.value)
+    assert "z ⋅ g: z → x" in str(err.value)
     assert "target 'y' is not the source 'z'" in str(err.value)
     with pytest.raises(CompositionError, match="cannot extend x ⋅ f"):
         C.path("f", "g")
@@ -144,8 +149,10 @@ def test_composing_non_composable_paths_names_both_ends():
 
 def test_graph_values_and_errors():
     G = Graph(("x", "y"), (("f", "x", "y"), ("g", "x", "y"), ("l", "y", "y")))
-    assert eval(repr(G)) == G and G != Graph(("x", "y"))
-    assert G.edge(2) == Edge("l", "y", "y") and len({G, eval(repr(G))}) == 1
+    assert eval(repr(G)) == G
+    assert G != Graph(("x", "y"))
+    assert G.edge(2) == Edge("l", "y", "y")
+    assert len({G, eval(repr(G))}) == 1
     with pytest.raises(CategoryError, match="duplicate vertex name 'x'"):
         Graph(("x", "x"))
     with pytest.raises(CategoryError, match="duplicate edge name 'f'"):

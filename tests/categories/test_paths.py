@@ -61,13 +61,15 @@ def test_paths_between_counts_match_brute_force(ends, max_length):
 def test_paths_from_counts_match_brute_force(ends, max_length):
     G, s, _ = ends
     simple = list(paths_from(G, s))
-    assert simple[0] == Path.id(s) and len(simple) == len(set(simple))
+    assert simple[0] == Path.id(s)
+    assert len(simple) == len(set(simple))
     assert set(simple) == brute_force(G, s, None, len(G.vertices) - 1, simple=True)
     walks = list(paths_from(G, s, max_length=max_length))
     assert len(walks) == len(set(walks))
     assert set(walks) == brute_force(G, s, None, max_length, simple=False)
     per_target = [p for t in G.vertices for p in paths_between(G, s, t)]
-    assert set(per_target) == set(simple) and len(per_target) == len(simple)
+    assert set(per_target) == set(simple)
+    assert len(per_target) == len(simple)
 
 
 @settings(max_examples=200, deadline=None)
@@ -81,8 +83,7 @@ def test_max_paths_guard_reports_the_count_found(ends, max_length, guard):
         assert len(seen) == total
     else:
         with pytest.raises(TooManyPathsError) as err:
-            for p in paths_between(G, s, t, max_length=max_length, max_paths=guard):
-                seen.append(p)
+            seen.extend(paths_between(G, s, t, max_length=max_length, max_paths=guard))
         assert err.value.count == guard == len(seen)
         assert f"found {guard} so far" in str(err.value)
 
@@ -141,10 +142,12 @@ def test_paths_come_in_depth_first_order_and_the_trie_holds_them(ends, max_lengt
         p for p in want if p.tgt == t]
     trie = PathTrie(G, s)
     nodes = list(trie.search(max_length=bound, simple=simple))
-    assert nodes == list(range(len(trie))) and [trie.path(n) for n in nodes] == want
+    assert nodes == list(range(len(trie)))
+    assert [trie.path(n) for n in nodes] == want
     for n in nodes[1:]:  # each node is its parent's path followed by one edge
         p, up = trie.path(n), trie.path(trie.parent[n])
-        assert p == up >> Path.edge(G.edges[trie.edge[n]]) and len(p) == trie.depth[n]
+        assert p == up >> Path.edge(G.edges[trie.edge[n]])
+        assert len(p) == trie.depth[n]
         assert p.tgt == G.vertices[trie.vertex[n]]
         assert [G.edges[k] for k in trie.edge_ids(n)] == list(p.edges)
         assert hash(p) == hash(Path(s, p.edges))
@@ -156,9 +159,11 @@ def test_a_streaming_search_forgets_finished_branches():
     G = Graph(tuple(vs), tuple((f"{k}{i}", vs[i], vs[i + 1]) for i in range(12) for k in "ab"))
     trie = PathTrie(G, "v0", keep=False)
     sizes = [len(trie) for _ in trie.search("v12")]
-    assert len(sizes) == 2**12 and max(sizes) <= 2 * 13 + 1
+    assert len(sizes) == 2**12
+    assert max(sizes) <= 2 * 13 + 1
     kept = PathTrie(G, "v0")
-    assert sum(1 for _ in kept.search("v12")) == 2**12 and len(kept) == 2**13 - 1
+    assert sum(1 for _ in kept.search("v12")) == 2**12
+    assert len(kept) == 2**13 - 1
     with pytest.raises(CategoryError, match="searched already"):
         kept.search()
     with pytest.raises(CategoryError, match="max_paths must be a non-negative int"):

@@ -25,7 +25,8 @@ def test_shared_backbone_is_one_edge_feeding_both_heads():
     assert D.compile_plan().count_edge_runs()["m"] == 2  # once per source
     # a third head attaches by a further colimit
     D3 = glue(D, square(3), along=["m"])
-    assert len(D3.equations) == 3 and D3.graph.edge_names().count("m") == 1
+    assert len(D3.equations) == 3
+    assert D3.graph.edge_names().count("m") == 1
 
 
 def test_default_glues_every_shared_name_and_explicit_spans_work():
@@ -43,7 +44,8 @@ def test_colimit_of_three_regimes():
                    {"ia": ("core", "a", inclusion(g0, a)),
                     "ib": ("core", "b", inclusion(g0, b)),
                     "ic": ("core", "c", inclusion(g0, c))})
-    assert len(D.equations) == 3 and set(D.legs) == {"core", "a", "b", "c"}
+    assert len(D.equations) == 3
+    assert set(D.legs) == {"core", "a", "b", "c"}
     assert D.legs["a"].is_monic()
 
 
@@ -57,7 +59,7 @@ def test_comparators_are_merged_and_conflicts_named():
         glue(d1, d3, along=["m"])
 
 
-@pytest.mark.parametrize("along, message", [
+@pytest.mark.parametrize(("along", "message"), [
     (["Q"], "'Q': it is not a space or an edge of either regime"),
     (["h1"], "'h1': it is not a space or an edge of the second regime"),
 ])

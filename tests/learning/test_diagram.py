@@ -73,7 +73,8 @@ def test_explicit_equations_validated():
     g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     g.model("f", "X", "Z")
     D = LearningDiagram(g, [("x ⋅ c", "y"), (["x", "c"], ["x", "c"])])
-    assert names(D) == ["x ⋅ c = y", "x ⋅ c = x ⋅ c"] and D.equations[1].is_degenerate
+    assert names(D) == ["x ⋅ c = y", "x ⋅ c = x ⋅ c"]
+    assert D.equations[1].is_degenerate
     with pytest.raises(LearningGraphError, match="not parallel"):
         LearningDiagram(g, [("x ⋅ c", "x ⋅ f")])
     with pytest.raises(LearningGraphError, match="no edge is called 'q'"):
@@ -97,7 +98,8 @@ def test_weights_comparators_and_unreached_models():
     g.model("lonely", "Z", "W")
     D = LearningDiagram.from_graph(g, comparators={"Y": "cross_entropy"},
                                    weights={"x ⋅ c = y": 0.5})
-    assert D.equations[0].weight == 0.5 and D.comparator_for(D.equations[0]) == "cross_entropy"
+    assert D.equations[0].weight == 0.5
+    assert D.comparator_for(D.equations[0]) == "cross_entropy"
     assert D.unreached_models() == ("lonely",)
     assert D.reweighted({"x ⋅ c = y": 2}).equations[0].weight == 2.0
     assert D.with_comparators({"Y": "mse"}).comparator_for(D.equations[0]) == "mse"
@@ -122,8 +124,8 @@ def brute_force_paths(g: LearningGraph, source: str) -> list[tuple[str, ...]]:
         for seq, here, seen in frontier:
             for e, (s, t) in edges.items():
                 if s == here and t not in seen:
-                    found.append(seq + (e,))
-                    nxt.append((seq + (e,), t, seen | {t}))
+                    found.append((*seq, e))
+                    nxt.append(((*seq, e), t, seen | {t}))
         frontier = nxt
     return found
 
@@ -140,9 +142,12 @@ def test_equations_equal_a_brute_force_enumeration(g):
                 expected.add(frozenset([p, q]))
     D = LearningDiagram.from_graph(g)
     got = {frozenset([e.lhs.names, e.rhs.names]) for e in D.equations}
-    assert got == expected and len(D.equations) == len(expected)
+    assert got == expected
+    assert len(D.equations) == len(expected)
     for e in D.equations:
-        assert e.lhs != e.rhs and e.lhs.src == e.rhs.src and e.lhs.tgt == e.rhs.tgt
+        assert e.lhs != e.rhs
+        assert e.lhs.src == e.rhs.src
+        assert e.lhs.tgt == e.rhs.tgt
         assert g.is_source(e.source)
 
 
@@ -155,9 +160,10 @@ def test_trie_has_one_node_per_distinct_prefix(g):
     for n in plan.nodes:
         assert n.id == plan.nodes.index(n)
         if n.parent is not None:
-            assert n.parent < n.id and plan.nodes[n.parent].path == n.path[:-1]
+            assert n.parent < n.id
+            assert plan.nodes[n.parent].path == n.path[:-1]
     # evaluating through the plan equals evaluating each path on its own
-    values = plan.run({s: (s,) for s in plan.sources}, lambda node, v: v + (node.edge,))
+    values = plan.run({s: (s,) for s in plan.sources}, lambda node, v: (*v, node.edge))
     for pe, e in zip(plan.equations, D.equations, strict=True):
         assert values[pe.lhs] == (e.source, *e.lhs.names)
         assert values[pe.rhs] == (e.source, *e.rhs.names)

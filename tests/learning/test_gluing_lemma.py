@@ -37,7 +37,8 @@ def test_gluing_lemma(data):
     shared = [v for v in g1.vertex_names() if g2.has_space(v)] + sorted(e1 & e2)
     D = glue(D1, D2, along=shared, equations="union")
     assert is_isomorphic(D.graph, subgraph(g, e1 | e2))
-    assert D.legs["first"].is_monic() and D.legs["second"].is_monic()
+    assert D.legs["first"].is_monic()
+    assert D.legs["second"].is_monic()
     rng = random.Random(seed)
     maps = {n: f"{rng.randint(-2, 2)}*{s}_0" for n, s, _, r in D.graph.edges()
             if r != "learnable"}

@@ -15,9 +15,13 @@ def test_builder_and_lookups():
     assert g.vertex_names() == ("N", "X", "Y")
     assert g.edges() == (("x", "N", "X", "data"), ("y", "N", "Y", "data"),
                          ("c", "X", "Y", "learnable"))
-    assert g.vertex("Y") == 2 and g.edge("c") == 2
-    assert g.ends("c") == ("X", "Y") and g.role("y") == "data"
-    assert g.sources() == ("N",) and g.is_source("N") and not g.is_source("X")
+    assert g.vertex("Y") == 2
+    assert g.edge("c") == 2
+    assert g.ends("c") == ("X", "Y")
+    assert g.role("y") == "data"
+    assert g.sources() == ("N",)
+    assert g.is_source("N")
+    assert not g.is_source("X")
     assert g.edges("learnable") == (("c", "X", "Y", "learnable"),)
     assert "c: X -> Y (learnable)" in repr(g)
 
@@ -25,10 +29,11 @@ def test_builder_and_lookups():
 def test_idempotent_edges_and_spaces():
     g = square()
     g.data("x", "N", "X").space("X")
-    assert g.nparts("E") == 3 and g.nparts("V") == 3
+    assert g.nparts("E") == 3
+    assert g.nparts("V") == 3
 
 
-@pytest.mark.parametrize("call, message", [
+@pytest.mark.parametrize(("call", "message"), [
     (lambda g: g.model("c", "X", "Z"), "edge 'c' already goes X -> Y \\(learnable\\); it "
      "cannot also go X -> Z \\(learnable\\)"),
     (lambda g: g.fixed("c", "X", "Y"), "already goes X -> Y \\(learnable\\)"),
@@ -70,7 +75,8 @@ def test_role_attribute_is_checked_at_the_acset_level():
 def test_copy_keeps_class_and_morphisms_apply():
     g = square()
     h = g.copy()
-    assert isinstance(h, LearningGraph) and h == g
+    assert isinstance(h, LearningGraph)
+    assert h == g
     f = ACSetTransformation(g, h, V=[0, 1, 2], E=[0, 1, 2])
     assert f.is_iso()
 
@@ -85,4 +91,5 @@ def test_to_graph_and_relabel():
 
 def test_from_edges():
     g = LearningGraph.from_edges([("x", "N", "X", "data")], spaces=["Z"])
-    assert g.vertex_names() == ("Z", "N", "X") and g.sources() == ("N",)
+    assert g.vertex_names() == ("Z", "N", "X")
+    assert g.sources() == ("N",)

@@ -124,7 +124,8 @@ def test_degenerate_pairs_cost_nothing():
     D, D2 = LearningDiagram.from_graph(g), LearningDiagram(g2, [])
     h = DiagramMorphism(D, D2, {v: v for v in ("N", "X", "Y")}, {"x": "x", "f": "f",
                                                                   "f2": "f"})
-    assert h.image(D.equations[0]) is None and h.multiplicity() == 0
+    assert h.image(D.equations[0]) is None
+    assert h.multiplicity() == 0
     R, batch = realise(D2, 0)
     phi, pulled = pulled_loss(h, R, batch)
     assert sympy.expand(pulled) == 0

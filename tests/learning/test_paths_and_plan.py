@@ -44,7 +44,9 @@ def test_equations_equal_the_reference_in_order_and_orientation(case, policy):
     assert [(e.lhs, e.rhs) for e in got] == want
     for e in got:  # built without the checks, they equal checked equations
         checked = Equation(e.lhs, e.rhs)
-        assert e == checked and hash(e) == hash(checked) and repr(e) == repr(checked)
+        assert e == checked
+        assert hash(e) == hash(checked)
+        assert repr(e) == repr(checked)
         assert hash(e.lhs) == hash(Equation(e.lhs, e.lhs).lhs)
 
 
@@ -60,13 +62,16 @@ def test_plan_equals_the_reference_with_and_without_the_search_trace(case, polic
     roles = {n: r for n, _, _, r in g.edges()}
     for n in traced.nodes:  # made without the dataclass __init__, equal to one made by it
         same = PlanNode(n.id, n.source, n.parent, n.edge, n.role, n.space, n.path)
-        assert n == same and hash(n) == hash(same) and repr(n) == repr(same)
+        assert n == same
+        assert hash(n) == hash(same)
+        assert repr(n) == repr(same)
         assert n.role == (roles[n.edge] if n.edge else None)
         assert n.space == n.path.tgt
     for pe, eq in zip(traced.equations, D.equations, strict=True):
         assert pe == PlanEquation(pe.index, eq.name, eq.source, eq.target, pe.lhs, pe.rhs,
                                   eq.weight, D.comparator_for(eq), eq.grad)
-        assert traced.nodes[pe.lhs].path == eq.lhs and traced.nodes[pe.rhs].path == eq.rhs
+        assert traced.nodes[pe.lhs].path == eq.lhs
+        assert traced.nodes[pe.rhs].path == eq.rhs
 
 
 @given(learning_graphs(max_edges=6))
@@ -75,15 +80,19 @@ def test_plan_roots_are_the_sources_and_every_parent_chain_ends_at_one(g):
     roots = plan.roots()
     assert tuple(r.source for r in roots) == plan.sources
     for r in roots:
-        assert r.is_root and r.parent is None and r.edge is None
-        assert r.path.is_identity() and r.space == r.source
+        assert r.is_root
+        assert r.parent is None
+        assert r.edge is None
+        assert r.path.is_identity()
+        assert r.space == r.source
     for n in plan.nodes:
         assert n.is_root == (n.parent is None)
         chain = [n]
         while not chain[-1].is_root:
             chain.append(plan.nodes[chain[-1].parent])
             assert len(chain) <= len(plan.nodes)
-        assert chain[-1] in roots and chain[-1].source == n.source
+        assert chain[-1] in roots
+        assert chain[-1].source == n.source
         assert len(chain) == len(n.path) + 1  # one edge per step up
 
 
@@ -100,7 +109,8 @@ def test_a_reweighted_diagram_reuses_the_trace_and_a_changed_one_does_not():
     g.model("s", "X", "Y")
     D = LearningDiagram.from_graph(g)
     heavy = D.reweighted({"x ⋅ s = y": 3.0})
-    assert heavy._trace is D._trace and heavy._trace.fits(heavy.equations)
+    assert heavy._trace is D._trace
+    assert heavy._trace.fits(heavy.equations)
     assert heavy.compile_plan().equations[1].weight == 3.0
     D.equations = D.equations[::-1]  # a user may replace the equations
     assert not D._trace.fits(D.equations)
@@ -125,12 +135,14 @@ def test_the_equation_cap_stops_path_finding_early(monkeypatch):
     with pytest.raises(PathFindingError) as err:
         LearningDiagram.from_graph(two_cycle(), max_length=1000)
     e = err.value
-    assert e.key == "too_many_equations" and isinstance(e, LearningGraphError)
+    assert e.key == "too_many_equations"
+    assert isinstance(e, LearningGraphError)
     # counted while searching: one path into X adds at most (paths into X) pairs
     assert 10_000 < e.count <= 10_000 + e.fields["npaths"]
     assert e.fields["npaths"] < 300  # of the 1,000 walks, few were enumerated
     assert built == []  # and no Equation was made
-    assert "more than max_equations=10000" in str(e) and "max_length" in str(e)
+    assert "more than max_equations=10000" in str(e)
+    assert "max_length" in str(e)
 
 
 @given(st.integers(1, 60), POLICY)
@@ -194,10 +206,13 @@ def test_errors_pickle_and_reword():
         LearningDiagram.from_graph(two_cycle())
     e = err.value
     again = pickle.loads(pickle.dumps(e))
-    assert type(again) is PathFindingError and str(again) == str(e)
-    assert again.key == "unbounded_cycle" and again.fields == e.fields
+    assert type(again) is PathFindingError
+    assert str(again) == str(e)
+    assert again.key == "unbounded_cycle"
+    assert again.fields == e.fields
     spec = e.reworded("spec")
-    assert "`max_length: N`" in str(spec) and "max_length=N" not in str(spec)
+    assert "`max_length: N`" in str(spec)
+    assert "max_length=N" not in str(spec)
     with pytest.raises(LearningGraphError, match="vocabulary must be one of python, spec"):
         e.reworded("yaml")
 

@@ -41,7 +41,8 @@ def test_attach_teacher_turns_the_square_into_distillation():
     assert edge_set(rw.diagram.graph) == edge_set(square()) | {("t", "X", "Y", "fixed")}
     assert [e.name for e in rw.diagram.equations] == ["x ⋅ c = x ⋅ t", "x ⋅ c = y"]
     assert rw.kept == {"x": "x", "y": "y", "c": "c"}
-    assert rw.added == ("t",) and rw.deleted == ()
+    assert rw.added == ("t",)
+    assert rw.deleted == ()
     assert rw.init == {"x": "x", "y": "y", "c": "c", "t": "c"}
     assert rw.diagram.comparators == {"Y": "cross_entropy"}
 
@@ -53,7 +54,9 @@ def test_insert_adapter_after_a_frozen_backbone():
     expected = expected.fixed("c", "X", "Z").model("a", "Z", "Y")
     assert edge_set(rw.diagram.graph) == edge_set(expected)
     assert [e.name for e in rw.diagram.equations] == ["x ⋅ c ⋅ a = y"]
-    assert rw.init["c"] == "c" and "c" not in rw.kept and rw.deleted == ("c",)
+    assert rw.init["c"] == "c"
+    assert "c" not in rw.kept
+    assert rw.deleted == ("c",)
 
 
 def test_split_model_takes_the_role_of_the_model():
@@ -80,7 +83,8 @@ def test_options_override_and_explicit_equations_need_a_policy():
         D.rewrite(attach_teacher("c"))
     rw = D.rewrite(attach_teacher("c"), policy="against_data")
     assert [e.name for e in rw.diagram.equations] == ["x ⋅ c = y"]
-    assert rw.diagram.derivation is not None and rw.diagram.derivation["policy"] == \
+    assert rw.diagram.derivation is not None
+    assert rw.diagram.derivation["policy"] == \
         "against_data"
     with pytest.raises(DiagramRewriteError, match="unknown option"):
         LearningDiagram.from_graph(square()).rewrite(attach_teacher("c"), polcy="x")
@@ -162,7 +166,8 @@ def test_attach_teacher_keeps_everything_and_adds_one_fixed_edge(case):
     rw = LearningDiagram.from_graph(g).rewrite(attach_teacher(learnable[0], "T"))
     assert edge_set(rw.diagram.graph) == edge_set(g) | {("T", *g.ends(learnable[0]),
                                                          "fixed")}
-    assert rw.kept == {n: n for n in g.edge_names()} and rw.init["T"] == learnable[0]
+    assert rw.kept == {n: n for n in g.edge_names()}
+    assert rw.init["T"] == learnable[0]
     assert rw.diagram.equations == find_equations(rw.diagram.graph)
 
 
@@ -200,8 +205,10 @@ def test_an_asymmetric_pattern_keeps_every_embedding():
 def test_a_role_change_recreates_the_edge_and_keeps_its_parameters():
     freeze = edge_rule([("c", "?X", "?Y", "learnable")], [("c", "?X", "?Y", "fixed")])
     rw = LearningDiagram.from_graph(square()).rewrite(freeze)
-    assert rw.diagram.graph.role("c") == "fixed" and rw.init["c"] == "c"
-    assert "c" not in rw.kept and rw.diagram.equations == ()  # nothing left to learn
+    assert rw.diagram.graph.role("c") == "fixed"
+    assert rw.init["c"] == "c"
+    assert "c" not in rw.kept
+    assert rw.diagram.equations == ()
 
 
 def test_a_rule_on_named_spaces_and_the_empty_rule():
@@ -214,7 +221,8 @@ def test_a_rule_on_named_spaces_and_the_empty_rule():
     with pytest.raises(DiagramRewriteError, match=r"no match.*needs c: X -> Y \(fixed\)"):
         D.rewrite(edge_rule([("c", "X", "Y", "fixed")], []))
     same = D.rewrite(edge_rule([], []))
-    assert same.diagram == D and same.kept == {n: n for n in g.edge_names()}
+    assert same.diagram == D
+    assert same.kept == {n: n for n in g.edge_names()}
 
 
 def test_bad_arguments():
@@ -289,4 +297,5 @@ def test_split_model_agrees_with_the_graph_built_by_hand(case):
     assert edge_set(rw.diagram.graph) == edge_set(expected)
     assert set(rw.diagram.graph.vertex_names()) == set(expected.vertex_names())
     assert rw.diagram.equations == find_equations(expected)
-    assert rw.deleted == (f"m{i}",) and set(rw.added) == {"enc", "head"}
+    assert rw.deleted == (f"m{i}",)
+    assert set(rw.added) == {"enc", "head"}

@@ -34,9 +34,11 @@ def test_yaml_spec_builds_the_diagram(tmp_path):
     f.write_text(KD)
     D = load_diagram(f)
     assert [e.name for e in D.equations] == ["x ⋅ s = x ⋅ t", "x ⋅ s = y"]
-    assert D.equations[0].weight == 0.5 and D.comparator_for(D.equations[1]) == "kl"
+    assert D.equations[0].weight == 0.5
+    assert D.comparator_for(D.equations[1]) == "kl"
     spec = load_spec(f)
-    assert set(spec.models()) == {"t", "s"} and spec.models()["t"].args == {"hidden": 32}
+    assert set(spec.models()) == {"t", "s"}
+    assert spec.models()["t"].args == {"hidden": 32}
 
 
 def test_explicit_equations_and_round_trip(tmp_path):
@@ -51,7 +53,7 @@ def test_explicit_equations_and_round_trip(tmp_path):
     assert load_diagram(f) == D
 
 
-@pytest.mark.parametrize("text, message", [
+@pytest.mark.parametrize(("text", "message"), [
     (KD.replace("role: fixed", "role: frozen"),
      "line 8: edges.2.role: Input should be 'data', 'fixed' or 'learnable' (got 'frozen')"),
     (KD.replace("kind: labels", "kind: labels, colour: red"),
@@ -72,7 +74,8 @@ def test_errors_name_the_field_and_line(tmp_path, text, message):
     f.write_text(text)
     with pytest.raises(SpecError) as info:
         load_diagram(f)
-    assert message in str(info.value) and str(f) in str(info.value)
+    assert message in str(info.value)
+    assert str(f) in str(info.value)
 
 
 def test_json_errors_have_lines_too(tmp_path):
@@ -100,7 +103,7 @@ def test_json_schema_export():
 BASE = "edges:\n  - {name: x, src: N, tgt: X, role: data}\n"
 
 
-@pytest.mark.parametrize("text, fmt, words", [
+@pytest.mark.parametrize(("text", "fmt", "words"), [
     ("a: " + "[" * 1000 + "]" * 1000, "yaml", ["line 1, column", "nested more than 64"]),
     ("".join("  " * i + "-\n" for i in range(1000)), "yaml", ["nested more than 64"]),
     ("[" * 5000 + "]" * 5000, "json", ["nested more than 64"]),
@@ -155,7 +158,8 @@ def test_a_yaml_syntax_error_is_shown_on_several_lines_with_a_caret():
     lines = str(info.value).splitlines()
     assert lines[0] == ("<text>: line 3, column 5: not valid YAML: expected ',' or '}', "
                         "but got '{'")
-    assert lines[1] == "      - {name: y}" and lines[2] == "        ^"
+    assert lines[1] == "      - {name: y}"
+    assert lines[2] == "        ^"
     assert "(while parsing a flow mapping at line 2, column 5)" in lines[3]
 
 
@@ -176,7 +180,8 @@ def test_several_field_errors_are_listed_on_their_lines():
         diagram_from_text(text)
     lines = str(info.value).splitlines()
     assert lines[0].startswith("<text>: line 2: edges.0.role: Input should be")
-    assert "(and 2 more)" in lines[0] and len(lines) == 3
+    assert "(and 2 more)" in lines[0]
+    assert len(lines) == 3
     assert all(line.startswith("  line 3: edges.1.") for line in lines[1:])
 
 

@@ -33,8 +33,10 @@ def test_wrong_feature_size_rank_and_dtype_name_the_edge_and_the_shapes():
         L({"x": torch.randn(5, 2), "y": y})
     msg = str(err.value)
     assert "edge 'c' (learnable, X -> Y) on path N ⋅ x ⋅ c expects inputs whose last " \
-           "dimension is 3" in msg and "got shape (5, 2) and dtype float32" in msg
-    assert isinstance(err.value, ValueError) and isinstance(err.value, TorchBackendError)
+           "dimension is 3" in msg
+    assert "got shape (5, 2) and dtype float32" in msg
+    assert isinstance(err.value, ValueError)
+    assert isinstance(err.value, TorchBackendError)
     with pytest.raises(BatchError, match="expects floating inputs .* dtype int64"):
         L({"x": torch.ones(5, 3, dtype=torch.long), "y": y})
     with pytest.raises(BatchError, match="expects inputs of dtype float32, its parameters'"):
@@ -116,7 +118,8 @@ def test_an_empty_batch_and_non_finite_inputs_are_reported_by_equation_and_colum
         L({"x": torch.randn(5, 3), "y": y})
     # declared missing: fine, and the NaN rows are left out
     out = L({"x": torch.randn(5, 3), "y": Masked(y, torch.isfinite(y).reshape(-1))})
-    assert math.isfinite(float(out.total.detach())) and L.last_defined == {EQ: 4}
+    assert math.isfinite(float(out.total.detach()))
+    assert L.last_defined == {EQ: 4}
 
 
 def test_a_nan_made_by_a_model_is_left_to_the_trainer():
@@ -161,4 +164,5 @@ def test_label_guards_hold_with_missing_values(how):
                                          r"got 9..9"):
         L({"x": torch.randn(5, 3), "y": labels(0, 1, 9, -100, 2)})
     out = L({"x": torch.randn(5, 3), "y": labels(-100, -100, -100, -100, -100)})
-    assert float(out.total.detach()) == 0.0 and L.last_defined == {EQ: 0}
+    assert float(out.total.detach()) == 0.0
+    assert L.last_defined == {EQ: 0}

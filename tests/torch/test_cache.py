@@ -42,7 +42,8 @@ def test_the_teacher_runs_once_per_example_and_training_is_unchanged():
     loader = DataLoader(Indexed(data(), columns=L.columns["N"]), batch_size=8, shuffle=True)
     torch.manual_seed(2)
     fit(L, loader, epochs=3, lr=0.05, progress=False, check=False)
-    assert sum(rows) == 24 and teacher.calls == 3  # epoch 1 only
+    assert sum(rows) == 24
+    assert teacher.calls == 3
     assert L.cache_size() == 24
     K, _ = kd(cache=False)
     loader = DataLoader(Indexed(data(), columns=K.columns["N"]), batch_size=8, shuffle=True)
@@ -56,14 +57,16 @@ def test_replacing_or_transferring_into_the_teacher_invalidates_the_cache():
     batch = {"x": torch.randn(5, 4), "y": torch.randn(5, 3), "index": torch.arange(5)}
     first = L(batch).total
     L(batch)
-    assert teacher.calls == 1 and L.cache_size() == 5
+    assert teacher.calls == 1
+    assert L.cache_size() == 5
     new = nn.Linear(4, 3)
     L.replace("t", new)
     assert L.cache_size() == 0
     out = L(batch)
     s = L.model("s")(batch["x"])
     want = L.comparators["x ⋅ s = x ⋅ t"](s, new(batch["x"]))
-    assert torch.allclose(out.terms["x ⋅ s = x ⋅ t"], want) and not torch.equal(out.total,
+    assert torch.allclose(out.terms["x ⋅ s = x ⋅ t"], want)
+    assert not torch.equal(out.total,
                                                                                  first)
     M, _ = kd(seed=3)
     M.replace("t", nn.Linear(4, 3))
@@ -84,7 +87,8 @@ def test_only_frozen_paths_are_cached_and_indices_are_required():
     L.unfreeze("s")
     assert L.cached_paths() == ("N ⋅ x ⋅ t",)
     L.enable_cache(False)
-    assert L.cached_paths() == () and L({"x": torch.randn(2, 4), "y": torch.randn(2, 3)})
+    assert L.cached_paths() == ()
+    assert L({"x": torch.randn(2, 4), "y": torch.randn(2, 3)})
     g = LearningGraph().data("index", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
     D = LearningDiagram.from_graph(g)
     with pytest.raises(RealisationError, match="reserves for example indices"):
@@ -96,11 +100,14 @@ def test_the_store_grows_keeps_its_values_and_refuses_negative_indices():
 
     c = NodeCache()
     c.store(torch.tensor([0, 2]), torch.tensor([[1.0], [3.0]]))
-    assert c.capacity == 3 and c.count() == 2
+    assert c.capacity == 3
+    assert c.count() == 2
     c.store(torch.tensor([9]), torch.tensor([[9.0]]))
-    assert c.capacity == 10 and c.lookup(torch.tensor([2, 0, 9])).tolist() == [[3.0], [1.0],
+    assert c.capacity == 10
+    assert c.lookup(torch.tensor([2, 0, 9])).tolist() == [[3.0], [1.0],
                                                                                [9.0]]
-    assert c.lookup(torch.tensor([1])) is None and c.lookup(torch.tensor([10])) is None
+    assert c.lookup(torch.tensor([1])) is None
+    assert c.lookup(torch.tensor([10])) is None
     assert c.lookup(torch.tensor([-1])) is None
     with pytest.raises(BatchError, match="example indices must be >= 0"):
         c.store(torch.tensor([-2]), torch.zeros(1, 1))
@@ -114,7 +121,8 @@ def test_a_sized_cache_and_bad_sizes():
     batch = {"x": torch.randn(4, 4), "y": torch.randn(4, 3), "index": torch.arange(4)}
     L(batch)
     L(batch)
-    assert teacher.calls == 1 and L._cache[L._paths.frontier[0]].capacity == 50
+    assert teacher.calls == 1
+    assert L._cache[L._paths.frontier[0]].capacity == 50
     L.enable_cache(size=8)
     assert L.cache_size() == 0
     for bad in (0, -3, 2.5, "10"):

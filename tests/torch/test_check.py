@@ -32,7 +32,8 @@ def test_shape_mismatch_names_edge_and_path_without_deep_trace():
     assert "edge 'h' (learnable, F -> Y) on path N ⋅ x ⋅ m ⋅ h failed on an input of shape " \
            "(5, 8) and dtype float32: RuntimeError: mat1 and mat2 shapes cannot be " \
            "multiplied" in msg
-    assert err.value.__cause__ is None and err.value.__context__ is None  # no deep trace
+    assert err.value.__cause__ is None
+    assert err.value.__context__ is None
     assert isinstance(err.value.original, RuntimeError)
 
 
@@ -121,12 +122,13 @@ def test_unreached_models_are_reported():
         report = L.check({"x": torch.randn(3, 2), "y": torch.randn(3, 2)})
     assert report.unreached == ("u", "p")
     assert L.find_unused_parameters
-    assert "x ⋅ c = y" in report.terms and "N ⋅ x ⋅ c" in report.values
+    assert "x ⋅ c = y" in report.terms
+    assert "N ⋅ x ⋅ c" in report.values
     assert "check passed" in str(report)
 
 
 def test_check_has_no_side_effects():
-    D, L = distillation()
+    _D, L = distillation()
     L.replace("s", nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3), nn.Dropout(0.3)))
     L.train()
     before = {k: v.clone() for k, v in L.state_dict().items()}
@@ -140,4 +142,6 @@ def test_check_has_no_side_effects():
     torch.randn(8, 4), torch.randint(0, 3, (8,))
     assert torch.equal(after_rng, torch.rand(3))
     assert all(torch.equal(before[k], v) for k, v in L.state_dict().items())
-    assert L.training and L.model("s").training and not L.model("t").training
+    assert L.training
+    assert L.model("s").training
+    assert not L.model("t").training

@@ -15,7 +15,7 @@ from .test_train import backbone_loader
 
 @pytest.fixture(scope="module")
 def real_checkpoint(tmp_path_factory):
-    D, L = backbone_heads(k=2)
+    _D, L = backbone_heads(k=2)
     path = tmp_path_factory.mktemp("ckpt") / "run.pt"
     fit(L, backbone_loader(k=2), epochs=1, checkpoint=path, progress=False)
     return path
@@ -63,14 +63,14 @@ def test_a_valid_dict_without_models_is_a_checkpoint_error(real_checkpoint, tmp_
         validate_checkpoint({**state, "models": {"m": 3}}, "x.pt")
     with pytest.raises(CheckpointError, match="malformed generator states"):
         validate_checkpoint({**state, "rng": {**state["rng"], "python": [1]}}, "x.pt")
+    _D, L = backbone_heads(k=2)
     with pytest.raises(CheckpointError, match="'spec' is not JSON"):
-        D, L = backbone_heads(k=2)
         restore_checkpoint(L, {**state, "spec": "{nope"}, path="x.pt")
 
 
 def test_restore_refuses_before_changing_anything(real_checkpoint):
     state = load_checkpoint(real_checkpoint)
-    D, L = backbone_heads(k=2, seed=5)
+    _D, L = backbone_heads(k=2, seed=5)
     before = {k: v.clone() for k, v in L.state_dict().items()}
     with pytest.raises(CheckpointError, match="key 'history' is missing"):
         restore_checkpoint(L, {k: v for k, v in state.items() if k != "history"})
@@ -84,7 +84,8 @@ def test_messages_speak_to_the_cli_user(real_checkpoint, tmp_path):
     bad.write_bytes(bytes(data))
     with pytest.raises(CheckpointError) as err:
         load_checkpoint(bad)
-    assert "is corrupt" in str(err.value) and "--resume" in str(err.value)
+    assert "is corrupt" in str(err.value)
+    assert "--resume" in str(err.value)
     assert "fit(" not in str(err.value)
 
 

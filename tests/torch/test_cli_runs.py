@@ -11,7 +11,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,8 @@ import torch
 from catlearn.cli import main
 from catlearn_torch import comparators
 from catlearn_torch.train import load_checkpoint
+
+pytestmark = pytest.mark.usefixtures("restore_threads")
 
 RUN = "import sys; from catlearn.cli import main; sys.exit(main(sys.argv[1:]))"
 
@@ -34,13 +35,6 @@ edges:
 data: {N: {dataset: digits, split: train}}
 training: {batch_size: 256, lr: 0.01}
 """
-
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
 
 
 def _env(*paths: Path) -> dict[str, str]:
@@ -67,7 +61,8 @@ def test_a_previous_run_needs_resume_or_force(tmp_path, capsys):
     assert main(["train", str(spec), "--epochs", "1", "--out", out, "--force", "--seed",
                  "3"]) == 0
     again = load_checkpoint(tmp_path / "run" / "checkpoint.pt")
-    assert again["epoch"] == 1 and not torch.equal(again["models"]["c"]["weight"],
+    assert again["epoch"] == 1
+    assert not torch.equal(again["models"]["c"]["weight"],
                                                    first["models"]["c"]["weight"])
     # check: an init checkpoint must fit the edge's model (a linear 64 -> 10 here)
     ckpt = tmp_path / "run" / "checkpoint.pt"
@@ -97,7 +92,8 @@ def test_resume_keeps_the_run_settings_and_refuses_changes(tmp_path, capsys):
     for extra in ([], ["--epochs", "2"], ["--epochs", "1"]):
         assert main(["train", str(spec), "--out", out, "--resume", *extra]) == 0
         text = capsys.readouterr().out
-        assert "already trained 2 epoch(s)" in text and "nothing to do" in text
+        assert "already trained 2 epoch(s)" in text
+        assert "nothing to do" in text
     assert ckpt.stat().st_mtime_ns == before
     # flags (or the spec's training section) that would change the run are refused
     for extra, word in ((["--lr", "1e30"], "lr 0.05, but --lr is 1e+30"),
@@ -114,11 +110,15 @@ def test_resume_keeps_the_run_settings_and_refuses_changes(tmp_path, capsys):
     assert main(["train", str(spec), "--out", out, "--resume", "--epochs", "3",
                  "--lr", "0.05"]) == 0
     text = capsys.readouterr().out
-    assert "resuming" in text and "at epoch 2 of 3" in text and "lr 0.05" in text
+    assert "resuming" in text
+    assert "at epoch 2 of 3" in text
+    assert "lr 0.05" in text
     assert "batch size 128" in text
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
-    assert metrics["status"] == "finished" and len(metrics["history"]) == 3
-    assert metrics["lr"] == 0.05 and metrics["batch_size"] == 128
+    assert metrics["status"] == "finished"
+    assert len(metrics["history"]) == 3
+    assert metrics["lr"] == 0.05
+    assert metrics["batch_size"] == 128
     # a damaged record of the run is named, not a traceback
     (tmp_path / "run" / "run.json").write_text('{"settings": {"lr": "fast"}}')
     assert main(["train", str(spec), "--out", out, "--resume", "--epochs", "4"]) == 2
@@ -155,8 +155,10 @@ def test_divergence_is_told_in_the_commands_words(tmp_path, capsys):
     finally:
         comparators._REGISTRY.pop("nan_after_doc")
     assert "training diverged: non-finite loss at epoch" in err
-    assert "fit(" not in err and "checkpoint=" not in err
-    assert "lower the learning rate" in err and "--force" in err
+    assert "fit(" not in err
+    assert "checkpoint=" not in err
+    assert "lower the learning rate" in err
+    assert "--force" in err
     metrics = json.loads((tmp_path / "r" / "metrics.json").read_text())
     assert metrics["status"] == "diverged"
     assert metrics["epochs_done"] == len(metrics["history"]) >= 1
@@ -176,20 +178,24 @@ def test_ctrl_c_writes_the_metrics_and_prints_how_to_resume(tmp_path):
             assert time.monotonic() < deadline
             time.sleep(0.1)
         child.send_signal(signal.SIGINT)
-        stdout, stderr = child.communicate(timeout=120)
+        _stdout, stderr = child.communicate(timeout=120)
     finally:
         if child.poll() is None:
             child.kill()
     assert child.returncode == 130, stderr
-    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
-    assert "interrupted;" in stderr and "continue with:" in stderr
+    assert "Traceback" not in stderr, stderr
+    assert "KeyboardInterrupt" not in stderr, stderr
+    assert "interrupted;" in stderr
+    assert "continue with:" in stderr
     metrics = json.loads((out / "metrics.json").read_text())
     done = load_checkpoint(out / "checkpoint.pt")["epoch"]
-    assert metrics["status"] == "interrupted" and metrics["epochs_done"] == done >= 1
+    assert metrics["status"] == "interrupted"
+    assert metrics["epochs_done"] == done >= 1
     assert len(metrics["history"]) == done
     # the printed command resumes (here up to one more epoch)
     command = shlex.split(stderr.strip().splitlines()[-1])
-    assert command[:3] == ["catlearn", "train", str(spec)] and "--resume" in command
+    assert command[:3] == ["catlearn", "train", str(spec)]
+    assert "--resume" in command
     command[command.index("--epochs") + 1] = str(done + 1)
     resumed = subprocess.run([sys.executable, "-c", RUN, *command[1:]], cwd=tmp_path,
                              env=_env(), capture_output=True, text=True, timeout=300)
@@ -241,14 +247,16 @@ def test_a_plugin_module_registers_models_datasets_comparators(tmp_path):
                   timeout=300)
     # a spec never imports anything by itself: without --plugin the names are unknown
     alone = subprocess.run([sys.executable, "-c", RUN, "check", str(spec)], **common)
-    assert alone.returncode == 2 and "Traceback" not in alone.stderr
+    assert alone.returncode == 2
+    assert "Traceback" not in alone.stderr
     assert "no model is registered as 'my_affine'" in alone.stderr
     assert "no data set is registered as 'my_blobs'" in alone.stderr
     assert "no comparator is called 'my_huber'" in alone.stderr
     checked = subprocess.run([sys.executable, "-c", RUN, "check", str(spec), "--deep",
                               "--plugin", "my_plugin"], **common)
     assert checked.returncode == 0, checked.stderr
-    assert "ready to train" in checked.stdout and "one batch ran" in checked.stdout
+    assert "ready to train" in checked.stdout
+    assert "one batch ran" in checked.stdout
     trained = subprocess.run([sys.executable, "-c", RUN, "train", str(spec), "--epochs",
                               "2", "--out", str(tmp_path / "run"), "--plugin", "my_plugin"],
                              **common)
@@ -302,6 +310,7 @@ def test_entry_points_of_an_installed_package_fill_the_registries(tmp_path):
     # a broken entry point is named, and only matters to the specs that use it
     spec.write_text(OWN.format(prefix="ep_").replace("ep_huber(delta=0.5)", "ep_broken"))
     broken = subprocess.run([sys.executable, "-c", RUN, "check", str(spec)], **common)
-    assert broken.returncode == 2 and "Traceback" not in broken.stderr
+    assert broken.returncode == 2
+    assert "Traceback" not in broken.stderr
     assert "entry point 'ep_models:no_such_name'" in broken.stderr
     assert "catlearn-ep-models" in broken.stderr

@@ -81,7 +81,7 @@ def test_parsing_and_registry():
     assert get_comparator("mse", {"mse": L1()}) == L1()  # user names win
 
 
-@pytest.mark.parametrize("spec, fragment", [
+@pytest.mark.parametrize(("spec", "fragment"), [
     ("hinge", "unknown comparator 'hinge' (built in: mse, sqdist, l1, cross_entropy, kl, "
               "cosine, info_nce"),
     ("kl(temperature=-1)", "temperature must be a number > 0"),

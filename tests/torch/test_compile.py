@@ -72,7 +72,7 @@ def test_comparator_resolution_order():
 
 # ------------------------------------------------------------------ forward
 def test_backbone_runs_once_for_all_heads_and_total_is_weighted_sum():
-    D, L = backbone_heads(k=3)
+    _D, L = backbone_heads(k=3)
     L.reweight({"x ⋅ m ⋅ h1 = y1": 2.5})
     total, terms = L(backbone_batch())
     assert L.models["m"].calls == 1
@@ -83,7 +83,7 @@ def test_backbone_runs_once_for_all_heads_and_total_is_weighted_sum():
 
 
 def test_batch_formats():
-    g, D = square()
+    _g, D = square()
     L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
     x, y = torch.randn(4, 2), torch.randn(4, 1)
     ref = L({"x": x, "y": y}).total
@@ -106,7 +106,7 @@ def test_batch_formats():
 
 
 def test_two_source_batches():
-    D, L = two_sources()
+    _D, L = two_sources()
     a = {"x": torch.randn(5, 4), "y": torch.randint(0, 3, (5,))}
     b = {"u": torch.randn(3, 4), "v": torch.randn(3, 2)}
     total, terms = L({"A": a, "B": b})
@@ -131,7 +131,7 @@ class DictData(Dataset):
 
 
 def test_dataset_of_dicts_through_default_collate():
-    g, D = square()
+    _g, D = square()
     L = compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}))
     batch = next(iter(DataLoader(DictData(), batch_size=4)))
     assert L(batch).total.ndim == 0
@@ -139,10 +139,11 @@ def test_dataset_of_dicts_through_default_collate():
 
 # ------------------------------------------------------------------ freezing, gradients
 def test_fixed_edges_are_frozen_eval_and_get_no_gradient():
-    D, L = distillation()
+    _D, L = distillation()
     t, s = L.model("t"), L.model("s")
     L.train()
-    assert not t.training and s.training
+    assert not t.training
+    assert s.training
     assert all(not p.requires_grad for p in t.parameters())
     total, _ = L({"x": torch.randn(8, 4), "y": torch.randint(0, 3, (8,))})
     total.backward()
@@ -199,24 +200,27 @@ def test_detaching_is_per_equation_not_per_node():
 
 
 def test_model_replace_freeze_unfreeze():
-    D, L = backbone_heads(k=2)
+    _D, L = backbone_heads(k=2)
     assert isinstance(L.model("m"), Counting)
     new = nn.Sequential(nn.Linear(4, 8), nn.ReLU())
     old = L.replace("m", new)
-    assert isinstance(old, Counting) and L.model("m") is new
+    assert isinstance(old, Counting)
+    assert L.model("m") is new
     assert "models.m.0.weight" in L.state_dict()
     L.freeze("m")
-    assert L.frozen() == ("m",) and not new[0].weight.requires_grad
+    assert L.frozen() == ("m",)
+    assert not new[0].weight.requires_grad
     L.train()
     assert not new.training
     L(backbone_batch(k=2)).total.backward()
     assert new[0].weight.grad is None
     assert L.model("h0").inner.weight.grad is not None
     L.unfreeze("m")
-    assert new[0].weight.requires_grad and new.training
+    assert new[0].weight.requires_grad
+    assert new.training
     with pytest.raises(RealisationError, match="no model for edge 'zz'"):
         L.model("zz")
-    D2, K = distillation()
+    _D2, K = distillation()
     with pytest.raises(RealisationError, match="edge 't' is fixed in the diagram"):
         K.unfreeze("t")
     with pytest.raises(RealisationError, match="must be an nn.Module"):
@@ -227,25 +231,27 @@ def test_model_replace_freeze_unfreeze():
         K.reweight({"x ⋅ s = y": -1.0})
     frozen_new = nn.Linear(4, 3)
     K.replace("t", frozen_new)
-    assert not frozen_new.weight.requires_grad and not frozen_new.training
+    assert not frozen_new.weight.requires_grad
+    assert not frozen_new.training
 
 
 def test_state_dict_is_keyed_by_edge_name():
-    D, L = distillation()
+    _D, L = distillation()
     keys = set(L.state_dict())
     assert {"models.s.weight", "models.s.bias", "models.t.0.weight"} <= keys
-    assert isinstance(L, CompiledDiagram) and isinstance(L.models, nn.ModuleDict)
+    assert isinstance(L, CompiledDiagram)
+    assert isinstance(L.models, nn.ModuleDict)
 
 
 def test_space_declaration_is_stored():
-    g, D = square()
+    _g, D = square()
     R = Realisation(D, spaces={"Y": Space("l1", shape=(1,))}, models={"c": nn.Linear(2, 1)})
     assert R.comparator(D.equations[0]).name == "l1"
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_cuda_device_follows_the_modules():
-    D, L = distillation()
+    _D, L = distillation()
     L = L.cuda()
     assert L.device.type == "cuda"
     total, _ = L({"x": torch.randn(8, 4), "y": torch.randint(0, 3, (8,))})

@@ -30,6 +30,7 @@ from catlearn_torch.datasets import (  # noqa: E402
     load_digits_split,
     tokenize,
 )
+from catlearn_torch.datasets import digits as ds_digits  # noqa: E402
 
 N_DIGITS = 1797
 
@@ -38,10 +39,13 @@ N_DIGITS = 1797
 
 def test_column_dataset_items_and_collation():
     data = ColumnDataset({"x": torch.arange(12.0).reshape(6, 2), "y": torch.arange(6)})
-    assert len(data) == 6 and data.columns == ("x", "y")
-    assert data[2]["x"].tolist() == [4.0, 5.0] and data[-1]["y"].item() == 5
+    assert len(data) == 6
+    assert data.columns == ("x", "y")
+    assert data[2]["x"].tolist() == [4.0, 5.0]
+    assert data[-1]["y"].item() == 5
     batch = next(iter(DataLoader(data, batch_size=4)))
-    assert set(batch) == {"x", "y"} and batch["x"].shape == (4, 2)
+    assert set(batch) == {"x", "y"}
+    assert batch["x"].shape == (4, 2)
     assert [row["y"].item() for row in data] == list(range(6))
 
 
@@ -63,7 +67,8 @@ def test_column_dataset_errors():
         data[3]
     with pytest.raises(IndexError, match="index 7 is out of range"):
         data.subset([0, 7])
-    assert issubclass(DatasetError, CatlearnError) and issubclass(DatasetError, ValueError)
+    assert issubclass(DatasetError, CatlearnError)
+    assert issubclass(DatasetError, ValueError)
 
 
 def test_rename_and_subset_share_tensors():
@@ -80,9 +85,12 @@ def test_rename_and_subset_share_tensors():
 def test_digits_split_shapes_dtypes_and_range():
     split = load_digits_split()
     x, y = split.train.column("x"), split.train.column("y")
-    assert x.dtype == torch.float32 and y.dtype == torch.int64
-    assert x.shape == (len(split.train), 64) and y.shape == (len(split.train),)
-    assert float(x.min()) == 0.0 and float(x.max()) == 1.0
+    assert x.dtype == torch.float32
+    assert y.dtype == torch.int64
+    assert x.shape == (len(split.train), 64)
+    assert y.shape == (len(split.train),)
+    assert float(x.min()) == 0.0
+    assert float(x.max()) == 1.0
     assert len(split.train) + len(split.test) == N_DIGITS
     image = load_digits_split(image=True).test.column("x")
     assert image.shape == (len(split.test), 1, 8, 8)
@@ -108,7 +116,7 @@ def test_digits_split_is_deterministic_and_disjoint():
     c = load_digits_split(seed=6)
     assert not torch.equal(a.test.column("x"), c.test.column("x"))
     labels = np.arange(100) % 4
-    train_idx, test_idx = ds._stratified_split(labels, 0.25, seed=0)
+    train_idx, test_idx = ds_digits._stratified_split(labels, 0.25, seed=0)
     assert set(train_idx) & set(test_idx) == set()
     assert sorted([*train_idx, *test_idx]) == list(range(100))
 
@@ -126,14 +134,14 @@ def test_digits_column_names_and_errors():
 
 
 def test_missing_sklearn_says_how_to_install(monkeypatch):
-    ds._digits_arrays.cache_clear()
+    ds_digits._digits_arrays.cache_clear()
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
     try:
         with pytest.raises(MissingDependencyError,
                            match=r"pip install catlearn-diagrams\[examples\]"):
             load_digits_split()
     finally:
-        ds._digits_arrays.cache_clear()
+        ds_digits._digits_arrays.cache_clear()
     assert issubclass(MissingDependencyError, ImportError)
 
 
@@ -179,7 +187,8 @@ def test_few_label_subset_errors():
 def test_digits_tasks_classes_scheme():
     split = load_digits_split()
     tasks = digits_tasks(k=4, scheme="classes")
-    assert tasks.scheme == "classes" and len(tasks.few_train) == 20
+    assert tasks.scheme == "classes"
+    assert len(tasks.few_train) == 20
     assert tasks.many_labels == ("0", "1", "2", "3", "4")
     assert tasks.few_labels == ("5", "6", "7", "8", "9")
     y_train = split.train.column("y")
@@ -209,7 +218,8 @@ def test_digits_tasks_pairs_scheme_is_the_default():
 def test_digits_tasks_parity_scheme():
     split = load_digits_split(image=True)
     tasks = digits_tasks(k=2, scheme="parity", image=True, x_name="img", y_name="lab")
-    assert tasks.many_labels == ("even", "odd") and len(tasks.few_labels) == 10
+    assert tasks.many_labels == ("even", "odd")
+    assert len(tasks.few_labels) == 10
     assert len(tasks.many_train) == len(split.train)
     assert torch.equal(tasks.many_train.column("lab"), split.train.column("y") % 2)
     assert torch.bincount(tasks.few_train.column("lab")).tolist() == [2] * 10
@@ -241,7 +251,8 @@ def test_every_caption_of_the_grammar_round_trips():
     texts = [f"{c1} {s1} {rel} {c2} {s2}" for c1 in COLOURS for s1 in SHAPES
              for rel in RELATIONS for c2 in COLOURS for s2 in SHAPES]
     tokens = VOCABULARY.encode_batch(texts)
-    assert tokens.shape == (len(texts), 8) and tokens.dtype == torch.int64
+    assert tokens.shape == (len(texts), 8)
+    assert tokens.dtype == torch.int64
     assert VOCABULARY.decode_batch(tokens) == texts
     assert all(detokenize(tokenize(t)) == t for t in texts[:50])
     assert (tokens[:, 0] == VOCABULARY.bos_index).all()
@@ -282,12 +293,16 @@ def test_shapes_shapes_dtypes_and_columns():
     data = ShapesCaptions(20, seed=0)
     item = data[0]
     assert set(item) == {"image", "caption"}
-    assert item["image"].shape == (3, 16, 16) and item["image"].dtype == torch.float32
-    assert item["caption"].shape == (8,) and item["caption"].dtype == torch.int64
+    assert item["image"].shape == (3, 16, 16)
+    assert item["image"].dtype == torch.float32
+    assert item["caption"].shape == (8,)
+    assert item["caption"].dtype == torch.int64
     images = data.column("image")
-    assert float(images.min()) >= 0.0 and float(images.max()) <= 1.0
+    assert float(images.min()) >= 0.0
+    assert float(images.max()) <= 1.0
     big = ShapesCaptions(3, seed=0, size=24, length=10, image_name="x", caption_name="t")
-    assert big.columns == ("x", "t") and big.column("x").shape == (3, 3, 24, 24)
+    assert big.columns == ("x", "t")
+    assert big.column("x").shape == (3, 3, 24, 24)
     assert big.column("t").shape == (3, 10)
     assert len(ShapesCaptions(0)) == 0
 
@@ -367,7 +382,8 @@ def test_noise_free_images_show_exactly_the_described_shapes():
 def test_shape_masks_differ():
     masks = {s: ds.PlacedShape("red", s, 8, 8, 3).pixels(16) for s in SHAPES}
     assert int(masks["square"].sum()) == 49
-    assert int(masks["circle"].sum()) < 49 and int(masks["triangle"].sum()) < 40
+    assert int(masks["circle"].sum()) < 49
+    assert int(masks["triangle"].sum()) < 40
     assert not np.array_equal(masks["circle"], masks["triangle"])
     tri = masks["triangle"]
     assert tri[5].sum() < tri[11].sum()  # apex up: narrow top row, wide bottom row

@@ -2,7 +2,6 @@
 parameters as one process on the combined batches."""
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,15 +10,10 @@ import pytest
 import torch
 import torch.distributed as dist
 
+from .conftest import free_port
 from .ddp_worker import main, regime
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(),

@@ -11,8 +11,8 @@ import pytest
 import torch
 import torch.distributed as dist
 
+from .conftest import free_port
 from .fsdp_worker import main
-from .test_ddp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -259,7 +259,8 @@ def test_weight_zero_costs_nothing() -> None:
     plain, fused = _pair(D, models, {})
     batch = {"x": torch.randn(5, 3), "y": torch.randn(5, 2), "z": torch.randn(5, 2)}
     _assert_same(plain, fused, batch)
-    assert plain.model("b").calls == 1 and fused.model("b").calls == 0
+    assert plain.model("b").calls == 1
+    assert fused.model("b").calls == 0
     fused.reweight({"x ⋅ b = z": 1.0})
     fused(batch)
     assert fused.model("b").calls == 1
@@ -295,7 +296,8 @@ def test_shared_frozen_step_runs_once() -> None:
     x = torch.randn(4, 3)
     batch = {"N": {"x": x, "y": torch.randn(4, 2)}, "M": {"u": x, "v": torch.randn(4, 2)}}
     _assert_same(plain, fused, batch)
-    assert plain.model("t").calls == 2 and fused.model("t").calls == 1
+    assert plain.model("t").calls == 2
+    assert fused.model("t").calls == 1
     other = {"N": batch["N"], "M": {"u": x.clone(), "v": batch["M"]["v"]}}
     fused(other)
     assert fused.model("t").calls == 3  # different tensors: computed for each

@@ -79,7 +79,7 @@ def cagrad_reference(grads, c, rescale):
     return d / {0: 1.0, 1: 1 + c ** 2, 2: 1 + c}[rescale]
 
 
-@pytest.mark.parametrize("c, rescale", [(0.4, 1), (0.5, 0), (1.0, 2)])
+@pytest.mark.parametrize(("c", "rescale"), [(0.4, 1), (0.5, 0), (1.0, 2)])
 def test_cagrad_formula(c, rescale):
     d, coef = CAGrad(c=c, rescale=rescale).direction(GRADS, ONES)
     close(d, cagrad_reference(GRADS, c, rescale), tol=1e-4)
@@ -126,7 +126,7 @@ def test_on_a_diagram_shared_gets_the_direction_heads_their_gradient(make):
     head_grads = [flat(torch.autograd.grad(total, list(L.model(h).parameters()),
                                            retain_graph=True)) for h in ("h0", "h1")]
     if isinstance(w, MGDA) and w.mode == "features":
-        _, c = w.direction(rows, torch.ones(2).double())  # same α: see below
+        _, _c = w.direction(rows, torch.ones(2).double())  # same α: see below
     w.backward(total, terms, L)
     got = flat([p.grad for p in shared])
     if isinstance(w, MGDA) and w.mode == "features":
@@ -183,7 +183,7 @@ def libmtl_weighting():
     spec = importlib.util.find_spec("LibMTL")
     if spec is None or not spec.submodule_search_locations:
         return None
-    root = list(spec.submodule_search_locations)[0]
+    root = next(iter(spec.submodule_search_locations))
     saved = {k: v for k, v in sys.modules.items() if k == "LibMTL" or k.startswith("LibMTL.")}
     pkg = types.ModuleType("LibMTL")
     pkg.__path__ = [root]
@@ -217,13 +217,13 @@ def run_libmtl(cls, L, batch, **kwargs):
                     p.grad.zero_()
 
     probe = Probe()
-    total, terms = L(batch)
+    _total, terms = L(batch)
     L.zero_grad(set_to_none=True)
     probe.backward(torch.stack([terms[n] for n in terms]), **kwargs)
     return flat([p.grad for p in shared])
 
 
-@pytest.mark.parametrize("ours, theirs, kwargs, k", [
+@pytest.mark.parametrize(("ours", "theirs", "kwargs", "k"), [
     (PCGrad(), "PCGrad", {}, 2),
     (MGDA(mode="params"), "MGDA", {"mgda_gn": "none"}, 2),
     (MGDA(mode="params", normalize="l2"), "MGDA", {"mgda_gn": "l2"}, 3),

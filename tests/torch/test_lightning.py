@@ -18,7 +18,7 @@ HAVE_LIGHTNING = importlib.util.find_spec("lightning") is not None
 
 @pytest.mark.skipif(HAVE_LIGHTNING, reason="lightning is installed")
 def test_without_lightning_the_module_imports_and_says_how_to_install():
-    D, L = backbone_heads(k=1)
+    _D, L = backbone_heads(k=1)
     with pytest.raises(MissingDependencyError, match="pip install lightning"):
         adapter.lightning_module(L)
 
@@ -28,7 +28,7 @@ def test_without_lightning_the_module_imports_and_says_how_to_install():
 def test_lightning_module_trains_and_logs_each_equation(tmp_path):
     import lightning.pytorch as pl
 
-    D, L = backbone_heads(k=2)
+    _D, L = backbone_heads(k=2)
     module = adapter.lightning_module(L, lr=0.05, edge_lr={"m": 0.01})
     before = L.model("m").inner[0].weight.clone()
     trainer = pl.Trainer(max_epochs=2, logger=False, enable_checkpointing=False,
@@ -37,7 +37,8 @@ def test_lightning_module_trains_and_logs_each_equation(tmp_path):
     trainer.fit(module, backbone_loader(k=2))
     assert not torch.equal(before, L.model("m").inner[0].weight)
     logged = trainer.callback_metrics
-    assert "train/total" in logged and "train/x ⋅ m ⋅ h1 = y1" in logged
+    assert "train/total" in logged
+    assert "train/x ⋅ m ⋅ h1 = y1" in logged
     opt = trainer.optimizers[0]
     assert [(g["name"], g["lr"]) for g in opt.param_groups][:1] == [("m", 0.01)]
     assert isinstance(backbone_loader(k=2), DataLoader)
@@ -66,7 +67,7 @@ def test_weighting_hooks_move_the_weights_as_in_fit(tmp_path, weighting, options
     D, A = backbone_heads(k=2)
     fit(A, backbone_loader(k=2), epochs=epochs, lr=0.05, weighting=weighting,
         progress=False, check=False, **options)
-    D, B = backbone_heads(k=2)
+    _D, B = backbone_heads(k=2)
     B.set_weighting(weighting)
     module = adapter.lightning_module(B, lr=0.05)
     lkw = {}

@@ -24,7 +24,8 @@ def vectors(k, n):
 def test_projection_is_on_the_simplex_and_nearest(v, seed):
     v = torch.tensor(v, dtype=torch.float64)
     p = project_simplex(v)
-    assert bool((p >= 0).all()) and abs(float(p.sum()) - 1) < 1e-9
+    assert bool((p >= 0).all())
+    assert abs(float(p.sum()) - 1) < 1e-9
     g = torch.Generator().manual_seed(seed)
     e = -torch.log(torch.rand(64, len(v), generator=g, dtype=torch.float64).clamp(min=1e-12))
     others = e / e.sum(dim=1, keepdim=True)  # Dirichlet(1, ..., 1) points of the simplex
@@ -35,7 +36,8 @@ def test_projection_is_on_the_simplex_and_nearest(v, seed):
 @settings(deadline=None)
 def test_mgda_point_is_the_min_norm_point_of_the_hull(grads):
     alpha = min_norm_weights(grads @ grads.T)
-    assert bool((alpha >= -1e-12).all()) and abs(float(alpha.sum()) - 1) < 1e-9
+    assert bool((alpha >= -1e-12).all())
+    assert abs(float(alpha.sum()) - 1) < 1e-9
     d = alpha @ grads
     # optimality: no vertex improves on d (d·g_i >= |d|² for every i), up to the solver's
     # tolerance, and brute force over a grid finds nothing shorter
@@ -50,7 +52,7 @@ def test_mgda_point_is_the_min_norm_point_of_the_hull(grads):
 
 @given(vectors(2, 3))
 def test_mgda_two_gradients_closed_form_is_optimal(grads):
-    d, c = MGDA().direction(grads, torch.ones(2, dtype=torch.float64))
+    d, _c = MGDA().direction(grads, torch.ones(2, dtype=torch.float64))
     ts = torch.linspace(0, 1, 2001, dtype=torch.float64)
     hull = ts[:, None] * grads[0] + (1 - ts[:, None]) * grads[1]
     assert float(d.norm() ** 2) <= float((hull.norm(dim=1) ** 2).min()) + 1e-9
@@ -89,7 +91,8 @@ def test_imtlg_projections_are_equal(grads):
 @settings(deadline=None)
 def test_cagrad_dual_is_minimised_and_direction_follows(grads, c):
     w = CAGrad(c=c).dual_weights(grads @ grads.T)
-    assert bool((w >= -1e-12).all()) and abs(float(w.sum()) - 1) < 1e-9
+    assert bool((w >= -1e-12).all())
+    assert abs(float(w.sum()) - 1) < 1e-9
     gram = grads @ grads.T
     method = CAGrad(c=c, rescale=0)
     ours = float(method.objective(w, gram))

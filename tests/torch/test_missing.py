@@ -73,7 +73,8 @@ def test_an_equation_without_defined_examples_contributes_zero_and_is_reported()
     batch = {"x": X, "y": torch.full((4,), -100),
              "z": torch.tensor([[1.0], [float("nan")], [2.0], [3.0]])}
     out = L(batch)
-    assert float(out.terms[CE]) == 0.0 and L.last_defined == {CE: 0, REG: 3}
+    assert float(out.terms[CE]) == 0.0
+    assert L.last_defined == {CE: 0, REG: 3}
     assert math.isfinite(float(out.total.detach()))
 
     class Items(Dataset):
@@ -86,8 +87,10 @@ def test_an_equation_without_defined_examples_contributes_zero_and_is_reported()
 
     h = fit(L, DataLoader(Items(), batch_size=4), epochs=1, progress=False, check=False)
     rec = h.epochs[0]
-    assert rec[f"{CE} [empty steps]"] == 1.0 and rec[f"{REG} [empty steps]"] == 1.0
-    assert rec[f"{CE} [defined]"] == 4.0 and rec[f"{REG} [defined]"] == 4.0
+    assert rec[f"{CE} [empty steps]"] == 1.0
+    assert rec[f"{REG} [empty steps]"] == 1.0
+    assert rec[f"{CE} [defined]"] == 4.0
+    assert rec[f"{REG} [defined]"] == 4.0
     assert all(math.isfinite(v) for v in rec.values())
     with pytest.raises(RealisationError, match="missing= names q"):
         half_labelled(missing={"q": 0})

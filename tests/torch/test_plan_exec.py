@@ -14,22 +14,24 @@ from .helpers import backbone_heads, distillation
 
 
 def test_steps_are_typed_and_grouped_per_trie_node():
-    D, L = backbone_heads(k=3)
+    _D, L = backbone_heads(k=3)
     prog = L._program
     nodes = L.plan.nodes
     assert [type(s) for s in prog.steps] == [ColumnStep] * 4 + [ModuleStep] * 4
     for group in prog.groups:
         assert all(s.parent == group.parent for s in group.steps)
     heads = [g for g in prog.groups if len(g.steps) == 3 and isinstance(g.steps[0], ModuleStep)]
-    assert len(heads) == 1 and str(nodes[heads[0].parent].path) == "N ⋅ x ⋅ m"
+    assert len(heads) == 1
+    assert str(nodes[heads[0].parent].path) == "N ⋅ x ⋅ m"
     assert [s.node for s in prog.steps] == [n.id for n in nodes if n.parent is not None]
     assert prog.columns == {"N": ("x", "y0", "y1", "y2")}
 
 
 def test_no_grad_and_detached_sides_follow_the_roles():
-    D, L = distillation()
+    _D, L = distillation()
     steps = {s.edge: s for s in L._program.steps}
-    assert steps["t"].no_grad and not steps["s"].no_grad
+    assert steps["t"].no_grad
+    assert not steps["s"].no_grad
     L.freeze("s")
     assert {s.edge: s for s in L._program.steps}["s"].no_grad
     g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
@@ -47,7 +49,7 @@ class Wrap(nn.Module):
 
 
 def test_unwrap_looks_through_exactly_its_depth_of_wrappers():
-    D, L = distillation()
+    _D, L = distillation()
     chain = L
     for _ in range(UNWRAP_DEPTH):
         chain = Wrap(chain)
@@ -68,7 +70,8 @@ def test_unwrap_refuses_a_wrapper_of_itself():
     with pytest.raises(WrapperError, match=r"Wrap wraps itself \(its .module is the object "
                                            r"itself\)") as err:
         unwrap(w)
-    assert isinstance(err.value, TypeError) and isinstance(err.value, TorchBackendError)
+    assert isinstance(err.value, TypeError)
+    assert isinstance(err.value, TorchBackendError)
 
 
 def test_a_column_that_is_not_a_tensor_reaches_its_module_unchanged():
@@ -84,7 +87,8 @@ def test_a_column_that_is_not_a_tensor_reaches_its_module_unchanged():
     L = compile(D, Realisation(D, models={"tok": Lambda(tokenize), "c": nn.Linear(1, 1)}))
     words = ["a", "bb", "ccc"]
     out = L({"words": words, "y": torch.zeros(3, 1)})
-    assert seen == [words] and out.total.requires_grad
+    assert seen == [words]
+    assert out.total.requires_grad
     with pytest.raises(Exception, match="column 'y' of source 'N' has 3 examples, but "
                                         "column 'words' of the same batch has 2"):
         L({"words": ["a", "b"], "y": torch.zeros(3, 1)})

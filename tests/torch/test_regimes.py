@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import pytest
 import torch
@@ -24,14 +23,8 @@ from catlearn_torch.regimes import (
     supervised_square,
 )
 
+pytestmark = pytest.mark.usefixtures("one_thread")
 
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    """Tiny models train fastest on one thread (and two contend on a busy host)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def names(D) -> list[str]:
@@ -50,7 +43,8 @@ def test_distillation_has_exactly_the_two_equations():
     assert names(D) == ["x ⋅ s = x ⋅ t", "x ⋅ s = y"]
     assert [D.comparator_for(e) for e in D.equations] == ["kl(temperature=4)", "cross_entropy"]
     roles = {n: r for n, _, _, r in D.graph.edges()}
-    assert roles["t"] == "fixed" and roles["s"] == LEARNABLE
+    assert roles["t"] == "fixed"
+    assert roles["s"] == LEARNABLE
 
 
 def test_few_shot_shares_one_backbone_between_two_sources():
@@ -87,7 +81,7 @@ def test_realisations_fit_their_data():
 
 def finite(metrics: dict[str, float], keys: set[str]) -> None:
     assert set(metrics) == keys
-    assert all(math.isfinite(v) and 0 <= v for v in metrics.values())
+    assert all(math.isfinite(v) and v >= 0 for v in metrics.values())
 
 
 def test_run_square_agrees_with_a_hand_written_loop():
@@ -158,13 +152,15 @@ def test_transfer_split_partitions_the_training_set():
 
     train = load_digits_split().train
     part = transfer_split(train, k=3, seed=2)
-    assert len(part.labelled) == 30 and len(part.unlabelled) == len(train) - 30
+    assert len(part.labelled) == 30
+    assert len(part.unlabelled) == len(train) - 30
     assert part.unlabelled.columns == ("x",)
     assert torch.equal(part.labelled.column("x"), few_label_subset(train, 3, 2).column("x"))
     rows = {tuple(r.tolist()) for r in train.column("x")}
     seen = [tuple(r.tolist()) for r in torch.cat([part.labelled.column("x"),
                                                   part.unlabelled.column("x")])]
-    assert len(seen) == len(train) and set(seen) == rows
+    assert len(seen) == len(train)
+    assert set(seen) == rows
     with pytest.raises(DatasetError, match="keep must name"):
         transfer_split(train, k=3, keep=("pixels",))
     with pytest.raises(DatasetError, match="keep must name"):
@@ -199,6 +195,7 @@ def test_spec_data_for_the_transfer_set():
 
     assert len(dataset("digits", "train", k=5)) == 50
     unlabelled = dataset("digits", "unlabelled", k=5)
-    assert len(unlabelled) == 1297 and unlabelled.columns == ("x",)
+    assert len(unlabelled) == 1297
+    assert unlabelled.columns == ("x",)
     with pytest.raises(DatasetError, match="needs args.k"):
         dataset("digits", "unlabelled")

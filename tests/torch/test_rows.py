@@ -66,7 +66,8 @@ def test_a_user_comparator_without_a_masked_form_gathers_its_rows():
 
     a, b = torch.tensor([[1.0], [9.0], [2.0]]), torch.zeros(3, 1)
     m = torch.tensor([True, False, True])
-    assert float(masked_value(biggest, a, b, m)) == 2.0 and calls == [2]
+    assert float(masked_value(biggest, a, b, m)) == 2.0
+    assert calls == [2]
     assert float(masked_value(biggest, a, b, torch.zeros(3, dtype=torch.bool))) == 0.0
 
 

@@ -1,8 +1,6 @@
 """Model surgery: save/load one model, transfer along a diagram map, surgery between
 epochs (optimiser groups and the DDP wrapper follow), stop-gradient sides."""
 
-import socket
-
 import pytest
 import torch
 import torch.distributed as dist
@@ -25,6 +23,7 @@ from catlearn_torch import (
 )
 from catlearn_torch.surgery import rewrap
 
+from .conftest import free_port
 from .helpers import backbone_batch, backbone_heads
 
 
@@ -91,7 +90,7 @@ def test_save_and_load_one_model_by_edge_name(tmp_path):
     path = save_model(L, "h0", tmp_path / "h0.pt")
     raw = torch.load(path, weights_only=True)
     assert (raw["edge"], raw["role"], raw["ends"]) == ("h0", "learnable", ["F", "Y0"])
-    D, K = backbone_heads(k=2, seed=4)
+    _D, K = backbone_heads(k=2, seed=4)
     load_model(K, "h1", path)  # another edge of the same shape
     assert torch.equal(K.model("h1").inner.weight, L.model("h0").inner.weight)
     fit(L, [backbone_batch(k=2)], epochs=1, checkpoint=tmp_path / "run.pt", progress=False)
@@ -108,7 +107,7 @@ def test_save_and_load_one_model_by_edge_name(tmp_path):
 
 
 def test_optimizer_follows_replace_freeze_unfreeze_and_keeps_other_state():
-    D, L = backbone_heads(k=2)
+    _D, L = backbone_heads(k=2)
     opt = make_optimizer(L, torch.optim.SGD, lr=0.1)
     opt.param_groups[0]["momentum"] = 0.9
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1)
@@ -122,12 +121,14 @@ def test_optimizer_follows_replace_freeze_unfreeze_and_keeps_other_state():
     assert sync_optimizer(opt, L, scheduler=sched)
     assert [g["name"] for g in opt.param_groups] == ["h0", "h1"]
     assert opt.param_groups[1]["params"] == list(new.parameters())
-    assert opt.state[h0] is state_h0 and len(opt.state) == 1
+    assert opt.state[h0] is state_h0
+    assert len(opt.state) == 1
     assert len(sched.base_lrs) == 2
     L.unfreeze("m")
     assert sync_optimizer(opt, L, lr=0.01, scheduler=sched)
     assert [g["name"] for g in opt.param_groups] == ["h0", "h1", "m"]
-    assert opt.param_groups[2]["lr"] == 0.01 and sched.base_lrs[2] == 0.01
+    assert opt.param_groups[2]["lr"] == 0.01
+    assert sched.base_lrs[2] == 0.01
     assert not sync_optimizer(opt, L)
 
 
@@ -160,7 +161,8 @@ def test_surgery_between_epochs_in_fit_and_exact_resume(tmp_path):
     fit(L, loader, epochs=3, lr=0.05, progress=False, on_epoch_end=spy)
     assert [g["name"] for g in frozen["opt"].param_groups] == ["h0", "h1"]  # synced
     assert torch.equal(L.model("m").inner[0].weight, frozen["m"])  # frozen: unchanged
-    assert L.model("h1") is frozen["h1"] and L.weights["x ⋅ m ⋅ h0 = y0"] == 0.5
+    assert L.model("h1") is frozen["h1"]
+    assert L.weights["x ⋅ m ⋅ h0 = y0"] == 0.5
     # resumed after the surgery (a fresh process builds the regime after the surgery
     # as it was, e.g. with the new head's architecture) ends bitwise equal
     torch.manual_seed(0)
@@ -175,7 +177,7 @@ def test_surgery_between_epochs_in_fit_and_exact_resume(tmp_path):
     fit(B, loader, epochs=2, lr=0.05, progress=False, on_epoch_end=surgery,
         checkpoint=tmp_path / "run.pt")
     assert load_checkpoint(tmp_path / "run.pt")["frozen"] == ["m"]
-    D, C = backbone_heads(k=2, seed=9)
+    _D, C = backbone_heads(k=2, seed=9)
     C.replace("h1", nn.Linear(8, 2))
     fit(C, make_loader(), epochs=3, lr=0.05, progress=False, resume=tmp_path / "run.pt",
         checkpoint=tmp_path / "run.pt")
@@ -184,26 +186,21 @@ def test_surgery_between_epochs_in_fit_and_exact_resume(tmp_path):
         assert torch.equal(v, C.state_dict()[k]), k
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(),
                     reason="torch.distributed with gloo is not available")
 def test_the_ddp_wrapper_is_rebuilt_after_surgery():
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{free_port()}", rank=0,
                             world_size=1)
     try:
-        D, L = backbone_heads(k=2)
+        _D, L = backbone_heads(k=2)
         wrapped = ddp(L)
         assert not wrapped.find_unused_parameters
         # without a rebuild, DDP would wait for m's gradients in the second epoch
         fit(wrapped, make_loader(), epochs=2, lr=0.05, progress=False,
             on_epoch_end=surgery)
         again = rewrap(wrapped, L)
-        assert again is not wrapped and again.module is L
+        assert again is not wrapped
+        assert again.module is L
         held = {id(p) for p in again.parameters() if p.requires_grad}
         assert not any(id(p) in held for p in L.model("m").parameters())
     finally:
@@ -222,7 +219,8 @@ def test_student_against_a_teacher_that_is_learnable_in_another_equation():
     batch = {"x": torch.randn(5, 3), "y": torch.randn(5, 2)}
     out = L(batch)
     out.terms["x ⋅ s = x ⋅ t"].backward(retain_graph=True)
-    assert L.model("t").weight.grad is None and L.model("s").weight.grad is not None
+    assert L.model("t").weight.grad is None
+    assert L.model("s").weight.grad is not None
     L.zero_grad()
     out.total.backward()
     total_t = L.model("t").weight.grad.clone()

@@ -92,7 +92,7 @@ def test_exact_agreement_with_rational_substitution():
 @given(seed=st.integers(0, 2**16), n=st.integers(1, 6),
        weights=st.lists(st.floats(0, 3, allow_nan=False), min_size=10, max_size=10))
 def test_loss_and_gradients_agree_with_sympy(seed, n, weights):
-    D0, R, ws, params, _, loss, grad = symbolic()
+    D0, R, _ws, _params, _, loss, grad = symbolic()
     w = {eq.name: weights[i] for i, eq in enumerate(D0.equations)}
     D, L = torch_side(seed, w)
     gen = torch.Generator().manual_seed(seed + 1)

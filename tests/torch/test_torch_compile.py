@@ -14,7 +14,7 @@ def test_torch_compile_matches_eager_and_trains():
     torch._dynamo.reset()
     from .helpers import backbone_heads
 
-    D, L = backbone_heads(k=2)
+    _D, L = backbone_heads(k=2)
     for i in range(2):
         L.replace(f"h{i}", L.model(f"h{i}").inner)  # plain modules (no Python counters)
     L.replace("m", L.model("m").inner)
@@ -33,7 +33,7 @@ def test_torch_compile_matches_eager_and_trains():
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_torch_compile_with_a_frozen_teacher_and_detached_sides():
     torch._dynamo.reset()
-    D, L = distillation()
+    _D, L = distillation()
     batch = {"x": torch.randn(8, 4), "y": torch.randint(0, 3, (8,))}
     fast = torch.compile(L, backend="aot_eager", fullgraph=True)
     assert torch.allclose(fast(batch).total, L(batch).total)
@@ -79,7 +79,8 @@ def test_missing_values_compile_to_one_graph_equal_to_eager():
     out.total.backward()
     got = _grads(L)
     assert torch.allclose(out.total, eager.total, atol=1e-6)
-    assert want.keys() == got.keys() and all(torch.allclose(want[k], got[k], atol=1e-6)
+    assert want.keys() == got.keys()
+    assert all(torch.allclose(want[k], got[k], atol=1e-6)
                                              for k in want)
     assert L.last_defined == defined == {"x ⋅ c = y": 5, "x ⋅ d = z": 5}
 
@@ -103,7 +104,8 @@ def test_the_cache_compiles_to_one_graph_and_is_used():
     L.clear_cache()
     fast = torch.compile(L, backend="aot_eager", fullgraph=True)
     first = fast(batch).total
-    assert torch.allclose(first, eager) and L.cache_size() == 5
+    assert torch.allclose(first, eager)
+    assert L.cache_size() == 5
     with torch.no_grad():  # changed by hand, without clear_cache: the stored values stay
         L.model("t")[0].weight.mul_(3.0)
     assert torch.allclose(fast(batch).total, first)

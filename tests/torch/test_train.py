@@ -67,18 +67,20 @@ def with_dropout(L):
 
 
 def test_fit_trains_and_reports_history(capsys):
-    D, L = backbone_heads(k=3)
+    _D, L = backbone_heads(k=3)
     h = fit(L, backbone_loader(), epochs=30, lr=0.02)
-    assert len(h.epochs) == 30 and h.steps == 90
+    assert len(h.epochs) == 30
+    assert h.steps == 90
     assert h.epochs[-1]["total"] < 0.5 * h.epochs[0]["total"]
     assert set(h.epochs[0]) == {"total", "x ⋅ m ⋅ h0 = y0", "x ⋅ m ⋅ h1 = y1",
                                 "x ⋅ m ⋅ h2 = y2"}
     err = capsys.readouterr().err
-    assert "epoch 30/30" in err and "x ⋅ m ⋅ h2 = y2: " in err
+    assert "epoch 30/30" in err
+    assert "x ⋅ m ⋅ h2 = y2: " in err
 
 
 def test_two_sources_cycle_the_shorter_loader():
-    D, L = two_sources()
+    _D, L = two_sources()
     loaders = two_source_loaders()  # A: 5 batches, B: 3 batches
     seen = {"A": 0, "B": 0}
     real = L.forward
@@ -99,7 +101,7 @@ def test_two_sources_cycle_the_shorter_loader():
 
 
 def test_parameter_groups_per_edge():
-    D, L = backbone_heads(k=2)
+    _D, L = backbone_heads(k=2)
     opt = make_optimizer(L, functools.partial(torch.optim.SGD, momentum=0.9), lr=0.1,
                          edge_lr={"m": 0.01})
     assert [(g["name"], g["lr"]) for g in opt.param_groups] == [("m", 0.01), ("h0", 0.1),
@@ -123,7 +125,7 @@ def test_parameter_groups_per_edge():
 
 
 def test_evaluate_callback():
-    D, L = backbone_heads(k=1)
+    _D, L = backbone_heads(k=1)
     calls = []
 
     def evaluate(compiled, epoch):
@@ -132,7 +134,8 @@ def test_evaluate_callback():
 
     h = fit(L, backbone_loader(k=1), epochs=2, evaluate=evaluate, progress=False)
     assert calls == [(0, False, False), (1, False, False)]
-    assert h.epochs[1]["val"] == 1.0 and L.training
+    assert h.epochs[1]["val"] == 1.0
+    assert L.training
 
 
 class NaNAfter(nn.Module):
@@ -158,7 +161,7 @@ def test_non_finite_loss_names_the_equation_and_the_last_checkpoint(tmp_path):
     assert f"the last good checkpoint is {ckpt}" in msg
     assert err.value.equations == ("x ⋅ m ⋅ h1 = y1",)
     assert load_checkpoint(ckpt)["step"] == 4
-    D, L = backbone_heads(k=2)
+    _D, L = backbone_heads(k=2)
     L.replace("h0", NaNAfter(nn.Linear(8, 2), after=0))
     with pytest.raises(NonFiniteLossError, match=r"no checkpoint was written yet \(fit "
                                                  r"writes one with checkpoint=PATH\)"):
@@ -166,17 +169,19 @@ def test_non_finite_loss_names_the_equation_and_the_last_checkpoint(tmp_path):
 
 
 def test_checkpoint_format_is_safe_and_atomic(tmp_path):
-    D, L = two_sources()
+    _D, L = two_sources()
     ckpt = tmp_path / "sub" / "run.pt"
     fit(L, two_source_loaders(), epochs=1, checkpoint=ckpt, progress=False)
     assert os.listdir(ckpt.parent) == ["run.pt"]  # no temporary file left
     outer = torch.load(ckpt, weights_only=True)  # the envelope: digest and payload
-    assert outer["format"] == CHECKPOINT_FORMAT and outer["version"] == 2
+    assert outer["format"] == CHECKPOINT_FORMAT
+    assert outer["version"] == 2
     assert outer["sha256"] == hashlib.sha256(outer["payload"].numpy().tobytes()).hexdigest()
     data = load_checkpoint(ckpt)
     assert set(data["models"]) == {"b", "hy", "hv"}
     assert set(data["models"]["hy"]) == {"weight", "bias"}
-    assert data["epoch"] == 1 and data["step"] == 5
+    assert data["epoch"] == 1
+    assert data["step"] == 5
     assert set(data["rng"]) == {"torch", "cuda", "python", "numpy"}
     assert '"name": "b"' in data["spec"]
     assert {"optimizer", "scheduler", "cycle", "history", "frozen", "weights"} <= set(data)
@@ -184,7 +189,7 @@ def test_checkpoint_format_is_safe_and_atomic(tmp_path):
 
 @pytest.mark.filterwarnings("ignore:Detected pickle protocol")
 def test_bad_checkpoints_are_refused(tmp_path):
-    D, L = two_sources()
+    _D, L = two_sources()
     loaders = two_source_loaders()
     with pytest.raises(CheckpointError, match="no such file"):
         fit(L, loaders, resume=tmp_path / "none.pt", progress=False)
@@ -203,7 +208,7 @@ def test_bad_checkpoints_are_refused(tmp_path):
         load_checkpoint(evil)
     ckpt = tmp_path / "run.pt"
     fit(L, loaders, epochs=1, checkpoint=ckpt, progress=False)
-    D2, K = backbone_heads(k=1)
+    _D2, K = backbone_heads(k=1)
     with pytest.raises(CheckpointError, match="was written for another diagram"):
         fit(K, backbone_loader(k=1), resume=ckpt, progress=False)
     # resume=True with no checkpoint file yet starts afresh
@@ -221,7 +226,7 @@ def params(L):
     return {k: v.clone() for k, v in L.state_dict().items()}
 
 
-@pytest.mark.parametrize("fail_after, every", [(44, None), (52, 3)])
+@pytest.mark.parametrize(("fail_after", "every"), [(44, None), (52, 3)])
 def test_resume_is_bitwise_exact(tmp_path, fail_after, every):
     # uninterrupted: 3 epochs of 5 steps; A's dataset has 20 items per epoch
     torch.manual_seed(0)
@@ -241,16 +246,17 @@ def test_resume_is_bitwise_exact(tmp_path, fail_after, every):
     saved = load_checkpoint(ckpt)
     assert (saved["epoch"], saved["cycle"]["step"]) == ((2, 0) if every is None else (2, 2))
     torch.manual_seed(99)  # a fresh process: other models, other RNG state
-    D, L2 = two_sources(seed=7)
+    _D, L2 = two_sources(seed=7)
     with_dropout(L2)
     h = run(L2, two_source_loaders(), checkpoint=ckpt, resume=ckpt, checkpoint_every=every)
-    assert h.steps == 15 and len(h.epochs) == 3
+    assert h.steps == 15
+    assert len(h.epochs) == 3
     got = params(L2)
     assert all(torch.equal(expected[k], got[k]) for k in expected)
 
 
 def test_resume_restores_weights_and_distributed_samplers_get_set_epoch(tmp_path):
-    D, L = backbone_heads(k=2)
+    _D, L = backbone_heads(k=2)
     ckpt = tmp_path / "run.pt"
     name = "x ⋅ m ⋅ h1 = y1"
 
@@ -259,10 +265,11 @@ def test_resume_restores_weights_and_distributed_samplers_get_set_epoch(tmp_path
 
     fit(L, backbone_loader(k=2), epochs=1, evaluate=reweight, checkpoint=ckpt,
         progress=False)
-    D2, K = backbone_heads(k=2)
+    _D2, K = backbone_heads(k=2)
     loader = backbone_loader(k=2)
     epochs = []
     loader.sampler.set_epoch = epochs.append  # what DistributedSampler offers
     h = fit(K, loader, epochs=3, resume=True, checkpoint=ckpt, progress=False)
-    assert K.weights[name] == 0.25 and h.steps == 9
+    assert K.weights[name] == 0.25
+    assert h.steps == 9
     assert epochs == [1, 2]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 import torch
 
 from catlearn.cli import main
 from catlearn_torch.train import load_checkpoint
+
+pytestmark = pytest.mark.usefixtures("restore_threads")
 
 SQUARE = """\
 name: tiny
@@ -42,13 +43,6 @@ training: {batch_size: 256}
 """
 
 
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
-
-
 def write(tmp_path, text, name="spec.yaml"):
     f = tmp_path / name
     f.write_text(text)
@@ -65,9 +59,11 @@ def test_train_then_resume(tmp_path, capsys):
     assert first["epoch"] == 1
     assert main(["train", spec, "--epochs", "2", "--out", out, "--resume"]) == 0
     second = load_checkpoint(tmp_path / "run" / "checkpoint.pt")
-    assert second["epoch"] == 2 and second["step"] == 2 * first["step"]
+    assert second["epoch"] == 2
+    assert second["step"] == 2 * first["step"]
     history = json.loads((tmp_path / "run" / "metrics.json").read_text())["history"]
-    assert len(history) == 2 and "x ⋅ c = y: accuracy" in history[1]
+    assert len(history) == 2
+    assert "x ⋅ c = y: accuracy" in history[1]
     # the same two epochs in one go end with the same parameters (exact resume)
     assert main(["train", spec, "--epochs", "2", "--out", str(tmp_path / "once")]) == 0
     once = load_checkpoint(tmp_path / "once" / "checkpoint.pt")
@@ -88,7 +84,7 @@ def test_teacher_checkpoint_initialises_a_fixed_edge(tmp_path, capsys):
     assert "x ⋅ s = x ⋅ t" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("change, message", [
+@pytest.mark.parametrize(("change", "message"), [
     (("model: mlp", "model: mpl"), "no model is registered as 'mpl'"),
     (("hidden: [16]", "hiden: [16]"), "did you mean 'hidden'"),
     (("dataset: digits, split: train", "dataset: digitz"), "did you mean 'digits'"),
@@ -102,8 +98,10 @@ def test_bad_specs_exit_2_with_one_paragraph(tmp_path, capsys, change, message):
     spec = write(tmp_path, SQUARE.replace(*change, 1))
     assert main(["train", spec, "--epochs", "1", "--out", str(tmp_path / "run")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("catlearn train: error: ") and message in err, err
-    assert "Traceback" not in err and err.count("\n") == 1
+    assert err.startswith("catlearn train: error: "), err
+    assert message in err, err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1
 
 
 def test_resume_without_checkpoint_and_bad_init(tmp_path, capsys):

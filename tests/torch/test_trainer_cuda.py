@@ -14,7 +14,7 @@ CUDA = torch.cuda.is_available()
 
 def on_cuda(seed):
     torch.manual_seed(0)
-    D, L = two_sources(seed=seed)
+    _D, L = two_sources(seed=seed)
     return L.cuda()
 
 

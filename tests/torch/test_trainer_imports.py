@@ -38,7 +38,7 @@ def test_no_import_cycle():
             if v not in graph or v == "catlearn_torch":
                 continue
             if state.get(v) == 1:
-                cycles.append(path[path.index(v):] + [v])
+                cycles.append([*path[path.index(v):], v])
             elif v not in state:
                 visit(v, [*path, v])
         state[u] = 2

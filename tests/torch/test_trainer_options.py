@@ -24,7 +24,7 @@ def crash_and_resume(tmp_path, every=None, fail_after=44, epochs=3, **kw):
     final parameter sets and histories."""
     def build(seed):
         torch.manual_seed(0)
-        D, L = two_sources(seed=seed)
+        _D, L = two_sources(seed=seed)
         with_dropout(L)
         return L
 
@@ -71,7 +71,8 @@ OPTIONS = {
 def test_resume_is_bitwise_exact_with_each_option(tmp_path, name, every):
     expected, got, h1, h2 = crash_and_resume(tmp_path, every=every, **OPTIONS[name])
     assert_same(expected, got)
-    assert h1.epochs == h2.epochs and h1.steps == h2.steps
+    assert h1.epochs == h2.epochs
+    assert h1.steps == h2.steps
     assert h1.stopped_early == h2.stopped_early
 
 
@@ -101,7 +102,7 @@ def test_scheduler_interval_and_plateau():
         scheduler_interval="epoch", progress=False,
         on_epoch_end=lambda e, c, o: opt.append(o.param_groups[0]["lr"]))
     assert opt == [0.1, 0.1 * 0.5]  # on_epoch_end runs before the epoch's scheduler step
-    D, L = two_sources()
+    _D, L = two_sources()
     plateau = functools.partial(torch.optim.lr_scheduler.ReduceLROnPlateau, patience=0,
                                 factor=0.5, threshold=10.0)  # never "improves"
     lrs = []
@@ -125,12 +126,13 @@ def test_early_stopping_follows_lightning():
     assert [s.update({"val": v}) for v in (1.0, 1.05, 1.2, 1.25, 1.3)] == \
         [False, False, False, False, True]
     assert s.update({"val": float("nan")}) is True
-    D, L = two_sources()
+    _D, L = two_sources()
     vals = iter([3.0, 2.0, 2.5, 2.4, 0.1, 0.0])
     h = fit(L, two_source_loaders(), epochs=6, progress=False,
             evaluate=lambda c, e: {"val": next(vals)},
             early_stopping={"monitor": "val", "patience": 2})
-    assert h.stopped_early and len(h.epochs) == 4
+    assert h.stopped_early
+    assert len(h.epochs) == 4
     for bad in ({"mode": "up"}, {"patience": -1}, {"min_delta": -1.0}, {"bogus": 1}, 3):
         with pytest.raises(RealisationError, match="early_stopping"):
             fit(two_sources()[1], two_source_loaders(), early_stopping=bad, progress=False)
@@ -141,16 +143,19 @@ def test_a_resumed_run_that_stopped_early_stays_stopped(tmp_path):
     ckpt = tmp_path / "run.pt"
     h = fit(L, two_source_loaders(), epochs=5, progress=False, checkpoint=ckpt,
             early_stopping={"patience": 1, "min_delta": 100.0})
-    assert h.stopped_early and len(h.epochs) == 2
-    D, L2 = two_sources(seed=4)
+    assert h.stopped_early
+    assert len(h.epochs) == 2
+    _D, L2 = two_sources(seed=4)
     h2 = fit(L2, two_source_loaders(), epochs=5, progress=False, checkpoint=ckpt,
              resume=ckpt, early_stopping={"patience": 1, "min_delta": 100.0})
-    assert h2.stopped_early and len(h2.epochs) == 2 and h2.steps == h.steps
+    assert h2.stopped_early
+    assert len(h2.epochs) == 2
+    assert h2.steps == h.steps
     assert_same(params(L), params(L2))
 
 
 def test_options_are_checked():
-    D, L = two_sources()
+    _D, L = two_sources()
     for kw, what in (({"accumulate": 0}, "accumulate"), ({"precision": "64"}, "precision"),
                      ({"ema": 1.0}, "ema"), ({"ema": -0.1}, "ema"),
                      ({"epochs": -1}, "epochs")):
@@ -162,7 +167,7 @@ def test_options_are_checked():
 
 def test_resuming_with_other_options_is_refused(tmp_path):
     from catlearn_torch import CheckpointError
-    D, L = two_sources()
+    _D, L = two_sources()
     ckpt = tmp_path / "run.pt"
     fit(L, two_source_loaders(), progress=False, checkpoint=ckpt, ema=0.9)
     with pytest.raises(CheckpointError, match="resume with the same options"):
@@ -260,7 +265,7 @@ def test_mean_teacher_is_a_diagram(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         fit(B, crashing, epochs=2, ema=decay, ema_edges={"t": "s"}, progress=False,
             checkpoint=ckpt, checkpoint_every=1)
-    D, C = mean_teacher(seed=9)
+    _D, C = mean_teacher(seed=9)
     run(C, data, checkpoint=ckpt, resume=ckpt, checkpoint_every=1)
     assert_same(params(A), params(C))
     for bad, what in (({"s": "t"}, "must be a fixed edge"), ({"t": "x"}, "learnable edge"),
@@ -270,14 +275,16 @@ def test_mean_teacher_is_a_diagram(tmp_path):
 
 
 def test_metrics_log(tmp_path):
-    D, L = two_sources()
+    _D, L = two_sources()
     h = fit(L, two_source_loaders(), epochs=2, progress=False, log_dir=tmp_path / "log",
             evaluate=lambda c, e: {"val": float(e)})
-    rows = list(csv.DictReader(open(tmp_path / "log" / "metrics.csv")))
-    assert [r["epoch"] for r in rows] == ["1", "2"] and [r["step"] for r in rows] == ["5",
+    rows = list(csv.DictReader((tmp_path / "log" / "metrics.csv").read_text().splitlines()))
+    assert [r["epoch"] for r in rows] == ["1", "2"]
+    assert [r["step"] for r in rows] == ["5",
                                                                                       "10"]
     for r, rec in zip(rows, h.epochs, strict=True):
-        assert float(r["total"]) == rec["total"] and float(r["val"]) == rec["val"]
+        assert float(r["total"]) == rec["total"]
+        assert float(r["val"]) == rec["val"]
     events = list((tmp_path / "log").glob("events.out.tfevents.*"))
     assert bool(events) == have_tensorboard()
     if events:
@@ -288,13 +295,13 @@ def test_metrics_log(tmp_path):
 
 
 def test_metrics_log_after_resume_holds_the_whole_run(tmp_path):
-    D, L = two_sources()
+    _D, L = two_sources()
     ckpt = tmp_path / "run.pt"
     fit(L, two_source_loaders(), epochs=1, progress=False, checkpoint=ckpt,
         log_dir=tmp_path / "log")
     fit(L, two_source_loaders(), epochs=3, progress=False, checkpoint=ckpt, resume=ckpt,
         log_dir=tmp_path / "log")
-    rows = list(csv.DictReader(open(tmp_path / "log" / "metrics.csv")))
+    rows = list(csv.DictReader((tmp_path / "log" / "metrics.csv").read_text().splitlines()))
     assert [r["epoch"] for r in rows] == ["1", "2", "3"]
     assert [r["step"] for r in rows] == ["5", "10", "15"]
     assert load_checkpoint(ckpt)["trainer"]["epoch_steps"] == [5, 10, 15]
@@ -302,7 +309,7 @@ def test_metrics_log_after_resume_holds_the_whole_run(tmp_path):
 
 def test_resuming_with_another_precision_or_accumulation_is_refused(tmp_path):
     from catlearn_torch import CheckpointError
-    D, L = two_sources()
+    _D, L = two_sources()
     ckpt = tmp_path / "run.pt"
     fit(L, two_source_loaders(), progress=False, checkpoint=ckpt, accumulate=2)
     with pytest.raises(CheckpointError, match="accumulate=2.*accumulate=1"):
@@ -313,7 +320,7 @@ def test_resuming_with_another_precision_or_accumulation_is_refused(tmp_path):
 
 
 def test_a_monitor_nothing_can_record_is_refused_before_training():
-    D, L = two_sources()
+    _D, L = two_sources()
     before = params(L)
     plateau = functools.partial(torch.optim.lr_scheduler.ReduceLROnPlateau)
     with pytest.raises(RealisationError, match="early stopping monitors 'val'"):

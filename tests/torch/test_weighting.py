@@ -2,6 +2,7 @@
 two-equation case (a backbone ``m`` with two heads)."""
 
 import math
+from typing import ClassVar
 
 import pytest
 import torch
@@ -45,7 +46,8 @@ def test_fixed_is_the_weighted_sum_and_names_resolve():
     L = scalar_heads()
     L.reweight({E1: 3.0})
     out = L(ONE)  # L0 = (2·1)² = 4, L1 = 1
-    assert float(out.terms[E0].detach()) == 4.0 and float(out.terms[E1].detach()) == 1.0
+    assert float(out.terms[E0].detach()) == 4.0
+    assert float(out.terms[E1].detach()) == 1.0
     assert float(out.total.detach()) == 4.0 + 3.0 * 1.0
     assert isinstance(L.weighting, Fixed)
     assert float(Fixed().combine(out.terms, L).detach()) == 7.0
@@ -59,7 +61,8 @@ def test_uncertainty_formula_and_gradient():
     L = scalar_heads(weighting="uncertainty")
     L.reweight({E1: 2.0})
     u = L.weighting
-    assert isinstance(u, Uncertainty) and u.log_var.tolist() == [0.0, 0.0]
+    assert isinstance(u, Uncertainty)
+    assert u.log_var.tolist() == [0.0, 0.0]
     with torch.no_grad():
         u.log_var[1] = math.log(2.0)
     out = L(ONE)
@@ -93,7 +96,8 @@ def test_dwa_formula_from_the_epoch_means():
     data = TensorDataset(x, 3 * x, -x)
     h = fit(L, DataLoader(data, batch_size=4), epochs=3, lr=0.05, progress=False)
     e1, e2, e3 = h.epochs
-    assert e1[f"{E0} [weight]"] == 1.0 and e2[f"{E0} [weight]"] == 1.0
+    assert e1[f"{E0} [weight]"] == 1.0
+    assert e2[f"{E0} [weight]"] == 1.0
     r = [e2[E0] / e1[E0], e2[E1] / e1[E1]]
     z = sum(math.exp(v / 2) for v in r)
     assert [e3[f"{E0} [weight]"], e3[f"{E1} [weight]"]] == pytest.approx(
@@ -103,7 +107,8 @@ def test_dwa_formula_from_the_epoch_means():
 def test_gradnorm_gradient_of_the_weights_and_renormalisation():
     L = scalar_heads(weighting=GradNorm(alpha=1.5))
     gn = L.weighting
-    assert shared_edges(L) == ("m",) and gn.shared_edges(L) == ("m",)
+    assert shared_edges(L) == ("m",)
+    assert gn.shared_edges(L) == ("m",)
     out = L(ONE)  # L0 = 4, L1 = 1; ∂L0/∂m = 2·2·2 = 8, ∂L1/∂m = 2·1·1 = 2
     assert float(out.total.detach()) == 5.0
     gn.before_backward(out.terms, L)
@@ -185,7 +190,7 @@ def test_weighting_reprs_show_their_parameters():
 def test_gradnorm_records_the_initial_loss_of_a_single_active_equation():
     L = scalar_heads(weighting=GradNorm(shared="m"))
     L.reweight({E1: 0.0})  # one active equation
-    total, terms = L(ONE)
+    _total, terms = L(ONE)
     L.weighting.before_backward(terms, L)
     assert L.weighting.has_initial.tolist() == [True, False]
     assert float(L.weighting.initial[0]) == pytest.approx(float(terms[E0].detach()))
@@ -218,7 +223,7 @@ def test_uncertainty_with_defined_counts_as_tensors_compiles_whole_graph():
         u.log_var.copy_(torch.tensor([0.5, -1.0]))
 
     class Stub:
-        weights = {"a": 1.0, "b": 2.0}
+        weights: ClassVar[dict[str, float]] = {"a": 1.0, "b": 2.0}
         last_defined = None
 
     stub = Stub()

@@ -51,14 +51,15 @@ def test_available_lists_the_built_in_models():
     assert available() == BUILT_IN
 
 
-@pytest.mark.parametrize("name, args, x, shape", CASES,
+@pytest.mark.parametrize(("name", "args", "x", "shape"), CASES,
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_model_output_shape_and_gradients(name, args, x, shape):
     torch.manual_seed(0)
     model = build(name, **args)
     assert isinstance(model, nn.Module)
     out = model(x)
-    assert tuple(out.shape) == shape and out.dtype == torch.float32
+    assert tuple(out.shape) == shape
+    assert out.dtype == torch.float32
     params = [p for p in model.parameters() if p.requires_grad]
     if name == "identity":
         assert params == []
@@ -116,7 +117,8 @@ def test_unknown_model_names_the_model_and_suggests():
     with pytest.raises(UnknownModelError, match="'zzz'"):
         unregister("zzz")
     assert issubclass(UnknownModelError, CatlearnError)
-    assert issubclass(ModelArgumentError, ZooError) and issubclass(ZooError, CatlearnError)
+    assert issubclass(ModelArgumentError, ZooError)
+    assert issubclass(ZooError, CatlearnError)
 
 
 def test_unknown_and_missing_arguments_name_model_and_argument():
@@ -132,7 +134,7 @@ def test_unknown_and_missing_arguments_name_model_and_argument():
         build("linear", 3, 2)
 
 
-@pytest.mark.parametrize("name, args, pattern", [
+@pytest.mark.parametrize(("name", "args", "pattern"), [
     ("mlp", {"in_features": 0, "out_features": 2}, "'mlp': argument 'in_features' must be an "
      "integer >= 1, not 0"),
     ("mlp", {"in_features": True, "out_features": 2}, "'in_features' must be an integer"),
@@ -165,7 +167,8 @@ def test_register_replace_and_unregister():
         return nn.Linear(width, width)
 
     try:
-        assert "test_tiny" in available() and build("test_tiny").in_features == 2
+        assert "test_tiny" in available()
+        assert build("test_tiny").in_features == 2
         assert build("test_tiny", width=3).out_features == 3
         with pytest.raises(ZooError, match="already registered as 'test_tiny'.*replace=True"):
             register("test_tiny")(tiny)
