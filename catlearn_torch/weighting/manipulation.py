@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import Tensor, nn
 
+from catlearn_torch.errors import WeightingError
 from catlearn_torch.weighting.base import Weighting, active_equations, resolve_shared
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class GradientManipulation(Weighting):
     >>> GradientManipulation().direction(torch.eye(2), torch.ones(2))
     Traceback (most recent call last):
     ...
-    NotImplementedError
+    catlearn_torch.errors.WeightingError: GradientManipulation is the base class of the ...
     """
 
     name = "manipulation"
@@ -90,7 +91,10 @@ class GradientManipulation(Weighting):
         grads`` where that holds) from the rows ``grads`` (one per active equation, in
         float64) and their terms ``losses``.
         """
-        raise NotImplementedError
+        raise WeightingError(
+            f"{type(self).__name__} is the base class of the gradient-manipulation "
+            "strategies and has no direction of its own: use PCGrad, CAGrad, MGDA or "
+            "IMTLG, or override direction(grads, losses) in a subclass")
 
     def shared_params(self, compiled: CompiledDiagram) -> tuple[tuple[str, ...],
                                                                 list[nn.Parameter]]:
