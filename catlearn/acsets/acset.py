@@ -945,6 +945,35 @@ class ACSet:
         ACSet.__init__(other, self.schema, self.types)
         return other
 
+    def _view(self, f: str) -> np.ndarray:
+        """Private: the column of hom ``f`` as a read-only view (no copy, no check).
+
+        >>> g = ACSet.build(SchGraph, V=2, E={"src": [0, 1], "tgt": [1, 1]})
+        >>> g._view("tgt").tolist(), g._view("tgt").flags.writeable
+        ([1, 1], False)
+        """
+        view = self._hom[f][:self._n[self.schema.dom(f)]]
+        view.setflags(write=False)
+        return view
+
+    def _adopt(self, counts: Mapping[str, int], homs: Mapping[str, np.ndarray]) -> None:
+        """Private: fill this empty ACSet (a schema without attributes or equations) with
+        ``counts[c]`` parts per object and the hom columns ``homs`` taken over as they
+        are: no copy and no check. Only for constructions whose columns are correct by
+        construction (the apexes of colimits and limits): int64 arrays of length
+        ``counts[dom]``, values in ``-1..counts[codom]-1``, owned by nobody else.
+
+        >>> X = ACSet(SchGraph)
+        >>> X._adopt({"V": 2, "E": 1}, {"src": np.array([0]), "tgt": np.array([1])})
+        >>> X == ACSet.build(SchGraph, V=2, E={"src": [0], "tgt": [1]})
+        True
+        """
+        for c in self.schema.obs:
+            self._n[c] = self._cap[c] = int(counts[c])
+        for f, _, _ in self.schema.homs:
+            self._hom[f] = homs[f]
+            self._index[f] = None
+
     def column(self, name: str) -> np.ndarray:
         """The whole column of a hom or attribute (same as ``subpart(name)``)."""
         return self.subpart(name)

@@ -79,13 +79,13 @@ import numpy as np
 
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
-from catlearn.acsets.congruence import close_congruence, components
+from catlearn.acsets.congruence import _forest, close_congruence, components
 from catlearn.acsets.diagram import (
     FinDiagram,
     LegFamily,
     check_commutes,
     collect_legs,
-    fill_acset,
+    fill_apex,
     other_apex,
     universal,
 )
@@ -122,6 +122,28 @@ def _classes(roots: np.ndarray) -> _Classes:
     number = np.empty(roots.size, dtype=np.int64)  # read only at the roots
     number[least] = np.arange(least.size, dtype=np.int64)
     return _Classes(number[roots], int(least.size), least)
+
+
+def _quotient(n: int, u: np.ndarray, v: np.ndarray) -> _Classes:
+    """The classes of ``0..n-1`` under ``u[k] ~ v[k]`` (trusted int64 pairs), numbered by
+    least member, without a pass over all ``n`` elements beyond three streaming ones
+    (the root mask, its running count and its nonzero positions): only the elements met
+    by a pair can be non-roots, so only they are looked up in the forest.
+
+    >>> k = _quotient(5, np.array([3, 1]), np.array([1, 4]))
+    >>> k.ids.tolist(), k.n, k.least.tolist()
+    ([0, 1, 2, 1, 1], 3, [0, 1, 2])
+    """
+    parent, met = _forest(n, u, v)
+    is_root = np.ones(n, dtype=bool)
+    down = met[parent[met] != met]
+    is_root[down] = False
+    up = parent[down]
+    ids = np.cumsum(is_root, dtype=np.int64, out=parent)  # the forest is done with
+    ids -= 1
+    ids[down] = ids[up]
+    least = np.flatnonzero(is_root)
+    return _Classes(ids, int(least.size), least)
 
 
 def _group_min(groups: np.ndarray, values: np.ndarray, ngroups: int) -> np.ndarray:
@@ -228,18 +250,16 @@ class _Layout:
         return self.names[i], g - int(self.offsets[c][i])
 
 
-def _identified(diagram: FinDiagram, lay: _Layout, c: str) -> np.ndarray:
-    """The classes of parts of ``c`` identified by the arrows (roots, least member)."""
+def _identified(diagram: FinDiagram, lay: _Layout, c: str) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of parts of ``c`` that the arrows identify, in global ids: part ``p`` of
+    ``X_i`` with ``φ(p)`` of ``X_j`` for every arrow ``φ: i -> j``."""
     us, vs = [], []
     for arr in diagram.arrows.values():
         i, j = lay.index[arr.src], lay.index[arr.tgt]
-        comp = arr.map.components[c]
         us.append(np.arange(lay.offsets[c][i], lay.offsets[c][i + 1], dtype=np.int64))
-        vs.append(comp + lay.offsets[c][j])
+        vs.append(arr.map.components[c] + lay.offsets[c][j])
     empty = np.zeros(0, np.int64)
-    u = np.concatenate(us) if us else empty
-    v = np.concatenate(vs) if vs else empty
-    return components(lay.total(c), u, v)
+    return (np.concatenate(us) if us else empty), (np.concatenate(vs) if vs else empty)
 
 
 def _redundant(diagram: FinDiagram) -> set[str]:
@@ -282,8 +302,8 @@ def _hom_columns(diagram: FinDiagram, lay: _Layout, skip: set[str]) -> _HomColum
     local: dict[str, list[np.ndarray]] = {}
     total = True
     for f in diagram.schema.hom_names():
-        local[f] = [X.subpart(f) for X in lay.Xs]
-        total = total and all(not (col < 0).any() for col in local[f])
+        local[f] = [X._view(f) for X in lay.Xs]
+        total = total and all(not col.size or int(col.min()) >= 0 for col in local[f])
     return _HomColumns(local, skip, total)
 
 
@@ -301,7 +321,7 @@ def _apex_homs(schema: Schema, lay: _Layout, cols: _HomColumns,
                classes: dict[str, _Classes]) -> dict[str, np.ndarray]:
     """Every hom of the apex. When every hom is set everywhere, each class reads its
     least member's value: the least members are sorted, so they split into one run per
-    diagram object, and the apex's column is a sequence of gathers."""
+    diagram object, and the apex's column is one gather per run (into the column)."""
     out: dict[str, np.ndarray] = {}
     for f, c, d in schema.homs:
         k_c, k_d = classes[c], classes[d]
@@ -309,30 +329,44 @@ def _apex_homs(schema: Schema, lay: _Layout, cols: _HomColumns,
             out[f] = _apex_hom(cols.column(lay, f, c, d), k_c.ids, k_c.n, k_d.ids)
             continue
         hom = np.empty(k_c.n, dtype=np.int64)
-        cuts = np.searchsorted(k_c.least, lay.offsets[c])
+        cuts = np.searchsorted(k_c.least, lay.offsets[c]).tolist()
         for i, col in enumerate(cols.local[f]):
-            lo, hi = int(cuts[i]), int(cuts[i + 1])
+            lo, hi = cuts[i], cuts[i + 1]
             if hi > lo:
-                local = k_c.least[lo:hi] - lay.offsets[c][i]
-                hom[lo:hi] = k_d.ids[col[local] + lay.offsets[d][i]]
+                at = k_c.least[lo:hi]
+                off_c, off_d = int(lay.offsets[c][i]), int(lay.offsets[d][i])
+                vals = col[at - off_c] if off_c else col[at]
+                if off_d:
+                    vals += off_d
+                np.take(k_d.ids, vals, out=hom[lo:hi])
         out[f] = hom
     return out
+
+
+def _classes_of(diagram: FinDiagram, lay: _Layout, cols: _HomColumns
+                ) -> dict[str, _Classes]:
+    """The classes of every object: the arrows' identifications, closed under the homs
+    and the equations when some hom is unset (else they are closed already)."""
+    schema = diagram.schema
+    pairs = {c: _identified(diagram, lay, c) for c in schema.obs}
+    if cols.total:
+        return {c: _quotient(lay.total(c), *pairs[c]) for c in schema.obs}
+    roots = {c: components(lay.total(c), *pairs[c]) for c in schema.obs}
+    columns = {f: cols.column(lay, f, c, d) for f, c, d in schema.homs}
+    roots = close_congruence(schema, roots, columns)
+    return {c: _classes(roots[c]) for c in schema.obs}
 
 
 def _colimit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cocone:
     schema = diagram.schema
     lay = _Layout(diagram)
-    roots = {c: _identified(diagram, lay, c) for c in schema.obs}
     cols = _hom_columns(diagram, lay, _redundant(diagram))
-    if not cols.total:
-        columns = {f: cols.column(lay, f, c, d) for f, c, d in schema.homs}
-        roots = close_congruence(schema, roots, columns)
-    classes = {c: _classes(roots[c]) for c in schema.obs}
+    classes = _classes_of(diagram, lay, cols)
     apex_homs = _apex_homs(schema, lay, cols, classes)
     glued = _glue_attributes(diagram, lay, classes)
     counts = {c: classes[c].n for c in schema.obs}
     template = lay.Xs[0].empty() if lay.Xs else ACSet(schema)
-    apex = fill_acset(template, counts, apex_homs, glued.columns, glued.nvars)
+    apex = fill_apex(template, counts, apex_homs, glued.columns, glued.nvars)
     legs: dict[str, ACSetTransformation] = {}
     for i, (name, X) in enumerate(zip(lay.names, lay.Xs, strict=True)):
         comps = {c: classes[c].ids[lay.span(c, i)] for c in schema.obs}

@@ -64,27 +64,47 @@ def components(n: int, u: np.ndarray, v: np.ndarray,
     [0, 1, 2, 1, 1]
     """
     fresh = parent is None
-    parent = np.arange(n, dtype=np.int64) if parent is None else _compress(
-        np.asarray(parent, dtype=np.int64).copy())
     u, v = _pairs(n, u, v)
-    pu, pv = (u, v) if fresh else (parent[u], parent[v])
+    if fresh:
+        return _forest(n, u, v)[0]
+    parent = _compress(np.asarray(parent, dtype=np.int64).copy())
+    _hook(parent, parent[u], parent[v])
+    # members of earlier classes may point at a root hooked since
+    _compress_at(parent, np.flatnonzero(parent != np.arange(n, dtype=np.int64)))
+    return parent
+
+
+def _forest(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Trusted :func:`components` from scratch (``u``, ``v``: int64 pairs in ``0..n-1``,
+    not checked): the flattened forest and the elements that may be non-roots (those met
+    by a pair; every other element is a root of its own).
+
+    >>> [a.tolist() for a in _forest(4, np.array([3]), np.array([1]))]
+    [[0, 1, 2, 1], [3, 1]]
+    """
+    parent = np.arange(n, dtype=np.int64)
+    return parent, _hook(parent, u, v)
+
+
+def _hook(parent: np.ndarray, pu: np.ndarray, pv: np.ndarray) -> np.ndarray:
+    """Merge the classes of the roots ``pu[k]``, ``pv[k]`` in the forest ``parent`` (in
+    place), flattening it at the roots met; returns those roots (the only elements whose
+    parent changed)."""
     live = pu != pv
     if not live.any():
-        return parent
+        return np.zeros(0, np.int64)
+    if not live.all():
+        pu, pv = pu[live], pv[live]
     # only the roots met by a pair are ever hooked, so pointer jumping runs over them
-    touched = np.concatenate([pu[live], pv[live]])
+    touched = np.concatenate([pu, pv])
     while True:
-        if not live.all():
-            pu, pv = pu[live], pv[live]
         np.minimum.at(parent, np.maximum(pu, pv), np.minimum(pu, pv))
         _compress_at(parent, touched)
         pu, pv = parent[pu], parent[pv]
         live = pu != pv
         if not live.any():
-            break
-    if not fresh:  # members of earlier classes may point at a root hooked since
-        _compress_at(parent, np.flatnonzero(parent != np.arange(n, dtype=np.int64)))
-    return parent
+            return touched
+        pu, pv = pu[live], pv[live]
 
 
 def _pairs(n: int, u: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
