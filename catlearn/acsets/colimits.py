@@ -126,23 +126,22 @@ def _classes(roots: np.ndarray) -> _Classes:
 
 def _quotient(n: int, u: np.ndarray, v: np.ndarray) -> _Classes:
     """The classes of ``0..n-1`` under ``u[k] ~ v[k]`` (trusted int64 pairs), numbered by
-    least member, without a pass over all ``n`` elements beyond three streaming ones
-    (the root mask, its running count and its nonzero positions): only the elements met
-    by a pair can be non-roots, so only they are looked up in the forest.
+    least member, with two streaming passes over all ``n`` elements beyond the forest
+    (the root mask and its nonzero positions): only the non-roots, which the union–find
+    lists, are looked up in the forest.
 
     >>> k = _quotient(5, np.array([3, 1]), np.array([1, 4]))
     >>> k.ids.tolist(), k.n, k.least.tolist()
     ([0, 1, 2, 1, 1], 3, [0, 1, 2])
     """
-    parent, met = _forest(n, u, v)
-    is_root = np.ones(n, dtype=bool)
-    down = met[parent[met] != met]
-    is_root[down] = False
+    parent, down = _forest(n, u, v)
     up = parent[down]
-    ids = np.cumsum(is_root, dtype=np.int64, out=parent)  # the forest is done with
-    ids -= 1
-    ids[down] = ids[up]
+    is_root = np.ones(n, dtype=bool)
+    is_root[down] = False
     least = np.flatnonzero(is_root)
+    ids = parent  # the forest is done with: its buffer becomes the numbering
+    ids[least] = np.arange(least.size, dtype=np.int64)
+    ids[down] = ids[up]
     return _Classes(ids, int(least.size), least)
 
 

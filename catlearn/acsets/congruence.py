@@ -76,34 +76,40 @@ def components(n: int, u: np.ndarray, v: np.ndarray,
 
 def _forest(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Trusted :func:`components` from scratch (``u``, ``v``: int64 pairs in ``0..n-1``,
-    not checked): the flattened forest and the elements that may be non-roots (those met
-    by a pair; every other element is a root of its own).
+    not checked): the flattened forest and its non-roots (possibly repeated; every
+    other element is a root).
 
     >>> [a.tolist() for a in _forest(4, np.array([3]), np.array([1]))]
-    [[0, 1, 2, 1], [3, 1]]
+    [[0, 1, 2, 1], [3]]
     """
     parent = np.arange(n, dtype=np.int64)
-    return parent, _hook(parent, u, v)
+    hooked: list[np.ndarray] = []
+    _hook(parent, u, v, hooked)
+    return parent, np.concatenate(hooked) if hooked else np.zeros(0, np.int64)
 
 
-def _hook(parent: np.ndarray, pu: np.ndarray, pv: np.ndarray) -> np.ndarray:
+def _hook(parent: np.ndarray, pu: np.ndarray, pv: np.ndarray,
+          hooked: list[np.ndarray] | None = None) -> None:
     """Merge the classes of the roots ``pu[k]``, ``pv[k]`` in the forest ``parent`` (in
-    place), flattening it at the roots met; returns those roots (the only elements whose
-    parent changed)."""
+    place), flattening it at the roots met; the roots hooked under another (the larger
+    end of each live pair, each round) are appended to ``hooked``."""
     live = pu != pv
     if not live.any():
-        return np.zeros(0, np.int64)
+        return
     if not live.all():
         pu, pv = pu[live], pv[live]
     # only the roots met by a pair are ever hooked, so pointer jumping runs over them
     touched = np.concatenate([pu, pv])
     while True:
-        np.minimum.at(parent, np.maximum(pu, pv), np.minimum(pu, pv))
+        top = np.maximum(pu, pv)
+        np.minimum.at(parent, top, np.minimum(pu, pv))
+        if hooked is not None:
+            hooked.append(top)
         _compress_at(parent, touched)
         pu, pv = parent[pu], parent[pv]
         live = pu != pv
         if not live.any():
-            return touched
+            return
         pu, pv = pu[live], pv[live]
 
 
