@@ -22,11 +22,16 @@ shared source vertex, and the mediating map into a one-vertex loop:
 are put side by side (disjoint union) and every arrow ``φ: X_i -> X_j`` identifies part
 ``p`` of ``X_i`` with ``φ(p)`` of ``X_j``. The classes are found by a vectorised
 union–find (:func:`~catlearn.acsets.congruence.components`: hooking of roots onto the
-least root with ``np.minimum.at``, then pointer jumping), in ``O((n + m) log n)`` numpy
-work for ``n`` parts and ``m`` identifications; classes are numbered by their least
-member, so the apex lists the parts of the first objects first. A hom ``f: c -> d`` of
-the apex sends a class to the class of ``f`` of any member where ``f`` is set, and is
-unset (``-1``) where no member sets it.
+least root with ``np.minimum.at``, then pointer jumping over the elements met by a
+pair only), in ``O(n + m log m)`` numpy work for ``n`` parts and ``m`` identifications
+(``O(log m)`` rounds over the pairs, one or two in practice); classes are numbered by
+their least member, so the apex lists the parts of the first objects first. The
+numbering takes three streaming passes over the ``n`` parts (a root mask, its nonzero
+positions, the scatter of ``0..k-1`` at them) and one lookup per non-root, which the
+union–find lists as it hooks. A hom ``f: c -> d`` of the apex sends a class to the
+class of ``f`` of any member where ``f`` is set, and is unset (``-1``) where no member
+sets it; when every hom is set it is read at the least members, one gather per diagram
+object.
 
 **Partial homs and equations.** Homs may be unset, and a morphism only has to commute
 where its domain's hom is set; the category is that of instances whose equations hold
@@ -58,14 +63,21 @@ must then land on unset attributes) is identified with "unset": a cocone's leg m
 it to ``None`` too, so its class stays unset in the apex, and a clash is raised if that
 class also meets a value. Attribute work is one Python pass over each attribute column.
 
-**Legs.** Every leg is the restriction of the class numbering to one object: natural by
-construction (the apex's homs and attributes are read off the members), so legs are
-built without re-checking (the tests re-check every leg, part by part). Only the apex is
-written, with whole columns (``ACSet.add_parts``).
+**Legs.** Every leg is the restriction of the class numbering to one object (a view,
+``O(1)``): natural by construction (the apex's homs and attributes are read off the
+members), so legs are built without re-checking (the tests re-check every leg, part by
+part, and compare the classes and the apex's homs with a plain-Python reference). Only
+the apex is written, with whole columns: over a schema without attributes or equations
+the freshly computed hom columns are taken over as they are (``O(1)``), otherwise
+written and checked by ``ACSet.add_parts``.
 
-**Cost.** ``O((n + m) log n)`` numpy work for ``n`` parts and ``m`` identifications,
-plus filling the apex, plus ``O(n log n)`` per round of closure when some hom is unset
-(rounds repeat while they merge; one or two in practice). The hom columns of an object
+**Cost.** ``O(n + m log m)`` numpy work for ``n`` parts and ``m`` identifications when
+every hom is set (the apex's homs: one gather per hom and diagram object), plus
+``O(n log n)`` per round of closure when some hom is unset (rounds repeat while they
+merge; one or two in practice), plus one Python pass per attribute column. Measured
+(``benchmarks/colimits_bench.py``): a pushout of graphs of 10^6 parts takes about 1.8x
+scipy's ``connected_components`` of the same identifications and about 1.1x when the
+baseline also builds the apex's homs. The hom columns of an object
 with a chain of arrows to an object without outgoing arrows (the apex object of a span)
 are implied by the latter's and are read only to learn whether every hom is set.
 """
@@ -556,9 +568,10 @@ def _check_direct_clash(lay: _Layout, a: str, c: str, t: str, node_arr: np.ndarr
 def colimit(diagram: FinDiagram) -> Cocone:
     """The colimit of a finite diagram of ACSets (a leg at every object).
 
-    Cost: ``O((n + m) log n)`` numpy work for ``n`` parts and ``m`` part images under
+    Cost: ``O(n + m log m)`` numpy work for ``n`` parts and ``m`` part images under
     the arrows, plus filling the apex with whole columns and one Python pass per
-    attribute column; more rounds of closure only when some hom is unset.
+    attribute column; rounds of closure (``O(n log n)`` each) only when some hom is
+    unset.
 
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 3)
     >>> shift = ACSetTransformation(X, X, V=[1, 2, 2])

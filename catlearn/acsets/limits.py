@@ -50,6 +50,13 @@ construction (the apex's homs are the rows of the images, and every family's att
 values are its members' values), so legs are built without re-checking, in ``O(1)``
 per leg beyond the table; the tests re-check every leg part by part. Attribute values
 are encoded by one Python pass over each attribute column; everything else is numpy.
+The apex's hom columns are computed fresh and, over a schema without attributes or
+equations, taken over by the apex without a copy or a check (``O(1)``).
+
+**Cost** (``benchmarks/colimits_bench.py``, graphs of 10^4..10^6 parts): a pullback
+takes about 1.4-1.6x a plain numpy equi-join computing the same apex; a product about
+7x ``np.repeat``/``np.tile`` (it runs the general join and row lookup, not the
+arithmetic of a cross product).
 """
 
 from __future__ import annotations
@@ -68,6 +75,7 @@ from catlearn.acsets.diagram import (
     check_commutes,
     collect_legs,
     fill_acset,
+    fill_apex,
     other_apex,
     universal,
 )
@@ -440,7 +448,7 @@ def _limit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cone:  # n
     attrs_cols: dict[str, np.ndarray] = {}
     for a, c, _ in schema.attrs:
         attrs_cols[a] = diagram.objects[names[0]].subpart(a)[tables[c][names[0]]]
-    apex = fill_acset(diagram.objects[names[0]].empty(), counts, homs, attrs_cols, {})
+    apex = fill_apex(diagram.objects[names[0]].empty(), counts, homs, attrs_cols, {})
     # natural by construction (see the module's notes); the tests re-check every leg
     legs = {n: ACSetTransformation._trusted(apex, X, {c: tables[c][n] for c in schema.obs},
                                             {})
