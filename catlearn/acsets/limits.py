@@ -392,17 +392,23 @@ def _piece_table(diagram: FinDiagram, piece: list[str], c: str) -> dict[str, np.
     return cols
 
 
-# C901: one check per case; splitting it would scatter one rule
-def _limit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cone:  # noqa: C901
+def _check_no_vars(diagram: FinDiagram) -> None:
+    """Raise when a diagram's ACSet has attribute variables (not supported)."""
+    for n, X in diagram.objects.items():
+        for t in diagram.schema.attrtypes:
+            if X.nparts(t):
+                raise LimitError(LIMIT_ATTRVARS.format(
+                    name=n, n=X.nparts(t), attrtype=t))
+
+
+def _limit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cone:
     schema = diagram.schema
     names = diagram.names
     if not names:
         return _terminal(diagram)
-    for n, X in diagram.objects.items():
-        for t in schema.attrtypes:
-            if X.nparts(t):
-                raise LimitError(LIMIT_ATTRVARS.format(
-                    name=n, n=X.nparts(t), attrtype=t))
+    _check_no_vars(diagram)
+    if not diagram.arrows and not schema.attrs:
+        return _cross_product(diagram, feet)
     codes = _Codes()
     attr_codes = {(n, a): codes.column(X.subpart(a))
                   for n, X in diagram.objects.items() for a in schema.attr_names()}
@@ -448,12 +454,57 @@ def _limit(diagram: FinDiagram, feet: Sequence[str] | None = None) -> Cone:  # n
     attrs_cols: dict[str, np.ndarray] = {}
     for a, c, _ in schema.attrs:
         attrs_cols[a] = diagram.objects[names[0]].subpart(a)[tables[c][names[0]]]
-    apex = fill_apex(diagram.objects[names[0]].empty(), counts, homs, attrs_cols, {})
+    return _cone(diagram, tables, counts, homs, attrs_cols, feet)
+
+
+def _cone(diagram: FinDiagram, tables: dict[str, dict[str, np.ndarray]],
+          counts: dict[str, int], homs: dict[str, np.ndarray],
+          attrs_cols: dict[str, np.ndarray], feet: Sequence[str] | None) -> Cone:
+    """The apex (fresh columns, taken over) and the legs (the table's columns)."""
+    schema = diagram.schema
+    apex = fill_apex(diagram.objects[diagram.names[0]].empty(), counts, homs, attrs_cols, {})
     # natural by construction (see the module's notes); the tests re-check every leg
     legs = {n: ACSetTransformation._trusted(apex, X, {c: tables[c][n] for c in schema.obs},
                                             {})
             for n, X in diagram.objects.items()}
     return Cone(diagram, apex, legs, feet)
+
+
+def _cross_product(diagram: FinDiagram, feet: Sequence[str] | None) -> Cone:
+    """The product of a diagram without arrows over a schema without attributes: the
+    families ``(x_0, x_1, ...)`` in lexicographic order (the order the joins give),
+    each column by ``np.repeat``/``np.tile``, and the apex's hom ``f`` by mixed-radix
+    arithmetic on the images (``-1`` where one is unset), in ``O(apex)`` numpy work.
+
+    >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2); _ = X.add_part("E", src=0, tgt=1)
+    >>> P = _cross_product(FinDiagram.discrete(X, X), None)
+    >>> P.apex.subpart("tgt").tolist(), P.leg("X1")["V"].tolist()
+    ([3], [0, 1, 0, 1])
+    """
+    schema, names = diagram.schema, diagram.names
+    Xs = [diagram.objects[n] for n in names]
+    tables: dict[str, dict[str, np.ndarray]] = {}
+    strides: dict[str, list[int]] = {}
+    counts: dict[str, int] = {}
+    for c in schema.obs:
+        sizes = [X.nparts(c) for X in Xs]
+        counts[c] = math.prod(sizes)
+        strides[c] = [math.prod(sizes[k + 1:]) for k in range(len(sizes))]
+        tables[c] = {n: np.repeat(np.tile(np.arange(m, dtype=np.int64),
+                                          math.prod(sizes[:k])), strides[c][k])
+                     for k, (n, m) in enumerate(zip(names, sizes, strict=True))}
+    homs: dict[str, np.ndarray] = {}
+    for f, c, d in schema.homs:
+        code = np.zeros(counts[c], dtype=np.int64)
+        unset = np.zeros(counts[c], dtype=bool)
+        for k, (n, X) in enumerate(zip(names, Xs, strict=True)):
+            img = X._view(f)[tables[c][n]]
+            unset |= img < 0
+            img *= strides[d][k]
+            code += img
+        code[unset] = UNSET
+        homs[f] = code
+    return _cone(diagram, tables, counts, homs, {}, feet)
 
 
 def _terminal(diagram: FinDiagram) -> Cone:

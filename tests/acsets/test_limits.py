@@ -128,6 +128,23 @@ def test_product_sizes_multiply(Xs):
 
 
 @PROPS
+@given(st.lists(acsets(schemas(max_obs=2, max_homs=3, max_attrs=0), max_parts=3),
+                min_size=1, max_size=3).filter(lambda Xs: len({X.schema for X in Xs}) == 1))
+def test_cross_product_matches_the_join_path(Xs):
+    """The product's repeat/tile fast path gives the apex and legs of the general join
+    (forced by an identity arrow, which does not change the limit), part by part."""
+    P = product(*Xs)
+    D = FinDiagram({f"X{i}": X for i, X in enumerate(Xs)},
+                   {"id": ("X0", "X0", identity(Xs[0]))})
+    L = limit(D)
+    assert P.apex == L.apex
+    for n in D.names:
+        for c in Xs[0].schema.obs:
+            assert P.leg(n)[c].tolist() == L.leg(n)[c].tolist()
+    assert_cone(P)
+
+
+@PROPS
 @given(graphs(3, 3), st.data())
 def test_pullback_and_equalizer(B, data):
     f = data.draw(transformations(B, max_extra=1))
