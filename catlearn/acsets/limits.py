@@ -54,9 +54,9 @@ The apex's hom columns are computed fresh and, over a schema without attributes 
 equations, taken over by the apex without a copy or a check (``O(1)``).
 
 **Cost** (``benchmarks/colimits_bench.py``, graphs of 10^4..10^6 parts): a pullback
-takes about 1.4-1.6x a plain numpy equi-join computing the same apex; a product about
-7x ``np.repeat``/``np.tile`` (it runs the general join and row lookup, not the
-arithmetic of a cross product).
+takes about 1.3-1.6x a plain numpy equi-join computing the same apex; a product of two
+graphs without attributes about 1.9-2.5x ``np.repeat``/``np.tile`` and hom arithmetic
+(the same algorithm, :func:`product` adds the legs and the apex ACSet).
 """
 
 from __future__ import annotations
@@ -557,7 +557,9 @@ def terminal(schema: Schema) -> Cone:
 
 def product(*Xs: ACSet, schema: Schema | None = None) -> Cone:
     """The product of ACSets, with the projections as legs (``X0, X1, ...``).
-    Cost: ``O(Π parts)`` numpy work (the size of the apex) plus filling the apex.
+    Cost: ``O(Π parts)`` numpy work (the size of the apex) plus filling the apex;
+    without attributes, the columns by ``np.repeat``/``np.tile`` and the apex's homs by
+    mixed-radix arithmetic, else by joins on the attribute values.
 
     >>> X = ACSet(SchGraph); _ = X.add_parts("V", 2); _ = X.add_part("E", src=0, tgt=1)
     >>> P = product(X, X).apex
