@@ -73,29 +73,29 @@ def _sources_of(spaces: Sequence[str], rows: Sequence[tuple[str, str, str, str]]
     return tuple(v for v in spaces if out_roles.get(v) == {DATA})
 
 
-def _reachable_cycle(rows: Sequence[tuple[str, str, str, str]], source: str
-                     ) -> tuple[str, str] | None:
-    """A vertex on a cycle reachable from ``source`` and a description of the cycle."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for name, s, t, _ in rows:
-        out.setdefault(s, []).append((name, t))
-    colour: dict[str, int] = {}
-    stack: list[tuple[str, int]] = [(source, 0)]
-    trail: list[tuple[str, str]] = []  # (vertex, edge into it)
+def _reachable_cycle(trie: PathTrie) -> tuple[str, str] | None:
+    """A vertex on a cycle reachable from the trie's source and a description of the
+    cycle: a depth-first search over the trie's integer adjacency (edges in graph order),
+    each vertex entered once. O(V + E)."""
+    out, vertices, edges = trie._out, trie.vertices, trie.edges
+    source = trie.vertex[0]
+    colour = bytearray(len(out))  # 0 new, 1 on the stack, 2 done
+    stack: list[tuple[int, int]] = [(source, 0)]
+    trail: list[tuple[int, int]] = []  # (vertex, edge id into it)
     while stack:
         v, i = stack.pop()
         if i == 0:
             colour[v] = 1
-        succ = out.get(v, [])
+        succ = out[v]
         if i < len(succ):
             stack.append((v, i + 1))
-            name, w = succ[i]
-            if colour.get(w) == 1:
-                names = [e for _, e in trail] + [name]  # names[i] enters verts[i + 1]
-                verts = [source] + [x for x, _ in trail]
-                return w, " ⋅ ".join(names[verts.index(w):])
-            if w not in colour:
-                trail.append((w, name))
+            k, w = succ[i]
+            if colour[w] == 1:
+                names = [edges[e].name for _, e in trail] + [edges[k].name]
+                verts = [source] + [x for x, _ in trail]  # names[i] enters verts[i + 1]
+                return vertices[w], " ⋅ ".join(names[verts.index(w):])
+            if not colour[w]:
+                trail.append((w, k))
                 stack.append((w, 0))
         else:
             colour[v] = 2
@@ -263,12 +263,12 @@ def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: boo
     ends: list[tuple[int, int, int]] = []
     found: list[_SourcePaths] = []
     for source in _sources_of(spaces, rows):
+        paths = _SourcePaths(spaces, edges, source, learnable, is_data)
         if max_length is None and simple is None:
-            cycle = _reachable_cycle(rows, source)
+            cycle = _reachable_cycle(paths.trie)
             if cycle is not None:
                 raise PathFindingError("unbounded_cycle", {
                     "vertex": cycle[0], "source": source, "cycle": cycle[1]})
-        paths = _SourcePaths(spaces, edges, source, learnable, is_data)
         paths.search(policy, max_length, simple, max_paths, cap, len(equations))
         eqs, pairs = paths.equations(policy)
         t = len(found)

@@ -117,7 +117,7 @@ class LearningGraph(ACSet):
 
     def vertex_names(self) -> tuple[str, ...]:
         """The names of the spaces, by id."""
-        return tuple(self.subpart("vlabel").tolist())
+        return tuple(self._attr["vlabel"][:self._n["V"]].tolist())  # read in place
 
     def edge_names(self) -> tuple[str, ...]:
         """The names of the edges, by id."""
@@ -139,11 +139,12 @@ class LearningGraph(ACSet):
     def edges(self, role: str | None = None) -> tuple[tuple[str, str, str, str], ...]:
         """``(name, src, tgt, role)`` of every edge (of one role when given), by id."""
         names = self.vertex_names()
+        n, hom, attr = self._n["E"], self._hom, self._attr  # columns read in place
         out = []
-        for e, (name, s, t, r) in enumerate(zip(self.subpart("elabel").tolist(),
-                                                 self.subpart("src").tolist(),
-                                                 self.subpart("tgt").tolist(),
-                                                 self.subpart("role").tolist(), strict=True)):
+        for e, (name, s, t, r) in enumerate(zip(attr["elabel"][:n].tolist(),
+                                                 hom["src"][:n].tolist(),
+                                                 hom["tgt"][:n].tolist(),
+                                                 attr["role"][:n].tolist(), strict=True)):
             if s < 0 or t < 0:
                 raise LearningGraphError(f"edge {name!r} (id {e}) has no "
                                          f"{'source' if s < 0 else 'target'} space")

@@ -62,3 +62,34 @@ def reference_plan(diagram: Any) -> list[tuple[int, str, int | None, str | None,
     ids = {key: i for i, key in enumerate(ordered)}
     return [(ids[key], key[0], ids[(key[0], key[1][:-1])] if key[1] else None,
              key[1][-1] if key[1] else None, prefixes[key]) for key in ordered]
+
+
+def reference_cycle(g: LearningGraph, source: str) -> tuple[str, str] | None:
+    """A vertex on a cycle reachable from ``source`` and the cycle's edge names, by a
+    coloured depth-first search over the edge rows by name (edges in graph order)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name, s, t, _ in g.edges():
+        out.setdefault(s, []).append((name, t))
+    colour: dict[str, int] = {}
+    stack: list[tuple[str, int]] = [(source, 0)]
+    trail: list[tuple[str, str]] = []
+    while stack:
+        v, i = stack.pop()
+        if i == 0:
+            colour[v] = 1
+        succ = out.get(v, [])
+        if i < len(succ):
+            stack.append((v, i + 1))
+            name, w = succ[i]
+            if colour.get(w) == 1:
+                names = [e for _, e in trail] + [name]
+                verts = [source] + [x for x, _ in trail]
+                return w, " ⋅ ".join(names[verts.index(w):])
+            if w not in colour:
+                trail.append((w, name))
+                stack.append((w, 0))
+        else:
+            colour[v] = 2
+            if trail and trail[-1][0] == v:
+                trail.pop()
+    return None

@@ -5,6 +5,7 @@ vocabulary (Python arguments or spec keys)."""
 from __future__ import annotations
 
 import pickle
+import re
 
 import pytest
 from hypothesis import given
@@ -19,10 +20,10 @@ from catlearn.learning import (
     diagram_from_text,
     find_equations,
 )
-from catlearn.learning.diagram import _sources_of
+from catlearn.learning.diagram import _reachable_cycle, _sources_of
 from catlearn.learning.plan import PlanEquation, PlanNode
 from catlearn.testing import learning_graphs
-from tests.learning.conftest import reference_equations, reference_plan
+from tests.learning.conftest import reference_cycle, reference_equations, reference_plan
 
 POLICY = st.sampled_from(["all_pairs", "against_data"])
 
@@ -120,6 +121,21 @@ def test_a_reweighted_diagram_reuses_the_trace_and_a_changed_one_does_not():
 @given(learning_graphs(max_edges=7, cycles=True))
 def test_sources_from_the_edge_rows_equal_the_graph_sources(g):
     assert _sources_of(g.vertex_names(), g.edges()) == g.sources()
+
+
+@given(learning_graphs(max_edges=7, cycles=True))
+def test_the_cycle_found_over_edge_ids_is_the_one_found_by_name(g):
+    from catlearn.categories import Edge, PathTrie
+    edges = tuple(Edge(n, s, t) for n, s, t, _ in g.edges())
+    for source in g.sources():
+        found = _reachable_cycle(PathTrie._of(g.vertex_names(), edges, source))
+        assert found == reference_cycle(g, source)
+        if found is not None:  # and path finding reports it
+            said = (f"space '{found[0]}' lies on a cycle reachable from the data source "
+                    f"'{source}' ({found[1]})")
+            with pytest.raises(PathFindingError, match=re.escape(said)):
+                find_equations(g)
+            break
 
 
 # ---------------------------------------------------------------- caps and blow-ups
