@@ -13,7 +13,12 @@ loop does not exploit:
     ``in_features``, bias presence, dtype and device: **one matrix product** against
     the weights concatenated along the output dimension
     (``F.linear(x, cat(W), cat(b))``), split back into one view per edge;
-    ``out_features`` may differ.
+    ``out_features`` may differ. On a batch of vectors it is computed transposed
+    (``cat(W) @ x.T + cat(b)``, a ``(features, examples)`` output whose edges' values
+    are transposed views), so that a fused cross-entropy's softmax over the few
+    classes of each head runs vectorised over the examples (measured on the CPU: one
+    cross-entropy over 8 heads of 10 classes, forward and backward, 5x faster than on
+    the ``(examples, classes)`` layout).
   - ``"mlp"``: ``nn.Sequential`` stacks of ``nn.Linear`` and parameter-free
     elementwise layers (:data:`ELEMENTWISE`) with identical layers and shapes: the
     first layer as above, the next ones as ``baddbmm`` over the stacked weights.
@@ -73,7 +78,9 @@ inside the matrix products and reductions (tested: losses and gradients within 1
 The fused path has no data-dependent Python branch (the group structure is fixed
 between surgeries; the checks read metadata only), so it traces under
 ``torch.compile(fullgraph=True)`` with no graph break and suits CUDA graphs
-(``mode="reduce-overhead"``) for static shapes.
+(``mode="reduce-overhead"``) for static shapes. The CUDA-graphs path has a test that
+runs only where a CUDA device is present; it has not been run on the CPU-only machine
+this was developed on.
 
 >>> import torch, torch.nn as nn
 >>> from catlearn.learning import LearningDiagram, LearningGraph
