@@ -331,16 +331,53 @@ def test_fullgraph_explain_no_breaks() -> None:
     assert explain.graph_break_count == 0
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_torch_compile_of_fused_equals_unfused() -> None:
+    torch._dynamo.reset()
+    specs = [{"kind": k, "ce": ce, "grad": "both", "frozen": False, "weight": w,
+              "mask": "none"} for k, ce, w in (("lin", True, 1.0), ("lin", True, 0.5),
+                                              ("mlp", False, 1.0), ("mlp", False, 1.0))]
+    D, models, batch, missing = _regime(specs, 6, 3)
+    plain, fused = _pair(D, models, missing)
+    assert fused.fusion_groups() == (("h0", "h1"), ("h2", "h3"))
+    fast = torch.compile(fused, backend="aot_eager", fullgraph=True)
+    for _ in range(2):
+        for L in (plain, fused):
+            L.zero_grad(set_to_none=True)
+        out_p, out_f = plain(batch), fast(batch)
+        torch.testing.assert_close(out_f.total, out_p.total, atol=1e-5, rtol=1e-5)
+        for name in out_p.terms:
+            torch.testing.assert_close(out_f.terms[name], out_p.terms[name],
+                                       atol=1e-5, rtol=1e-5)
+        out_p.total.backward()
+        out_f.total.backward()
+        for (n, p), (_, q) in zip(plain.named_parameters(), fused.named_parameters(),
+                                  strict=True):
+            assert (p.grad is None) == (q.grad is None), n
+            if p.grad is not None:
+                torch.testing.assert_close(q.grad, p.grad, atol=1e-5, rtol=1e-5)
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a GPU")
 def test_cuda_graphs_reduce_overhead() -> None:
     plain, fused, batch = _heads(4)
     plain.cuda(), fused.cuda()
     batch = {k: v.cuda() for k, v in batch.items()}
     run = torch.compile(fused, mode="reduce-overhead", fullgraph=True)
-    for _ in range(3):
+    opt_p = torch.optim.SGD(plain.parameters(), lr=0.1)
+    opt_f = torch.optim.SGD(fused.parameters(), lr=0.1)
+    for _ in range(4):  # static shapes: recorded once, then replayed
+        for opt in (opt_p, opt_f):
+            opt.zero_grad(set_to_none=True)
         out = run(batch)
         ref = plain(batch)
         torch.testing.assert_close(out.total, ref.total, atol=1e-5, rtol=1e-5)
+        out.total.backward()
+        ref.total.backward()
+        opt_p.step()
+        opt_f.step()
+    for p, q in zip(plain.parameters(), fused.parameters(), strict=True):
+        torch.testing.assert_close(q, p, atol=1e-5, rtol=1e-5)
 
 
 def test_fused_teachers_with_cache() -> None:
