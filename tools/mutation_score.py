@@ -10,7 +10,7 @@ for each mutant only the selected tests that execute the mutated function.
 
 Score = killed / (mutants - equivalent), where killed counts mutants the tests fail on,
 time out on or crash on, and equivalent counts the surviving mutants listed, each with why
-it cannot change behaviour, in ``tools/equivalent_mutants.yaml``. An entry names the
+it cannot change behaviour, in ``tools/equivalent_mutants/<module>.yaml``. An entry names the
 mutant and the mutated line; if that line is no longer what mutmut shows for the name (the
 code moved on), the entry is stale and the mutant counts as a survivor.
 
@@ -43,7 +43,7 @@ else:  # Python 3.10: the same parser, from PyPI (mutmut needs it there too)
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
-EQUIVALENTS = Path(__file__).resolve().parent / "equivalent_mutants.yaml"
+EQUIVALENTS = Path(__file__).resolve().parent / "equivalent_mutants"
 COPIED = ("catlearn", "catlearn_torch", "tests", "conftest.py", "examples")
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
 
@@ -102,14 +102,12 @@ def load_config(root: Path = ROOT) -> tuple[dict, list[Module]]:
     return dict(tool["mutmut"]), modules
 
 
-def load_equivalents(path: Path = EQUIVALENTS) -> dict[str, Equivalent]:
-    """The listed equivalent mutants, by name."""
-    if not path.exists():
-        return {}
-    entries = yaml.safe_load(path.read_text("utf-8")) or []
+def load_equivalents(folder: Path = EQUIVALENTS) -> dict[str, Equivalent]:
+    """The listed equivalent mutants, by name, from every ``<module>.yaml`` in ``folder``."""
     out: dict[str, Equivalent] = {}
-    for e in entries:
-        out[e["mutant"]] = Equivalent(e["mutant"], str(e["line"]).strip(), e["why"])
+    for path in sorted(folder.glob("*.yaml")):
+        for e in yaml.safe_load(path.read_text("utf-8")) or []:
+            out[e["mutant"]] = Equivalent(e["mutant"], str(e["line"]).strip(), e["why"])
     return out
 
 
