@@ -1,0 +1,95 @@
+"""The mutation-score script's bookkeeping (mutmut itself is not run here: too slow for CI)."""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def tool():
+    spec = importlib.util.spec_from_file_location("mutation_score", ROOT / "tools" /
+                                                  "mutation_score.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mutation_score"] = module
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop("mutation_score", None)
+
+
+def test_every_declared_module_names_existing_files_and_tests(tool):
+    base, modules = tool.load_config()
+    assert base["source_paths"] == ["catlearn", "catlearn_torch"]
+    assert len(modules) == 14
+    sources = [p.relative_to(ROOT).as_posix() for p in ROOT.glob("catlearn*/**/*.py")]
+    for m in modules:
+        for pattern in m.mutate:
+            assert any(fnmatch.fnmatch(s, pattern) for s in sources), (m.name, pattern)
+        for test in m.tests:
+            assert (ROOT / test).exists(), (m.name, test)
+
+
+def test_every_equivalent_entry_is_complete_and_names_a_declared_module(tool):
+    _, modules = tool.load_config()
+    by_label = {m.name: m for m in modules}
+    for path in tool.EQUIVALENTS.glob("*.yaml"):
+        assert path.stem in by_label, path
+        patterns = by_label[path.stem].mutate
+        for entry in tool.yaml.safe_load(path.read_text("utf-8")) or []:
+            assert set(entry) == {"mutant", "line", "why"}, entry
+            assert entry["line"]
+            assert entry["why"]
+            module, _, function = entry["mutant"].rpartition(".x")
+            source = module.replace(".", "/") + ".py"
+            assert "__mutmut_" in function, entry
+            assert any(fnmatch.fnmatch(source, p) for p in patterns), entry
+
+
+def test_score_counts_equivalents_apart_and_survivors_against(tool):
+    s = tool.Score("m", {"a": "killed", "b": "timeout", "c": "survived", "d": "no tests",
+                         "e": "survived"})
+    assert s.killed == 2
+    assert s.score == pytest.approx(40.0)
+    s.equivalent.append("e")
+    assert s.score == pytest.approx(50.0)
+    assert s.survivors == ["c", "d"]
+    assert tool.Score("empty").score == 100.0
+
+
+def test_an_equivalent_whose_line_moved_on_is_stale(tool, monkeypatch, tmp_path):
+    diff = "--- f.py\n+++ f.py\n@@ -1 +1 @@\n-    return x\n+    return None\n"
+    monkeypatch.setattr(tool, "show", lambda where, name: diff)
+    listed = {
+        "m.ok": tool.Equivalent("m.ok", "return None", "why"),
+        "m.moved": tool.Equivalent("m.moved", "return 0", "why"),
+        "m.killed": tool.Equivalent("m.killed", "return None", "why"),
+        "m.absent": tool.Equivalent("m.absent", "return None", "why"),
+    }
+    s = tool.Score("m", {"m.ok": "survived", "m.moved": "survived", "m.killed": "killed"})
+    tool.classify_equivalents(s, tmp_path, listed)
+    assert s.equivalent == ["m.ok"]
+    assert len(s.stale) == 2
+    assert s.survivors == ["m.moved"]
+    assert tool.added_lines(diff) == ["return None"]
+
+
+def test_the_working_copy_selects_one_module(tool, tmp_path):
+    base, modules = tool.load_config()
+    module = next(m for m in modules if m.name == "learning.compose")
+    where = tool.prepare(module, base, tmp_path)
+    text = (where / "pyproject.toml").read_text("utf-8")
+    parsed = tool.tomllib.loads(text)["tool"]
+    assert parsed["mutmut"]["only_mutate"] == ["catlearn/learning/compose.py"]
+    assert parsed["mutmut"]["pytest_add_cli_args_test_selection"] == ["tests/learning"]
+    assert "testpaths" not in parsed["pytest"]["ini_options"]
+    assert (where / "catlearn" / "learning" / "compose.py").exists()
+    with pytest.raises(TypeError, match="TOML"):
+        tool.toml_value(object())

@@ -1,0 +1,265 @@
+"""Mutation score per module: mutmut run once per module, against that module's own tests.
+
+The modules, the files each mutates and the tests that are its own are declared in
+``pyproject.toml`` (``[tool.catlearn.mutation.modules]``); the settings every run shares in
+``[tool.mutmut]``. For each module this script makes a working copy under ``.mutation/``
+(sources, tests and a ``pyproject.toml`` whose ``[tool.mutmut]`` mutates only that module's
+files and selects only its tests), runs ``mutmut run`` there and reads the verdicts back.
+mutmut itself checks that the tests see the mutated copy (its forced-fail run), and it runs
+for each mutant only the selected tests that execute the mutated function.
+
+Score = killed / (mutants - equivalent), where killed counts mutants the tests fail on,
+time out on or crash on, and equivalent counts the surviving mutants listed, each with why
+it cannot change behaviour, in ``tools/equivalent_mutants/<module>.yaml``. An entry names the
+mutant and the mutated line; if that line is no longer what mutmut shows for the name (the
+code moved on), the entry is stale and the mutant counts as a survivor.
+
+Usage (from the repository root, with the ``mutation`` extra installed)::
+
+    python tools/mutation_score.py                      # every module
+    python tools/mutation_score.py acsets.colimits      # one module (several may be named)
+    python tools/mutation_score.py --survivors --diffs learning.plan
+
+The exit status is 1 when a module scores below ``--goal`` (default 90).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, from PyPI (mutmut needs it there too)
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+EQUIVALENTS = Path(__file__).resolve().parent / "equivalent_mutants"
+COPIED = ("catlearn", "catlearn_torch", "tests", "conftest.py", "examples")
+KILLED = {"killed", "timeout", "segfault", "caught by type check"}
+
+
+@dataclass(frozen=True)
+class Module:
+    """One scored module: its label, the files mutated and the tests that are its own."""
+
+    name: str
+    mutate: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """A surviving mutant that cannot change behaviour, with the line it mutates and why."""
+
+    mutant: str
+    line: str
+    why: str
+
+
+@dataclass
+class Score:
+    """The verdicts of one module's run."""
+
+    module: str
+    status: dict[str, str] = field(default_factory=dict)
+    equivalent: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+
+    def count(self, *names: str) -> int:
+        return sum(1 for s in self.status.values() if s in names)
+
+    @property
+    def killed(self) -> int:
+        return self.count(*KILLED)
+
+    @property
+    def survivors(self) -> list[str]:
+        eq = set(self.equivalent)
+        return sorted(m for m, s in self.status.items() if s not in KILLED and m not in eq)
+
+    @property
+    def score(self) -> float:
+        scored = len(self.status) - len(self.equivalent)
+        return 100.0 if scored == 0 else 100.0 * self.killed / scored
+
+
+def load_config(root: Path = ROOT) -> tuple[dict, list[Module]]:
+    """The shared ``[tool.mutmut]`` table and the declared modules, from ``pyproject.toml``."""
+    data = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
+    tool = data["tool"]
+    modules = [Module(name, tuple(spec["mutate"]), tuple(spec["tests"]))
+               for name, spec in tool["catlearn"]["mutation"]["modules"].items()]
+    return dict(tool["mutmut"]), modules
+
+
+def load_equivalents(folder: Path = EQUIVALENTS) -> dict[str, Equivalent]:
+    """The listed equivalent mutants, by name, from every ``<module>.yaml`` in ``folder``."""
+    out: dict[str, Equivalent] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        for e in yaml.safe_load(path.read_text("utf-8")) or []:
+            out[e["mutant"]] = Equivalent(e["mutant"], str(e["line"]).strip(), e["why"])
+    return out
+
+
+def toml_value(value: object) -> str:
+    """A TOML literal for the simple values a ``[tool.mutmut]`` table holds."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def prepare(module: Module, base: dict, work: Path) -> Path:
+    """A fresh working copy for one module, its ``pyproject.toml`` selecting the module."""
+    where = work / module.name
+    if where.exists():
+        shutil.rmtree(where)
+    where.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    for name in COPIED:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, where / name, ignore=ignore)
+        elif src.exists():
+            shutil.copy2(src, where / name)
+    table = dict(base, only_mutate=list(module.mutate),
+                 pytest_add_cli_args_test_selection=list(module.tests))
+    lines = ["[tool.mutmut]"] + [f"{k} = {toml_value(v)}" for k, v in table.items()]
+    pytest_opts = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["pytest"]
+    lines += ["", "[tool.pytest.ini_options]"]
+    lines += [f"{k} = {toml_value(v)}" for k, v in pytest_opts["ini_options"].items()
+              if k != "testpaths"]
+    (where / "pyproject.toml").write_text("\n".join(lines) + "\n", "utf-8")
+    return where
+
+
+def run_mutmut(where: Path, children: int, profile: str) -> int:
+    """Run ``mutmut run`` in a working copy, its output in ``mutmut.log`` there."""
+    env = dict(os.environ, HYPOTHESIS_PROFILE=profile)
+    env.pop("PYTHONPATH", None)
+    mutmut = shutil.which("mutmut") or "mutmut"
+    with open(where / "mutmut.log", "w", encoding="utf-8") as log:
+        proc = subprocess.run([mutmut, "run", "--max-children", str(children)], cwd=where,
+                              env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+    return proc.returncode
+
+
+def read_status(module: Module, where: Path) -> dict[str, str]:
+    """The verdict of every mutant of the module's files, from mutmut's ``.meta`` files."""
+    from mutmut.stats import status_by_exit_code
+
+    status: dict[str, str] = {}
+    for meta in (where / "mutants").rglob("*.py.meta"):
+        rel = meta.relative_to(where / "mutants").as_posix()[: -len(".meta")]
+        if not any(fnmatch.fnmatch(rel, pattern) for pattern in module.mutate):
+            continue
+        codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        status.update({name: status_by_exit_code[code] for name, code in codes.items()})
+    return status
+
+
+def show(where: Path, mutant: str) -> str:
+    """The diff mutmut shows for one mutant."""
+    mutmut = shutil.which("mutmut") or "mutmut"
+    proc = subprocess.run([mutmut, "show", mutant], cwd=where, capture_output=True,
+                          text=True, check=False)
+    return proc.stdout
+
+
+def added_lines(diff: str) -> list[str]:
+    """The lines a mutant's diff adds, stripped."""
+    return [ln[1:].strip() for ln in diff.splitlines()
+            if ln.startswith("+") and not ln.startswith("+++")]
+
+
+def classify_equivalents(score: Score, where: Path, listed: dict[str, Equivalent]) -> None:
+    """Count the listed survivors whose mutated line still matches; flag stale entries."""
+    for name, entry in listed.items():
+        if name not in score.status:
+            continue
+        if score.status[name] in KILLED:
+            score.stale.append(f"{name}: listed as equivalent but killed")
+        elif entry.line in added_lines(show(where, name)):
+            score.equivalent.append(name)
+        else:
+            score.stale.append(f"{name}: the mutated line is no longer {entry.line!r}")
+
+
+def report(scores: list[Score], goal: float, survivors: bool, diffs: bool,
+           work: Path) -> bool:
+    """Print the table (and survivors); whether every module meets the goal."""
+    head = f"{'module':22} {'mutants':>7} {'killed':>6} {'surv':>5} {'notest':>6} " \
+           f"{'equiv':>5} {'score':>7}"
+    print(head)
+    print("-" * len(head))
+    ok = True
+    for s in scores:
+        meets = s.score >= goal
+        ok = ok and meets
+        print(f"{s.module:22} {len(s.status):7d} {s.killed:6d} {s.count('survived'):5d} "
+              f"{s.count('no tests'):6d} {len(s.equivalent):5d} {s.score:6.1f}% "
+              f"{'ok' if meets else 'BELOW ' + str(goal)}")
+    for s in scores:
+        for line in s.stale:
+            print(f"stale equivalent entry ({s.module}): {line}")
+        if survivors:
+            for name in s.survivors:
+                print(f"survivor ({s.module}): {name} [{s.status[name]}]")
+                if diffs:
+                    print(show(work / s.module, name))
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the selected modules (all by default) and print their scores."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help="module labels (default: all)")
+    parser.add_argument("--children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--profile", default="dev", help="hypothesis profile of the runs")
+    parser.add_argument("--work", type=Path, default=ROOT / ".mutation")
+    parser.add_argument("--goal", type=float, default=90.0)
+    parser.add_argument("--report-only", action="store_true",
+                        help="read the verdicts of the last run without running mutmut")
+    parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
+    parser.add_argument("--diffs", action="store_true", help="show each survivor's diff")
+    args = parser.parse_args(argv)
+    base, modules = load_config()
+    known = {m.name: m for m in modules}
+    unknown = [n for n in args.modules if n not in known]
+    if unknown:
+        parser.error(f"unknown module(s) {unknown}; declared: {sorted(known)}")
+    chosen = [known[n] for n in args.modules] if args.modules else modules
+    listed = load_equivalents()
+    scores = []
+    for module in chosen:
+        where = args.work / module.name
+        if not args.report_only:
+            where = prepare(module, base, args.work)
+            rc = run_mutmut(where, args.children, args.profile)
+            if rc != 0:
+                print(f"mutmut failed for {module.name} (exit {rc}); see {where}/mutmut.log",
+                      file=sys.stderr)
+                return 2
+        score = Score(module.name, read_status(module, where))
+        classify_equivalents(score, where, listed)
+        scores.append(score)
+    return 0 if report(scores, args.goal, args.survivors, args.diffs, args.work) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
