@@ -1,0 +1,102 @@
+"""The JSON reader and writer name what is wrong: the table, row and field, and the value."""
+
+import json
+
+import pytest
+
+from catlearn.acsets import ACSet, SchGraph, SchLabeledGraph
+from catlearn.acsets.serialization import read_json_acset, read_json_schema, write_json_acset
+from catlearn.errors import AttributeTypeError, JSONFormatError
+
+HOM = "is not a part of V (1 parts; ids are 1-based, 0 or null when unset)"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[1]', "ACSet JSON, (root): an ACSet is a JSON object of tables (one list of rows per "
+            "object and attribute type), not list"),
+    ('{"V": 3}', "ACSet JSON, V: a table is a JSON list of rows, not int"),
+    ('{"V": [3]}', "ACSet JSON, V.0: a row is a JSON object, not int"),
+    ('{"W": []}', "ACSet JSON, W: 'W' is not an object or attribute type of schema SchGraph"),
+    ('{"V": [{"_id": 2}]}',
+     "ACSet JSON, V.0._id: _id must be the row number 1 (an integer), not 2"),
+    ('{"V": [{}, {"_id": 1}]}',
+     "ACSet JSON, V.1._id: _id must be the row number 2 (an integer), not 1"),
+    ('{"V": [{"src": 1}]}', "ACSet JSON, V.0.src: 'src' is not a hom or attribute out of V"),
+    ('{"V": [{}], "E": [{"src": 2}]}', f"ACSet JSON, E.0.src: 2 {HOM}"),
+    ('{"V": [{}], "E": [{"src": 1}, {"tgt": "a"}]}', f"ACSet JSON, E.1.tgt: 'a' {HOM}"),
+])
+def test_graph_reader_error_message(text, message):
+    with pytest.raises(JSONFormatError) as info:
+        read_json_acset(SchGraph, text)
+    assert str(info.value) == message
+
+
+def test_not_json_names_the_root():
+    with pytest.raises(JSONFormatError, match=r"^ACSet JSON, \(root\): not JSON: Expecting"):
+        read_json_acset(SchGraph, "{nope")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"Label": [{"x": 1}]}',
+     "ACSet JSON, Label.0.x: 'x' is not a field of an attribute-type row (only _id)"),
+    ('{"V": [{"label": {"_var": 2}}], "Label": [{}]}',
+     "ACSet JSON, V.0.label: {'_var': 2} is attribute variable 2, but Label has 1 "
+     "variables in the file"),
+])
+def test_labelled_reader_error_message(text, message):
+    with pytest.raises(JSONFormatError) as info:
+        read_json_acset(SchLabeledGraph, text)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_schema_reader_names_each_missing_field(as_text):
+    data = {"Ob": [{"name": "V"}]}
+    with pytest.raises(JSONFormatError) as info:
+        read_json_schema(json.dumps(data) if as_text else data)
+    assert str(info.value) == (
+        "schema JSON, Hom: Field required; schema JSON, AttrType: Field required; "
+        "schema JSON, Attr: Field required")
+
+
+def test_schema_name_defaults():
+    base = {"Ob": [{"name": "V"}], "Hom": [], "AttrType": [], "Attr": []}
+    assert read_json_schema(base).name == "Schema"
+    assert read_json_schema({**base, "name": "G"}).name == "G"
+    assert read_json_schema({**base, "name": "G"}, "H").name == "H"
+    assert read_json_schema(base).version is None
+
+
+def _labelled(value):
+    g = ACSet(SchLabeledGraph)
+    g.add_part("V", label=value)
+    return g
+
+
+WHERE = "SchLabeledGraph: attribute label, part 0: "
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ({1: 2}, WHERE + "the dict key 1 is not a string; JSON object keys are strings"),
+    ({"_var": 1}, WHERE + "the dict value {'_var': 1} would read back as an attribute "
+                          "variable ({\"_var\": n} is the JSON form of a variable)"),
+    ([{"a": {2: 0}}], WHERE + "the dict key 2 is not a string; JSON object keys are strings"),
+    ({"a": [set()]}, WHERE + "value set() of type set cannot be written as JSON"),
+])
+def test_writer_error_message(value, message):
+    with pytest.raises(AttributeTypeError) as info:
+        write_json_acset(_labelled(value))
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    ({"a": float("inf")}, '{"a": Infinity}'), ([float("nan")], "[NaN]")])
+def test_writer_refuses_nested_nonfinite(value, written):
+    with pytest.raises(JSONFormatError, match=r"^ACSet JSON, V\.0\.label: "):
+        write_json_acset(_labelled(value))
+    assert f'"label": {written}' in write_json_acset(_labelled(value), allow_inf=True)
+
+
+def test_writer_keeps_non_ascii_text():
+    assert write_json_acset(_labelled("é")) == \
+        '{"V": [{"_id": 1, "label": "é"}], "E": [], "Label": []}'
