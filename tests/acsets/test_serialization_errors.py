@@ -100,3 +100,30 @@ def test_writer_refuses_nested_nonfinite(value, written):
 def test_writer_keeps_non_ascii_text():
     assert write_json_acset(_labelled("é")) == \
         '{"V": [{"_id": 1, "label": "é"}], "E": [], "Label": []}'
+
+
+def test_schema_reader_root_error_and_at_most_five_reasons():
+    with pytest.raises(JSONFormatError) as info:
+        read_json_schema("[1]")
+    assert str(info.value) == "schema JSON, (root): Input should be an object"
+    with pytest.raises(JSONFormatError) as info:
+        read_json_schema({"Ob": [{}, {}, {}]})
+    assert str(info.value).count("schema JSON, ") == 5
+
+
+@pytest.mark.parametrize(("rows", "bad"), [('{"label": 1}, {"label": "x"}', 1),
+                                          ('{"label": "x"}, {"label": 2}', 0)])
+def test_typed_attribute_error_names_the_row(rows, bad):
+    cons = ACSet(SchLabeledGraph, types={"Label": int})
+    with pytest.raises(JSONFormatError) as info:
+        read_json_acset(cons, '{"V": [' + rows + '], "Label": []}')
+    assert str(info.value) == (
+        f"ACSet JSON, V.{bad}.label: SchLabeledGraph: attribute label: V -> Label, "
+        f"part {bad} of V: value 'x' has type str, expected int")
+
+
+def test_constructor_argument_builds_the_acset():
+    X = read_json_acset(lambda: ACSet(SchGraph), '{"V": [{}, {}], "E": [{"src": 2}]}')
+    assert X.nparts("V") == 2
+    assert X.subpart("src").tolist() == [1]
+    assert X.subpart("tgt").tolist() == [-1]
