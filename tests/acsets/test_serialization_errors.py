@@ -127,3 +127,13 @@ def test_constructor_argument_builds_the_acset():
     assert X.nparts("V") == 2
     assert X.subpart("src").tolist() == [1]
     assert X.subpart("tgt").tolist() == [-1]
+
+
+def test_equation_broken_by_the_file_names_the_row():
+    from catlearn.acsets.schema import SchReflexiveGraph
+    text = '{"V": [{"refl": 1}, {"refl": 1}], "E": [{"src": 1, "tgt": 1}]}'
+    with pytest.raises(JSONFormatError) as info:
+        read_json_acset(SchReflexiveGraph, text)
+    assert str(info.value) == (
+        "ACSet JSON, V.1.refl: SchReflexiveGraph: writing refl(1) = 0 breaks the equation "
+        "src_refl at part 1 of V: 0 != 1")
