@@ -137,3 +137,20 @@ def test_equation_broken_by_the_file_names_the_row():
     assert str(info.value) == (
         "ACSet JSON, V.1.refl: SchReflexiveGraph: writing refl(1) = 0 breaks the equation "
         "src_refl at part 1 of V: 0 != 1")
+
+
+def test_numpy_scalars_are_written_as_numbers():
+    import numpy as np
+    g = _labelled(np.float64(1.5))
+    g.add_part("V", label=np.int64(3))
+    assert write_json_acset(g) == (
+        '{"V": [{"_id": 1, "label": 1.5}, {"_id": 2, "label": 3}], "E": [], "Label": []}')
+
+
+def test_nonfinite_refusal_message():
+    with pytest.raises(JSONFormatError) as info:
+        write_json_acset(_labelled(float("-inf")))
+    assert str(info.value) == (
+        "ACSet JSON, V.0.label: -inf cannot be written as JSON (JSON has no NaN or Infinity; "
+        "ACSets.jl's writer, JSON3, refuses it too); pass allow_inf=True to write NaN, "
+        "Infinity and -Infinity as JSON3.write(x; allow_inf=true) does")
