@@ -333,9 +333,10 @@ def _var_number(v: Any) -> int | None:
     return None
 
 
-def _rows(tables: Mapping[str, Any], key: str, allowed: frozenset[str]) -> list[dict]:
+def _rows(tables: Mapping[str, Any], key: str, allowed: frozenset[str],
+          expected: str) -> list[dict]:
     """The rows of one table, each checked: a JSON object, ``_id`` (when present) equal to
-    the row number, no key outside ``allowed``."""
+    the row number, no key outside ``allowed`` (``expected`` says what a key must be)."""
     rows = tables.get(key, [])
     if not isinstance(rows, list):
         raise _fail((key,), JSON_NOT_TABLE.format(got=type(rows).__name__))
@@ -348,8 +349,6 @@ def _rows(tables: Mapping[str, Any], key: str, allowed: frozenset[str]) -> list[
                 raise _fail((key, r, "_id"), JSON_ID.format(n=r + 1, got=i))
         for k in row:
             if k not in allowed:
-                expected = ("a field of an attribute-type row (only _id)"
-                            if allowed == {"_id"} else f"a hom or attribute out of {key}")
                 raise _fail((key, r, k), JSON_UNKNOWN_KEY.format(
                     key=k, expected=expected))
     return rows
@@ -384,9 +383,12 @@ def _attr_column(rows: list[dict], ob: str, a: str, attrtype: str, nvars: int) -
 def _columns(schema: Schema, tables: Mapping[str, Any]) -> tuple[dict[str, int],
                                                                  dict[str, np.ndarray]]:
     """Every table checked and turned into part counts and columns, before any write."""
-    counts = {t: len(_rows(tables, t, frozenset({"_id"}))) for t in schema.attrtypes}
+    counts = {t: len(_rows(tables, t, frozenset({"_id"}),
+                           "a field of an attribute-type row (only _id)"))
+              for t in schema.attrtypes}
     rows = {ob: _rows(tables, ob, frozenset(schema.homs_out(ob)) | frozenset(
-        schema.attrs_out(ob)) | {"_id"}) for ob in schema.obs}
+        schema.attrs_out(ob)) | {"_id"}, f"a hom or attribute out of {ob}")
+        for ob in schema.obs}
     counts.update({ob: len(r) for ob, r in rows.items()})
     cols: dict[str, np.ndarray] = {}
     for f, x, y in schema.homs:
