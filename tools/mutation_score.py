@@ -44,7 +44,7 @@ else:  # Python 3.10: the same parser, from PyPI (mutmut needs it there too)
 
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = Path(__file__).resolve().parent / "equivalent_mutants"
-COPIED = ("catlearn", "catlearn_torch", "tests", "conftest.py", "examples")
+COPIED = ("catlearn", "catlearn_torch", "tests", "conftest.py", "examples", "benchmarks")
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
 
 
