@@ -245,6 +245,7 @@ def test_against_libmtl_on_identical_gradients(ours, theirs, kwargs, k):
     close(got, expected, tol=1e-4 if theirs == "CAGrad" else 1e-5)
 
 
+@pytest.mark.usefixtures("traceable")
 @pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("make", [PCGrad, CAGrad, lambda: MGDA(mode="params"),
                                   lambda: MGDA(mode="auto"), IMTLG])
