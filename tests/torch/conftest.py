@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -31,3 +32,12 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture
+def traceable() -> None:
+    """Skip a test that traces the loss whole with ``torch.compile(fullgraph=True)`` when the
+    code under test is a mutmut copy: mutmut's trampoline around every mutated function reads
+    a context variable that dynamo cannot trace (the run would fail for every mutant alike)."""
+    if "mutmut" in sys.modules:
+        pytest.skip("mutmut's trampoline is not traceable by torch.compile(fullgraph=True)")

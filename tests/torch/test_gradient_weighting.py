@@ -245,6 +245,7 @@ def test_against_libmtl_on_identical_gradients(ours, theirs, kwargs, k):
     close(got, expected, tol=1e-4 if theirs == "CAGrad" else 1e-5)
 
 
+@pytest.mark.usefixtures("traceable")
 @pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("make", [PCGrad, CAGrad, lambda: MGDA(mode="params"),
                                   lambda: MGDA(mode="auto"), IMTLG])
@@ -268,3 +269,23 @@ def test_under_torch_compile_the_manipulated_gradient_is_the_eager_one(make):
     from catlearn_torch import WeightingError
     with pytest.raises(WeightingError, match="use mode='params'"):
         L.weighting.backward(total, terms, L)
+
+
+def test_mgda_features_mode_without_captured_outputs_names_the_strategy():
+    """The captured outputs are used once: a second backward on the same forward has none,
+    and mode='features' says so (naming itself and the way out) before touching any
+    gradient."""
+    from catlearn_torch import WeightingError
+    from catlearn_torch.weighting.examples import example
+
+    L, batch = example(MGDA(mode="features"))
+    total, terms = L(batch)
+    L.weighting.backward(total, terms, L)
+    grads = [p.grad.clone() for p in L.model("m").parameters()]
+    with pytest.raises(WeightingError, match=r"MGDA\(mode='features'\) manipulates the "
+                                             r"gradients of the shared model .*; it cannot "
+                                             r"run without the shared model's outputs "
+                                             r".*; use mode='params'"):
+        L.weighting.backward(total, terms, L)
+    for p, g in zip(L.model("m").parameters(), grads, strict=True):
+        assert torch.equal(p.grad, g)  # nothing was accumulated

@@ -196,6 +196,7 @@ def test_gradnorm_records_the_initial_loss_of_a_single_active_equation():
     assert float(L.weighting.initial[0]) == pytest.approx(float(terms[E0].detach()))
 
 
+@pytest.mark.usefixtures("traceable")
 @pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("name", ["fixed", "uncertainty", "dwa", "gradnorm", "pcgrad",
                                   "cagrad", "mgda(mode='params')", "imtlg"])
@@ -212,6 +213,7 @@ def test_every_weighting_compiles_whole_graph(name):
     assert explained.graph_break_count == 0, explained.break_reasons
 
 
+@pytest.mark.usefixtures("traceable")
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_uncertainty_with_defined_counts_as_tensors_compiles_whole_graph():
     """When the compiled loss reports its defined counts as tensors (no host sync), the
