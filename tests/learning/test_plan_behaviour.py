@@ -154,3 +154,12 @@ def test_distinct_prefixes_counts_the_identity_once_per_source():
     assert distinct_prefixes([Path.id("x")]) == 1
     assert distinct_prefixes([Path("x", [f, g]), Path("x", [f, g])]) == 3
     assert distinct_prefixes([Path("x", [f]), Path("w", [h, f])]) == 5
+
+
+def test_run_names_every_missing_source_and_every_plan_source():
+    g = LearningGraph().data("x1", "N1", "X").data("y1", "N1", "Y")
+    g.data("x2", "N2", "X").data("y2", "N2", "Y").model("m", "X", "Y")
+    plan = LearningDiagram.from_graph(g).compile_plan()
+    with pytest.raises(LearningGraphError, match=r"data source\(s\) N1, N2 \(the plan's "
+                                                 r"sources: N1, N2\)$"):
+        plan.run({}, lambda node, v: v)
