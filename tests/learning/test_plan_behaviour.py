@@ -116,14 +116,16 @@ def test_plan_equations_take_their_comparator_weight_and_grad():
     assert all(e.grad == d.grad for e, d in zip(plan.equations, D.equations, strict=True))
 
 
-def test_same_space_equations_share_the_space_comparator():
+def test_an_equations_own_comparator_wins_over_its_spaces_before_and_after():
     g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("f", "X", "Y")
     g.model("g", "X", "Y")
     D = LearningDiagram.from_graph(g, comparators={"Y": "huber"})
-    lhs, rhs = D.equations[0].lhs, D.equations[0].rhs
-    D.equations = (Equation(lhs, rhs, comparator="l1"), *D.equations[1:])
+    first, *middle, last = D.equations
+    assert middle  # an equation between the two with their own comparators
+    D.equations = (Equation(first.lhs, first.rhs, comparator="l1"), *middle,
+                   Equation(last.lhs, last.rhs, comparator="l1"))
     comps = [e.comparator for e in D.compile_plan().equations]
-    assert comps == ["l1"] + ["huber"] * (len(comps) - 1)
+    assert comps == ["l1"] + ["huber"] * len(middle) + ["l1"]
 
 
 def test_compiling_leaves_the_garbage_collector_as_it_was():
