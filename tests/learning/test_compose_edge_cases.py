@@ -5,6 +5,7 @@ import pytest
 
 from catlearn.errors import LearningGraphError
 from catlearn.learning import (
+    Equation,
     LearningDiagram,
     LearningGraph,
     colimit_of,
@@ -154,3 +155,15 @@ def test_union_takes_equations_from_diagrams_only():
     D = glue(da, b, along=["x", "y"], equations="union")
     assert [e.name for e in D.equations] == ["x ⋅ c = y"]
     assert glue(b, b, equations="union").equations == ()  # graphs bring no equations
+
+
+def test_union_keeps_the_space_comparators_and_each_equations_own():
+    data = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    clf = data.copy().model("c", "X", "Y")
+    own = Equation(LearningDiagram(clf, []).path("x ⋅ c"), LearningDiagram(clf, []).path("y"),
+                   comparator="l1")
+    d1 = LearningDiagram(clf, [own], comparators={"Y": "huber"})
+    D = glue(d1, data, equations="union")
+    assert D.comparators == {"Y": "huber"}
+    assert D.equations[0].comparator == "l1"
+    assert D.equations[0].lhs.src == "N"
