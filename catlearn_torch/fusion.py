@@ -274,7 +274,8 @@ def _mlp(mods: Sequence[Any], x: Tensor, st: Stacks = _PLAIN
         return _vmapped(mods, x, st)
     first = [m[0] for m in mods]
     y, _ = _linear(first, x, st)
-    assert y is not None
+    if y is None:  # only for batches that are not 2-D, excluded above
+        return _vmapped(mods, x, st)
     h = y.view(len(mods), -1, x.shape[0])  # (k, out, n)
     for i in range(1, len(mods[0])):
         layer = mods[0][i]
