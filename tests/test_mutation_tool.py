@@ -93,3 +93,19 @@ def test_the_working_copy_selects_one_module(tool, tmp_path):
     assert (where / "catlearn" / "learning" / "compose.py").exists()
     with pytest.raises(TypeError, match="TOML"):
         tool.toml_value(object())
+
+
+def test_a_rerun_keeps_the_copy_only_while_the_sources_are_unchanged(tool, tmp_path):
+    base, modules = tool.load_config()
+    module = next(m for m in modules if m.name == "learning.plan")
+    where = tool.prepare(module, base, tmp_path)
+    stale_test = where / "tests" / "learning" / "test_stale_leftover.py"
+    stale_test.write_text("def test_gone():\n    pass\n", "utf-8")
+    assert tool.refresh_tests(module, where)
+    assert not stale_test.exists()  # the tests are the current ones, not the copy's
+    assert (where / "tests" / "learning").is_dir()
+    assert (where / "conftest.py").exists()
+    (where / tool.DIGEST).write_text("0" * 64, "utf-8")  # as if a source had changed
+    assert not tool.refresh_tests(module, where)
+    assert tool.sources_digest(tool.ROOT) == tool.sources_digest(tool.ROOT)
+    assert tool.sources_digest(tool.ROOT) != tool.sources_digest(tmp_path / "nothing")

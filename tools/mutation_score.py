@@ -19,6 +19,14 @@ Usage (from the repository root, with the ``mutation`` extra installed)::
     python tools/mutation_score.py                      # every module
     python tools/mutation_score.py acsets.colimits      # one module (several may be named)
     python tools/mutation_score.py --survivors --diffs learning.plan
+    python tools/mutation_score.py --again learning.plan  # after adding tests
+
+``--again`` keeps the last working copy, copies the current tests into it and re-runs only
+the mutants that were not killed (mutmut keeps every other verdict and collects coverage for
+the new tests). It is sound when the sources are unchanged and tests were only added or
+strengthened: the script checks the sources (a digest of ``catlearn``, ``catlearn_torch``,
+``examples`` and ``benchmarks`` taken when the copy was made) and makes a full run when they
+differ.
 
 The exit status is 1 when a module scores below ``--goal`` (default 90).
 """
@@ -27,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import hashlib
 import json
 import os
 import shutil
@@ -45,6 +54,10 @@ else:  # Python 3.10: the same parser, from PyPI (mutmut needs it there too)
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = Path(__file__).resolve().parent / "equivalent_mutants"
 COPIED = ("catlearn", "catlearn_torch", "tests", "conftest.py", "examples", "benchmarks")
+#: what a mutant's verdict depends on besides the tests: a rerun needs them unchanged
+SOURCES = ("catlearn", "catlearn_torch", "examples", "benchmarks")
+TESTS = ("tests", "conftest.py")
+DIGEST = "sources.sha256"
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
 
 
@@ -124,19 +137,49 @@ def toml_value(value: object) -> str:
     raise TypeError(f"cannot write {value!r} as TOML")
 
 
+def sources_digest(root: Path) -> str:
+    """A digest of every Python file the verdicts depend on besides the tests."""
+    digest = hashlib.sha256()
+    for name in SOURCES:
+        for path in sorted((root / name).rglob("*.py")):
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _copy(name: str, where: Path) -> None:
+    src = ROOT / name
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    if src.is_dir():
+        shutil.copytree(src, where / name, ignore=ignore, dirs_exist_ok=True)
+    elif src.exists():
+        shutil.copy2(src, where / name)
+
+
+def refresh_tests(module: Module, where: Path) -> bool:
+    """Copy the current tests into the last working copy, if its sources are still current."""
+    stamp = where / DIGEST
+    if not stamp.exists() or stamp.read_text("utf-8") != sources_digest(ROOT):
+        return False
+    for name in TESTS:
+        target = where / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        _copy(name, where)
+    return True
+
+
 def prepare(module: Module, base: dict, work: Path) -> Path:
     """A fresh working copy for one module, its ``pyproject.toml`` selecting the module."""
     where = work / module.name
     if where.exists():
         shutil.rmtree(where)
     where.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     for name in COPIED:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, where / name, ignore=ignore)
-        elif src.exists():
-            shutil.copy2(src, where / name)
+        _copy(name, where)
+    (where / DIGEST).write_text(sources_digest(ROOT), "utf-8")
     table = dict(base, only_mutate=list(module.mutate),
                  pytest_add_cli_args_test_selection=list(module.tests))
     lines = ["[tool.mutmut]"] + [f"{k} = {toml_value(v)}" for k, v in table.items()]
@@ -148,13 +191,16 @@ def prepare(module: Module, base: dict, work: Path) -> Path:
     return where
 
 
-def run_mutmut(where: Path, children: int, profile: str) -> int:
-    """Run ``mutmut run`` in a working copy, its output in ``mutmut.log`` there."""
+def run_mutmut(where: Path, children: int, profile: str, names: list[str] | None = None
+               ) -> int:
+    """Run ``mutmut run`` in a working copy (only the ``names`` given, if any), its output in
+    ``mutmut.log`` there."""
     env = dict(os.environ, HYPOTHESIS_PROFILE=profile)
     env.pop("PYTHONPATH", None)
     mutmut = shutil.which("mutmut") or "mutmut"
     with open(where / "mutmut.log", "w", encoding="utf-8") as log:
-        proc = subprocess.run([mutmut, "run", "--max-children", str(children)], cwd=where,
+        proc = subprocess.run([mutmut, "run", "--max-children", str(children), *(names or [])],
+                              cwd=where,
                               env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
     return proc.returncode
 
@@ -225,6 +271,19 @@ def report(scores: list[Score], goal: float, survivors: bool, diffs: bool,
     return ok
 
 
+def run_module(module: Module, base: dict, args: argparse.Namespace) -> int:
+    """A full run of one module, or with ``--again`` a rerun of the mutants not killed."""
+    where = args.work / module.name
+    if args.again and refresh_tests(module, where):
+        again = [m for m, s in read_status(module, where).items() if s not in KILLED]
+        print(f"{module.name}: re-running {len(again)} mutants not killed", file=sys.stderr)
+        return run_mutmut(where, args.children, args.profile, again) if again else 0
+    if args.again:
+        print(f"{module.name}: sources changed since the last run; a full run",
+              file=sys.stderr)
+    return run_mutmut(prepare(module, base, args.work), args.children, args.profile)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the selected modules (all by default) and print their scores."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -235,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--goal", type=float, default=90.0)
     parser.add_argument("--report-only", action="store_true",
                         help="read the verdicts of the last run without running mutmut")
+    parser.add_argument("--again", action="store_true",
+                        help="re-run only the mutants not killed, with the current tests")
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
     parser.add_argument("--diffs", action="store_true", help="show each survivor's diff")
     args = parser.parse_args(argv)
@@ -249,8 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     for module in chosen:
         where = args.work / module.name
         if not args.report_only:
-            where = prepare(module, base, args.work)
-            rc = run_mutmut(where, args.children, args.profile)
+            rc = run_module(module, base, args)
             if rc != 0:
                 print(f"mutmut failed for {module.name} (exit {rc}); see {where}/mutmut.log",
                       file=sys.stderr)
