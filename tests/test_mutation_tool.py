@@ -109,3 +109,33 @@ def test_a_rerun_keeps_the_copy_only_while_the_sources_are_unchanged(tool, tmp_p
     assert not tool.refresh_tests(module, where)
     assert tool.sources_digest(tool.ROOT) == tool.sources_digest(tool.ROOT)
     assert tool.sources_digest(tool.ROOT) != tool.sources_digest(tmp_path / "nothing")
+
+
+def test_mutants_never_tried_make_a_run_incomplete_not_a_pass(tool, capsys, tmp_path):
+    s = tool.Score("m", {"a": "killed", "b": tool.UNRUN, "c": tool.UNRUN})
+    assert s.tried == 1
+    assert s.score == 100.0  # of the mutants tried
+    assert s.survivors == []
+    assert not tool.report([s], 90.0, False, False, tmp_path)
+    assert "INCOMPLETE: 2 never tried" in capsys.readouterr().out
+
+
+def test_a_sampled_score_reports_its_wilson_interval(tool, capsys, tmp_path):
+    status = {f"k{i}": "killed" for i in range(90)}
+    status.update({f"s{i}": "survived" for i in range(10)})
+    s = tool.Score("m", status, sampled_from=1000)
+    low, high = s.interval()
+    assert low == pytest.approx(82.6, abs=0.1)
+    assert high == pytest.approx(94.5, abs=0.1)
+    assert tool.report([s], 90.0, False, False, tmp_path)
+    assert "sample of 100 of 1000; 95% 82.6-94.5%" in capsys.readouterr().out
+    assert tool.Score("m", {}, sampled_from=5).interval() == (100.0, 100.0)
+
+
+def test_the_names_of_a_sample_are_mutmuts_own(tool):
+    pytest.importorskip("mutmut")
+    _, modules = tool.load_config()
+    module = next(m for m in modules if m.name == "learning.compose")
+    names = tool.mutant_names(module, tool.ROOT)
+    assert len(names) == len(set(names)) > 50
+    assert all(n.startswith("catlearn.learning.compose.x") and "__mutmut_" in n for n in names)

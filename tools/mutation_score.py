@@ -28,6 +28,11 @@ strengthened: the script checks the sources (a digest of ``catlearn``, ``catlear
 ``examples`` and ``benchmarks`` taken when the copy was made) and makes a full run when they
 differ.
 
+``--sample N`` runs a uniform random sample of N of the module's mutants (``--seed``, default
+0) instead of all of them, for modules too large to run whole on a small machine; the row then
+says it is a sample and gives the 95% (Wilson) interval of the score. A run that stopped part
+way (mutants never tried, and no sample) is reported as incomplete, never as meeting the goal.
+
 The exit status is 1 when a module scores below ``--goal`` (default 90).
 """
 
@@ -37,7 +42,9 @@ import argparse
 import fnmatch
 import hashlib
 import json
+import math
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -58,6 +65,8 @@ COPIED = ("catlearn", "catlearn_torch", "tests", "conftest.py", "examples", "ben
 SOURCES = ("catlearn", "catlearn_torch", "examples", "benchmarks")
 TESTS = ("tests", "conftest.py")
 DIGEST = "sources.sha256"
+SAMPLE = "sample.json"
+UNRUN = "not checked"
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
 
 
@@ -87,6 +96,7 @@ class Score:
     status: dict[str, str] = field(default_factory=dict)
     equivalent: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
+    sampled_from: int = 0  # the module's number of mutants, when a sample was run
 
     def count(self, *names: str) -> int:
         return sum(1 for s in self.status.values() if s in names)
@@ -98,12 +108,28 @@ class Score:
     @property
     def survivors(self) -> list[str]:
         eq = set(self.equivalent)
-        return sorted(m for m, s in self.status.items() if s not in KILLED and m not in eq)
+        return sorted(m for m, s in self.status.items()
+                      if s not in KILLED and s != UNRUN and m not in eq)
+
+    @property
+    def tried(self) -> int:
+        """The mutants with a verdict (all of them after a complete run)."""
+        return len(self.status) - self.count(UNRUN)
 
     @property
     def score(self) -> float:
-        scored = len(self.status) - len(self.equivalent)
+        scored = self.tried - len(self.equivalent)
         return 100.0 if scored == 0 else 100.0 * self.killed / scored
+
+    def interval(self, z: float = 1.96) -> tuple[float, float]:
+        """The Wilson interval of the score (in percent), for a sampled run."""
+        n = self.tried - len(self.equivalent)
+        if n == 0:
+            return 100.0, 100.0
+        p = self.killed / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return 100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half)
 
 
 def load_config(root: Path = ROOT) -> tuple[dict, list[Module]]:
@@ -205,6 +231,20 @@ def run_mutmut(where: Path, children: int, profile: str, names: list[str] | None
     return proc.returncode
 
 
+def mutant_names(module: Module, root: Path) -> list[str]:
+    """Every mutant mutmut makes of the module's files (the same names as its run), sorted."""
+    from mutmut.mutation.file_mutation import mutate_file_contents
+    from mutmut.utils.format_utils import get_mutant_name
+
+    names: list[str] = []
+    for pattern in module.mutate:
+        for path in sorted(root.glob(pattern)):
+            rel = path.relative_to(root)
+            mutated = mutate_file_contents(str(rel), path.read_text("utf-8"))
+            names += [get_mutant_name(rel, n) for n in mutated.mutant_names]
+    return sorted(names)
+
+
 def read_status(module: Module, where: Path) -> dict[str, str]:
     """The verdict of every mutant of the module's files, from mutmut's ``.meta`` files."""
     from mutmut.stats import status_by_exit_code
@@ -216,7 +256,19 @@ def read_status(module: Module, where: Path) -> dict[str, str]:
             continue
         codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
         status.update({name: status_by_exit_code[code] for name, code in codes.items()})
+    sample = read_sample(where)
+    if sample is not None:
+        status = {m: v for m, v in status.items() if m in sample[1]}
     return status
+
+
+def read_sample(where: Path) -> tuple[int, set[str]] | None:
+    """The module's number of mutants and the sample run, if the last run was a sample."""
+    path = where / SAMPLE
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text("utf-8"))
+    return int(data["total"]), set(data["mutants"])
 
 
 def show(where: Path, mutant: str) -> str:
@@ -238,6 +290,8 @@ def classify_equivalents(score: Score, where: Path, listed: dict[str, Equivalent
     for name, entry in listed.items():
         if name not in score.status:
             continue
+        if score.status[name] == UNRUN:
+            continue
         if score.status[name] in KILLED:
             score.stale.append(f"{name}: listed as equivalent but killed")
         elif entry.line in added_lines(show(where, name)):
@@ -255,11 +309,16 @@ def report(scores: list[Score], goal: float, survivors: bool, diffs: bool,
     print("-" * len(head))
     ok = True
     for s in scores:
-        meets = s.score >= goal
+        complete = bool(s.sampled_from) or s.count(UNRUN) == 0
+        meets = complete and s.score >= goal
         ok = ok and meets
-        print(f"{s.module:22} {len(s.status):7d} {s.killed:6d} {s.count('survived'):5d} "
-              f"{s.count('no tests'):6d} {len(s.equivalent):5d} {s.score:6.1f}% "
-              f"{'ok' if meets else 'BELOW ' + str(goal)}")
+        verdict = "ok" if meets else f"BELOW {goal}" if complete else \
+            f"INCOMPLETE: {s.count(UNRUN)} never tried"
+        if s.sampled_from:
+            low, high = s.interval()
+            verdict += f" (sample of {s.tried} of {s.sampled_from}; 95% {low:.1f}-{high:.1f}%)"
+        print(f"{s.module:22} {s.tried:7d} {s.killed:6d} {s.count('survived'):5d} "
+              f"{s.count('no tests'):6d} {len(s.equivalent):5d} {s.score:6.1f}% {verdict}")
     for s in scores:
         for line in s.stale:
             print(f"stale equivalent entry ({s.module}): {line}")
@@ -281,7 +340,13 @@ def run_module(module: Module, base: dict, args: argparse.Namespace) -> int:
     if args.again:
         print(f"{module.name}: sources changed since the last run; a full run",
               file=sys.stderr)
-    return run_mutmut(prepare(module, base, args.work), args.children, args.profile)
+    where = prepare(module, base, args.work)
+    if not args.sample:
+        return run_mutmut(where, args.children, args.profile)
+    names = mutant_names(module, where)
+    chosen = sorted(random.Random(args.seed).sample(names, min(args.sample, len(names))))
+    (where / SAMPLE).write_text(json.dumps({"total": len(names), "mutants": chosen}), "utf-8")
+    return run_mutmut(where, args.children, args.profile, chosen)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -296,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="read the verdicts of the last run without running mutmut")
     parser.add_argument("--again", action="store_true",
                         help="re-run only the mutants not killed, with the current tests")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="run a uniform random sample of this many mutants")
+    parser.add_argument("--seed", type=int, default=0, help="the seed of --sample")
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
     parser.add_argument("--diffs", action="store_true", help="show each survivor's diff")
     args = parser.parse_args(argv)
@@ -315,7 +383,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"mutmut failed for {module.name} (exit {rc}); see {where}/mutmut.log",
                       file=sys.stderr)
                 return 2
-        score = Score(module.name, read_status(module, where))
+        sample = read_sample(where)
+        score = Score(module.name, read_status(module, where),
+                      sampled_from=sample[0] if sample else 0)
         classify_equivalents(score, where, listed)
         scores.append(score)
     return 0 if report(scores, args.goal, args.survivors, args.diffs, args.work) else 1
