@@ -91,7 +91,13 @@ import numpy as np
 
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
-from catlearn.acsets.congruence import _forest, close_congruence, components
+from catlearn.acsets.congruence import (
+    _forest,
+    close_congruence,
+    components,
+    gather_table,
+    values_at_least,
+)
 from catlearn.acsets.diagram import (
     FinDiagram,
     LegFamily,
@@ -332,25 +338,19 @@ def _apex_homs(schema: Schema, lay: _Layout, cols: _HomColumns,
                classes: dict[str, _Classes]) -> dict[str, np.ndarray]:
     """Every hom of the apex. When every hom is set everywhere, each class reads its
     least member's value: the least members are sorted, so they split into one run per
-    diagram object, and the apex's column is one gather per run (into the column)."""
+    diagram object, and the apex's column is one gather per run from the column and one
+    from the codomain's classes (:func:`~catlearn.acsets.congruence.values_at_least`)."""
     out: dict[str, np.ndarray] = {}
+    tables: dict[str, np.ndarray] = {}
     for f, c, d in schema.homs:
         k_c, k_d = classes[c], classes[d]
         if not cols.total:
             out[f] = _apex_hom(cols.column(lay, f, c, d), k_c.ids, k_c.n, k_d.ids)
             continue
-        hom = np.empty(k_c.n, dtype=np.int64)
-        cuts = np.searchsorted(k_c.least, lay.offsets[c]).tolist()
-        for i, col in enumerate(cols.local[f]):
-            lo, hi = cuts[i], cuts[i + 1]
-            if hi > lo:
-                at = k_c.least[lo:hi]
-                off_c, off_d = int(lay.offsets[c][i]), int(lay.offsets[d][i])
-                vals = col[at - off_c] if off_c else col[at]
-                if off_d:
-                    vals += off_d
-                np.take(k_d.ids, vals, out=hom[lo:hi])
-        out[f] = hom
+        if d not in tables:
+            tables[d] = gather_table(k_d.ids)
+        shifts = [int(o) for o in lay.offsets[d][:-1]]
+        out[f] = values_at_least(k_c.least, cols.local[f], lay.offsets[c], shifts, tables[d])
     return out
 
 

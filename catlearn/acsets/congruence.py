@@ -27,6 +27,7 @@ invents a value that no part provides.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,6 +39,8 @@ from catlearn.errors import COMPONENTS_PAIRS, ColimitError
 __all__ = ["components", "close_congruence", "class_homs"]
 
 _BIG = np.iinfo(np.int64).max
+#: tables from this size on are narrowed for random gathers (:func:`gather_table`)
+_NARROW_FROM = 1 << 16
 
 
 def _compress(parent: np.ndarray) -> np.ndarray:
@@ -85,32 +88,84 @@ def _forest(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarra
     parent = np.arange(n, dtype=np.int64)
     hooked: list[np.ndarray] = []
     _hook(parent, u, v, hooked)
-    return parent, np.concatenate(hooked) if hooked else np.zeros(0, np.int64)
+    if not hooked:
+        return parent, np.zeros(0, np.int64)
+    down = np.concatenate(hooked) if len(hooked) > 1 else hooked[0]
+    if len(hooked) > 1:  # roots hooked in a later round: re-point the earlier ones
+        _compress_at(parent, down[:down.size - hooked[-1].size])
+    return parent, down
 
 
 def _hook(parent: np.ndarray, pu: np.ndarray, pv: np.ndarray,
           hooked: list[np.ndarray] | None = None) -> None:
     """Merge the classes of the roots ``pu[k]``, ``pv[k]`` in the forest ``parent`` (in
-    place), flattening it at the roots met; the roots hooked under another (the larger
-    end of each live pair, each round) are appended to ``hooked``."""
+    place). Each round hooks the larger end of every live pair onto the least root it
+    meets and flattens the forest at the roots just hooked (the only elements whose
+    root changed this round, so the next round's ends are roots again); those roots are
+    appended to ``hooked``. Elements hooked in an earlier round may point at a root
+    hooked later: the caller flattens them (:func:`_forest`, :func:`components`)."""
     live = pu != pv
     if not live.any():
         return
     if not live.all():
         pu, pv = pu[live], pv[live]
-    # only the roots met by a pair are ever hooked, so pointer jumping runs over them
-    touched = np.concatenate([pu, pv])
     while True:
         top = np.maximum(pu, pv)
         np.minimum.at(parent, top, np.minimum(pu, pv))
         if hooked is not None:
             hooked.append(top)
-        _compress_at(parent, touched)
+        _compress_at(parent, top)
         pu, pv = parent[pu], parent[pv]
         live = pu != pv
         if not live.any():
             return
         pu, pv = pu[live], pv[live]
+
+
+def gather_table(ids: np.ndarray) -> np.ndarray:
+    """``ids`` (non-negative int64 class numbers) as the table a random gather reads: a
+    narrower int32 copy when it is large (one streaming pass; half the cache lines
+    and pages per random read, the values unchanged) and fits, else ``ids`` itself.
+
+    >>> gather_table(np.arange(3)).dtype == np.int64
+    True
+    """
+    if _NARROW_FROM <= ids.size <= np.iinfo(np.int32).max:
+        return ids.astype(np.int32)
+    return ids
+
+
+def values_at_least(least: np.ndarray, cols: list[np.ndarray], offsets: np.ndarray,
+                    shifts: list[int], table: np.ndarray) -> np.ndarray:
+    """``table[cols[i][p - offsets[i]] + shifts[i]]`` at every element ``p`` of the sorted
+    ``least`` (global ids: ``cols[i]`` covers ``offsets[i]..offsets[i+1]-1``), as int64:
+    a hom read at the least member of every class. ``least`` splits into one run per
+    column; per run one sequential gather from the column and one random gather from
+    ``table`` (:func:`gather_table`); two scratch buffers serve every run.
+
+    >>> values_at_least(np.array([0, 2]), [np.array([1, 0]), np.array([0])],
+    ...                 np.array([0, 2, 3]), [0, 2], np.array([5, 6, 7])).tolist()
+    [6, 7]
+    """
+    k = least.size
+    res = np.empty(k, dtype=table.dtype)
+    cuts = np.searchsorted(least, offsets).tolist()
+    spans = [hi - lo for lo, hi in itertools.pairwise(cuts)]
+    pos = np.empty(max(spans, default=0), dtype=np.int64)
+    vals = np.empty_like(pos)
+    for i, col in enumerate(cols):
+        lo, hi = cuts[i], cuts[i + 1]
+        if hi == lo:
+            continue
+        p, v = pos[:hi - lo], vals[:hi - lo]
+        np.subtract(least[lo:hi], int(offsets[i]), out=p)
+        # in range by construction: "clip" writes straight into ``out`` ("raise" would
+        # fill a buffered copy first)
+        np.take(col, p, out=v, mode="clip")
+        if shifts[i]:
+            v += shifts[i]
+        np.take(table, v, out=res[lo:hi], mode="clip")
+    return res if res.dtype == np.int64 else res.astype(np.int64)
 
 
 def _pairs(n: int, u: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
