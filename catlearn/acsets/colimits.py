@@ -142,17 +142,17 @@ def _classes(roots: np.ndarray) -> _Classes:
     return _Classes(number[roots], int(least.size), least)
 
 
-def _quotient(n: int, u: np.ndarray, v: np.ndarray) -> _Classes:
+def _quotient(n: int, u: np.ndarray, v: np.ndarray, ordered: bool = False) -> _Classes:
     """The classes of ``0..n-1`` under ``u[k] ~ v[k]`` (trusted int64 pairs), numbered by
     least member, with two streaming passes over all ``n`` elements beyond the forest
     (the root mask and its nonzero positions): only the non-roots, which the union–find
-    lists, are looked up in the forest.
+    lists, are looked up in the forest. ``ordered``: every ``u[k] < v[k]``.
 
     >>> k = _quotient(5, np.array([3, 1]), np.array([1, 4]))
     >>> k.ids.tolist(), k.n, k.least.tolist()
     ([0, 1, 2, 1, 1], 3, [0, 1, 2])
     """
-    parent, down = _forest(n, u, v)
+    parent, down = _forest(n, u, v, ordered, sparse=True)  # every element is written below
     up = parent[down]
     is_root = np.ones(n, dtype=bool)
     is_root[down] = False
@@ -267,16 +267,24 @@ class _Layout:
         return self.names[i], g - int(self.offsets[c][i])
 
 
-def _identified(diagram: FinDiagram, lay: _Layout, c: str) -> tuple[np.ndarray, np.ndarray]:
+def _identified(diagram: FinDiagram, lay: _Layout, c: str
+                ) -> tuple[np.ndarray, np.ndarray, bool]:
     """The pairs of parts of ``c`` that the arrows identify, in global ids: part ``p`` of
-    ``X_i`` with ``φ(p)`` of ``X_j`` for every arrow ``φ: i -> j``."""
-    us, vs = [], []
-    for arr in diagram.arrows.values():
-        i, j = lay.index[arr.src], lay.index[arr.tgt]
-        us.append(np.arange(lay.offsets[c][i], lay.offsets[c][i + 1], dtype=np.int64))
-        vs.append(arr.map.components[c] + lay.offsets[c][j])
-    empty = np.zeros(0, np.int64)
-    return (np.concatenate(us) if us else empty), (np.concatenate(vs) if vs else empty)
+    ``X_i`` with ``φ(p)`` of ``X_j`` for every arrow ``φ: i -> j``, each pair oriented
+    so that its left end is the smaller (the objects' parts are laid out in order), and
+    whether every pair is so (no arrow from an object to itself)."""
+    arrs = [(lay.index[a.src], lay.index[a.tgt], a.map.components[c])
+            for a in diagram.arrows.values()]
+    m = sum(int(comp.size) for _, _, comp in arrs)
+    u, v = np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64)
+    local = np.arange(max((comp.size for _, _, comp in arrs), default=0), dtype=np.int64)
+    at = 0
+    for i, j, comp in arrs:
+        src, tgt = (u, v) if i <= j else (v, u)
+        np.add(local[:comp.size], lay.offsets[c][i], out=src[at:at + comp.size])
+        np.add(comp, lay.offsets[c][j], out=tgt[at:at + comp.size])
+        at += comp.size
+    return u, v, all(i != j for i, j, _ in arrs)
 
 
 def _redundant(diagram: FinDiagram) -> set[str]:
@@ -362,7 +370,7 @@ def _classes_of(diagram: FinDiagram, lay: _Layout, cols: _HomColumns
     pairs = {c: _identified(diagram, lay, c) for c in schema.obs}
     if cols.total:
         return {c: _quotient(lay.total(c), *pairs[c]) for c in schema.obs}
-    roots = {c: components(lay.total(c), *pairs[c]) for c in schema.obs}
+    roots = {c: components(lay.total(c), *pairs[c][:2]) for c in schema.obs}
     columns = {f: cols.column(lay, f, c, d) for f, c, d in schema.homs}
     roots = close_congruence(schema, roots, columns)
     return {c: _classes(roots[c]) for c in schema.obs}

@@ -77,17 +77,28 @@ def components(n: int, u: np.ndarray, v: np.ndarray,
     return parent
 
 
-def _forest(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _forest(n: int, u: np.ndarray, v: np.ndarray, ordered: bool = False,
+            sparse: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Trusted :func:`components` from scratch (``u``, ``v``: int64 pairs in ``0..n-1``,
     not checked): the flattened forest and its non-roots (possibly repeated; every
-    other element is a root).
+    other element is a root). ``ordered``: every ``u[k] < v[k]`` (the first round then
+    needs no comparison). ``sparse``: only the elements met by a pair are written (the
+    union–find never reads the others, which are roots of their own classes), the
+    others hold garbage, for a caller that overwrites them.
 
     >>> [a.tolist() for a in _forest(4, np.array([3]), np.array([1]))]
     [[0, 1, 2, 1], [3]]
+    >>> _forest(4, np.array([1]), np.array([3]), ordered=True, sparse=True)[1].tolist()
+    [3]
     """
-    parent = np.arange(n, dtype=np.int64)
+    if sparse:
+        parent = np.empty(n, dtype=np.int64)
+        parent[u] = u
+        parent[v] = v
+    else:
+        parent = np.arange(n, dtype=np.int64)
     hooked: list[np.ndarray] = []
-    _hook(parent, u, v, hooked)
+    _hook(parent, u, v, hooked, ordered)
     if not hooked:
         return parent, np.zeros(0, np.int64)
     down = np.concatenate(hooked) if len(hooked) > 1 else hooked[0]
@@ -97,21 +108,25 @@ def _forest(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def _hook(parent: np.ndarray, pu: np.ndarray, pv: np.ndarray,
-          hooked: list[np.ndarray] | None = None) -> None:
+          hooked: list[np.ndarray] | None = None, ordered: bool = False) -> None:
     """Merge the classes of the roots ``pu[k]``, ``pv[k]`` in the forest ``parent`` (in
     place). Each round hooks the larger end of every live pair onto the least root it
     meets and flattens the forest at the roots just hooked (the only elements whose
     root changed this round, so the next round's ends are roots again); those roots are
-    appended to ``hooked``. Elements hooked in an earlier round may point at a root
-    hooked later: the caller flattens them (:func:`_forest`, :func:`components`)."""
-    live = pu != pv
-    if not live.any():
-        return
-    if not live.all():
-        pu, pv = pu[live], pv[live]
+    appended to ``hooked`` (the first round's may be ``pv`` itself). Elements hooked in
+    an earlier round may point at a root hooked later: the caller flattens them
+    (:func:`_forest`, :func:`components`). ``ordered``: every ``pu[k] < pv[k]``."""
+    if ordered:
+        top, low = pv, pu
+    else:
+        live = pu != pv
+        if not live.any():
+            return
+        if not live.all():
+            pu, pv = pu[live], pv[live]
+        top, low = np.maximum(pu, pv), np.minimum(pu, pv)
     while True:
-        top = np.maximum(pu, pv)
-        np.minimum.at(parent, top, np.minimum(pu, pv))
+        np.minimum.at(parent, top, low)
         if hooked is not None:
             hooked.append(top)
         _compress_at(parent, top)
@@ -120,6 +135,7 @@ def _hook(parent: np.ndarray, pu: np.ndarray, pv: np.ndarray,
         if not live.any():
             return
         pu, pv = pu[live], pv[live]
+        top, low = np.maximum(pu, pv), np.minimum(pu, pv)
 
 
 def gather_table(ids: np.ndarray) -> np.ndarray:
@@ -141,31 +157,33 @@ def values_at_least(least: np.ndarray, cols: list[np.ndarray], offsets: np.ndarr
     ``least`` (global ids: ``cols[i]`` covers ``offsets[i]..offsets[i+1]-1``), as int64:
     a hom read at the least member of every class. ``least`` splits into one run per
     column; per run one sequential gather from the column and one random gather from
-    ``table`` (:func:`gather_table`); two scratch buffers serve every run.
+    ``table`` (:func:`gather_table`; the shift is a view of it), through scratch buffers
+    sized for the longest run, written into the result once.
 
     >>> values_at_least(np.array([0, 2]), [np.array([1, 0]), np.array([0])],
     ...                 np.array([0, 2, 3]), [0, 2], np.array([5, 6, 7])).tolist()
     [6, 7]
     """
-    k = least.size
-    res = np.empty(k, dtype=table.dtype)
+    out = np.empty(least.size, dtype=np.int64)
     cuts = np.searchsorted(least, offsets).tolist()
-    spans = [hi - lo for lo, hi in itertools.pairwise(cuts)]
-    pos = np.empty(max(spans, default=0), dtype=np.int64)
-    vals = np.empty_like(pos)
+    longest = max((hi - lo for lo, hi in itertools.pairwise(cuts)), default=0)
+    pos, vals = np.empty(longest, dtype=np.int64), np.empty(longest, dtype=np.int64)
+    narrow = np.empty(longest, dtype=table.dtype) if table.dtype != np.int64 else None
     for i, col in enumerate(cols):
         lo, hi = cuts[i], cuts[i + 1]
         if hi == lo:
             continue
-        p, v = pos[:hi - lo], vals[:hi - lo]
-        np.subtract(least[lo:hi], int(offsets[i]), out=p)
+        at, v = least[lo:hi], vals[:hi - lo]
+        if offsets[i]:
+            at = np.subtract(at, int(offsets[i]), out=pos[:hi - lo])
         # in range by construction: "clip" writes straight into ``out`` ("raise" would
         # fill a buffered copy first)
-        np.take(col, p, out=v, mode="clip")
-        if shifts[i]:
-            v += shifts[i]
-        np.take(table, v, out=res[lo:hi], mode="clip")
-    return res if res.dtype == np.int64 else res.astype(np.int64)
+        np.take(col, at, out=v, mode="clip")
+        if narrow is None:
+            np.take(table[shifts[i]:], v, out=out[lo:hi], mode="clip")
+        else:
+            out[lo:hi] = np.take(table[shifts[i]:], v, out=narrow[:hi - lo], mode="clip")
+    return out
 
 
 def _pairs(n: int, u: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
