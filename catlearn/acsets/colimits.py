@@ -95,8 +95,8 @@ from catlearn.acsets.congruence import (
     _forest,
     close_congruence,
     components,
-    gather_table,
-    values_at_least,
+    number_roots,
+    values_at_roots,
 )
 from catlearn.acsets.diagram import (
     FinDiagram,
@@ -128,25 +128,32 @@ _BIG = np.iinfo(np.int64).max
 # ====================================================================== FinSet core
 class _Classes(NamedTuple):
     """The classes of one object: the class id (``0..n-1``, numbered by least member)
-    of every part of the disjoint union, ``n``, and the least member of each class."""
+    of every part of the disjoint union, ``n``, the mask of the least members, and
+    the least members themselves when the numbering listed them (small objects)."""
 
     ids: np.ndarray
     n: int
-    least: np.ndarray
+    is_least: np.ndarray
+    listed: np.ndarray | None = None
+
+    @property
+    def least(self) -> np.ndarray:
+        """The least member of each class, in class order."""
+        return np.flatnonzero(self.is_least) if self.listed is None else self.listed
 
 
 def _classes(roots: np.ndarray) -> _Classes:
-    least = np.flatnonzero(roots == np.arange(roots.size, dtype=np.int64))
+    is_least = roots == np.arange(roots.size, dtype=np.int64)
     number = np.empty(roots.size, dtype=np.int64)  # read only at the roots
-    number[least] = np.arange(least.size, dtype=np.int64)
-    return _Classes(number[roots], int(least.size), least)
+    k, listed = number_roots(is_least, number)
+    return _Classes(number[roots], k, is_least, listed)
 
 
 def _quotient(n: int, u: np.ndarray, v: np.ndarray, ordered: bool = False) -> _Classes:
     """The classes of ``0..n-1`` under ``u[k] ~ v[k]`` (trusted int64 pairs), numbered by
     least member, with two streaming passes over all ``n`` elements beyond the forest
-    (the root mask and its nonzero positions): only the non-roots, which the union–find
-    lists, are looked up in the forest. ``ordered``: every ``u[k] < v[k]``.
+    (the root mask, and its ranks block by block): only the non-roots, which the
+    union–find lists, are looked up in the forest. ``ordered``: every ``u[k] < v[k]``.
 
     >>> k = _quotient(5, np.array([3, 1]), np.array([1, 4]))
     >>> k.ids.tolist(), k.n, k.least.tolist()
@@ -154,13 +161,12 @@ def _quotient(n: int, u: np.ndarray, v: np.ndarray, ordered: bool = False) -> _C
     """
     parent, down = _forest(n, u, v, ordered, sparse=True)  # every element is written below
     up = parent[down]
-    is_root = np.ones(n, dtype=bool)
-    is_root[down] = False
-    least = np.flatnonzero(is_root)
+    is_least = np.ones(n, dtype=bool)
+    is_least[down] = False
     ids = parent  # the forest is done with: its buffer becomes the numbering
-    ids[least] = np.arange(least.size, dtype=np.int64)
+    k, listed = number_roots(is_least, ids)
     ids[down] = ids[up]
-    return _Classes(ids, int(least.size), least)
+    return _Classes(ids, k, is_least, listed)
 
 
 def _group_min(groups: np.ndarray, values: np.ndarray, ngroups: int) -> np.ndarray:
@@ -345,20 +351,24 @@ def _apex_hom(col: np.ndarray, cls_c: np.ndarray, n_c: int, cls_d: np.ndarray
 def _apex_homs(schema: Schema, lay: _Layout, cols: _HomColumns,
                classes: dict[str, _Classes]) -> dict[str, np.ndarray]:
     """Every hom of the apex. When every hom is set everywhere, each class reads its
-    least member's value: the least members are sorted, so they split into one run per
-    diagram object, and the apex's column is one gather per run from the column and one
-    from the codomain's classes (:func:`~catlearn.acsets.congruence.values_at_least`)."""
+    least member's value: block by block of each object's parts, the least members are
+    found once for all homs out of it, and each hom's column is one gather from the
+    object's column and one from the codomain's classes
+    (:func:`~catlearn.acsets.congruence.values_at_roots`)."""
     out: dict[str, np.ndarray] = {}
-    tables: dict[str, np.ndarray] = {}
-    for f, c, d in schema.homs:
-        k_c, k_d = classes[c], classes[d]
-        if not cols.total:
-            out[f] = _apex_hom(cols.column(lay, f, c, d), k_c.ids, k_c.n, k_d.ids)
-            continue
-        if d not in tables:
-            tables[d] = gather_table(k_d.ids)
-        shifts = [int(o) for o in lay.offsets[d][:-1]]
-        out[f] = values_at_least(k_c.least, cols.local[f], lay.offsets[c], shifts, tables[d])
+    if not cols.total:
+        for f, c, d in schema.homs:
+            out[f] = _apex_hom(cols.column(lay, f, c, d), classes[c].ids, classes[c].n,
+                               classes[d].ids)
+        return out
+    for c in schema.obs:
+        fs = schema.homs_out(c)
+        homs = [(cols.local[f], [int(o) for o in lay.offsets[schema.codom(f)][:-1]])
+                for f in fs]
+        tables = [classes[schema.codom(f)].ids for f in fs]
+        k_c = classes[c]
+        out.update(zip(fs, values_at_roots(k_c.is_least, homs, lay.offsets[c], tables,
+                                           k_c.n, k_c.listed), strict=True))
     return out
 
 

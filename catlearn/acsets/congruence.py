@@ -27,7 +27,6 @@ invents a value that no part provides.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,8 +38,8 @@ from catlearn.errors import COMPONENTS_PAIRS, ColimitError
 __all__ = ["components", "close_congruence", "class_homs"]
 
 _BIG = np.iinfo(np.int64).max
-#: tables from this size on are narrowed for random gathers (:func:`gather_table`)
-_NARROW_FROM = 1 << 16
+#: elements per block of the blocked passes (:func:`number_roots`)
+BLOCK = 1 << 15
 
 
 def _compress(parent: np.ndarray) -> np.ndarray:
@@ -138,52 +137,80 @@ def _hook(parent: np.ndarray, pu: np.ndarray, pv: np.ndarray,
         top, low = np.maximum(pu, pv), np.minimum(pu, pv)
 
 
-def gather_table(ids: np.ndarray) -> np.ndarray:
-    """``ids`` (non-negative int64 class numbers) as the table a random gather reads: a
-    narrower int32 copy when it is large (one streaming pass; half the cache lines
-    and pages per random read, the values unchanged) and fits, else ``ids`` itself.
+def number_roots(is_root: np.ndarray, ids: np.ndarray) -> tuple[int, np.ndarray | None]:
+    """Write at every root ``x`` (``is_root[x]``) its rank among the roots into ``ids``
+    (other entries untouched): classes numbered by least member. Returns the number of
+    roots, and the roots themselves when they fit in one block (``None`` otherwise).
+    Blocked: :data:`BLOCK` elements at a time, so the positions and the ranks live in
+    small buffers (in cache, no large temporary); a block of roots only is one slice
+    write.
 
-    >>> gather_table(np.arange(3)).dtype == np.int64
-    True
+    >>> ids = np.full(4, -1)
+    >>> k, roots = number_roots(np.array([True, False, True, True]), ids)
+    >>> k, roots.tolist(), ids.tolist()
+    (3, [0, 2, 3], [0, -1, 1, 2])
     """
-    if _NARROW_FROM <= ids.size <= np.iinfo(np.int32).max:
-        return ids.astype(np.int32)
-    return ids
+    n = is_root.size
+    if n <= BLOCK:
+        least = np.flatnonzero(is_root)
+        ids[least] = np.arange(least.size, dtype=np.int64)
+        return int(least.size), least
+    rank = np.arange(BLOCK, dtype=np.int64)
+    r = 0
+    for s in range(0, n, BLOCK):
+        at = np.flatnonzero(is_root[s:s + BLOCK])
+        cnt = at.size
+        if cnt == min(BLOCK, n - s):
+            np.add(rank[:cnt], r, out=ids[s:s + cnt])
+        elif cnt:
+            at += s
+            ids[at] = rank[:cnt] + r
+        r += cnt
+    return r, None
 
 
-def values_at_least(least: np.ndarray, cols: list[np.ndarray], offsets: np.ndarray,
-                    shifts: list[int], table: np.ndarray) -> np.ndarray:
-    """``table[cols[i][p - offsets[i]] + shifts[i]]`` at every element ``p`` of the sorted
-    ``least`` (global ids: ``cols[i]`` covers ``offsets[i]..offsets[i+1]-1``), as int64:
-    a hom read at the least member of every class. ``least`` splits into one run per
-    column; per run one sequential gather from the column and one random gather from
-    ``table`` (:func:`gather_table`; the shift is a view of it), through scratch buffers
-    sized for the longest run, written into the result once.
+def values_at_roots(is_root: np.ndarray, homs: list[tuple[list[np.ndarray], list[int]]],
+                    offsets: np.ndarray, tables: list[np.ndarray], k: int,
+                    least: np.ndarray | None = None) -> list[np.ndarray]:
+    """For each ``(cols, shifts)`` in ``homs`` and its table: ``table[cols[i][p] +
+    shifts[i]]`` at every root ``offsets[i] + p`` of the concatenation of the columns
+    (``is_root`` over it, ``k`` roots), in order: a hom read at the least member of
+    every class. ``least``, the sorted roots, when known (small objects: one gather
+    per column and hom). Otherwise blocked like :func:`number_roots`: per block of each
+    column the roots are found once for every hom, then one gather from each column (a
+    view where the block holds roots only) and one from its table (the shift is a
+    view of it) straight into the result.
 
-    >>> values_at_least(np.array([0, 2]), [np.array([1, 0]), np.array([0])],
-    ...                 np.array([0, 2, 3]), [0, 2], np.array([5, 6, 7])).tolist()
+    >>> mask, cols = np.array([True, False, True]), [np.array([1, 0]), np.array([0])]
+    >>> values_at_roots(mask, [(cols, [0, 2])], np.array([0, 2, 3]),
+    ...                 [np.array([5, 6, 7])], 2)[0].tolist()
     [6, 7]
     """
-    out = np.empty(least.size, dtype=np.int64)
-    cuts = np.searchsorted(least, offsets).tolist()
-    longest = max((hi - lo for lo, hi in itertools.pairwise(cuts)), default=0)
-    pos, vals = np.empty(longest, dtype=np.int64), np.empty(longest, dtype=np.int64)
-    narrow = np.empty(longest, dtype=table.dtype) if table.dtype != np.int64 else None
-    for i, col in enumerate(cols):
-        lo, hi = cuts[i], cuts[i + 1]
-        if hi == lo:
-            continue
-        at, v = least[lo:hi], vals[:hi - lo]
-        if offsets[i]:
-            at = np.subtract(at, int(offsets[i]), out=pos[:hi - lo])
-        # in range by construction: "clip" writes straight into ``out`` ("raise" would
-        # fill a buffered copy first)
-        np.take(col, at, out=v, mode="clip")
-        if narrow is None:
-            np.take(table[shifts[i]:], v, out=out[lo:hi], mode="clip")
-        else:
-            out[lo:hi] = np.take(table[shifts[i]:], v, out=narrow[:hi - lo], mode="clip")
-    return out
+    outs = [np.empty(k, dtype=np.int64) for _ in homs]
+    cuts = [] if least is None else np.searchsorted(least, offsets).tolist()
+    r = 0
+    for i in range(offsets.size - 1):
+        off, size = int(offsets[i]), int(offsets[i + 1] - offsets[i])
+        step = max(BLOCK if least is None else size, 1)
+        for s in range(0, size, step):
+            e = min(s + step, size)
+            if least is None:
+                at = np.flatnonzero(is_root[off + s:off + e])
+                if s and at.size < e - s:
+                    at += s
+            else:  # the column's roots are a run of ``least``
+                at = least[cuts[i]:cuts[i + 1]]
+                at = at - off if off else at
+            cnt = at.size
+            if not cnt:
+                continue
+            where: slice | np.ndarray = slice(s, e) if cnt == e - s else at
+            for (cols, shifts), table, out in zip(homs, tables, outs, strict=True):
+                # in range by construction: "clip" writes straight into ``out``
+                # ("raise" would fill a buffered copy first)
+                np.take(table[shifts[i]:], cols[i][where], out=out[r:r + cnt], mode="clip")
+            r += cnt
+    return outs
 
 
 def _pairs(n: int, u: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
