@@ -92,7 +92,7 @@ import numpy as np
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
 from catlearn.acsets.congruence import (
-    _forest,
+    _rounds,
     close_congruence,
     components,
     number_roots,
@@ -153,19 +153,21 @@ def _quotient(n: int, u: np.ndarray, v: np.ndarray, ordered: bool = False) -> _C
     """The classes of ``0..n-1`` under ``u[k] ~ v[k]`` (trusted int64 pairs), numbered by
     least member, with two streaming passes over all ``n`` elements beyond the forest
     (the root mask, and its ranks block by block): only the non-roots, which the
-    union–find lists, are looked up in the forest. ``ordered``: every ``u[k] < v[k]``.
+    union–find lists round by round, are looked up, latest round first, so that the
+    forest needs no last flattening. ``ordered``: every ``u[k] < v[k]``.
 
     >>> k = _quotient(5, np.array([3, 1]), np.array([1, 4]))
     >>> k.ids.tolist(), k.n, k.least.tolist()
     ([0, 1, 2, 1, 1], 3, [0, 1, 2])
     """
-    parent, down = _forest(n, u, v, ordered, sparse=True)  # every element is written below
-    up = parent[down]
+    parent, hooked = _rounds(n, u, v, ordered, sparse=True)  # all written below
     is_least = np.ones(n, dtype=bool)
-    is_least[down] = False
+    for top in hooked:
+        is_least[top] = False
     ids = parent  # the forest is done with: its buffer becomes the numbering
-    k, listed = number_roots(is_least, ids)
-    ids[down] = ids[up]
+    k, listed = number_roots(is_least, ids)  # at the roots; the others still point
+    for top in reversed(hooked):  # at a root or at a root hooked in a later round
+        ids[top] = ids[ids[top]]
     return _Classes(ids, k, is_least, listed)
 
 

@@ -80,15 +80,35 @@ def _forest(n: int, u: np.ndarray, v: np.ndarray, ordered: bool = False,
             sparse: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Trusted :func:`components` from scratch (``u``, ``v``: int64 pairs in ``0..n-1``,
     not checked): the flattened forest and its non-roots (possibly repeated; every
-    other element is a root). ``ordered``: every ``u[k] < v[k]`` (the first round then
-    needs no comparison). ``sparse``: only the elements met by a pair are written (the
-    union–find never reads the others, which are roots of their own classes), the
-    others hold garbage, for a caller that overwrites them.
+    other element is a root). ``ordered`` and ``sparse`` as for :func:`_rounds`.
 
     >>> [a.tolist() for a in _forest(4, np.array([3]), np.array([1]))]
     [[0, 1, 2, 1], [3]]
     >>> _forest(4, np.array([1]), np.array([3]), ordered=True, sparse=True)[1].tolist()
     [3]
+    """
+    parent, hooked = _rounds(n, u, v, ordered, sparse)
+    if not hooked:
+        return parent, np.zeros(0, np.int64)
+    down = np.concatenate(hooked) if len(hooked) > 1 else hooked[0]
+    if len(hooked) > 1:  # roots hooked in a later round: re-point the earlier ones
+        _compress_at(parent, down[:down.size - hooked[-1].size])
+    return parent, down
+
+
+def _rounds(n: int, u: np.ndarray, v: np.ndarray, ordered: bool = False,
+            sparse: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The union–find of :func:`_forest` before its last flattening: the forest and the
+    roots hooked in each round (possibly repeated; each element in one round at most).
+    After round ``r`` its roots point at roots, so a root hooked in round ``r`` points
+    at a final root or at a root hooked in a later round. ``ordered``: every ``u[k] <
+    v[k]`` (the first round then needs no comparison). ``sparse``: only the elements
+    met by a pair are written (the union–find never reads the others, which are roots
+    of their own classes), the others hold garbage, for a caller that overwrites them.
+
+    >>> parent, hooked = _rounds(5, np.array([2, 0, 1]), np.array([3, 4, 4]))
+    >>> parent.tolist(), [h.tolist() for h in hooked]
+    ([0, 0, 2, 2, 0], [[3, 4, 4], [1]])
     """
     if sparse:
         parent = np.empty(n, dtype=np.int64)
@@ -98,12 +118,7 @@ def _forest(n: int, u: np.ndarray, v: np.ndarray, ordered: bool = False,
         parent = np.arange(n, dtype=np.int64)
     hooked: list[np.ndarray] = []
     _hook(parent, u, v, hooked, ordered)
-    if not hooked:
-        return parent, np.zeros(0, np.int64)
-    down = np.concatenate(hooked) if len(hooked) > 1 else hooked[0]
-    if len(hooked) > 1:  # roots hooked in a later round: re-point the earlier ones
-        _compress_at(parent, down[:down.size - hooked[-1].size])
-    return parent, down
+    return parent, hooked
 
 
 def _hook(parent: np.ndarray, pu: np.ndarray, pv: np.ndarray,
