@@ -22,16 +22,21 @@ shared source vertex, and the mediating map into a one-vertex loop:
 are put side by side (disjoint union) and every arrow ``φ: X_i -> X_j`` identifies part
 ``p`` of ``X_i`` with ``φ(p)`` of ``X_j``. The classes are found by a vectorised
 union–find (:func:`~catlearn.acsets.congruence.components`: hooking of roots onto the
-least root with ``np.minimum.at``, then pointer jumping over the elements met by a
-pair only), in ``O(n + m log m)`` numpy work for ``n`` parts and ``m`` identifications
-(``O(log m)`` rounds over the pairs, one or two in practice); classes are numbered by
+least root with ``np.minimum.at``, then pointer jumping at the roots just hooked),
+in ``O(n + m log m)`` numpy work for ``n`` parts and ``m`` identifications (``O(log
+m)`` rounds over the pairs, one or two in practice); each pair is oriented smaller part
+first (the parts of the objects are laid out in order), so the first round needs no
+comparison, and the forest is written only where pairs meet. Classes are numbered by
 their least member, so the apex lists the parts of the first objects first. The
-numbering takes three streaming passes over the ``n`` parts (a root mask, its nonzero
-positions, the scatter of ``0..k-1`` at them) and one lookup per non-root, which the
-union–find lists as it hooks. A hom ``f: c -> d`` of the apex sends a class to the
-class of ``f`` of any member where ``f`` is set, and is unset (``-1``) where no member
-sets it; when every hom is set it is read at the least members, one gather per diagram
-object.
+numbering writes the rank of every root block by block (``congruence.BLOCK`` parts at
+a time: small buffers, no array over all classes), then gives each non-root, which the
+union–find lists round by round, the number of what it points at, latest round first
+(so the forest needs no last flattening). A hom ``f: c -> d`` of the apex sends a class
+to the class of ``f`` of any member where ``f`` is set, and is unset (``-1``) where no
+member sets it; when every hom is set it is read at the least members, block by block
+of each object's parts (the least members are found once per block for every hom out
+of ``c``), with one gather from the column and one from ``d``'s numbering straight into
+the apex's column.
 
 **Partial homs and equations.** Homs may be unset, and a morphism only has to commute
 where its domain's hom is set; the category is that of instances whose equations hold
