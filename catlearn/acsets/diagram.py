@@ -55,7 +55,8 @@ from catlearn.errors import (
 )
 
 __all__ = ["DiagramArrow", "FinDiagram", "Diagram", "universal", "same_acset",
-           "collect_legs", "check_commutes", "fill_acset", "fill_apex", "other_apex"]
+           "collect_legs", "check_commutes", "fill_acset", "fill_apex", "other_apex",
+           "stable_argsort"]
 
 
 def same_acset(X: ACSet, Y: ACSet) -> bool:
@@ -537,3 +538,28 @@ def other_apex(legs: Mapping[str, ACSetTransformation], apex: ACSet | None, what
                     f"{'codomain' if cocone else 'domain'} {describe(found)} of the leg "
                     f"for {name!r}")
     return found
+
+
+# ====================================================================== array helpers
+def stable_argsort(keys: np.ndarray, top: int) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for non-negative int64 ``keys`` below ``top``,
+    by least-significant-digit radix sort over 16-bit digits: per digit one stable
+    argsort of a uint16 array (numpy sorts those by counting, in ``O(n)``) and one
+    gather, so ``O(n log(top) / 16)`` instead of a comparison sort's ``O(n log n)``;
+    keys already in order cost one comparison pass.
+
+    >>> stable_argsort(np.array([70000, 3, 70000, 0, 3]), 70001).tolist()
+    [3, 1, 4, 0, 2]
+    """
+    if keys.size < 2 or bool((keys[1:] >= keys[:-1]).all()):
+        return np.arange(keys.size, dtype=np.int64)
+    order: np.ndarray | None = None
+    shift = 0
+    while True:
+        ranked = keys if order is None else keys[order]
+        digit = (ranked >> shift if shift else ranked).astype(np.uint16)
+        step = np.argsort(digit, kind="stable")
+        order = step if order is None else order[step]
+        shift += 16
+        if top <= 1 << shift:
+            return order
