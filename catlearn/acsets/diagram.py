@@ -56,7 +56,7 @@ from catlearn.errors import (
 
 __all__ = ["DiagramArrow", "FinDiagram", "Diagram", "universal", "same_acset",
            "collect_legs", "check_commutes", "fill_acset", "fill_apex", "other_apex",
-           "stable_argsort"]
+           "stable_argsort", "grouped_search"]
 
 
 def same_acset(X: ACSet, Y: ACSet) -> bool:
@@ -563,3 +563,29 @@ def stable_argsort(keys: np.ndarray, top: int) -> np.ndarray:
         shift += 16
         if top <= 1 << shift:
             return order
+
+
+def grouped_search(keys: np.ndarray, queries: np.ndarray, lead: np.ndarray,
+                   lead_queries: np.ndarray) -> np.ndarray:
+    """For each query, a position ``p`` in the sorted ``keys`` with ``keys[p] ==
+    queries[q]`` when that key occurs (any position otherwise), where ``lead`` is a
+    dense non-negative column that ``keys`` is sorted by (``lead_queries`` the queries'
+    values of it; equal keys have equal leads). The rows of one lead value form a run,
+    located by counting (``np.bincount``) in ``O(n)``: a query whose lead occurs once
+    is decided there, the others by binary search; no sort of the queries.
+
+    >>> keys, lead = np.array([10, 11, 20, 31]), np.array([1, 1, 2, 3])
+    >>> grouped_search(keys, np.array([31, 11, 25]), lead, np.array([3, 1, 2])).tolist()
+    [3, 1, 2]
+    """
+    top = int(max(lead.max(initial=0), lead_queries.max(initial=0))) + 1
+    counts = np.bincount(lead, minlength=top)
+    first = np.cumsum(counts)
+    first -= counts
+    pos = first[lead_queries]
+    np.minimum(pos, max(keys.size - 1, 0), out=pos)
+    many = np.flatnonzero(counts[lead_queries] > 1)
+    if many.size:
+        pos[many] = np.searchsorted(keys, queries[many])
+        np.minimum(pos, max(keys.size - 1, 0), out=pos)
+    return pos

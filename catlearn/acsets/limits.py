@@ -76,6 +76,7 @@ from catlearn.acsets.diagram import (
     collect_legs,
     fill_acset,
     fill_apex,
+    grouped_search,
     other_apex,
     stable_argsort,
     universal,
@@ -161,8 +162,14 @@ def lookup_rows(table: Sequence[np.ndarray], queries: Sequence[np.ndarray]) -> n
         sorted_codes = tcode[order]
     if not sorted_codes.size:
         return out
-    pos = _sorted_search(sorted_codes, qcode, "left")
-    np.minimum(pos, sorted_codes.size - 1, out=pos)
+    lead, lead_q = np.asarray(table[0], dtype=np.int64), qs[0]
+    if (order is None and radix is not None
+            and int(max(lead.max(), lead_q.max())) < 4 * (lead.size + lead_q.size)):
+        # radix codes of a sorted table are sorted by its dense first column
+        pos = grouped_search(sorted_codes, qcode, lead, lead_q)
+    else:
+        pos = _sorted_search(sorted_codes, qcode, "left")
+        np.minimum(pos, sorted_codes.size - 1, out=pos)
     found = sorted_codes[pos] == qcode
     idx = np.where(found, pos if order is None else order[pos], UNSET)
     if every:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catlearn.acsets.acset import ACSet
-from catlearn.acsets.diagram import stable_argsort
+from catlearn.acsets.diagram import grouped_search, stable_argsort
 from catlearn.acsets.limits import _equi_join, lookup_rows, pullback
 from catlearn.acsets.morphism import ACSetTransformation
 from catlearn.acsets.schema import SchGraph
@@ -23,6 +23,21 @@ def test_stable_argsort_is_numpys_stable_argsort(values, scale):
     keys = np.asarray([v % top for v in values], dtype=np.int64)
     got = stable_argsort(keys, top)
     assert got.tolist() == np.argsort(keys, kind="stable").tolist()
+
+
+@PROPS
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 4)), unique=True, min_size=1,
+                max_size=20),
+       st.lists(st.tuples(st.integers(0, 8), st.integers(0, 5)), max_size=20))
+def test_grouped_search_finds_every_present_key(rows, queries):
+    rows = sorted(rows)
+    keys = np.asarray([a * 10 + b for a, b in rows], dtype=np.int64)
+    lead = np.asarray([a for a, _ in rows], dtype=np.int64)
+    qkeys = np.asarray([a * 10 + b for a, b in queries], dtype=np.int64)
+    qlead = np.asarray([a for a, _ in queries], dtype=np.int64)
+    pos = grouped_search(keys, qkeys, lead, qlead)
+    assert ((pos >= 0) & (pos < keys.size)).all()
+    assert (keys[pos] == qkeys).tolist() == [q in rows for q in queries]
 
 
 @PROPS
