@@ -54,7 +54,10 @@ The apex's hom columns are computed fresh and, over a schema without attributes 
 equations, taken over by the apex without a copy or a check (``O(1)``).
 
 **Cost** (``benchmarks/colimits_bench.py``, graphs of 10^4..10^6 parts): a pullback
-takes about 1.3-1.6x a plain numpy equi-join computing the same apex; a product of two
+takes about 0.6-1.05x a plain numpy equi-join computing the same apex (dense join keys
+are sorted by a radix sort, :func:`~catlearn.acsets.diagram.stable_argsort`, and the
+apex's homs are looked up by counting on the table's first column,
+:func:`~catlearn.acsets.diagram.grouped_search`); a product of two
 graphs without attributes about 1.9-2.5x ``np.repeat``/``np.tile`` and hom arithmetic
 (the same algorithm, :func:`product` adds the legs and the apex ACSet).
 """
