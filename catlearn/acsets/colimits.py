@@ -77,7 +77,7 @@ the freshly computed hom columns are taken over as they are (``O(1)``), otherwis
 written and checked by ``ACSet.add_parts``.
 
 **Cost.** ``O(n + m log m)`` numpy work for ``n`` parts and ``m`` identifications when
-every hom is set (the apex's homs: one gather per hom and diagram object), plus
+every hom is set (the apex's homs: two gathers per hom and block of parts), plus
 ``O(n log n)`` per round of closure when some hom is unset (rounds repeat while they
 merge; one or two in practice), plus one Python pass per attribute column. Beyond its
 result (the numbering and the apex's columns) the construction holds temporaries of
