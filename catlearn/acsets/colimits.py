@@ -22,16 +22,21 @@ shared source vertex, and the mediating map into a one-vertex loop:
 are put side by side (disjoint union) and every arrow ``φ: X_i -> X_j`` identifies part
 ``p`` of ``X_i`` with ``φ(p)`` of ``X_j``. The classes are found by a vectorised
 union–find (:func:`~catlearn.acsets.congruence.components`: hooking of roots onto the
-least root with ``np.minimum.at``, then pointer jumping over the elements met by a
-pair only), in ``O(n + m log m)`` numpy work for ``n`` parts and ``m`` identifications
-(``O(log m)`` rounds over the pairs, one or two in practice); classes are numbered by
+least root with ``np.minimum.at``, then pointer jumping at the roots just hooked),
+in ``O(n + m log m)`` numpy work for ``n`` parts and ``m`` identifications (``O(log
+m)`` rounds over the pairs, one or two in practice); each pair is oriented smaller part
+first (the parts of the objects are laid out in order), so the first round needs no
+comparison, and the forest is written only where pairs meet. Classes are numbered by
 their least member, so the apex lists the parts of the first objects first. The
-numbering takes three streaming passes over the ``n`` parts (a root mask, its nonzero
-positions, the scatter of ``0..k-1`` at them) and one lookup per non-root, which the
-union–find lists as it hooks. A hom ``f: c -> d`` of the apex sends a class to the
-class of ``f`` of any member where ``f`` is set, and is unset (``-1``) where no member
-sets it; when every hom is set it is read at the least members, one gather per diagram
-object.
+numbering writes the rank of every root block by block (``congruence.BLOCK`` parts at
+a time: small buffers, no array over all classes), then gives each non-root, which the
+union–find lists round by round, the number of what it points at, latest round first
+(so the forest needs no last flattening). A hom ``f: c -> d`` of the apex sends a class
+to the class of ``f`` of any member where ``f`` is set, and is unset (``-1``) where no
+member sets it; when every hom is set it is read at the least members, block by block
+of each object's parts (the least members are found once per block for every hom out
+of ``c``), with one gather from the column and one from ``d``'s numbering straight into
+the apex's column.
 
 **Partial homs and equations.** Homs may be unset, and a morphism only has to commute
 where its domain's hom is set; the category is that of instances whose equations hold
@@ -72,11 +77,13 @@ the freshly computed hom columns are taken over as they are (``O(1)``), otherwis
 written and checked by ``ACSet.add_parts``.
 
 **Cost.** ``O(n + m log m)`` numpy work for ``n`` parts and ``m`` identifications when
-every hom is set (the apex's homs: one gather per hom and diagram object), plus
+every hom is set (the apex's homs: two gathers per hom and block of parts), plus
 ``O(n log n)`` per round of closure when some hom is unset (rounds repeat while they
-merge; one or two in practice), plus one Python pass per attribute column. Measured
-(``benchmarks/colimits_bench.py``): a pushout of graphs of 10^6 parts takes about 1.8x
-scipy's ``connected_components`` of the same identifications and about 1.1x when the
+merge; one or two in practice), plus one Python pass per attribute column. Beyond its
+result (the numbering and the apex's columns) the construction holds temporaries of
+``O(m)`` plus a few blocks. Measured (``benchmarks/colimits_bench.py``, a loaded
+2-core machine): a pushout of graphs of 10^6 parts takes about 0.9-1.0x scipy's
+``connected_components`` of the same identifications and about 0.6-0.7x when the
 baseline also builds the apex's homs. The hom columns of an object
 with a chain of arrows to an object without outgoing arrows (the apex object of a span)
 are implied by the latter's and are read only to learn whether every hom is set.
@@ -91,7 +98,13 @@ import numpy as np
 
 from catlearn.acsets.acset import UNSET, ACSet
 from catlearn.acsets.attrvar import AttrVar
-from catlearn.acsets.congruence import _forest, close_congruence, components
+from catlearn.acsets.congruence import (
+    _rounds,
+    close_congruence,
+    components,
+    number_roots,
+    values_at_roots,
+)
 from catlearn.acsets.diagram import (
     FinDiagram,
     LegFamily,
@@ -122,39 +135,47 @@ _BIG = np.iinfo(np.int64).max
 # ====================================================================== FinSet core
 class _Classes(NamedTuple):
     """The classes of one object: the class id (``0..n-1``, numbered by least member)
-    of every part of the disjoint union, ``n``, and the least member of each class."""
+    of every part of the disjoint union, ``n``, the mask of the least members, and
+    the least members themselves when the numbering listed them (small objects)."""
 
     ids: np.ndarray
     n: int
-    least: np.ndarray
+    is_least: np.ndarray
+    listed: np.ndarray | None = None
+
+    @property
+    def least(self) -> np.ndarray:
+        """The least member of each class, in class order."""
+        return np.flatnonzero(self.is_least) if self.listed is None else self.listed
 
 
 def _classes(roots: np.ndarray) -> _Classes:
-    least = np.flatnonzero(roots == np.arange(roots.size, dtype=np.int64))
+    is_least = roots == np.arange(roots.size, dtype=np.int64)
     number = np.empty(roots.size, dtype=np.int64)  # read only at the roots
-    number[least] = np.arange(least.size, dtype=np.int64)
-    return _Classes(number[roots], int(least.size), least)
+    k, listed = number_roots(is_least, number)
+    return _Classes(number[roots], k, is_least, listed)
 
 
-def _quotient(n: int, u: np.ndarray, v: np.ndarray) -> _Classes:
+def _quotient(n: int, u: np.ndarray, v: np.ndarray, ordered: bool = False) -> _Classes:
     """The classes of ``0..n-1`` under ``u[k] ~ v[k]`` (trusted int64 pairs), numbered by
     least member, with two streaming passes over all ``n`` elements beyond the forest
-    (the root mask and its nonzero positions): only the non-roots, which the union–find
-    lists, are looked up in the forest.
+    (the root mask, and its ranks block by block): only the non-roots, which the
+    union–find lists round by round, are looked up, latest round first, so that the
+    forest needs no last flattening. ``ordered``: every ``u[k] < v[k]``.
 
     >>> k = _quotient(5, np.array([3, 1]), np.array([1, 4]))
     >>> k.ids.tolist(), k.n, k.least.tolist()
     ([0, 1, 2, 1, 1], 3, [0, 1, 2])
     """
-    parent, down = _forest(n, u, v)
-    up = parent[down]
-    is_root = np.ones(n, dtype=bool)
-    is_root[down] = False
-    least = np.flatnonzero(is_root)
+    parent, hooked = _rounds(n, u, v, ordered, sparse=True)  # all written below
+    is_least = np.ones(n, dtype=bool)
+    for top in hooked:
+        is_least[top] = False
     ids = parent  # the forest is done with: its buffer becomes the numbering
-    ids[least] = np.arange(least.size, dtype=np.int64)
-    ids[down] = ids[up]
-    return _Classes(ids, int(least.size), least)
+    k, listed = number_roots(is_least, ids)  # at the roots; the others still point
+    for top in reversed(hooked):  # at a root or at a root hooked in a later round
+        ids[top] = ids[ids[top]]
+    return _Classes(ids, k, is_least, listed)
 
 
 def _group_min(groups: np.ndarray, values: np.ndarray, ngroups: int) -> np.ndarray:
@@ -261,16 +282,24 @@ class _Layout:
         return self.names[i], g - int(self.offsets[c][i])
 
 
-def _identified(diagram: FinDiagram, lay: _Layout, c: str) -> tuple[np.ndarray, np.ndarray]:
+def _identified(diagram: FinDiagram, lay: _Layout, c: str
+                ) -> tuple[np.ndarray, np.ndarray, bool]:
     """The pairs of parts of ``c`` that the arrows identify, in global ids: part ``p`` of
-    ``X_i`` with ``φ(p)`` of ``X_j`` for every arrow ``φ: i -> j``."""
-    us, vs = [], []
-    for arr in diagram.arrows.values():
-        i, j = lay.index[arr.src], lay.index[arr.tgt]
-        us.append(np.arange(lay.offsets[c][i], lay.offsets[c][i + 1], dtype=np.int64))
-        vs.append(arr.map.components[c] + lay.offsets[c][j])
-    empty = np.zeros(0, np.int64)
-    return (np.concatenate(us) if us else empty), (np.concatenate(vs) if vs else empty)
+    ``X_i`` with ``φ(p)`` of ``X_j`` for every arrow ``φ: i -> j``, each pair oriented
+    so that its left end is the smaller (the objects' parts are laid out in order), and
+    whether every pair is so (no arrow from an object to itself)."""
+    arrs = [(lay.index[a.src], lay.index[a.tgt], a.map.components[c])
+            for a in diagram.arrows.values()]
+    m = sum(int(comp.size) for _, _, comp in arrs)
+    u, v = np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64)
+    local = np.arange(max((comp.size for _, _, comp in arrs), default=0), dtype=np.int64)
+    at = 0
+    for i, j, comp in arrs:
+        src, tgt = (u, v) if i <= j else (v, u)
+        np.add(local[:comp.size], lay.offsets[c][i], out=src[at:at + comp.size])
+        np.add(comp, lay.offsets[c][j], out=tgt[at:at + comp.size])
+        at += comp.size
+    return u, v, all(i != j for i, j, _ in arrs)
 
 
 def _redundant(diagram: FinDiagram) -> set[str]:
@@ -331,26 +360,24 @@ def _apex_hom(col: np.ndarray, cls_c: np.ndarray, n_c: int, cls_d: np.ndarray
 def _apex_homs(schema: Schema, lay: _Layout, cols: _HomColumns,
                classes: dict[str, _Classes]) -> dict[str, np.ndarray]:
     """Every hom of the apex. When every hom is set everywhere, each class reads its
-    least member's value: the least members are sorted, so they split into one run per
-    diagram object, and the apex's column is one gather per run (into the column)."""
+    least member's value: block by block of each object's parts, the least members are
+    found once for all homs out of it, and each hom's column is one gather from the
+    object's column and one from the codomain's classes
+    (:func:`~catlearn.acsets.congruence.values_at_roots`)."""
     out: dict[str, np.ndarray] = {}
-    for f, c, d in schema.homs:
-        k_c, k_d = classes[c], classes[d]
-        if not cols.total:
-            out[f] = _apex_hom(cols.column(lay, f, c, d), k_c.ids, k_c.n, k_d.ids)
-            continue
-        hom = np.empty(k_c.n, dtype=np.int64)
-        cuts = np.searchsorted(k_c.least, lay.offsets[c]).tolist()
-        for i, col in enumerate(cols.local[f]):
-            lo, hi = cuts[i], cuts[i + 1]
-            if hi > lo:
-                at = k_c.least[lo:hi]
-                off_c, off_d = int(lay.offsets[c][i]), int(lay.offsets[d][i])
-                vals = col[at - off_c] if off_c else col[at]
-                if off_d:
-                    vals += off_d
-                np.take(k_d.ids, vals, out=hom[lo:hi])
-        out[f] = hom
+    if not cols.total:
+        for f, c, d in schema.homs:
+            out[f] = _apex_hom(cols.column(lay, f, c, d), classes[c].ids, classes[c].n,
+                               classes[d].ids)
+        return out
+    for c in schema.obs:
+        fs = schema.homs_out(c)
+        homs = [(cols.local[f], [int(o) for o in lay.offsets[schema.codom(f)][:-1]])
+                for f in fs]
+        tables = [classes[schema.codom(f)].ids for f in fs]
+        k_c = classes[c]
+        out.update(zip(fs, values_at_roots(k_c.is_least, homs, lay.offsets[c], tables,
+                                           k_c.n, k_c.listed), strict=True))
     return out
 
 
@@ -362,7 +389,7 @@ def _classes_of(diagram: FinDiagram, lay: _Layout, cols: _HomColumns
     pairs = {c: _identified(diagram, lay, c) for c in schema.obs}
     if cols.total:
         return {c: _quotient(lay.total(c), *pairs[c]) for c in schema.obs}
-    roots = {c: components(lay.total(c), *pairs[c]) for c in schema.obs}
+    roots = {c: components(lay.total(c), *pairs[c][:2]) for c in schema.obs}
     columns = {f: cols.column(lay, f, c, d) for f, c, d in schema.homs}
     roots = close_congruence(schema, roots, columns)
     return {c: _classes(roots[c]) for c in schema.obs}

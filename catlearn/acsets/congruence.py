@@ -38,6 +38,8 @@ from catlearn.errors import COMPONENTS_PAIRS, ColimitError
 __all__ = ["components", "close_congruence", "class_homs"]
 
 _BIG = np.iinfo(np.int64).max
+#: elements per block of the blocked passes (:func:`number_roots`)
+BLOCK = 1 << 15
 
 
 def _compress(parent: np.ndarray) -> np.ndarray:
@@ -74,43 +76,156 @@ def components(n: int, u: np.ndarray, v: np.ndarray,
     return parent
 
 
-def _forest(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _forest(n: int, u: np.ndarray, v: np.ndarray, ordered: bool = False,
+            sparse: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Trusted :func:`components` from scratch (``u``, ``v``: int64 pairs in ``0..n-1``,
     not checked): the flattened forest and its non-roots (possibly repeated; every
-    other element is a root).
+    other element is a root). ``ordered`` and ``sparse`` as for :func:`_rounds`.
 
     >>> [a.tolist() for a in _forest(4, np.array([3]), np.array([1]))]
     [[0, 1, 2, 1], [3]]
+    >>> _forest(4, np.array([1]), np.array([3]), ordered=True, sparse=True)[1].tolist()
+    [3]
     """
-    parent = np.arange(n, dtype=np.int64)
+    parent, hooked = _rounds(n, u, v, ordered, sparse)
+    if not hooked:
+        return parent, np.zeros(0, np.int64)
+    down = np.concatenate(hooked) if len(hooked) > 1 else hooked[0]
+    if len(hooked) > 1:  # roots hooked in a later round: re-point the earlier ones
+        _compress_at(parent, down[:down.size - hooked[-1].size])
+    return parent, down
+
+
+def _rounds(n: int, u: np.ndarray, v: np.ndarray, ordered: bool = False,
+            sparse: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The union–find of :func:`_forest` before its last flattening: the forest and the
+    roots hooked in each round (possibly repeated; each element in one round at most).
+    After round ``r`` its roots point at roots, so a root hooked in round ``r`` points
+    at a final root or at a root hooked in a later round. ``ordered``: every ``u[k] <
+    v[k]`` (the first round then needs no comparison). ``sparse``: only the elements
+    met by a pair are written (the union–find never reads the others, which are roots
+    of their own classes), the others hold garbage, for a caller that overwrites them.
+
+    >>> parent, hooked = _rounds(5, np.array([2, 0, 1]), np.array([3, 4, 4]))
+    >>> parent.tolist(), [h.tolist() for h in hooked]
+    ([0, 0, 2, 2, 0], [[3, 4, 4], [1]])
+    """
+    if sparse:
+        parent = np.empty(n, dtype=np.int64)
+        parent[u] = u
+        parent[v] = v
+    else:
+        parent = np.arange(n, dtype=np.int64)
     hooked: list[np.ndarray] = []
-    _hook(parent, u, v, hooked)
-    return parent, np.concatenate(hooked) if hooked else np.zeros(0, np.int64)
+    _hook(parent, u, v, hooked, ordered)
+    return parent, hooked
 
 
 def _hook(parent: np.ndarray, pu: np.ndarray, pv: np.ndarray,
-          hooked: list[np.ndarray] | None = None) -> None:
+          hooked: list[np.ndarray] | None = None, ordered: bool = False) -> None:
     """Merge the classes of the roots ``pu[k]``, ``pv[k]`` in the forest ``parent`` (in
-    place), flattening it at the roots met; the roots hooked under another (the larger
-    end of each live pair, each round) are appended to ``hooked``."""
-    live = pu != pv
-    if not live.any():
-        return
-    if not live.all():
-        pu, pv = pu[live], pv[live]
-    # only the roots met by a pair are ever hooked, so pointer jumping runs over them
-    touched = np.concatenate([pu, pv])
+    place). Each round hooks the larger end of every live pair onto the least root it
+    meets and flattens the forest at the roots just hooked (the only elements whose
+    root changed this round, so the next round's ends are roots again); those roots are
+    appended to ``hooked`` (the first round's may be ``pv`` itself). Elements hooked in
+    an earlier round may point at a root hooked later: the caller flattens them
+    (:func:`_forest`, :func:`components`). ``ordered``: every ``pu[k] < pv[k]``."""
+    if ordered:
+        top, low = pv, pu
+    else:
+        live = pu != pv
+        if not live.any():
+            return
+        if not live.all():
+            pu, pv = pu[live], pv[live]
+        top, low = np.maximum(pu, pv), np.minimum(pu, pv)
     while True:
-        top = np.maximum(pu, pv)
-        np.minimum.at(parent, top, np.minimum(pu, pv))
+        np.minimum.at(parent, top, low)
         if hooked is not None:
             hooked.append(top)
-        _compress_at(parent, touched)
+        _compress_at(parent, top)
         pu, pv = parent[pu], parent[pv]
         live = pu != pv
         if not live.any():
             return
         pu, pv = pu[live], pv[live]
+        top, low = np.maximum(pu, pv), np.minimum(pu, pv)
+
+
+def number_roots(is_root: np.ndarray, ids: np.ndarray) -> tuple[int, np.ndarray | None]:
+    """Write at every root ``x`` (``is_root[x]``) its rank among the roots into ``ids``
+    (other entries untouched): classes numbered by least member. Returns the number of
+    roots, and the roots themselves when they fit in one block (``None`` otherwise).
+    Blocked: :data:`BLOCK` elements at a time, so the positions and the ranks live in
+    small buffers (in cache, no large temporary); a block of roots only is one slice
+    write.
+
+    >>> ids = np.full(4, -1)
+    >>> k, roots = number_roots(np.array([True, False, True, True]), ids)
+    >>> k, roots.tolist(), ids.tolist()
+    (3, [0, 2, 3], [0, -1, 1, 2])
+    """
+    n = is_root.size
+    if n <= BLOCK:
+        least = np.flatnonzero(is_root)
+        ids[least] = np.arange(least.size, dtype=np.int64)
+        return int(least.size), least
+    rank = np.arange(BLOCK, dtype=np.int64)
+    r = 0
+    for s in range(0, n, BLOCK):
+        at = np.flatnonzero(is_root[s:s + BLOCK])
+        cnt = at.size
+        if cnt == min(BLOCK, n - s):
+            np.add(rank[:cnt], r, out=ids[s:s + cnt])
+        elif cnt:
+            at += s
+            ids[at] = rank[:cnt] + r
+        r += cnt
+    return r, None
+
+
+def values_at_roots(is_root: np.ndarray, homs: list[tuple[list[np.ndarray], list[int]]],
+                    offsets: np.ndarray, tables: list[np.ndarray], k: int,
+                    least: np.ndarray | None = None) -> list[np.ndarray]:
+    """For each ``(cols, shifts)`` in ``homs`` and its table: ``table[cols[i][p] +
+    shifts[i]]`` at every root ``offsets[i] + p`` of the concatenation of the columns
+    (``is_root`` over it, ``k`` roots), in order: a hom read at the least member of
+    every class. ``least``, the sorted roots, when known (small objects: one gather
+    per column and hom). Otherwise blocked like :func:`number_roots`: per block of each
+    column the roots are found once for every hom, then one gather from each column (a
+    view where the block holds roots only) and one from its table (the shift is a
+    view of it) straight into the result.
+
+    >>> mask, cols = np.array([True, False, True]), [np.array([1, 0]), np.array([0])]
+    >>> values_at_roots(mask, [(cols, [0, 2])], np.array([0, 2, 3]),
+    ...                 [np.array([5, 6, 7])], 2)[0].tolist()
+    [6, 7]
+    """
+    outs = [np.empty(k, dtype=np.int64) for _ in homs]
+    cuts = [] if least is None else np.searchsorted(least, offsets).tolist()
+    r = 0
+    for i in range(offsets.size - 1):
+        off, size = int(offsets[i]), int(offsets[i + 1] - offsets[i])
+        step = max(BLOCK if least is None else size, 1)
+        for s in range(0, size, step):
+            e = min(s + step, size)
+            if least is None:
+                at = np.flatnonzero(is_root[off + s:off + e])
+                if s and at.size < e - s:
+                    at += s
+            else:  # the column's roots are a run of ``least``
+                at = least[cuts[i]:cuts[i + 1]]
+                at = at - off if off else at
+            cnt = at.size
+            if not cnt:
+                continue
+            where: slice | np.ndarray = slice(s, e) if cnt == e - s else at
+            for (cols, shifts), table, out in zip(homs, tables, outs, strict=True):
+                # in range by construction: "clip" writes straight into ``out``
+                # ("raise" would fill a buffered copy first)
+                np.take(table[shifts[i]:], cols[i][where], out=out[r:r + cnt], mode="clip")
+            r += cnt
+    return outs
 
 
 def _pairs(n: int, u: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -55,7 +55,8 @@ from catlearn.errors import (
 )
 
 __all__ = ["DiagramArrow", "FinDiagram", "Diagram", "universal", "same_acset",
-           "collect_legs", "check_commutes", "fill_acset", "fill_apex", "other_apex"]
+           "collect_legs", "check_commutes", "fill_acset", "fill_apex", "other_apex",
+           "stable_argsort", "grouped_search"]
 
 
 def same_acset(X: ACSet, Y: ACSet) -> bool:
@@ -537,3 +538,54 @@ def other_apex(legs: Mapping[str, ACSetTransformation], apex: ACSet | None, what
                     f"{'codomain' if cocone else 'domain'} {describe(found)} of the leg "
                     f"for {name!r}")
     return found
+
+
+# ====================================================================== array helpers
+def stable_argsort(keys: np.ndarray, top: int) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for non-negative int64 ``keys`` below ``top``,
+    by least-significant-digit radix sort over 16-bit digits: per digit one stable
+    argsort of a uint16 array (numpy sorts those by counting, in ``O(n)``) and one
+    gather, so ``O(n log(top) / 16)`` instead of a comparison sort's ``O(n log n)``;
+    keys already in order cost one comparison pass.
+
+    >>> stable_argsort(np.array([70000, 3, 70000, 0, 3]), 70001).tolist()
+    [3, 1, 4, 0, 2]
+    """
+    if keys.size < 2 or bool((keys[1:] >= keys[:-1]).all()):
+        return np.arange(keys.size, dtype=np.int64)
+    order: np.ndarray | None = None
+    shift = 0
+    while True:
+        ranked = keys if order is None else keys[order]
+        digit = (ranked >> shift if shift else ranked).astype(np.uint16)
+        step = np.argsort(digit, kind="stable")
+        order = step if order is None else order[step]
+        shift += 16
+        if top <= 1 << shift:
+            return order
+
+
+def grouped_search(keys: np.ndarray, queries: np.ndarray, lead: np.ndarray,
+                   lead_queries: np.ndarray) -> np.ndarray:
+    """For each query, a position ``p`` in the sorted ``keys`` with ``keys[p] ==
+    queries[q]`` when that key occurs (any position otherwise), where ``lead`` is a
+    dense non-negative column that ``keys`` is sorted by (``lead_queries`` the queries'
+    values of it; equal keys have equal leads). The rows of one lead value form a run,
+    located by counting (``np.bincount``) in ``O(n)``: a query whose lead occurs once
+    is decided there, the others by binary search; no sort of the queries.
+
+    >>> keys, lead = np.array([10, 11, 20, 31]), np.array([1, 1, 2, 3])
+    >>> grouped_search(keys, np.array([31, 11, 25]), lead, np.array([3, 1, 2])).tolist()
+    [3, 1, 2]
+    """
+    top = int(max(lead.max(initial=0), lead_queries.max(initial=0))) + 1
+    counts = np.bincount(lead, minlength=top)
+    first = np.cumsum(counts)
+    first -= counts
+    pos = first[lead_queries]
+    np.minimum(pos, max(keys.size - 1, 0), out=pos)
+    many = np.flatnonzero(counts[lead_queries] > 1)
+    if many.size:
+        pos[many] = np.searchsorted(keys, queries[many])
+        np.minimum(pos, max(keys.size - 1, 0), out=pos)
+    return pos
