@@ -76,7 +76,7 @@ class PathTrie:
     """
 
     __slots__ = ("vertices", "edges", "src", "keep", "parent", "edge", "vertex", "depth",
-                 "_paths", "_out", "_searched")
+                 "_paths", "_out", "_searched", "_looped")
 
     def __init__(self, graph: Graph | Any, src: str, *, keep: bool = True) -> None:
         g = as_graph(graph)
@@ -114,6 +114,9 @@ class PathTrie:
         self.depth: list[int] = [0]
         self._paths: dict[int, Path] = {0: Path.id(src)}
         self._searched = False
+        #: set by a simple search that met an edge back into its current path: a cycle
+        #: is reachable from ``src`` (the search skips it, so it still ends)
+        self._looped = False
 
     def __len__(self) -> int:
         return len(self.parent)
@@ -233,6 +236,7 @@ class PathTrie:
             d = depth[here] + 1
             for e, w in stack[-1]:
                 if on_path[w]:
+                    self._looped = True
                     continue
                 if dist is not None and (dist[w] < 0 or d + dist[w] > bound):
                     continue
