@@ -35,7 +35,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import compress
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
 from catlearn.categories import Edge, Path, PathTrie
@@ -125,6 +125,8 @@ class _SourcePaths:
         self.data: list[bool] = [True]
         self.by_target: dict[int, list[int]] = {}
         self.paths: list[Path | None] = []  # by node, once the equations are made
+        self.ends: list[tuple[int, int]] = []  # the equations' (lhs, rhs) nodes
+        self.order: list[int] = []  # the nodes the equations use, in plan order
         self._learnable, self._is_data = learnable, is_data
 
     def search(self, policy: str, max_length: int | None, simple: bool | None,
@@ -194,40 +196,47 @@ class _SourcePaths:
                 for q in later:
                     yield (q, p) if (learn[q], depth[q]) > (kp, dp) else (p, q)
 
-    def _paths_of(self, ends: Sequence[tuple[int, int]]) -> list[Path | None]:
-        """The :class:`Path` of every node on the way to an end (``None`` elsewhere):
-        nodes are marked by climbing from each end to a marked one, then made in id
-        order, parents first, each from its parent's. O(nodes used + ends)."""
-        trie = self.trie
-        parent = trie.parent
-        used = bytearray(len(parent))
-        used[0] = 1
+    def _plan_order(self, ends: Sequence[tuple[int, int]]) -> list[int]:
+        """The nodes on the way to an end (the root included, when there is an end) in
+        the loss plan's order: by length, first use breaking ties (each end climbs to
+        its first node already used, lhs before rhs, pair by pair). A chain holds one
+        node per length, so filing each node in its length's bucket as it is climbed
+        keeps first-use order in every bucket. O(nodes used + ends)."""
+        if not ends:
+            return []
+        parent, depth = self.trie.parent, self.trie.depth
+        seen = bytearray(len(parent))
+        seen[0] = 1
+        levels: list[list[int]] = [[] for _ in range(max(depth) + 1)]
+        levels[0].append(0)
         for pair in ends:
             for n in pair:
-                while not used[n]:
-                    used[n] = 1
+                while not seen[n]:
+                    seen[n] = 1
+                    levels[depth[n]].append(n)
                     n = parent[n]
-        paths: list[Path | None] = [None] * len(parent)
-        paths[0] = trie.path(0)
-        _extend_paths(paths, parent, trie.edge, trie.edges,
-                      compress(range(1, len(parent)), memoryview(used)[1:]))
-        return paths
+        return list(chain.from_iterable(levels))
 
-    def equations(self, policy: str) -> tuple[list[Equation], list[tuple[int, int]]]:
-        """The :class:`Equation` values and their ``(lhs, rhs)`` trie nodes; the paths
-        of the nodes used are kept in ``paths``. O(nodes used + total length of the
-        distinct ends, for the names)."""
-        ends = list(self.pairs(policy))
-        paths: list[Any] = self._paths_of(ends)
+    def equations(self, policy: str) -> list[Equation]:
+        """The :class:`Equation` values; their ``(lhs, rhs)`` trie nodes are kept in
+        ``ends``, the nodes they use in plan order in ``order`` and the paths of those
+        nodes (made parents first, each from its parent's) in ``paths``. O(nodes used
+        + total length of the distinct ends, for the names)."""
+        ends = self.ends = list(self.pairs(policy))
+        order = self.order = self._plan_order(ends)
+        trie = self.trie
+        paths: list[Any] = [None] * len(trie.parent)
+        if order:
+            paths[0] = trie.path(0)
+            _extend_paths(paths, trie.parent, trie.edge, trie.edges, islice(order, 1, None))
         self.paths = paths
         texts: dict[int, str] = {}
         for pair in ends:
             for n in pair:
                 if n not in texts:
                     texts[n] = " ⋅ ".join([e[0] for e in paths[n].edges])
-        eqs = Equation._derived_all((paths[p], paths[q], f"{texts[p]} = {texts[q]}")
-                                    for p, q in ends)
-        return eqs, ends
+        return Equation._derived_all((paths[p], paths[q], f"{texts[p]} = {texts[q]}")
+                                     for p, q in ends)
 
 
 def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: bool | None,
@@ -260,28 +269,35 @@ def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: boo
     is_data = [r == DATA for _, _, _, r in rows]
     edges = tuple(Edge(n, s, t) for n, s, t, _ in rows)  # a graph: the ACSet checked it
     equations: list[Equation] = []
-    ends: list[tuple[int, int, int]] = []
     found: list[_SourcePaths] = []
+    unbounded = max_length is None and simple is None
     for source in _sources_of(spaces, rows):
         paths = _SourcePaths(spaces, edges, source, learnable, is_data)
-        if max_length is None and simple is None:
-            cycle = _reachable_cycle(paths.trie)
-            if cycle is not None:
-                raise PathFindingError("unbounded_cycle", {
-                    "vertex": cycle[0], "source": source, "cycle": cycle[1]})
-        paths.search(policy, max_length, simple, max_paths, cap, len(equations))
-        eqs, pairs = paths.equations(policy)
-        t = len(found)
+        try:
+            paths.search(policy, max_length, simple, max_paths, cap, len(equations))
+        except PathFindingError:
+            if unbounded:  # a cycle is reported first, as if checked before the search
+                _refuse_cycle(paths.trie)
+            raise
+        if unbounded and paths.trie._looped:  # the simple search met a cycle
+            _refuse_cycle(paths.trie)
         found.append(paths)
-        equations.extend(eqs)
-        ends.extend((t, p, q) for p, q in pairs)
+        equations.extend(paths.equations(policy))
     eqs_out = tuple(equations)
     trace = PathFindingTrace(
-        ends, tuple((e.lhs, e.rhs) for e in eqs_out), tuple(f.trie.src for f in found),
-        tuple(f.trie.parent for f in found), tuple(f.trie.depth for f in found),
-        tuple(f.trie.edge for f in found), tuple(f.paths for f in found), edges,
-        {n: r for n, _, _, r in rows})
+        eqs_out, tuple(f.trie.src for f in found), tuple(f.trie.parent for f in found),
+        tuple(f.trie.edge for f in found), tuple(f.order for f in found),
+        tuple(f.paths for f in found), tuple(f.ends for f in found), edges,
+        tuple(r for _, _, _, r in rows))
     return eqs_out, trace
+
+
+def _refuse_cycle(trie: PathTrie) -> None:
+    """Raise ``unbounded_cycle`` when a cycle is reachable from the trie's source."""
+    cycle = _reachable_cycle(trie)
+    if cycle is not None:
+        raise PathFindingError("unbounded_cycle", {
+            "vertex": cycle[0], "source": trie.src, "cycle": cycle[1]})
 
 
 def find_equations(graph: LearningGraph, *, policy: str = "all_pairs",
