@@ -340,7 +340,7 @@ class LearningDiagram:
         if not isinstance(graph, LearningGraph):
             raise LearningGraphError(f"a learning diagram is built on a LearningGraph, not "
                                      f"{type(graph).__name__}")
-        self.graph: LearningGraph = graph.copy()  # type: ignore[assignment]
+        self.graph: LearningGraph = graph.copy()
         eqs: tuple[Equation, ...]
         if trace is None:
             rows = self.graph.edges()  # raises when an edge lacks an end
