@@ -36,7 +36,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from catlearn.categories import Edge, Path, PathTrie
 from catlearn.categories.errors import TooManyPathsError
@@ -110,6 +110,38 @@ def _check_cap(name: str, value: object) -> int:
     return value
 
 
+class _GraphInput(NamedTuple):
+    """What path finding reads from a learning graph, derived from it alone (so kept by
+    the graph until its next write, see ``LearningGraph._kept``): the spaces, the edges
+    by id with their roles (and whether each is learnable or data), the integer
+    adjacency the tries search and the data sources. All immutable."""
+
+    spaces: tuple[str, ...]
+    edges: tuple[Edge, ...]
+    roles: tuple[str, ...]
+    learnable: tuple[bool, ...]
+    is_data: tuple[bool, ...]
+    out: tuple[tuple[tuple[int, int], ...], ...]
+    sources: tuple[str, ...]
+
+    @classmethod
+    def of(cls, graph: LearningGraph) -> _GraphInput:
+        """Read and check ``graph`` (names unique per kind, every edge with both ends).
+        O(V + E)."""
+        rows = graph.edges()  # raises when an edge lacks an end
+        spaces = graph.vertex_names()
+        for kind, names in (("space", spaces), ("edge", [n for n, _, _, _ in rows])):
+            if len(set(names)) < len(names):
+                twice = sorted(n for n, k in Counter(names).items() if k > 1)
+                raise LearningGraphError(f"the learning graph names two {kind}s "
+                                         f"{', '.join(map(repr, twice))}")
+        edges = tuple(Edge(n, s, t) for n, s, t, _ in rows)  # a graph: the ACSet checked it
+        roles = tuple(r for _, _, _, r in rows)
+        return cls(spaces, edges, roles, tuple(r == LEARNABLE for r in roles),
+                   tuple(r == DATA for r in roles), PathTrie.adjacency(spaces, edges),
+                   _sources_of(spaces, rows))
+
+
 class _SourcePaths:
     """The paths out of one source, found by :class:`PathTrie`, grouped by target space.
 
@@ -118,16 +150,15 @@ class _SourcePaths:
     of each space, in the order they were found, the spaces in first-found order.
     """
 
-    def __init__(self, spaces: tuple[str, ...], edges: tuple[Edge, ...], source: str,
-                 learnable: Sequence[bool], is_data: Sequence[bool]) -> None:
-        self.trie = PathTrie._of(spaces, edges, source)
+    def __init__(self, g: _GraphInput, source: str) -> None:
+        self.trie = PathTrie._of(g.spaces, g.edges, source, out=g.out)
         self.learn: list[int] = [0]
         self.data: list[bool] = [True]
         self.by_target: dict[int, list[int]] = {}
         self.paths: list[Path | None] = []  # by node, once the equations are made
         self.ends: list[tuple[int, int]] = []  # the equations' (lhs, rhs) nodes
         self.order: list[int] = []  # the nodes the equations use, in plan order
-        self._learnable, self._is_data = learnable, is_data
+        self._learnable, self._is_data = g.learnable, g.is_data
 
     def search(self, policy: str, max_length: int | None, simple: bool | None,
                max_paths: int, max_equations: int, before: int) -> int:
@@ -258,21 +289,12 @@ def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: boo
         raise PathFindingError("bad_simple", {"value": simple})
     if simple is False and max_length is None:
         raise PathFindingError("walks_need_bound", {})
-    rows = graph.edges()
-    spaces = graph.vertex_names()
-    for kind, names in (("space", spaces), ("edge", [n for n, _, _, _ in rows])):
-        if len(set(names)) < len(names):
-            twice = sorted(n for n, k in Counter(names).items() if k > 1)
-            raise LearningGraphError(f"the learning graph names two {kind}s "
-                                     f"{', '.join(map(repr, twice))}")
-    learnable = [r == LEARNABLE for _, _, _, r in rows]
-    is_data = [r == DATA for _, _, _, r in rows]
-    edges = tuple(Edge(n, s, t) for n, s, t, _ in rows)  # a graph: the ACSet checked it
+    g = graph._kept("path_finding", _GraphInput.of)
     equations: list[Equation] = []
     found: list[_SourcePaths] = []
     unbounded = max_length is None and simple is None
-    for source in _sources_of(spaces, rows):
-        paths = _SourcePaths(spaces, edges, source, learnable, is_data)
+    for source in g.sources:
+        paths = _SourcePaths(g, source)
         try:
             paths.search(policy, max_length, simple, max_paths, cap, len(equations))
         except PathFindingError:
@@ -287,8 +309,7 @@ def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: boo
     trace = PathFindingTrace(
         eqs_out, tuple(f.trie.src for f in found), tuple(f.trie.parent for f in found),
         tuple(f.trie.edge for f in found), tuple(f.order for f in found),
-        tuple(f.paths for f in found), tuple(f.ends for f in found), edges,
-        tuple(r for _, _, _, r in rows))
+        tuple(f.paths for f in found), tuple(f.ends for f in found), g.edges, g.roles)
     return eqs_out, trace
 
 
