@@ -298,9 +298,14 @@ def _compile_traced(diagram: LearningDiagram, trace: PathFindingTrace) -> LossPl
             ids[n] = i
             name, role, space = info[last[n]]
             node = new(PlanNode)
-            node.__dict__.update({"id": i, "source": src, "parent": ids[parent[n]],
-                                  "edge": name, "role": role, "space": space,
-                                  "path": paths[n]})
+            d = node.__dict__  # filled key by key, in field order: the class's shared keys
+            d["id"] = i
+            d["source"] = src
+            d["parent"] = ids[parent[n]]
+            d["edge"] = name
+            d["role"] = role
+            d["space"] = space
+            d["path"] = paths[n]
             append(node)
             spaces.append(space)
         lhs_ids.extend([ids[p] for p, _ in ends])
