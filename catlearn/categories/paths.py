@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from catlearn.categories.errors import CategoryError, CategoryTypeError, TooManyPathsError
@@ -76,7 +76,7 @@ class PathTrie:
     """
 
     __slots__ = ("vertices", "edges", "src", "keep", "parent", "edge", "vertex", "depth",
-                 "_paths", "_out", "_searched")
+                 "_paths", "_out", "_searched", "_looped")
 
     def __init__(self, graph: Graph | Any, src: str, *, keep: bool = True) -> None:
         g = as_graph(graph)
@@ -85,35 +85,55 @@ class PathTrie:
 
     @classmethod
     def _of(cls, vertices: tuple[str, ...], edges: tuple[Edge, ...], src: str,
-            keep: bool = True) -> PathTrie:
+            keep: bool = True,
+            out: Sequence[tuple[tuple[int, int], ...]] | None = None) -> PathTrie:
         """A trie over vertices and edges known to form a graph (no :class:`Graph` is
-        built or checked): for the library's own path finding. O(V + E).
+        built or checked): for the library's own path finding. ``out`` may give the
+        adjacency already made (:meth:`adjacency`, which it must equal). O(V + E), O(V)
+        with ``out``.
 
-        >>> T = PathTrie._of(("x", "y"), (Edge("f", "x", "y"),), "x")
-        >>> [T.path(n) for n in T.search()]
+        >>> V, E = ("x", "y"), (Edge("f", "x", "y"),)
+        >>> [T.path(n) for T in [PathTrie._of(V, E, "x")] for n in T.search()]
         [x, x ⋅ f]
+        >>> PathTrie._of(V, E, "x", out=PathTrie.adjacency(V, E))._out
+        (((0, 1),), ())
         """
         trie = cls.__new__(cls)
-        trie._setup(vertices, edges, src, keep)
+        trie._setup(vertices, edges, src, keep, out)
         return trie
 
-    def _setup(self, vertices: tuple[str, ...], edges: tuple[Edge, ...], src: str,
-               keep: bool) -> None:
-        #: the graph's vertices and edges, which ``vertex`` and ``edge`` index
-        self.vertices, self.edges = vertices, edges
-        self.src = src
-        self.keep = keep
+    @staticmethod
+    def adjacency(vertices: Sequence[str], edges: Sequence[Edge]
+                  ) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """Per vertex id, its outgoing ``(edge id, target vertex id)`` pairs in edge
+        order: the integer graph a trie is searched over. O(V + E).
+
+        >>> PathTrie.adjacency(("x", "y"), (Edge("f", "x", "y"), Edge("g", "x", "x")))
+        (((0, 1), (1, 0)), ())
+        """
         index = {v: i for i, v in enumerate(vertices)}
         out: list[list[tuple[int, int]]] = [[] for _ in vertices]
         for k, e in enumerate(edges):
             out[index[e.src]].append((k, index[e.tgt]))
-        self._out: list[tuple[tuple[int, int], ...]] = [tuple(es) for es in out]
+        return tuple(tuple(es) for es in out)
+
+    def _setup(self, vertices: tuple[str, ...], edges: tuple[Edge, ...], src: str,
+               keep: bool, out: Sequence[tuple[tuple[int, int], ...]] | None = None
+               ) -> None:
+        #: the graph's vertices and edges, which ``vertex`` and ``edge`` index
+        self.vertices, self.edges = vertices, edges
+        self.src = src
+        self.keep = keep
+        self._out = PathTrie.adjacency(vertices, edges) if out is None else out
         self.parent: list[int] = [-1]
         self.edge: list[int] = [-1]
-        self.vertex: list[int] = [index[src]]
+        self.vertex: list[int] = [vertices.index(src)]
         self.depth: list[int] = [0]
         self._paths: dict[int, Path] = {0: Path.id(src)}
         self._searched = False
+        #: set by a simple search that met an edge back into its current path: a cycle
+        #: is reachable from ``src`` (the search skips it, so it still ends)
+        self._looped = False
 
     def __len__(self) -> int:
         return len(self.parent)
@@ -233,6 +253,7 @@ class PathTrie:
             d = depth[here] + 1
             for e, w in stack[-1]:
                 if on_path[w]:
+                    self._looped = True
                     continue
                 if dist is not None and (dist[w] < 0 or d + dist[w] > bound):
                     continue

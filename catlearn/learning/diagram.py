@@ -35,8 +35,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import compress
-from typing import TYPE_CHECKING, Any
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from catlearn.categories import Edge, Path, PathTrie
 from catlearn.categories.errors import TooManyPathsError
@@ -110,6 +110,38 @@ def _check_cap(name: str, value: object) -> int:
     return value
 
 
+class _GraphInput(NamedTuple):
+    """What path finding reads from a learning graph, derived from it alone (so kept by
+    the graph until its next write, see ``LearningGraph._kept``): the spaces, the edges
+    by id with their roles (and whether each is learnable or data), the integer
+    adjacency the tries search and the data sources. All immutable."""
+
+    spaces: tuple[str, ...]
+    edges: tuple[Edge, ...]
+    roles: tuple[str, ...]
+    learnable: tuple[bool, ...]
+    is_data: tuple[bool, ...]
+    out: tuple[tuple[tuple[int, int], ...], ...]
+    sources: tuple[str, ...]
+
+    @classmethod
+    def of(cls, graph: LearningGraph) -> _GraphInput:
+        """Read and check ``graph`` (names unique per kind, every edge with both ends).
+        O(V + E)."""
+        rows = graph.edges()  # raises when an edge lacks an end
+        spaces = graph.vertex_names()
+        for kind, names in (("space", spaces), ("edge", [n for n, _, _, _ in rows])):
+            if len(set(names)) < len(names):
+                twice = sorted(n for n, k in Counter(names).items() if k > 1)
+                raise LearningGraphError(f"the learning graph names two {kind}s "
+                                         f"{', '.join(map(repr, twice))}")
+        edges = tuple(Edge(n, s, t) for n, s, t, _ in rows)  # a graph: the ACSet checked it
+        roles = tuple(r for _, _, _, r in rows)
+        return cls(spaces, edges, roles, tuple(r == LEARNABLE for r in roles),
+                   tuple(r == DATA for r in roles), PathTrie.adjacency(spaces, edges),
+                   _sources_of(spaces, rows))
+
+
 class _SourcePaths:
     """The paths out of one source, found by :class:`PathTrie`, grouped by target space.
 
@@ -118,14 +150,15 @@ class _SourcePaths:
     of each space, in the order they were found, the spaces in first-found order.
     """
 
-    def __init__(self, spaces: tuple[str, ...], edges: tuple[Edge, ...], source: str,
-                 learnable: Sequence[bool], is_data: Sequence[bool]) -> None:
-        self.trie = PathTrie._of(spaces, edges, source)
+    def __init__(self, g: _GraphInput, source: str) -> None:
+        self.trie = PathTrie._of(g.spaces, g.edges, source, out=g.out)
         self.learn: list[int] = [0]
         self.data: list[bool] = [True]
         self.by_target: dict[int, list[int]] = {}
         self.paths: list[Path | None] = []  # by node, once the equations are made
-        self._learnable, self._is_data = learnable, is_data
+        self.ends: list[tuple[int, int]] = []  # the equations' (lhs, rhs) nodes
+        self.order: list[int] = []  # the nodes the equations use, in plan order
+        self._learnable, self._is_data = g.learnable, g.is_data
 
     def search(self, policy: str, max_length: int | None, simple: bool | None,
                max_paths: int, max_equations: int, before: int) -> int:
@@ -194,40 +227,47 @@ class _SourcePaths:
                 for q in later:
                     yield (q, p) if (learn[q], depth[q]) > (kp, dp) else (p, q)
 
-    def _paths_of(self, ends: Sequence[tuple[int, int]]) -> list[Path | None]:
-        """The :class:`Path` of every node on the way to an end (``None`` elsewhere):
-        nodes are marked by climbing from each end to a marked one, then made in id
-        order, parents first, each from its parent's. O(nodes used + ends)."""
-        trie = self.trie
-        parent = trie.parent
-        used = bytearray(len(parent))
-        used[0] = 1
+    def _plan_order(self, ends: Sequence[tuple[int, int]]) -> list[int]:
+        """The nodes on the way to an end (the root included, when there is an end) in
+        the loss plan's order: by length, first use breaking ties (each end climbs to
+        its first node already used, lhs before rhs, pair by pair). A chain holds one
+        node per length, so filing each node in its length's bucket as it is climbed
+        keeps first-use order in every bucket. O(nodes used + ends)."""
+        if not ends:
+            return []
+        parent, depth = self.trie.parent, self.trie.depth
+        seen = bytearray(len(parent))
+        seen[0] = 1
+        levels: list[list[int]] = [[] for _ in range(max(depth) + 1)]
+        levels[0].append(0)
         for pair in ends:
             for n in pair:
-                while not used[n]:
-                    used[n] = 1
+                while not seen[n]:
+                    seen[n] = 1
+                    levels[depth[n]].append(n)
                     n = parent[n]
-        paths: list[Path | None] = [None] * len(parent)
-        paths[0] = trie.path(0)
-        _extend_paths(paths, parent, trie.edge, trie.edges,
-                      compress(range(1, len(parent)), memoryview(used)[1:]))
-        return paths
+        return list(chain.from_iterable(levels))
 
-    def equations(self, policy: str) -> tuple[list[Equation], list[tuple[int, int]]]:
-        """The :class:`Equation` values and their ``(lhs, rhs)`` trie nodes; the paths
-        of the nodes used are kept in ``paths``. O(nodes used + total length of the
-        distinct ends, for the names)."""
-        ends = list(self.pairs(policy))
-        paths: list[Any] = self._paths_of(ends)
+    def equations(self, policy: str) -> list[Equation]:
+        """The :class:`Equation` values; their ``(lhs, rhs)`` trie nodes are kept in
+        ``ends``, the nodes they use in plan order in ``order`` and the paths of those
+        nodes (made parents first, each from its parent's) in ``paths``. O(nodes used
+        + total length of the distinct ends, for the names)."""
+        ends = self.ends = list(self.pairs(policy))
+        order = self.order = self._plan_order(ends)
+        trie = self.trie
+        paths: list[Any] = [None] * len(trie.parent)
+        if order:
+            paths[0] = trie.path(0)
+            _extend_paths(paths, trie.parent, trie.edge, trie.edges, islice(order, 1, None))
         self.paths = paths
         texts: dict[int, str] = {}
         for pair in ends:
             for n in pair:
                 if n not in texts:
                     texts[n] = " ⋅ ".join([e[0] for e in paths[n].edges])
-        eqs = Equation._derived_all((paths[p], paths[q], f"{texts[p]} = {texts[q]}")
-                                    for p, q in ends)
-        return eqs, ends
+        return Equation._derived_all((paths[p], paths[q], f"{texts[p]} = {texts[q]}")
+                                     for p, q in ends)
 
 
 def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: bool | None,
@@ -249,39 +289,36 @@ def _find(graph: LearningGraph, policy: str, max_length: int | None, simple: boo
         raise PathFindingError("bad_simple", {"value": simple})
     if simple is False and max_length is None:
         raise PathFindingError("walks_need_bound", {})
-    rows = graph.edges()
-    spaces = graph.vertex_names()
-    for kind, names in (("space", spaces), ("edge", [n for n, _, _, _ in rows])):
-        if len(set(names)) < len(names):
-            twice = sorted(n for n, k in Counter(names).items() if k > 1)
-            raise LearningGraphError(f"the learning graph names two {kind}s "
-                                     f"{', '.join(map(repr, twice))}")
-    learnable = [r == LEARNABLE for _, _, _, r in rows]
-    is_data = [r == DATA for _, _, _, r in rows]
-    edges = tuple(Edge(n, s, t) for n, s, t, _ in rows)  # a graph: the ACSet checked it
+    g = graph._kept("path_finding", _GraphInput.of)
     equations: list[Equation] = []
-    ends: list[tuple[int, int, int]] = []
     found: list[_SourcePaths] = []
-    for source in _sources_of(spaces, rows):
-        paths = _SourcePaths(spaces, edges, source, learnable, is_data)
-        if max_length is None and simple is None:
-            cycle = _reachable_cycle(paths.trie)
-            if cycle is not None:
-                raise PathFindingError("unbounded_cycle", {
-                    "vertex": cycle[0], "source": source, "cycle": cycle[1]})
-        paths.search(policy, max_length, simple, max_paths, cap, len(equations))
-        eqs, pairs = paths.equations(policy)
-        t = len(found)
+    unbounded = max_length is None and simple is None
+    for source in g.sources:
+        paths = _SourcePaths(g, source)
+        try:
+            paths.search(policy, max_length, simple, max_paths, cap, len(equations))
+        except PathFindingError:
+            if unbounded:  # a cycle is reported first, as if checked before the search
+                _refuse_cycle(paths.trie)
+            raise
+        if unbounded and paths.trie._looped:  # the simple search met a cycle
+            _refuse_cycle(paths.trie)
         found.append(paths)
-        equations.extend(eqs)
-        ends.extend((t, p, q) for p, q in pairs)
+        equations.extend(paths.equations(policy))
     eqs_out = tuple(equations)
     trace = PathFindingTrace(
-        ends, tuple((e.lhs, e.rhs) for e in eqs_out), tuple(f.trie.src for f in found),
-        tuple(f.trie.parent for f in found), tuple(f.trie.depth for f in found),
-        tuple(f.trie.edge for f in found), tuple(f.paths for f in found), edges,
-        {n: r for n, _, _, r in rows})
+        eqs_out, tuple(f.trie.src for f in found), tuple(f.trie.parent for f in found),
+        tuple(f.trie.edge for f in found), tuple(f.order for f in found),
+        tuple(f.paths for f in found), tuple(f.ends for f in found), g.edges, g.roles)
     return eqs_out, trace
+
+
+def _refuse_cycle(trie: PathTrie) -> None:
+    """Raise ``unbounded_cycle`` when a cycle is reachable from the trie's source."""
+    cycle = _reachable_cycle(trie)
+    if cycle is not None:
+        raise PathFindingError("unbounded_cycle", {
+            "vertex": cycle[0], "source": trie.src, "cycle": cycle[1]})
 
 
 def find_equations(graph: LearningGraph, *, policy: str = "all_pairs",
@@ -324,7 +361,7 @@ class LearningDiagram:
         if not isinstance(graph, LearningGraph):
             raise LearningGraphError(f"a learning diagram is built on a LearningGraph, not "
                                      f"{type(graph).__name__}")
-        self.graph: LearningGraph = graph.copy()  # type: ignore[assignment]
+        self.graph: LearningGraph = graph.copy()
         eqs: tuple[Equation, ...]
         if trace is None:
             rows = self.graph.edges()  # raises when an edge lacks an end

@@ -21,7 +21,7 @@ catlearn.errors.LearningGraphError: edge 'x' already goes N -> X (data); it cann
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -73,8 +73,84 @@ class LearningGraph(ACSet):
     1
     """
 
+    #: The graph's rows as ``(vertex_names(), edges())``, read from the columns once
+    #: and kept until the next write (``None``: not read since).
+    _rows: tuple[tuple[str, ...], tuple[tuple[str, str, str, str], ...]] | None = None
+    #: Values other modules derive from the graph alone (see :meth:`_kept`), kept until
+    #: the next write (``None``: none since).
+    _derived: dict[str, Any] | None = None
+    #: Whether the columns and indices may be shared with a copy (see :meth:`copy`).
+    _shared = False
+
     def __init__(self) -> None:
         super().__init__(SchLearningGraph, types={"Name": str, "Role": str})
+
+    # ------------------------------------------------------------------ writes
+    # Every write to an ACSet's columns or indices goes through one of the methods
+    # below (``add_part`` through the first two, ``rem_part``, ``rem_parts`` and
+    # ``cascading_rem_parts`` through ``_rem_one``). Each first drops the cached rows
+    # and, when the columns are shared with a copy, takes its own copies of them.
+    def _will_write(self) -> None:
+        self._rows = self._derived = None
+        if self._shared:
+            self._hom = {k: v.copy() for k, v in self._hom.items()}
+            self._attr = {k: v.copy() for k, v in self._attr.items()}
+            self._index = {k: None if ix is None else ix.copy()
+                           for k, ix in self._index.items()}
+            self._shared = False
+
+    def _add_one_fast(self, ob: str, subparts: dict[str, Any]) -> int | None:
+        self._will_write()
+        return super()._add_one_fast(ob, subparts)
+
+    def add_parts(self, ob: str, n: int, **columns: Any) -> range:
+        self._will_write()
+        return super().add_parts(ob, n, **columns)
+
+    def set_subpart(self, part: Any, f: str, value: Any) -> None:
+        self._will_write()
+        super().set_subpart(part, f, value)
+
+    def clear_subpart(self, part: Any, f: str) -> None:
+        self._will_write()
+        super().clear_subpart(part, f)
+
+    def _write_hom(self, f: str, parts: np.ndarray, vals: np.ndarray) -> None:
+        self._will_write()
+        super()._write_hom(f, parts, vals)
+
+    def _rem_one(self, ob: str, p: int, renumber: np.ndarray, cur2old: np.ndarray) -> None:
+        self._will_write()
+        super()._rem_one(ob, p, renumber, cur2old)
+
+    def _adopt(self, counts: Mapping[str, int], homs: Mapping[str, np.ndarray]) -> None:
+        self._will_write()
+        super()._adopt(counts, homs)
+
+    def _empty_like(self) -> ACSet:
+        other = super()._empty_like()
+        other.__dict__.pop("_rows", None)  # the class defaults: nothing cached, not shared
+        other.__dict__.pop("_shared", None)
+        other.__dict__.pop("_derived", None)
+        return other
+
+    def copy(self) -> LearningGraph:
+        """A copy, copy-on-write: the columns and indices are shared until either graph
+        is written to, and the writer then copies them (O(parts), as an eager copy
+        would). O(number of columns) now; the rows read are shared too.
+
+        >>> g = LearningGraph().model("f", "X", "Y")
+        >>> h = g.copy().model("k", "Y", "X")
+        >>> g.edge_names(), h.edge_names()
+        (('f',), ('f', 'k'))
+        """
+        other: Any = self._empty_like()
+        other._n, other._cap = dict(self._n), dict(self._cap)
+        other._hom, other._attr = dict(self._hom), dict(self._attr)
+        other._index = dict(self._index)
+        other._rows, other._derived = self._rows, self._derived
+        other._shared = self._shared = True
+        return other
 
     # ------------------------------------------------------------------ checks
     def _check_attr_values(self, a: str, parts: np.ndarray, values: Any) -> np.ndarray:
@@ -115,8 +191,48 @@ class LearningGraph(ACSet):
         """Whether an edge is called ``name``."""
         return bool(self.incident(name, "elabel").size)
 
+    def _kept(self, key: str, make: Callable[[LearningGraph], Any]) -> Any:
+        """``make(self)``, an immutable value derived from the graph alone, computed at
+        the first call after a write and kept under ``key`` until the next one (a copy
+        shares what was kept). For the library's own path finding; O(1) when kept.
+
+        >>> g, count = LearningGraph().model("f", "X", "Y"), lambda h: len(h.edges())
+        >>> g._kept("n", count), g.model("k", "Y", "X")._kept("n", count)
+        (1, 2)
+        """
+        kept = self._derived
+        if kept is None:
+            kept = self._derived = {}
+        found = kept.get(key, kept)
+        if found is kept:
+            found = kept[key] = make(self)
+        return found
+
+    def _read_rows(self) -> tuple[tuple[str, ...], tuple[tuple[str, str, str, str], ...]]:
+        """``(vertex_names(), edges())``, read from the columns (in place) at the first
+        call after a write, then kept. O(1) when kept, else O(V + E)."""
+        rows = self._rows
+        if rows is not None:
+            return rows
+        names = tuple(self._attr["vlabel"][:self._n["V"]].tolist())
+        n, hom, attr = self._n["E"], self._hom, self._attr
+        out = []
+        for e, (name, s, t, r) in enumerate(zip(attr["elabel"][:n].tolist(),
+                                                 hom["src"][:n].tolist(),
+                                                 hom["tgt"][:n].tolist(),
+                                                 attr["role"][:n].tolist(), strict=True)):
+            if s < 0 or t < 0:
+                raise LearningGraphError(f"edge {name!r} (id {e}) has no "
+                                         f"{'source' if s < 0 else 'target'} space")
+            out.append((name, names[s], names[t], r))
+        rows = self._rows = (names, tuple(out))
+        return rows
+
     def vertex_names(self) -> tuple[str, ...]:
-        """The names of the spaces, by id."""
+        """The names of the spaces, by id (kept between writes: O(1) when unchanged)."""
+        rows = self._rows
+        if rows is not None:
+            return rows[0]
         return tuple(self._attr["vlabel"][:self._n["V"]].tolist())  # read in place
 
     def edge_names(self) -> tuple[str, ...]:
@@ -137,20 +253,13 @@ class LearningGraph(ACSet):
         return (str(self.subpart(e, ("src", "vlabel"))), str(self.subpart(e, ("tgt", "vlabel"))))
 
     def edges(self, role: str | None = None) -> tuple[tuple[str, str, str, str], ...]:
-        """``(name, src, tgt, role)`` of every edge (of one role when given), by id."""
-        names = self.vertex_names()
-        n, hom, attr = self._n["E"], self._hom, self._attr  # columns read in place
-        out = []
-        for e, (name, s, t, r) in enumerate(zip(attr["elabel"][:n].tolist(),
-                                                 hom["src"][:n].tolist(),
-                                                 hom["tgt"][:n].tolist(),
-                                                 attr["role"][:n].tolist(), strict=True)):
-            if s < 0 or t < 0:
-                raise LearningGraphError(f"edge {name!r} (id {e}) has no "
-                                         f"{'source' if s < 0 else 'target'} space")
-            if role is None or r == role:
-                out.append((name, names[s], names[t], r))
-        return tuple(out)
+        """``(name, src, tgt, role)`` of every edge (of one role when given), by id. Read
+        from the columns at the first call after a write, then kept: O(1) for all edges
+        of an unchanged graph, O(E) for one role."""
+        rows = self._read_rows()[1]
+        if role is None:
+            return rows
+        return tuple(row for row in rows if row[3] == role)
 
     def out_roles(self, space: str) -> tuple[str, ...]:
         """The roles of the edges leaving a space."""

@@ -19,9 +19,9 @@ the nodes in order (parents come before children) and compare the pairs.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from catlearn.categories import Edge, Path
@@ -33,15 +33,15 @@ if TYPE_CHECKING:
 __all__ = ["PlanNode", "PlanEquation", "LossPlan", "compile_plan"]
 
 
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
+class _without_cyclic_gc:
     """Pause Python's cyclic garbage collector while a large acyclic structure is built.
 
     Path finding and plan compilation make about five long-lived objects per path (paths,
     equations, plan nodes), none in a reference cycle; the cyclic collector would walk the
     whole heap again and again as they pile up (about half the time of ``from_graph`` +
     ``compile_plan`` on 10^4 paths). Reference counting still frees everything; the
-    collector is resumed on exit, also on an error, and left alone if it was off.
+    collector is resumed on exit, also on an error, and left alone if it was off. A
+    plain class, not ``contextlib.contextmanager``: entering costs no generator.
 
     >>> import gc
     >>> with _without_cyclic_gc():
@@ -50,12 +50,15 @@ def _without_cyclic_gc() -> Iterator[None]:
     >>> gc.isenabled()
     True
     """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
+
+    __slots__ = ("_was_on",)
+
+    def __enter__(self) -> None:
+        self._was_on = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._was_on:
             gc.enable()
 
 
@@ -221,60 +224,33 @@ def _walk_paths(equations: Sequence[Any]) -> _Prefixes:
 
 class PathFindingTrace(NamedTuple):
     """How path finding found a diagram's equations, kept by the diagram so that its
-    plan reuses the search's tries instead of walking every path again.
+    plan is read off the search's tries instead of walking every path again.
 
-    ``ends[k]`` is ``(trie, lhs node, rhs node)`` of equation ``k``, whose paths are
-    ``paths[k]`` (compared by identity: a diagram whose equations changed walks its
-    paths instead). Per trie: its source, its ``parent``/``depth``/``edge`` columns (edge
-    ids into ``edges``) and the :class:`Path` of every node the equations use; ``roles``
-    gives each edge's role by name.
+    ``equations`` are the equations found (a diagram whose equations no longer have
+    exactly their paths, compared by identity, walks its paths instead). Per trie (one
+    per data source): its ``source``, its ``parent`` and ``edge`` columns (edge ids into
+    ``edges``), the nodes the equations use in plan order (``order``: by length, then
+    first use), the :class:`Path` of each of those nodes by node id (``node_paths``) and
+    the ``(lhs, rhs)`` nodes of its equations (``ends``, in equation order). ``roles``
+    gives each edge's role by edge id.
     """
 
-    ends: Sequence[tuple[int, int, int]]
-    paths: Sequence[tuple[Path, Path]]
+    equations: Sequence[Any]
     sources: Sequence[str]
     parent: Sequence[Sequence[int]]
-    depth: Sequence[Sequence[int]]
     edge: Sequence[Sequence[int]]
+    order: Sequence[Sequence[int]]
     node_paths: Sequence[Sequence[Path | None]]
+    ends: Sequence[Sequence[tuple[int, int]]]
     edges: Sequence[Edge]
-    roles: Mapping[str, str]
+    roles: Sequence[str]
 
     def fits(self, equations: Sequence[Any]) -> bool:
         """Whether ``equations`` still have exactly the traced paths: O(equations)."""
-        return len(equations) == len(self.paths) and all(
-            eq.lhs is p and eq.rhs is q
-            for eq, (p, q) in zip(equations, self.paths, strict=True))
-
-    def prefixes(self) -> _Prefixes:
-        """The used prefixes in first-use order: each equation end climbs to its first
-        node already used. O(nodes used + equations)."""
-        out = _Prefixes()
-        sources, depths, parents, last, node_paths = (
-            out.source.append, out.depth.append, out.parent.append, out.edge.append,
-            out.path.append)
-        edges, ends = self.edges, out.ends.append
-        index = [[-1] * len(ps) for ps in self.parent]
-        count = 0
-        for t, a, b in self.ends:
-            src, up, depth, edge = (self.sources[t], self.parent[t], self.depth[t],
-                                    self.edge[t])
-            seen, paths = index[t], self.node_paths[t]
-            for n in (a, b):
-                chain = []
-                while n >= 0 and seen[n] < 0:
-                    chain.append(n)
-                    n = up[n]
-                for m in reversed(chain):
-                    sources(src)
-                    depths(depth[m])
-                    parents(seen[up[m]] if m else -1)
-                    last(edges[edge[m]] if m else None)
-                    node_paths(paths[m])
-                    seen[m] = count
-                    count += 1
-            ends((seen[a], seen[b]))
-        return out
+        found = self.equations
+        return equations is found or (len(equations) == len(found) and all(
+            eq.lhs is old.lhs and eq.rhs is old.rhs
+            for eq, old in zip(equations, found, strict=True)))
 
 
 def compile_plan(diagram: LearningDiagram) -> LossPlan:
@@ -282,23 +258,91 @@ def compile_plan(diagram: LearningDiagram) -> LossPlan:
 
     Nodes are numbered source by source, breadth first (shorter prefixes first, then in
     the order equations first use them), so a parent always precedes its children. Time
-    O(nodes · log nodes + equations), plus the total length of the equations' paths for
-    a diagram whose equations were not found by path finding.
+    O(nodes + equations) for a diagram found by path finding (the order is the
+    search's); O(nodes · log nodes + equations) plus the total length of the equations'
+    paths for one whose equations were given.
     """
     with _without_cyclic_gc():
+        trace = getattr(diagram, "_trace", None)
+        if isinstance(trace, PathFindingTrace) and trace.fits(diagram.equations):
+            return _compile_traced(diagram, trace)
         return _compile(diagram)
 
 
+def _compile_traced(diagram: LearningDiagram, trace: PathFindingTrace) -> LossPlan:
+    """The plan read off the search's tries: each trie's used nodes are already in plan
+    order, so node ``order[i]`` gets the next id and its parent's id is looked up by
+    trie node. O(nodes + equations); nodes made without the dataclass ``__init__``."""
+    roles = trace.roles
+    info = [(e[0], roles[k], e[2]) for k, e in enumerate(trace.edges)]
+    nodes: list[PlanNode] = []
+    spaces: list[str] = []
+    append, new = nodes.append, PlanNode.__new__
+    sources, lhs_ids, rhs_ids = [], [], []
+    for src, parent, last, order, paths, ends in zip(
+            trace.sources, trace.parent, trace.edge, trace.order, trace.node_paths,
+            trace.ends, strict=True):
+        if not ends:
+            continue
+        sources.append(src)
+        i = len(nodes)
+        ids = [0] * len(parent)
+        node = new(PlanNode)
+        node.__dict__.update({"id": i, "source": src, "parent": None, "edge": None,
+                              "role": None, "space": src, "path": paths[0]})
+        append(node)
+        spaces.append(src)
+        ids[0] = i
+        for n in islice(order, 1, None):  # the hot loop
+            i += 1
+            ids[n] = i
+            name, role, space = info[last[n]]
+            node = new(PlanNode)
+            d = node.__dict__  # filled key by key, in field order: the class's shared keys
+            d["id"] = i
+            d["source"] = src
+            d["parent"] = ids[parent[n]]
+            d["edge"] = name
+            d["role"] = role
+            d["space"] = space
+            d["path"] = paths[n]
+            append(node)
+            spaces.append(space)
+        lhs_ids.extend([ids[p] for p, _ in ends])
+        rhs_ids.extend([ids[q] for _, q in ends])
+    return LossPlan(tuple(nodes), _plan_equations(diagram, nodes, spaces, lhs_ids,
+                                                  rhs_ids), tuple(sources))
+
+
+def _plan_equations(diagram: LearningDiagram, nodes: Sequence[PlanNode],
+                    spaces: Sequence[str], lhs_ids: Sequence[int], rhs_ids: Sequence[int]
+                    ) -> tuple[PlanEquation, ...]:
+    """The diagram's equations as plan equations, given their ends' node ids."""
+    by_space: dict[str, str] = {}  # the comparator of each target space
+    equations = []
+    new_eq = PlanEquation.__new__
+    for k, (eq, lhs, rhs) in enumerate(zip(diagram.equations, lhs_ids, rhs_ids,
+                                           strict=True)):
+        space = spaces[lhs]
+        comparator = eq.comparator or by_space.get(space)
+        if comparator is None:
+            comparator = by_space[space] = diagram.comparator_for(eq)
+        plan_eq = new_eq(PlanEquation)
+        plan_eq.__dict__.update({"index": k, "name": eq.name, "source": nodes[lhs].source,
+                                 "target": space, "lhs": lhs, "rhs": rhs,
+                                 "weight": eq.weight, "comparator": comparator,
+                                 "grad": eq.grad})
+        equations.append(plan_eq)
+    return tuple(equations)
+
+
 def _compile(diagram: LearningDiagram) -> LossPlan:
+    """The plan of any equations: their paths walked through a (node, edge) index,
+    then the prefixes sorted by (source rank, length)."""
     eqs = diagram.equations
-    trace = getattr(diagram, "_trace", None)
-    if isinstance(trace, PathFindingTrace) and trace.fits(eqs):
-        pre, roles = trace.prefixes(), trace.roles
-        sources = list(dict.fromkeys(trace.sources[t] for t, _, _ in trace.ends))
-    else:
-        pre = _walk_paths(eqs)
-        roles = {name: role for name, _, _, role in diagram.graph.edges()}
-        sources = list(dict.fromkeys(eq.source for eq in eqs))
+    pre = _walk_paths(eqs)
+    roles = {name: role for name, _, _, role in diagram.graph.edges()}
+    sources = list(dict.fromkeys(eq.source for eq in eqs))
     rank = {s: i for i, s in enumerate(sources)}
     width = max(pre.depth, default=0) + 1
     keys = [rank[s] * width + d for s, d in zip(pre.source, pre.depth, strict=True)]
@@ -323,22 +367,10 @@ def _compile(diagram: LearningDiagram) -> LossPlan:
                                   "parent": ids[parent_of[k]], "edge": name,
                                   "role": roles[name], "space": e[2], "path": path})
         append(node)
-    by_space: dict[str, str] = {}  # the comparator of each target space
-    equations = []
-    new_eq = PlanEquation.__new__
-    for k, (eq, (lhs, rhs)) in enumerate(zip(eqs, pre.ends, strict=True)):
-        end = nodes[ids[lhs]]
-        space = end.space
-        comparator = eq.comparator or by_space.get(space)
-        if comparator is None:
-            comparator = by_space[space] = diagram.comparator_for(eq)
-        plan_eq = new_eq(PlanEquation)
-        plan_eq.__dict__.update({"index": k, "name": eq.name, "source": end.source,
-                                 "target": space, "lhs": end.id, "rhs": ids[rhs],
-                                 "weight": eq.weight, "comparator": comparator,
-                                 "grad": eq.grad})
-        equations.append(plan_eq)
-    return LossPlan(tuple(nodes), tuple(equations), tuple(sources))
+    spaces = [n.space for n in nodes]
+    return LossPlan(tuple(nodes), _plan_equations(
+        diagram, nodes, spaces, [ids[a] for a, _ in pre.ends],
+        [ids[b] for _, b in pre.ends]), tuple(sources))
 
 
 def distinct_prefixes(paths: Iterable[Path]) -> int:

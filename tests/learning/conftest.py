@@ -93,3 +93,17 @@ def reference_cycle(g: LearningGraph, source: str) -> tuple[str, str] | None:
             if trail and trail[-1][0] == v:
                 trail.pop()
     return None
+
+
+def scanned_rows(g: LearningGraph) -> tuple[tuple[str, ...], tuple[tuple[str, str, str, str], ...]]:
+    """``(vertex_names(), edges())`` read afresh from the columns (``subpart``), with no
+    cache: the reference the kept rows are compared with. Raises ``ValueError`` when an
+    edge lacks an end (``edges()`` then raises the library's error)."""
+    names = tuple(g.subpart("vlabel").tolist())
+    rows = []
+    for n, s, t, r in zip(g.subpart("elabel").tolist(), g.subpart("src").tolist(),
+                          g.subpart("tgt").tolist(), g.subpart("role").tolist(), strict=True):
+        if s < 0 or t < 0:
+            raise ValueError(n)
+        rows.append((n, names[s], names[t], r))
+    return names, tuple(rows)

@@ -286,3 +286,18 @@ def test_python_blow_ups_name_the_arguments(kwargs, words):
     for w in words:
         assert w in str(err.value)
     assert "`" not in str(err.value)
+
+
+@pytest.mark.parametrize("caps", [{"max_paths": 3}, {"max_equations": 1}])
+def test_a_reachable_cycle_is_reported_before_a_cap_stops_the_search(caps):
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    for k in range(4):  # many paths into Y before the cycle at the end is met
+        g.model(f"f{k}", "X", "Y")
+    g.model("u", "Y", "Z").model("v", "Z", "Y")
+    with pytest.raises(PathFindingError) as err:
+        find_equations(g, **caps)
+    assert err.value.key == "unbounded_cycle"
+    assert err.value.fields["cycle"] == "u ⋅ v"
+    with pytest.raises(PathFindingError) as capped:  # bounded: the cap speaks
+        find_equations(g, simple=True, **caps)
+    assert capped.value.key != "unbounded_cycle"
