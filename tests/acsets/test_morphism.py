@@ -26,6 +26,10 @@ SchTwoAttrs = Schema("SchTwoAttrs", obs=("X", "Y"), attrtypes=("T",),
                      attrs=(("a", "X", "T"), ("b", "Y", "T")))
 
 
+#: how messages about a morphism edge() -> loop() begin
+EDGE_TO_LOOP = r"^morphism SchGraph\(V=2, E=1\) -> SchGraph\(V=1, E=1\): "
+
+
 def edge() -> ACSet:
     """Two vertices and an edge 0 -> 1."""
     return ACSet.build(SchGraph, V=2, E={"src": [0], "tgt": [1]})
@@ -75,7 +79,7 @@ def test_a_component_may_be_omitted_only_for_an_empty_object():
     f = ACSetTransformation(X, loop(), V=[0, 0])
     assert f["E"].tolist() == []
     assert f["E"].dtype == np.int64
-    with pytest.raises(NaturalityError, match=r"SchGraph\(V=1, E=1\): no component for "
+    with pytest.raises(NaturalityError, match=EDGE_TO_LOOP + "no component for "
                        r"object E"):
         ACSetTransformation(edge(), loop(), V=[0, 0])
     with pytest.raises(NaturalityError, match="no component for object V"):
@@ -91,7 +95,8 @@ def test_a_component_may_be_omitted_only_for_an_empty_object():
     ("00", r"<U2 values of shape \(\)"),
 ])
 def test_component_must_be_a_flat_array_of_ids(given_, shape):
-    with pytest.raises(NaturalityError, match=r"component V must be a 1-d array of part ids, "
+    with pytest.raises(NaturalityError, match=EDGE_TO_LOOP
+                       + r"component V must be a 1-d array of part ids, "
                        r"got " + shape):
         ACSetTransformation(edge(), loop(), V=given_, E=[0])
 
@@ -112,7 +117,8 @@ def test_an_empty_component_of_any_kind_is_accepted():
 
 
 def test_component_length_is_checked():
-    with pytest.raises(NaturalityError, match=r"component V has length 3, expected 2 \(the "
+    with pytest.raises(NaturalityError, match=EDGE_TO_LOOP
+                       + r"component V has length 3, expected 2 \(the "
                        r"parts of V in the domain\)"):
         ACSetTransformation(edge(), loop(), V=[0, 0, 0], E=[0])
     with pytest.raises(NaturalityError, match="component V has length 1, expected 2"):
@@ -122,7 +128,8 @@ def test_component_length_is_checked():
 @pytest.mark.parametrize(("comp", "part", "value"), [([0, 1], 1, 1), ([-1, 0], 0, -1),
                                                      ([0, 5], 1, 5)])
 def test_component_values_must_be_parts_of_the_codomain(comp, part, value):
-    with pytest.raises(NaturalityError, match=rf"component V sends part {part} to {value}, "
+    with pytest.raises(NaturalityError, match=EDGE_TO_LOOP
+                       + rf"component V sends part {part} to {value}, "
                        r"which is not a part of V in the codomain \(1 parts\)"):
         ACSetTransformation(edge(), loop(), V=comp, E=[0])
 
@@ -176,6 +183,15 @@ def test_attributes_must_be_preserved():
     assert ACSetTransformation(X, labelled(["b", "a"]), V=[1, 0])["V"].tolist() == [1, 0]
 
 
+def test_attribute_messages_name_both_ends():
+    X, Y = labelled(["a"]), labelled(["c", "a"])
+    with pytest.raises(NaturalityError, match=r"^morphism SchLabeledGraph\(V=1, E=0\) -> "
+                       r"SchLabeledGraph\(V=2, E=0\) does not preserve attribute label at "
+                       r"part 0 of V: 'a' != 'c'$"):
+        ACSetTransformation(X, Y, V=[0])
+    assert ACSetTransformation(X, Y, V=[1])["V"].tolist() == [1]
+
+
 def test_attributes_compare_by_isequal_not_identity():
     X, Y = labelled([[1, 2], float("nan")]), labelled([[1, 2], float("nan")])
     assert ACSetTransformation(X, Y, V=[0, 1])["V"].tolist() == [0, 1]
@@ -227,22 +243,31 @@ def test_a_variable_that_occurs_nowhere_needs_its_component():
 
 def test_given_variable_components_are_checked():
     X = labelled([AttrVar(0)], nvars=1)
-    Y = labelled(["p"], nvars=1)
-    with pytest.raises(NaturalityError, match="component Label must be a sequence of values "
-                       "or variables, not int"):
+    Y = labelled(["p", "q"], nvars=1)
+    ends = r"^morphism SchLabeledGraph\(V=1, E=0\) -> SchLabeledGraph\(V=2, E=0\): "
+    with pytest.raises(NaturalityError, match=ends + "component Label must be a sequence of "
+                       "values or variables, not int$"):
         ACSetTransformation(X, Y, V=[0], Label=5)
-    with pytest.raises(NaturalityError, match=r"component Label has length 2, expected 1 "
-                       r"\(the parts of Label in the domain\)"):
+    with pytest.raises(NaturalityError, match=ends + r"component Label has length 2, expected 1 "
+                       r"\(the parts of Label in the domain\)$"):
         ACSetTransformation(X, Y, V=[0], Label=["p", "p"])
-    with pytest.raises(NaturalityError, match=r"attribute type Label, variable AttrVar\(0\) "
-                       r"is sent to AttrVar\(1\), which is not a value or a variable of the "
-                       r"codomain"):
+    with pytest.raises(NaturalityError, match=ends + r"attribute type Label, variable "
+                       r"AttrVar\(0\) is sent to AttrVar\(1\), which is not a value or a "
+                       r"variable of the codomain$"):
         ACSetTransformation(X, Y, V=[0], Label=[AttrVar(1)])
-    with pytest.raises(NaturalityError, match=r"variable AttrVar\(0\) is sent to Unhashable\(\)"):
+    with pytest.raises(NaturalityError, match=ends + r"attribute type Label, variable "
+                       r"AttrVar\(0\) is sent to Unhashable\(\)"):
         ACSetTransformation(X, Y, V=[0], Label=[Unhashable()])
-    with pytest.raises(NaturalityError, match="does not preserve attribute label"):
+    with pytest.raises(NaturalityError, match=r"^morphism SchLabeledGraph\(V=1, E=0\) -> "
+                       r"SchLabeledGraph\(V=2, E=0\) does not preserve attribute label at "
+                       r"part 0 of V: AttrVar\(0\) != 'p'$"):
         ACSetTransformation(X, Y, V=[0], Label=[AttrVar(0)])
     assert ACSetTransformation(X, Y, V=[0], Label=("p",)).var_components["Label"] == ("p",)
+    assert ACSetTransformation(X, Y, V=[1], Label=["q"]).var_components["Label"] == ("q",)
+    with pytest.raises(NaturalityError, match=r"^morphism SchLabeledGraph\(V=3, E=0\) -> "
+                       r"SchLabeledGraph\(V=2, E=0\): attribute type Label: variable "
+                       r"AttrVar\(1\) occurs nowhere"):
+        ACSetTransformation(labelled([AttrVar(0)] * 3, nvars=2), Y, V=[0, 0, 0])
 
 
 def test_a_variable_may_go_to_the_last_variable_of_the_codomain():
@@ -424,3 +449,19 @@ def test_is_natural_says_whether_construction_succeeds():
     assert not is_natural(ACSet(SchGraph), ACSet(SchReflexiveGraph))
     assert not is_natural(labelled(["a"]), labelled(["b"]), V=[0])
     assert not is_natural(labelled([AttrVar(0)], 1), labelled(["p"]), V=[0], Label=5)
+
+
+def test_inverse_of_variables_that_occur_nowhere():
+    X = labelled([], nvars=3)
+    f = ACSetTransformation(X, X, Label=[AttrVar(2), AttrVar(0), AttrVar(1)])
+    assert f.inverse().var_components["Label"] == (AttrVar(1), AttrVar(2), AttrVar(0))
+    assert f >> f.inverse() == identity(X)
+
+
+def test_repr_lists_every_attribute_type_with_variables():
+    S = Schema("S2", obs=("X",), attrtypes=("T", "U"), attrs=(("a", "X", "T"),))
+    X = ACSet(S)
+    X.add_parts("T", 1)
+    X.add_parts("U", 2)
+    assert repr(identity(X)) == ("ACSetTransformation(S2(X=0) -> S2(X=0): X=[], "
+                                 "T=[AttrVar(0)], U=[AttrVar(0), AttrVar(1)])")
