@@ -148,8 +148,9 @@ def test_naturality_failure_names_the_hom_part_and_both_sides():
                        r"of E: V\[src\(0\)\] = 1 != src\(E\[0\]\) = 0"):
         ACSetTransformation(edge(), edge(), V=[1, 0], E=[0])
     Y = ACSet.build(SchGraph, V=2, E={"src": [0, 0], "tgt": [0, 1]})
-    with pytest.raises(NaturalityError, match=r"hom tgt: E -> V at part 0 of E: "
-                       r"V\[tgt\(0\)\] = 1 != tgt\(E\[0\]\) = 0"):
+    with pytest.raises(NaturalityError, match=r"^morphism SchGraph\(V=2, E=1\) -> SchGraph\(V=2, "
+                       r"E=2\) is not natural: hom tgt: E -> V at part 0 of E: "
+                       r"V\[tgt\(0\)\] = 1 != tgt\(E\[0\]\) = 0$"):
         ACSetTransformation(edge(), Y, V=[0, 1], E=[0])
 
 
