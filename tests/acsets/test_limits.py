@@ -26,13 +26,13 @@ from catlearn.acsets.limits import (
     universal,
 )
 from catlearn.acsets.morphism import ACSetTransformation, identity
-from catlearn.acsets.schema import SchGraph, SchLabeledGraph, SchReflexiveGraph
+from catlearn.acsets.schema import Schema, SchGraph, SchLabeledGraph, SchReflexiveGraph
 from catlearn.acsets.values import isequal
 from catlearn.errors import DiagramError, LimitError
 from catlearn.testing import acsets, graphs, schemas, transformations
 from tests.acsets.reference import check_cone
 
-PROPS = settings(max_examples=200, deadline=None)
+PROPS = settings(deadline=None)  # examples from the profile: 200 in CI
 ANY_SCHEMA = schemas(max_obs=2, max_homs=2)
 
 
@@ -323,3 +323,78 @@ def test_equi_join_matches_brute_force(scale, left, right):
     expected = [(i, j) for i in range(len(left)) for j in range(len(right))
                 if left[i] == right[j]]
     assert list(zip(li.tolist(), ri.tolist(), strict=True)) == expected
+
+
+# ====================================================================== what the errors say
+S2 = Schema("S2", obs=("V",), attrtypes=("T",), attrs=(("a", "V", "T"), ("b", "V", "T")))
+
+
+def two_attrs(a: list[object], b: list[object]) -> ACSet:
+    X = ACSet(S2)
+    X.add_parts("V", len(a), a=a, b=b)
+    return X
+
+
+def test_universal_errors_name_the_cone_and_the_legs():
+    X = ACSet(SchGraph)
+    X.add_parts("V", 2)
+    swap = ACSetTransformation(X, X, V=[1, 0])
+    P = pullback(identity(X), swap)
+    with pytest.raises(DiagramError, match=r"^cone: expected 2 legs \(for 'B', 'C'\), got 1$"):
+        P.universal([identity(X)])
+    with pytest.raises(DiagramError, match=r"^cone: expected 2 legs \(for 'B', 'C'\), got 1 "
+                                           r"\(no leg for 'C'\)$"):
+        P.universal({"B": identity(X)})
+    Y = ACSet(SchGraph)
+    Y.add_parts("V", 1)
+    with pytest.raises(LimitError, match=r"^cone: apex=SchGraph\(V=1, E=0\) is not the domain "
+                                         r"SchGraph\(V=2, E=0\) of the leg for 'B'$"):
+        P.universal({"B": swap, "C": identity(X)}, apex=Y)
+    with pytest.raises(LimitError, match=r"^cone: over the empty diagram, give the other apex "
+                                         r"as apex=\.\.\.$"):
+        terminal(SchGraph).universal()
+
+
+def test_no_mediator_names_the_first_bad_part_and_the_attribute_that_differs():
+    """Part 0 has a mediating image, part 1 not: attribute a agrees there, b does not."""
+    A, B = two_attrs(["x", "x"], ["p", "q"]), two_attrs(["x", "x"], ["p", "r"])
+    P = product(A, B)
+    assert [leg["V"].tolist() for leg in P.legs] == [[0], [0]]
+    Z = ACSet(S2)
+    Z.add_parts("V", 2)
+    legs = [ACSetTransformation(Z, A, V=[0, 1]), ACSetTransformation(Z, B, V=[0, 1])]
+    with pytest.raises(LimitError) as err:
+        P.universal(legs)
+    assert str(err.value) == (
+        "no mediating map into the limit: part 1 of V in the cone's apex goes to part 1 in "
+        "'X0', part 1 in 'X1', which is not a part of the limit's V (attribute b takes "
+        "different values there: 'X0': 'q', 'X1': 'r')")
+    both_first = [ACSetTransformation(Z, A, V=[0, 0]), ACSetTransformation(Z, B, V=[0, 0])]
+    assert P.universal(both_first)["V"].tolist() == [0, 0]
+
+
+def test_variable_without_mediator_names_the_attribute_type():
+    L, W = labeled("a"), labeled("a")
+    Z = ACSet(SchLabeledGraph)
+    Z.add_parts("Label", 1)
+    P = product(L, W)
+    with pytest.raises(LimitError) as err:
+        P.universal([ACSetTransformation(Z, L, Label=["a"]),
+                     ACSetTransformation(Z, W, Label=["b"])])
+    assert str(err.value) == (
+        "no mediating map into the limit: attribute type Label: variable AttrVar(0) of the "
+        "cone's apex is sent to different values by the legs: 'X0': 'a', 'X1': 'b'")
+
+
+def test_terminal_of_a_schema_with_attribute_types_but_no_attributes():
+    St = Schema("St", obs=("V",), homs=(("loop", "V", "V"),), attrtypes=("T",))
+    T = terminal(St)
+    assert (T.apex.nparts("V"), T.apex.nparts("T")) == (1, 0)
+    assert T.apex.subpart("loop").tolist() == [0]
+    X = ACSet(St)
+    X.add_parts("V", 2, loop=[1, 0])
+    assert T.universal(apex=X)["V"].tolist() == [0, 0]
+    with pytest.raises(LimitError) as err:
+        terminal(S2)
+    assert str(err.value) == ("terminal: schema S2 has attributes (a, b); no terminal ACSet "
+                              "exists when attribute values are fixed")
