@@ -365,7 +365,8 @@ def test_initial_universal_is_the_empty_map():
 
 
 def test_coproduct_needs_a_schema_when_empty():
-    with pytest.raises(DiagramError, match="schema="):
+    with pytest.raises(DiagramError, match=r"^coproduct: an empty diagram needs schema=\.\.\. "
+                                           r"to know its schema$"):
         coproduct()
 
 
@@ -612,3 +613,22 @@ def test_cocone_leg_lookup_error():
     with pytest.raises(DiagramError, match="'nope' is not an object"):
         C.leg("nope")
     assert "Cocone(apex=SchGraph(V=2, E=1)" in repr(C)
+
+
+def test_arrows_identify_variables_with_their_images():
+    """f sends the variable of A to AttrVar(0) of B, g to AttrVar(1): the coequalizer
+    glues B's two variables into one."""
+    A = ACSet(SchLabeledGraph)
+    A.add_parts("Label", 1)
+    B = ACSet(SchLabeledGraph)
+    B.add_parts("Label", 2)
+    B.add_parts("V", 2, label=[AttrVar(0), AttrVar(1)])
+    f = ACSetTransformation(A, B, Label=[AttrVar(0)])
+    g = ACSetTransformation(A, B, Label=[AttrVar(1)])
+    q = coequalizer(f, g)
+    assert q.apex.nparts("Label") == 1
+    assert q.apex.subpart("label").tolist() == [AttrVar(0), AttrVar(0)]
+    assert q.legs[0].var_components["Label"] == (AttrVar(0), AttrVar(0))
+    check_cocone(q.diagram, {n: q.leg(n) for n in q.diagram.names})
+    h = ACSetTransformation(A, B, Label=[AttrVar(1)])
+    assert coequalizer(g, h).apex.nparts("Label") == 2  # nothing glued

@@ -898,6 +898,8 @@ def test_initial_assignment_errors_explain_the_clash(X: ACSet, Y: ACSet, kw: dic
      "initial['V'] must be a mapping {part: image}, not [0]"),
     ({"initial": {"W": {0: 0}}}, HomSearchError,
      "initial names 'W', which is not an object or attribute type of schema SchGraph"),
+    ({"predicates": [("V", {0: [0]})]}, HomSearchTypeError,
+     "predicates must be a mapping {ob: {part: images} or callable}, not [('V', {0: [0]})]"),
     ({"predicates": {"V": {2: [0]}}}, HomSearchError,
      "predicates for V: 2 is not a part of V in the domain (2 parts)"),
     ({"predicates": {"V": {-1: [0]}}}, HomSearchError,
@@ -1027,3 +1029,13 @@ def test_initial_forces_an_image_of_zero_beside_unset_values() -> None:
     f = homomorphism(E, Y, initial={"E": {0: 0}})
     assert f is not None
     assert (f["V"].tolist(), f["E"].tolist()) == ([0, 1], [0])
+
+
+def test_monic_on_an_attribute_type_sends_variables_to_distinct_variables() -> None:
+    A = lset([AttrVar(0), AttrVar(1)], nvars=2)
+    assert sorted((f["X"].tolist(), f.var_components["D"]) for f in
+                  homomorphisms(A, A, monic=["D"])) == [
+        ([0, 1], (AttrVar(0), AttrVar(1))), ([1, 0], (AttrVar(1), AttrVar(0)))]
+    # one variable and one value in the codomain: the second variable has nowhere to go
+    assert count_homomorphisms(A, lset([AttrVar(0), "a"], nvars=1), monic=["D"]) == 0
+    assert count_homomorphisms(A, lset([AttrVar(0), "a"], nvars=1)) == 4
