@@ -1039,3 +1039,17 @@ def test_monic_on_an_attribute_type_sends_variables_to_distinct_variables() -> N
     # one variable and one value in the codomain: the second variable has nowhere to go
     assert count_homomorphisms(A, lset([AttrVar(0), "a"], nvars=1), monic=["D"]) == 0
     assert count_homomorphisms(A, lset([AttrVar(0), "a"], nvars=1)) == 4
+
+
+def test_homomorphism_respects_its_options() -> None:
+    two = graph(2, [])
+    f = homomorphism(two, two, predicates={"V": {0: [1]}})
+    assert f is not None
+    assert f["V"].tolist() == [1, 0]
+    g = homomorphism(two, two, predicates={"V": lambda x, y: x != y}, check=True)
+    assert g is not None
+    assert g["V"].tolist() == [1, 0]
+    assert homomorphism(two, two, predicates={"V": {0: []}}) is None
+    assert is_homomorphic(two, two, predicates={"V": {0: [1]}, "E": {}})
+    assert not is_homomorphic(two, two, predicates={"V": {0: []}})
+    assert count_homomorphisms(two, two, predicates={"V": {0: [1]}}) == 2
