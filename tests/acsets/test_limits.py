@@ -31,6 +31,7 @@ from catlearn.acsets.schema import Schema, SchGraph, SchLabeledGraph, SchReflexi
 from catlearn.acsets.values import isequal
 from catlearn.errors import DiagramError, LimitError
 from catlearn.testing import acsets, graphs, schemas, transformations
+from tests.acsets.conftest import with_unset_homs
 from tests.acsets.reference import check_cone
 
 PROPS = settings(deadline=None)  # examples from the profile: 200 in CI
@@ -459,3 +460,24 @@ def test_encode_rows_codes_equal_exactly_for_equal_rows(k, dtype, data):
 def test_encode_rows_keeps_rows_apart_at_the_ends_of_the_int64_range():
     (codes,) = encode_rows([np.array([0, 0, 1]), np.array([2, -(2 ** 63), 1])])
     assert len(set(codes.tolist())) == 3  # three different rows
+
+
+def test_unset_attribute_differs_from_every_value_in_a_product():
+    unset = ACSet(SchLabeledGraph)
+    unset.add_parts("V", 1)
+    assert product(unset, labeled("a")).apex.nparts("V") == 0
+    assert product(labeled("a"), unset).apex.nparts("V") == 0
+    assert product(unset, unset).apex.nparts("V") == 1
+
+
+@PROPS
+@given(st.lists(with_unset_homs(acsets(schemas(max_obs=2, max_homs=3, max_attrs=0),
+                                       max_parts=3)),
+                min_size=1, max_size=3).filter(lambda Xs: len({X.schema for X in Xs}) == 1))
+def test_cross_product_with_unset_homs_matches_the_join_path(Xs):
+    """A family's hom is unset in the product as soon as one member's is unset."""
+    P = product(*Xs)
+    D = FinDiagram({f"X{i}": X for i, X in enumerate(Xs)},
+                   {"id": ("X0", "X0", identity(Xs[0]))})
+    assert P.apex == limit(D).apex
+    assert_cone(P)
