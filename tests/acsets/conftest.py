@@ -76,3 +76,14 @@ ATTR_VALUES = st.one_of(
     st.sampled_from([AttrVar(0), AttrVar(3), Unhashable(), [1, 2], {"a": 1}, b"x"]),
     st.floats(allow_nan=True),
 )
+
+
+@st.composite
+def with_unset_homs(draw: st.DrawFn, acset: st.SearchStrategy[ACSet]) -> ACSet:
+    """ACSets of ``acset`` with some hom values cleared (unset, ``-1``)."""
+    X = draw(acset)
+    for f, x, _ in X.schema.homs:
+        for part in range(X.nparts(x)):
+            if draw(st.integers(0, 3)) == 0:
+                X.clear_subpart(part, f)
+    return X

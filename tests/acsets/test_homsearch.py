@@ -31,11 +31,13 @@ from catlearn.acsets.homsearch import (
     is_isomorphic,
     isomorphism,
 )
+from catlearn.acsets.morphism import describe, identity
 from catlearn.errors import HomSearchError, HomSearchTypeError, NaturalityError, SchemaError
 from catlearn.testing import acsets, graphs, schemas, transformations
+from tests.acsets.conftest import with_unset_homs
 
-PROPERTY = settings(max_examples=200, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+# examples from the profile: 200 in CI (tests/conftest.py), fewer for quick local runs
+PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # ---------------------------------------------------------------- brute force
@@ -803,3 +805,251 @@ def test_iso_with_an_unset_hom_in_the_domain() -> None:
     assert keys(homomorphisms(X, loop, iso=True)) == keys(brute_force(X, loop))
     assert count_homomorphisms(X, loop, iso=True) == 1
     assert not is_isomorphic(X, loop)  # its inverse is not natural
+
+
+# ---------------------------------------------------------------- what the errors say
+S3 = Schema("S3", obs=("A", "B", "C"),
+            homs=(("h", "A", "B"), ("f", "A", "C"), ("g", "B", "C")))
+
+
+def s3(nc: int, g: list[int], f: int) -> ACSet:
+    """One part of A and B, ``nc`` of C: ``h(a) = b``, ``f(a) = f``, ``g(b) = g[0]``."""
+    X = ACSet(S3)
+    X.add_parts("C", nc)
+    X.add_parts("B", 1, g=g)
+    X.add_parts("A", 1, h=[0], f=[f])
+    return X
+
+
+def _unset_src() -> ACSet:
+    Y = graph(2, [(0, 1)])
+    Y.clear_subpart(0, "src")
+    return Y
+
+
+FAN = graph(3, [(0, 1), (0, 2)])
+PATH = graph(3, [(0, 1), (1, 2)])
+IN_FAN = graph(3, [(1, 0), (1, 2)])
+
+
+@pytest.mark.parametrize(("X", "Y", "kw", "why"), [
+    # a hom value of an assigned part clashes with the image fixed for its target
+    (E, E, {"initial": {"V": {0: 1, 1: 0}, "E": {0: 0}}},
+     "part 0 of V would be sent to both 1 and 0"),
+    # ... with the image another hom forces (two routes into part 0 of C)
+    (s3(1, [0], 0), s3(2, [1], 0), {"initial": {"A": {0: 0}}},
+     "part 0 of C would be sent to both 1 and 0"),
+    # a set hom value of the domain cannot go where the codomain's is unset
+    (E, _unset_src(), {"initial": {"V": {0: 0}, "E": {0: 0}}},
+     "part 0 of E would go to 0, where hom src is unset in the codomain, but src(0) = 0 "
+     "in the domain"),
+    (E, _unset_src(), {"initial": {"E": {0: 0}}},
+     "part 0 of E would go to 0, where hom src is unset in the codomain, but src(0) = 0 "
+     "in the domain"),
+    (FAN, PATH, {"monic": ["E"], "initial": {"V": {0: 0}}},
+     "monic on E: part 0 of V has 2 src-preimages in the domain, part 0 only 1"),
+    (FAN, IN_FAN, {"iso": True, "initial": {"V": {0: 0}}},
+     "iso on E: part 0 of V has 2 src-preimages in the domain, part 0 0"),
+    (E, E, {"predicates": {"V": {0: [1]}}, "initial": {"V": {0: 0}}},
+     "the predicate for V excludes sending part 0 to 0"),
+    (E, E, {"predicates": {"V": lambda x, y: y != 1}, "initial": {"V": {0: 1}}},
+     "the predicate for V excludes sending part 0 to 1"),
+    (lset([AttrVar(0)], nvars=1), lset(["a"]), {"monic": ["D"], "initial": {"X": {0: 0}}},
+     "monic on D: AttrVar(0) (attribute f at part 0 of X) would go to 'a', which is not a "
+     "variable or is already taken"),
+    (graph(2, []), graph(2, []), {"epic": ["V"], "initial": {"V": {0: 0, 1: 0}}},
+     "too few parts are left to make the morphism epic"),
+    (graph(2, []), graph(2, []), {"monic": True, "initial": {"V": {0: 0, 1: 0}}},
+     "monic on V: parts 0 and 1 would both be sent to 0"),
+    (lset([AttrVar(0), AttrVar(0)], nvars=1), lset(["a", "b"]),
+     {"initial": {"X": {0: 0, 1: 1}}},
+     "AttrVar(0) of D would be sent to both 'a' and 'b' (attribute f at part 1 of X -> 1)"),
+    (lset([AttrVar(0), AttrVar(0)], nvars=1), lset(["a", "b"]),
+     {"initial": {"D": {0: "b"}, "X": {0: 0}}},
+     "AttrVar(0) of D would be sent to both 'b' and 'a' (attribute f at part 0 of X -> 0)"),
+    (lset([1]), lset([2]), {"initial": {"X": {0: 0}}},
+     "attribute f is 1 at part 0 of X in the domain but 2 at part 0 of X in the codomain"),
+])
+def test_initial_assignment_errors_explain_the_clash(X: ACSet, Y: ACSet, kw: dict,
+                                                     why: str) -> None:
+    """The whole explanation: which part, which images, which hom or attribute."""
+    with pytest.raises(HomSearchError) as err:
+        homomorphisms(X, Y, **kw)
+    assert str(err.value) == (f"homomorphism search {describe(X)} -> {describe(Y)}: no "
+                              f"morphism extends the initial assignment: {why}")
+
+
+@pytest.mark.parametrize(("kw", "cls", "what"), [
+    ({"initial": {"V": {2: 0}}}, HomSearchError,
+     "initial for V: 2 is not a part of V in the domain (2 parts)"),
+    ({"initial": {"V": {-1: 0}}}, HomSearchError,
+     "initial for V: -1 is not a part of V in the domain (2 parts)"),
+    ({"initial": {"V": {True: 0}}}, HomSearchError,
+     "initial for V: True is not a part of V in the domain (2 parts)"),
+    ({"initial": {"V": {0: 2}}}, HomSearchError,
+     "initial for V: image 2 of part 0 is not a part of V in the codomain (2 parts)"),
+    ({"initial": {"V": {0: -1}}}, HomSearchError,
+     "initial for V: image -1 of part 0 is not a part of V in the codomain (2 parts)"),
+    ({"initial": {"V": {0: False}}}, HomSearchError,
+     "initial for V: image False of part 0 is not a part of V in the codomain (2 parts)"),
+    ({"initial": [("V", 0)]}, HomSearchTypeError,
+     "initial must be a mapping {ob: {part: image}}, not [('V', 0)]"),
+    ({"initial": {"V": [0]}}, HomSearchTypeError,
+     "initial['V'] must be a mapping {part: image}, not [0]"),
+    ({"initial": {"W": {0: 0}}}, HomSearchError,
+     "initial names 'W', which is not an object or attribute type of schema SchGraph"),
+    ({"predicates": [("V", {0: [0]})]}, HomSearchTypeError,
+     "predicates must be a mapping {ob: {part: images} or callable}, not [('V', {0: [0]})]"),
+    ({"predicates": {"V": {2: [0]}}}, HomSearchError,
+     "predicates for V: 2 is not a part of V in the domain (2 parts)"),
+    ({"predicates": {"V": {-1: [0]}}}, HomSearchError,
+     "predicates for V: -1 is not a part of V in the domain (2 parts)"),
+    ({"predicates": {"V": {0: [2]}}}, HomSearchError,
+     "predicates for V: image 2 of part 0 is not a part of V in the codomain (2 parts)"),
+    ({"predicates": {"V": {0: [-1]}}}, HomSearchError,
+     "predicates for V: image -1 of part 0 is not a part of V in the codomain (2 parts)"),
+    ({"predicates": {"V": {0: "ab"}}}, HomSearchTypeError,
+     "predicates['V'][0] must be a collection of allowed images, not 'ab'"),
+    ({"predicates": {"D": {}}}, HomSearchError,
+     "predicates names 'D', which is not an object of schema SchGraph"),
+    ({"predicates": {"V": 3}}, HomSearchTypeError,
+     "predicates['V'] must be a mapping {part: allowed images} or a callable "
+     "(part, image) -> bool, not 3"),
+    ({"max_results": -1}, HomSearchError,
+     "max_results must be a non-negative integer or None, not -1"),
+    ({"max_results": True}, HomSearchError,
+     "max_results must be a non-negative integer or None, not True"),
+    ({"max_results": 1.0}, HomSearchError,
+     "max_results must be a non-negative integer or None, not 1.0"),
+    ({"epic": 3}, HomSearchTypeError, "epic must be a bool or a collection of names, not 3"),
+    ({"monic": ["W"]}, HomSearchError,
+     "monic names 'W', which is not an object or attribute type of schema SchGraph"),
+    ({"iso": ["V", "Q"]}, HomSearchError,
+     "iso names 'Q', which is not an object or attribute type of schema SchGraph"),
+])
+def test_argument_errors_name_the_argument_part_and_bound(kw: dict, cls: type,
+                                                          what: str) -> None:
+    """Parts and images just outside the range (n, -1, bools) are refused, by name."""
+    with pytest.raises(HomSearchError) as err:
+        homomorphisms(E, E, **kw)
+    assert type(err.value) is cls
+    assert str(err.value) == f"homomorphism search SchGraph(V=2, E=1) -> SchGraph(V=2, E=1): {what}"
+
+
+def _one_var() -> ACSet:
+    X = lset(["a"], nvars=1)
+    X.set_subpart(0, "f", AttrVar(0))
+    return X
+
+
+@pytest.mark.parametrize(("X", "Y", "kw", "what"), [
+    (_one_var(), _one_var(), {"initial": {"D": {1: "a"}}},
+     "initial for attribute type D: 1 is not a variable of the domain (1 variables)"),
+    (_one_var(), _one_var(), {"initial": {"D": {-1: "a"}}},
+     "initial for attribute type D: -1 is not a variable of the domain (1 variables)"),
+    (_one_var(), _one_var(), {"initial": {"D": {True: "a"}}},
+     "initial for attribute type D: True is not a variable of the domain (1 variables)"),
+    (_one_var(), _one_var(), {"initial": {"D": {0: AttrVar(1)}}},
+     "initial for attribute type D: image AttrVar(1) of AttrVar(0) is not a value or a "
+     "variable of the codomain (1 variables)"),
+    (lset([], nvars=2), lset(["a"]), {"initial": {"D": {0: "a"}}},
+     "attribute type D: AttrVar(1) occurs in no attribute of the domain, so nothing "
+     "determines its image; give it with initial={'D': {1: image}}"),
+])
+def test_variable_errors_name_the_variable(X: ACSet, Y: ACSet, kw: dict, what: str) -> None:
+    with pytest.raises(HomSearchError) as err:
+        homomorphisms(X, Y, **kw)
+    assert str(err.value) == f"homomorphism search {describe(X)} -> {describe(Y)}: {what}"
+
+
+def test_arguments_at_the_edge_of_their_range_are_accepted() -> None:
+    """The last part and image, numpy integers, a single name and numpy bools work."""
+    last = {"V": {np.int64(1): np.int64(1)}}
+    assert keys(homomorphisms(E, E, initial=last)) == keys([identity(E)])
+    assert keys(homomorphisms(E, E, predicates={"V": {1: [1]}})) == keys([identity(E)])
+    assert count_homomorphisms(E, E, monic="V", epic=np.bool_(True)) == 1
+    assert count_homomorphisms(E, E, iso=np.bool_(False)) == 1
+    assert len(list(homomorphisms(graph(2, []), graph(2, []), max_results=np.int64(1)))) == 1
+    X = _one_var()
+    two = lset(["a"], nvars=2)
+    two.set_subpart(0, "f", AttrVar(1))
+    f = homomorphism(X, two, initial={"D": {0: AttrVar(1)}})
+    assert f is not None
+    assert f.var_components["D"] == (AttrVar(1),)
+
+
+@PROPERTY
+@given(with_unset_homs(graphs(max_vertices=3, max_edges=3)),
+       with_unset_homs(graphs(max_vertices=3, max_edges=4)))
+def test_unset_homs_agree_with_brute_force(X: ACSet, Y: ACSet) -> None:
+    """An unset value of the domain imposes nothing; a set one cannot go to an unset one."""
+    assert_agrees(X, Y)
+
+
+@PROPERTY
+@given(st.data(), schemas(max_obs=3, max_homs=3, max_attrtypes=0))
+def test_unset_homs_of_random_schemas_agree_with_brute_force(data: st.DataObject,
+                                                            S: Schema) -> None:
+    X = data.draw(with_unset_homs(acsets(S, max_parts=2)))
+    Y = data.draw(with_unset_homs(acsets(S, max_parts=3)))
+    assert_agrees(X, Y)
+
+
+def test_unset_hom_values_of_zero_are_images() -> None:
+    """A part whose hom value is 0 is a valid image beside parts where it is unset."""
+    Y = graph(2, [(0, 0), (0, 1)])
+    Y.clear_subpart(1, "tgt")
+    assert [(f["V"].tolist(), f["E"].tolist()) for f in homomorphisms(E, Y)] == [
+        ([0, 0], [0])]
+    assert count_homomorphisms(E, Y) == 1
+
+
+@PROPERTY
+@given(st.data(), with_unset_homs(graphs(max_vertices=3, max_edges=3)),
+       with_unset_homs(graphs(max_vertices=3, max_edges=4)), st.sampled_from([False, True]))
+def test_initial_with_unset_homs_agrees_with_brute_force(data: st.DataObject, X: ACSet,
+                                                         Y: ACSet, monic: bool) -> None:
+    initial = data.draw(partial_maps(X, Y))
+    expected = {key(f) for f in brute_force(X, Y) if (f.is_monic() or not monic)
+                and all(f.components[c][x] == y for c, m in initial.items()
+                        for x, y in m.items())}
+    try:
+        found = keys(homomorphisms(X, Y, initial=initial, monic=monic))
+    except HomSearchError:
+        assert not expected  # the initial assignment extends to no morphism
+        return
+    assert len(found) == len(set(found))
+    assert set(found) == expected
+    assert count_homomorphisms(X, Y, initial=initial, monic=monic) == len(expected)
+
+
+def test_initial_forces_an_image_of_zero_beside_unset_values() -> None:
+    Y = graph(2, [(0, 1), (1, 1)])
+    Y.clear_subpart(1, "src")
+    f = homomorphism(E, Y, initial={"E": {0: 0}})
+    assert f is not None
+    assert (f["V"].tolist(), f["E"].tolist()) == ([0, 1], [0])
+
+
+def test_monic_on_an_attribute_type_sends_variables_to_distinct_variables() -> None:
+    A = lset([AttrVar(0), AttrVar(1)], nvars=2)
+    assert sorted((f["X"].tolist(), f.var_components["D"]) for f in
+                  homomorphisms(A, A, monic=["D"])) == [
+        ([0, 1], (AttrVar(0), AttrVar(1))), ([1, 0], (AttrVar(1), AttrVar(0)))]
+    # one variable and one value in the codomain: the second variable has nowhere to go
+    assert count_homomorphisms(A, lset([AttrVar(0), "a"], nvars=1), monic=["D"]) == 0
+    assert count_homomorphisms(A, lset([AttrVar(0), "a"], nvars=1)) == 4
+
+
+def test_homomorphism_respects_its_options() -> None:
+    two = graph(2, [])
+    f = homomorphism(two, two, predicates={"V": {0: [1]}})
+    assert f is not None
+    assert f["V"].tolist() == [1, 0]
+    g = homomorphism(two, two, predicates={"V": lambda x, y: x != y}, check=True)
+    assert g is not None
+    assert g["V"].tolist() == [1, 0]
+    assert homomorphism(two, two, predicates={"V": {0: []}}) is None
+    assert is_homomorphic(two, two, predicates={"V": {0: [1]}, "E": {}})
+    assert not is_homomorphic(two, two, predicates={"V": {0: []}})
+    assert count_homomorphisms(two, two, predicates={"V": {0: [1]}}) == 2

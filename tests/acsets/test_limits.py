@@ -17,6 +17,7 @@ from catlearn.acsets.homsearch import homomorphisms
 from catlearn.acsets.limits import (
     Cone,
     _equi_join,
+    encode_rows,
     equalizer,
     limit,
     lookup_rows,
@@ -26,13 +27,14 @@ from catlearn.acsets.limits import (
     universal,
 )
 from catlearn.acsets.morphism import ACSetTransformation, identity
-from catlearn.acsets.schema import SchGraph, SchLabeledGraph, SchReflexiveGraph
+from catlearn.acsets.schema import Schema, SchGraph, SchLabeledGraph, SchReflexiveGraph
 from catlearn.acsets.values import isequal
 from catlearn.errors import DiagramError, LimitError
 from catlearn.testing import acsets, graphs, schemas, transformations
+from tests.acsets.conftest import with_unset_homs
 from tests.acsets.reference import check_cone
 
-PROPS = settings(max_examples=200, deadline=None)
+PROPS = settings(deadline=None)  # examples from the profile: 200 in CI
 ANY_SCHEMA = schemas(max_obs=2, max_homs=2)
 
 
@@ -182,7 +184,8 @@ def test_terminal_and_its_universal():
         T.universal()
     with pytest.raises(LimitError, match="schema SchLabeledGraph has attributes"):
         terminal(SchLabeledGraph)
-    with pytest.raises(DiagramError, match="schema="):
+    with pytest.raises(DiagramError, match=r"^product: an empty diagram needs schema=\.\.\. to "
+                                           r"know its schema$"):
         product()
 
 
@@ -271,7 +274,7 @@ def test_limit_of_a_loop_and_errors():
     shift = ACSetTransformation(X, X, V=[1, 2, 2])
     L = limit(FinDiagram({"X": X}, {"s": ("X", "X", shift)}))
     assert L.leg("X")["V"].tolist() == [2]
-    with pytest.raises(DiagramError, match="limit takes a FinDiagram"):
+    with pytest.raises(DiagramError, match="^limit takes a FinDiagram, not ACSet$"):
         limit(X)  # type: ignore[arg-type]
     with pytest.raises(DiagramError, match="'nope' is not an object"):
         L.leg("nope")
@@ -323,3 +326,158 @@ def test_equi_join_matches_brute_force(scale, left, right):
     expected = [(i, j) for i in range(len(left)) for j in range(len(right))
                 if left[i] == right[j]]
     assert list(zip(li.tolist(), ri.tolist(), strict=True)) == expected
+
+
+# ====================================================================== what the errors say
+S2 = Schema("S2", obs=("V",), attrtypes=("T",), attrs=(("a", "V", "T"), ("b", "V", "T")))
+
+
+def two_attrs(a: list[object], b: list[object]) -> ACSet:
+    X = ACSet(S2)
+    X.add_parts("V", len(a), a=a, b=b)
+    return X
+
+
+def test_universal_errors_name_the_cone_and_the_legs():
+    X = ACSet(SchGraph)
+    X.add_parts("V", 2)
+    swap = ACSetTransformation(X, X, V=[1, 0])
+    P = pullback(identity(X), swap)
+    with pytest.raises(DiagramError, match=r"^cone: expected 2 legs \(for 'B', 'C'\), got 1$"):
+        P.universal([identity(X)])
+    with pytest.raises(DiagramError, match=r"^cone: expected 2 legs \(for 'B', 'C'\), got 1 "
+                                           r"\(no leg for 'C'\)$"):
+        P.universal({"B": identity(X)})
+    Y = ACSet(SchGraph)
+    Y.add_parts("V", 1)
+    with pytest.raises(LimitError, match=r"^cone: apex=SchGraph\(V=1, E=0\) is not the domain "
+                                         r"SchGraph\(V=2, E=0\) of the leg for 'B'$"):
+        P.universal({"B": swap, "C": identity(X)}, apex=Y)
+    with pytest.raises(LimitError, match=r"^cone: over the empty diagram, give the other apex "
+                                         r"as apex=\.\.\.$"):
+        terminal(SchGraph).universal()
+
+
+def test_no_mediator_names_the_first_bad_part_and_the_attribute_that_differs():
+    """Part 0 has a mediating image, part 1 not: attribute a agrees there, b does not."""
+    A, B = two_attrs(["x", "x"], ["p", "q"]), two_attrs(["x", "x"], ["p", "r"])
+    P = product(A, B)
+    assert [leg["V"].tolist() for leg in P.legs] == [[0], [0]]
+    Z = ACSet(S2)
+    Z.add_parts("V", 2)
+    legs = [ACSetTransformation(Z, A, V=[0, 1]), ACSetTransformation(Z, B, V=[0, 1])]
+    with pytest.raises(LimitError) as err:
+        P.universal(legs)
+    assert str(err.value) == (
+        "no mediating map into the limit: part 1 of V in the cone's apex goes to part 1 in "
+        "'X0', part 1 in 'X1', which is not a part of the limit's V (attribute b takes "
+        "different values there: 'X0': 'q', 'X1': 'r')")
+    both_first = [ACSetTransformation(Z, A, V=[0, 0]), ACSetTransformation(Z, B, V=[0, 0])]
+    assert P.universal(both_first)["V"].tolist() == [0, 0]
+
+
+def test_variable_without_mediator_names_the_attribute_type():
+    L, W = labeled("a"), labeled("a")
+    Z = ACSet(SchLabeledGraph)
+    Z.add_parts("Label", 1)
+    P = product(L, W)
+    with pytest.raises(LimitError) as err:
+        P.universal([ACSetTransformation(Z, L, Label=["a"]),
+                     ACSetTransformation(Z, W, Label=["b"])])
+    assert str(err.value) == (
+        "no mediating map into the limit: attribute type Label: variable AttrVar(0) of the "
+        "cone's apex is sent to different values by the legs: 'X0': 'a', 'X1': 'b'")
+
+
+def test_terminal_of_a_schema_with_attribute_types_but_no_attributes():
+    St = Schema("St", obs=("V",), homs=(("loop", "V", "V"),), attrtypes=("T",))
+    T = terminal(St)
+    assert (T.apex.nparts("V"), T.apex.nparts("T")) == (1, 0)
+    assert T.apex.subpart("loop").tolist() == [0]
+    X = ACSet(St)
+    X.add_parts("V", 2, loop=[1, 0])
+    assert T.universal(apex=X)["V"].tolist() == [0, 0]
+    with pytest.raises(LimitError) as err:
+        terminal(S2)
+    assert str(err.value) == ("terminal: schema S2 has attributes (a, b); no terminal ACSet "
+                              "exists when attribute values are fixed")
+
+
+def test_universal_sends_a_free_variable_to_the_legs_value():
+    """A variable of the cone's apex that occurs nowhere still gets its image."""
+    X = labeled("a")
+    L = limit(FinDiagram({"X": X}))
+    Z = ACSet(SchLabeledGraph)
+    Z.add_parts("Label", 1)
+    u = L.universal([ACSetTransformation(Z, X, Label=["a"])])
+    assert u.var_components["Label"] == ("a",)
+    assert (u >> L.leg("X")).var_components["Label"] == ("a",)
+
+
+def test_terminal_has_no_image_for_a_variable():
+    St = Schema("St", obs=("V",), homs=(("loop", "V", "V"),), attrtypes=("T",))
+    W = ACSet(St)
+    W.add_parts("T", 1)
+    with pytest.raises(LimitError) as err:
+        terminal(St).universal(apex=W)
+    assert str(err.value) == (
+        "no mediating map into the limit: attribute type T: variable AttrVar(0) of the cone's "
+        "apex is sent to different values by the legs: none (the limit has no variables)")
+
+
+def test_encode_rows_edge_cases():
+    assert encode_rows() == []
+    empty = encode_rows([], [])  # tables without columns: no rows
+    assert [c.tolist() for c in empty] == [[], []]
+    (codes,) = encode_rows([np.zeros(0, dtype=np.int64)])
+    assert np.arange(3)[codes].tolist() == []  # integer codes: usable as indices
+    assert codes.dtype == np.int64
+    with pytest.raises(ValueError, match=r"^encode_rows: tables have different numbers of "
+                                         r"columns \{1, 2\}$"):
+        encode_rows([np.array([0])], [np.array([0]), np.array([1])])
+
+
+@PROPS
+@given(st.integers(1, 3), st.sampled_from([np.int64, np.int32]), st.data())
+def test_encode_rows_codes_equal_exactly_for_equal_rows(k, dtype, data):
+    """Negative and large values too (int32 columns spanning their whole range)."""
+    big = [-(2 ** 31), 2 ** 31 - 1] if dtype is np.int32 else [-(2 ** 40), 2 ** 40]
+    value = st.one_of(st.integers(-3, 3), st.sampled_from(big))
+    tables = [data.draw(st.lists(st.tuples(*[value] * k), max_size=6)) for _ in range(2)]
+    cols = [[np.asarray([r[j] for r in rows], dtype=dtype) for j in range(k)]
+            for rows in tables]
+    codes = encode_rows(*cols)
+    rows = [r for t in tables for r in t]
+    flat = [c for code in codes for c in code.tolist()]
+    assert [len(c) for c in codes] == [len(t) for t in tables]
+    assert all((flat[i] == flat[j]) == (rows[i] == rows[j])
+               for i in range(len(rows)) for j in range(len(rows)))
+    assert sorted(set(flat)) == list(range(len(set(rows))))  # dense
+
+
+@pytest.mark.xfail(strict=True, reason="known bug: encode_rows combines columns in int64 "
+                   "arithmetic, which wraps around for values near the ends of the int64 range")
+def test_encode_rows_keeps_rows_apart_at_the_ends_of_the_int64_range():
+    (codes,) = encode_rows([np.array([0, 0, 1]), np.array([2, -(2 ** 63), 1])])
+    assert len(set(codes.tolist())) == 3  # three different rows
+
+
+def test_unset_attribute_differs_from_every_value_in_a_product():
+    unset = ACSet(SchLabeledGraph)
+    unset.add_parts("V", 1)
+    assert product(unset, labeled("a")).apex.nparts("V") == 0
+    assert product(labeled("a"), unset).apex.nparts("V") == 0
+    assert product(unset, unset).apex.nparts("V") == 1
+
+
+@PROPS
+@given(st.lists(with_unset_homs(acsets(schemas(max_obs=2, max_homs=3, max_attrs=0),
+                                       max_parts=3)),
+                min_size=1, max_size=3).filter(lambda Xs: len({X.schema for X in Xs}) == 1))
+def test_cross_product_with_unset_homs_matches_the_join_path(Xs):
+    """A family's hom is unset in the product as soon as one member's is unset."""
+    P = product(*Xs)
+    D = FinDiagram({f"X{i}": X for i, X in enumerate(Xs)},
+                   {"id": ("X0", "X0", identity(Xs[0]))})
+    assert P.apex == limit(D).apex
+    assert_cone(P)
