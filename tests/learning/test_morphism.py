@@ -340,3 +340,59 @@ def test_graph_maps_keep_data_edges_on_data_edges():
     g4 = LearningGraph().data("x", "N", "X")
     assert find_graph_maps(g3, g4) == []
     assert [E.tolist() for _, E in find_graph_maps(g3, g4, monic=False)] == [[0, 0]]
+
+
+def test_graph_maps_never_send_a_data_edge_to_a_model_or_back():
+    model = LearningGraph().model("c", "X", "Y")
+    column = LearningGraph().data("z", "X", "Y")
+    assert find_graph_maps(model, column, match_roles=False) == []
+    assert find_graph_maps(column, LearningGraph().model("m", "X", "Y"),
+                           match_roles=False) == []
+    # between models, roles are free when not matched
+    both = LearningGraph().fixed("f", "X", "Y").model("c", "X", "Y")
+    assert [E.tolist() for _, E in find_graph_maps(model, both, match_roles=False)] == [
+        [0], [1]]
+    assert [E.tolist() for _, E in find_graph_maps(model, both)] == [[1]]
+
+
+def test_embeddings_skip_the_graph_maps_that_miss_the_equations():
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    g.model("c1", "X", "Y").model("c2", "X", "Y")
+    second_only = LearningDiagram(g, [("x ⋅ c2", "y")])
+    # the map onto c1 comes first and fails; the one onto c2 is still found
+    assert [h.edge_map()["c"] for h in find_embeddings(square(), second_only)] == ["c2"]
+
+
+def test_automorphisms_skip_the_symmetries_that_move_an_equation():
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    g.model("c1", "X", "Y").model("c2", "X", "Y").model("c3", "X", "Y")
+    D = LearningDiagram(g, [("x ⋅ c1", "y"), ("x ⋅ c2", "y")])
+    assert [{k: v for k, v in a.edge_map().items() if k != v}
+            for a in diagram_automorphisms(D)] == [{}, {"c1": "c2", "c2": "c1"}]
+
+
+def test_components_of_a_diagram_without_edges_compose():
+    lone = LearningDiagram(LearningGraph().space("X"), [])
+    by_name = DiagramMorphism(lone, lone, {"X": "X"}, {})
+    by_array = DiagramMorphism(lone, lone, 0, [])  # a scalar for the single space
+    assert by_name == by_array == DiagramMorphism.identity(lone)
+    assert by_array.V.tolist() == [0]
+    assert by_name >> by_array == by_name
+    assert by_array >> by_name == by_array
+    assert by_name.edge_map() == {}
+    assert by_name.space_map() == {"X": "X"}
+    S = square()
+    grid = DiagramMorphism(S, S, [[0, 1, 2]], [[0], [1], [2]])  # any shape is read flat
+    assert grid == DiagramMorphism.identity(S)
+
+
+def test_composition_and_comparator_errors_are_spelled_out():
+    S, KD = square(), distillation()
+    h = DiagramMorphism(S, KD, [0, 1, 2], [0, 1, 3])
+    with pytest.raises(LearningGraphError, match=r"^diagram morphisms do not compose: the "
+                       r"codomain of the first is not the domain of the second$"):
+        h >> h
+    kl = KD.with_comparators({"Y": "kl"})
+    with pytest.raises(LearningGraphError, match=r"comparators must agree "
+                       r"\(match_comparators=True\)$"):
+        DiagramMorphism(S, kl, [0, 1, 2], [0, 1, 3], match_comparators=True)
