@@ -196,3 +196,150 @@ def test_plan_evaluation_equals_path_by_path_evaluation_exactly(g):
         B = batches[e.source]
         assert sympy.expand(values[pe.lhs] - R.evaluate(e.lhs, B)) == sympy.zeros(1, 2)
         assert sympy.expand(values[pe.rhs] - R.evaluate(e.rhs, B)) == sympy.zeros(1, 2)
+
+
+def square_graph() -> LearningGraph:
+    return LearningGraph().data("x", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+
+
+def test_paths_from_names_text_or_paths():
+    D = LearningDiagram(square_graph(), [])
+    xc = Path("N", [Edge("x", "N", "X"), Edge("c", "X", "Y")])
+    assert D.path("x ⋅ c") == D.path(" x · c ") == D.path(["x", "c"]) == D.path(xc) == xc
+    assert D.path(xc, source="X") == xc  # a Path brings its own source
+    assert D.path("", source="N") == Path.id("N")
+    assert D.path([], source="X") == Path.id("X")
+    with pytest.raises(LearningGraphError, match="an empty path needs its source space"):
+        D.path("")
+    with pytest.raises(LearningGraphError, match="no space is called 'Q'"):
+        D.path([], source="Q")
+    with pytest.raises(LearningGraphError, match=r"path x ⋅ c starts at 'N', not at 'X'"):
+        D.path("x ⋅ c", source="X")
+    assert D.path("c", source="X").names == ("c",)
+    with pytest.raises(LearningGraphError, match=r"^c ⋅ x is not a path: "):
+        D.path("c ⋅ x")
+
+
+def test_bad_graphs_and_comparators_are_refused():
+    with pytest.raises(LearningGraphError, match="a learning diagram is built on a "
+                       "LearningGraph, not int"):
+        LearningDiagram(3, [])
+    with pytest.raises(LearningGraphError, match="path finding needs a LearningGraph, not "
+                       "dict"):
+        find_equations({})
+    for bad in ("", 3, None):
+        with pytest.raises(LearningGraphError, match=f"comparator for space 'Y' must be a "
+                           f"non-empty name, not {bad!r}"):
+            LearningDiagram(square_graph(), [], comparators={"Y": bad})
+    D = LearningDiagram(square_graph(), [("x ⋅ c", "y")], comparators={"Y": "kl"})
+    assert D.comparators == {"Y": "kl"}
+    assert D.comparator_for(D.equations[0]) == "kl"
+    assert LearningDiagram(square_graph(), [("x ⋅ c", "y")], weights={}).equations[0].weight \
+        == 1.0
+
+
+def test_explicit_equations_name_the_sources_when_one_is_not():
+    g = square_graph().model("f", "X", "Z")
+    with pytest.raises(LearningGraphError, match=r"'X', which is not a data source.*N"):
+        LearningDiagram(g, [("c", "c")])
+    lonely = LearningGraph().model("c", "X", "Y")
+    with pytest.raises(LearningGraphError, match="not a data source.*none"):
+        LearningDiagram(lonely, [("c", "c")])
+    with pytest.raises(LearningGraphError, match="is an Equation or a pair"):
+        LearningDiagram(g, [("x ⋅ c", "y", "z")])
+    # an Equation of the graph is kept as it is: weight, comparator, grad and name
+    eq = Equation(D_path(g, "x ⋅ c"), D_path(g, "y"), weight=2.0, comparator="l1",
+                  grad="lhs", name="fit")
+    (kept,) = LearningDiagram(g, [eq]).equations
+    assert kept == eq
+    assert (kept.weight, kept.comparator, kept.grad, kept.name) == (2.0, "l1", "lhs", "fit")
+    # a pair's right side must start where its left side does
+    with pytest.raises(LearningGraphError, match=r"path c starts at 'X', not at 'N'"):
+        LearningDiagram(g, [("x ⋅ c", "c")])
+
+
+def D_path(g: LearningGraph, spec: str) -> Path:
+    return LearningDiagram(g, []).path(spec)
+
+
+def test_the_graph_may_not_name_two_spaces_or_edges_alike():
+    g = square_graph()
+    g.add_parts("V", 1)
+    g.set_subpart(g.nparts("V") - 1, "vlabel", "X")
+    with pytest.raises(LearningGraphError, match="the learning graph names two spaces 'X'"):
+        find_equations(g)
+
+
+def test_queries_describe_the_diagram():
+    g = square_graph().fixed("t", "X", "Y").model("lonely", "Z", "W")
+    D = LearningDiagram.from_graph(g, comparators={"Y": "kl"})
+    assert D.sources() == ("N",)
+    assert D.learnable_edges() == ("c", "lonely")
+    assert D.unreached_models() == ("lonely",)
+    assert D.equation("x ⋅ c = y") is D.equations[1]
+    with pytest.raises(LearningGraphError, match=r"no equation is called 'z' \(equations: "
+                       r"x ⋅ c = x ⋅ t; x ⋅ c = y\)"):
+        D.equation("z")
+    with pytest.raises(LearningGraphError, match=r"\(equations: none\)"):
+        LearningDiagram(LearningGraph(), []).equation("z")
+    lhs_only = D.reweighted({"x ⋅ c = y": 0.5})
+    lhs_only = LearningDiagram(g, [lhs_only.equations[1].with_(grad="lhs")], {"Y": "kl"})
+    assert lhs_only.describe().splitlines() == [
+        "LearningDiagram", "  sources: N", "  x: N -> X  [data]", "  y: N -> Y  [data]",
+        "  c: X -> Y  [learnable]", "  t: X -> Y  [fixed]", "  lonely: Z -> W  [learnable]",
+        "  x ⋅ c = y   (in Y, kl, weight 0.5, grad lhs)"]
+    assert repr(lhs_only) == lhs_only.describe()
+    assert LearningDiagram(LearningGraph(), []).describe() == "LearningDiagram\n  sources: none"
+    assert D._repr_latex_().startswith("$L = ")
+    assert "kl" in D._repr_latex_()
+    assert D.to_spec("kd").name == "kd"
+    assert D.to_graphviz().startswith("digraph")
+
+
+def test_copies_keep_the_derivation_legs_and_graph():
+    g = square_graph().fixed("t", "X", "Y")
+    D = LearningDiagram.from_graph(g, max_length=4, policy="against_data")
+    assert D.derivation == {"policy": "against_data", "max_length": 4, "simple": None,
+                            "max_paths": 10_000, "max_equations": 10_000}
+    assert LearningDiagram(g, D.equations).derivation is None
+    D.legs = {"part": "leg"}
+    for copy in (D.reweighted({"x ⋅ c = y": 2.0}), D.with_comparators({"Y": "kl"})):
+        assert copy.derivation == D.derivation
+        assert copy.legs == D.legs
+        assert copy.legs is not D.legs
+        assert copy.graph == D.graph
+        assert [e.name for e in copy.equations] == [e.name for e in D.equations]
+    assert D.with_comparators({"Y": "kl"}).comparators == {"Y": "kl"}
+    both = D.with_comparators({"Y": "kl"}).with_comparators({"X": "l1"})
+    assert both.comparators == {"Y": "kl", "X": "l1"}
+    assert D.with_comparators({"Y": "kl"}).equations == D.equations
+
+
+def test_diagrams_are_equal_by_graph_equations_and_comparators():
+    g = square_graph()
+    D = LearningDiagram.from_graph(g)
+    assert D == LearningDiagram(g, [("x ⋅ c", "y")])
+    assert D != D.with_comparators({"Y": "kl"})
+    assert D != D.reweighted({"x ⋅ c = y": 2.0})
+    assert D != LearningDiagram(square_graph().fixed("t", "X", "W"), D.equations)
+    assert D != "a diagram"
+    with pytest.raises(TypeError):
+        hash(D)
+
+
+def test_the_diagram_owns_a_copy_of_its_graph():
+    g = square_graph()
+    D = LearningDiagram.from_graph(g)
+    g.model("h", "X", "Y")
+    assert D.graph.edge_names() == ("x", "y", "c")
+    assert LearningDiagram(g, []).graph.edge_names() == ("x", "y", "c", "h")
+
+
+def test_rewrite_re_derives_with_the_diagram_options():
+    from catlearn.learning.rewrite import attach_teacher
+
+    D = LearningDiagram.from_graph(square_graph(), policy="against_data")
+    rw = D.rewrite(attach_teacher("c", teacher="t"))
+    assert [e.name for e in rw.diagram.equations] == ["x ⋅ c = y"]  # against_data kept
+    rw = D.rewrite(attach_teacher("c", teacher="t"), policy="all_pairs")
+    assert [e.name for e in rw.diagram.equations] == ["x ⋅ c = x ⋅ t", "x ⋅ c = y"]
