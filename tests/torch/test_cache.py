@@ -128,3 +128,72 @@ def test_a_sized_cache_and_bad_sizes():
     for bad in (0, -3, 2.5, "10"):
         with pytest.raises(RealisationError, match="cache must be True, False or a number"):
             kd(cache=bad)
+
+
+def indexed(n=5):
+    return {"x": torch.randn(n, 4), "y": torch.randn(n, 3), "index": torch.arange(n)}
+
+
+def test_switching_the_cache_on_and_off():
+    L, teacher = kd(cache=False)
+    assert L.cached_paths() == ()
+    L.enable_cache()  # on by default
+    assert L.cached_paths() == ("N ⋅ x ⋅ t",)
+    batch = indexed()
+    L(batch)
+    L(batch)
+    assert teacher.calls == 1
+    assert L.cache_size() == 5
+    L.enable_cache(True)  # on again: the stored values stay
+    L(batch)
+    assert (teacher.calls, L.cache_size()) == (1, 5)
+    L.enable_cache(False)  # off drops them
+    assert L.cache_size() == 0
+    L.enable_cache(size=16)  # a sized store, used by the next batches
+    L(batch)
+    L(batch)
+    assert teacher.calls == 2
+    assert L.cache_size() == 5
+    g = LearningGraph().data("index", "N", "X").data("y", "N", "Y").model("c", "X", "Y")
+    D = LearningDiagram.from_graph(g)
+    M = compile(D, Realisation(D, models={"c": nn.Linear(1, 1)}))
+    with pytest.raises(RealisationError, match="a data edge is called 'index', the batch key "
+                                               "the cache reserves for example indices"):
+        M.enable_cache()
+    M.enable_cache(False)  # turning it off needs no index key
+
+
+def test_only_the_paths_through_a_changed_edge_are_dropped():
+    L, teacher = kd()
+    L.freeze("s")  # two cached paths: x ⋅ t and x ⋅ s
+    batch = indexed()
+    L(batch)
+    assert L.cache_size() == 10
+    L.clear_cache("s")
+    assert L.cache_size() == 5  # x ⋅ t stays
+    L(batch)
+    assert teacher.calls == 1
+    L.unfreeze("s")
+    assert L.cache_size() == 5
+    L.replace("s", nn.Linear(4, 3))
+    assert L.cache_size() == 5  # the student is not on the teacher's path
+    L(batch)
+    assert teacher.calls == 1
+    L.clear_cache()
+    assert L.cache_size() == 0
+
+
+def test_loading_parameters_or_moving_the_loss_drops_the_cache():
+    L, teacher = kd()
+    batch = indexed()
+    L(batch)
+    assert L.cache_size() == 5
+    L.load_state_dict(L.state_dict())
+    assert L.cache_size() == 0
+    L(batch)
+    assert teacher.calls == 2
+    L.to(torch.float64)
+    assert L.cache_size() == 0
+    out = L({k: v.double() if v.is_floating_point() else v for k, v in batch.items()})
+    assert out.total.dtype == torch.float64
+    assert teacher.calls == 3

@@ -325,12 +325,14 @@ def test_bad_fuse_argument() -> None:
         compile(D, Realisation(D, models={"c": nn.Linear(2, 1)}), fuse="yes")  # type: ignore[arg-type]
 
 
+@pytest.mark.usefixtures("traceable")
 def test_fullgraph_explain_no_breaks() -> None:
     plain, fused, batch = _heads(3)
     explain = torch._dynamo.explain(fused)(batch)
     assert explain.graph_break_count == 0
 
 
+@pytest.mark.usefixtures("traceable")
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_torch_compile_of_fused_equals_unfused() -> None:
     torch._dynamo.reset()
@@ -358,6 +360,7 @@ def test_torch_compile_of_fused_equals_unfused() -> None:
                 torch.testing.assert_close(q.grad, p.grad, atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.usefixtures("traceable")
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a GPU")
 def test_cuda_graphs_reduce_overhead() -> None:
     plain, fused, batch = _heads(4)
@@ -400,6 +403,7 @@ def test_fused_teachers_with_cache() -> None:
     assert fused.cache_size() == plain.cache_size() > 0
 
 
+@pytest.mark.usefixtures("traceable")
 def test_fullgraph_with_missing_values() -> None:
     specs = [{"kind": "lin", "ce": True, "grad": "both", "frozen": False, "weight": 1.0,
               "mask": "some"} for _ in range(3)]
