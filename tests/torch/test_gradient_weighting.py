@@ -468,3 +468,43 @@ def test_pcgrad_order_is_drawn_for_three_equations_and_not_for_two():
     before = torch.random.get_rng_state()
     PCGrad().direction(GRADS, ONES)  # two equations: nothing to draw
     assert torch.equal(torch.random.get_rng_state(), before)
+
+
+def test_mgda_ub_attached_twice_captures_the_features_once():
+    L, batch = heads(weights=[1.0, 0.5])
+    w = MGDA(mode="features")
+    L.set_weighting(w)
+    L.set_weighting(w)  # attached again (as fit(L, weighting=w) does): one hook
+    w.bind(L)
+    total, terms, feature = forward_with_features(L, batch)
+    check_mgda_ub(L, w, total, terms, feature, [0, 1])
+
+
+@pytest.mark.parametrize(("shared", "named"), [(None, "the shared model"), ("m", "m")])
+def test_mgda_features_without_outputs_names_the_shared_edges(shared, named):
+    from catlearn_torch import WeightingError
+
+    L, batch = heads(weights=[1.0, 0.5])
+    L.set_weighting(MGDA(mode="features", shared=shared))
+    total, terms = L(batch)
+    L.weighting.backward(total, terms, L)
+    with pytest.raises(WeightingError, match=r"^MGDA\(mode='features'\) manipulates the "
+                                             rf"gradients of the shared model \({named}\); "
+                                             r"it cannot run without the shared model's "
+                                             r"outputs \(a single shared edge run "
+                                             r"eagerly\); use mode='params'$"):
+        L.weighting.backward(total, terms, L)
+
+
+def test_mgda_fallback_to_the_parameters_keeps_the_loss_scale():
+    L, batch = heads(weights=[1.0, 0.5])
+    w = MGDA(mode="auto")
+    L.set_weighting(w)
+    total, terms = L(batch)
+    L(batch)  # the captured outputs are now another forward's
+    expected, _ = MGDA(mode="params").direction(shared_rows(L, terms), torch.ones(2))
+    head = flat(torch.autograd.grad(total, list(L.model("h0").parameters()),
+                                    retain_graph=True))
+    w.backward(4.0 * total, terms, L, scale=4.0)
+    close(flat([p.grad for p in L.model("m").parameters()]), 4.0 * expected, tol=1e-6)
+    close(flat([p.grad for p in L.model("h0").parameters()]), 4.0 * head, tol=1e-6)
