@@ -478,3 +478,17 @@ def test_gradnorm_renormalises_only_the_equations_it_weighs():
     out = L(ONE)
     gn.after_step(out.terms, L)
     assert gn.task_weights.tolist() == [1.0, 0.5]  # Σ over the one active equation = 1
+
+
+def test_dwa_lambdas_are_exactly_one_in_the_first_two_epochs():
+    d = DWA()
+    d.reset(49)  # 49 · (1/49) is not 1 in floating point: λ must not be computed
+    d.after_step({f"e{i}": torch.tensor(float(i + 1)) for i in range(49)},
+                 Stub({f"e{i}": 1.0 for i in range(49)}))
+    d.on_epoch_end(0, Stub({}))
+    assert d.multipliers().tolist() == [1.0] * 49
+    assert int(d.epochs_seen) == 1
+    d.record_epoch([1.0] * 49)  # ratios 1 / (i + 1): the first equation gains most
+    assert int(d.epochs_seen) == 2
+    r = torch.tensor([1.0 / (i + 1) for i in range(49)], dtype=torch.float64)
+    assert torch.equal(d.multipliers(), 49 * torch.softmax(r / 2.0, 0))
