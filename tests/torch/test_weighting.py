@@ -492,3 +492,10 @@ def test_dwa_lambdas_are_exactly_one_in_the_first_two_epochs():
     assert int(d.epochs_seen) == 2
     r = torch.tensor([1.0 / (i + 1) for i in range(49)], dtype=torch.float64)
     assert torch.equal(d.multipliers(), 49 * torch.softmax(r / 2.0, 0))
+
+
+def test_default_hyper_parameters_are_the_papers():
+    assert repr(GradNorm()) == "GradNorm(alpha=1.5, shared=None)"
+    assert repr(get_weighting("dwa")) == "DWA(temperature=2.0)"
+    assert repr(get_weighting("cagrad")) == "CAGrad(shared=None, c=0.4, rescale=1)"
+    assert repr(get_weighting("mgda")) == "MGDA(shared=None, normalize='none', mode='auto')"
