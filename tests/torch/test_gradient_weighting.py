@@ -509,3 +509,47 @@ def test_mgda_fallback_to_the_parameters_keeps_the_loss_scale():
     w.backward(4.0 * total, terms, L, scale=4.0)
     close(flat([p.grad for p in L.model("m").parameters()]), 4.0 * expected, tol=1e-6)
     close(flat([p.grad for p in L.model("h0").parameters()]), 4.0 * head, tol=1e-6)
+
+
+def test_mgda_ub_gives_a_learnable_edge_before_the_shared_model_its_plain_gradient():
+    """Only the shared model's parameters get the balanced direction; an edge upstream
+    of it (not shared: ``shared="m"``) gets the gradient of the total, as the heads."""
+    torch.manual_seed(0)
+    g = LearningGraph().data("x", "N", "X").data("y0", "N", "Y0").data("y1", "N", "Y1")
+    g = g.model("p", "X", "P").model("m", "P", "F").model("h0", "F", "Y0")
+    g = g.model("h1", "F", "Y1")
+    D = LearningDiagram.from_graph(g)
+    mods = {"p": nn.Linear(3, 3), "m": nn.Sequential(nn.Linear(3, 4), nn.Tanh()),
+            "h0": nn.Linear(4, 2), "h1": nn.Linear(4, 2)}
+    L = compile(D, Realisation(D, models=mods))
+    L.reweight(dict(zip(L.weights, [1.0, 0.5], strict=True)))
+    gen = torch.Generator().manual_seed(1)
+    batch = {"x": torch.randn(8, 3, generator=gen), "y0": torch.randn(8, 2, generator=gen),
+             "y1": torch.randn(8, 2, generator=gen)}
+    w = MGDA(mode="features", shared="m")
+    L.set_weighting(w)
+    total, terms, feature = forward_with_features(L, batch)
+    check_mgda_ub(L, w, total, terms, feature, [0, 1])
+
+
+def test_mgda_normalisers_are_those_of_the_paper():
+    grads = torch.tensor([[0.3, 0.4], [0.0, 0.02]], dtype=torch.float64)
+    losses = torch.tensor([2.0, 0.5])
+    for normalize, expected in (("none", [1.0, 1.0]), ("l2", [0.5, 0.02]),
+                                ("loss", [2.0, 0.5]), ("loss+", [1.0, 0.01])):
+        n = MGDA(normalize=normalize).normalisers(grads, losses)
+        assert n.dtype == torch.float64
+        close(n, expected, tol=1e-15)
+
+
+def test_imtlg_is_homogeneous_and_impartial_for_small_and_many_gradients():
+    gen = torch.Generator().manual_seed(0)
+    for k in (2, 3, 4, 5):
+        grads = torch.randn(k, 6, generator=gen, dtype=torch.float64)
+        d, a = IMTLG().direction(grads, torch.ones(k, dtype=torch.float64))
+        small, a_small = IMTLG().direction(0.01 * grads, torch.ones(k, dtype=torch.float64))
+        close(a_small, a, tol=1e-9)  # the same weights for gradients of norm < 1
+        close(small, 0.01 * d, tol=1e-11)
+        proj = (grads / grads.norm(dim=1, keepdim=True)) @ small
+        assert float(proj.max() - proj.min()) < 1e-9
+        close(a.sum(), 1.0)
