@@ -553,3 +553,54 @@ def test_imtlg_is_homogeneous_and_impartial_for_small_and_many_gradients():
         proj = (grads / grads.norm(dim=1, keepdim=True)) @ small
         assert float(proj.max() - proj.min()) < 1e-9
         close(a.sum(), 1.0)
+
+
+def test_a_shared_parameter_that_an_equation_does_not_reach_has_a_zero_row():
+    L, batch = heads(weights=[1.0, 0.5])
+    w = PCGrad(shared=("m", "h0"))
+    L.set_weighting(w)
+    total, terms = L(batch)
+    names = list(terms)
+    shared = list(L.model("m").parameters()) + list(L.model("h0").parameters())
+    rows = []
+    for n in names:
+        gs = torch.autograd.grad(terms[n] * L.weights[n], shared, retain_graph=True,
+                                 allow_unused=True)
+        rows.append(flat([g if g is not None else torch.zeros_like(p)
+                          for g, p in zip(gs, shared, strict=True)]))
+    expected, c = PCGrad().direction(torch.stack(rows), torch.ones(2))
+    other = flat(torch.autograd.grad(total, list(L.model("h1").parameters()),
+                                     retain_graph=True))
+    w.backward(total, terms, L)
+    close(flat([p.grad for p in shared]), expected, tol=1e-6)
+    close(flat([p.grad for p in L.model("h1").parameters()]), other, tol=1e-6)
+    close(w.last_weights, c)
+
+
+def test_a_frozen_shared_model_leaves_plain_backward():
+    L, batch = heads(weights=[1.0, 0.5])
+    for p in L.model("m").parameters():
+        p.requires_grad_(False)
+    L.set_weighting(PCGrad(shared="m"))
+    total, terms = L(batch)
+    ref = flat(torch.autograd.grad(total, list(L.model("h0").parameters()),
+                                   retain_graph=True))
+    L.weighting.backward(total, terms, L)
+    close(flat([p.grad for p in L.model("h0").parameters()]), ref)
+    assert all(p.grad is None for p in L.model("m").parameters())
+    assert L.weighting.last_weights.tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("make", [PCGrad, lambda: MGDA(mode="params"),
+                                  lambda: MGDA(mode="features")])
+def test_manipulated_gradients_accumulate_over_micro_batches(make):
+    """Two backward passes before a step add up, as plain backward's do."""
+    once = []
+    for times in (1, 2):
+        L, batch = heads(weights=[1.0, 0.5])
+        L.set_weighting(make())
+        for _ in range(times):
+            total, terms = L(batch)
+            L.weighting.backward(total, terms, L)
+        once.append(flat([p.grad for p in L.parameters() if p.grad is not None]))
+    close(once[1], 2 * once[0], tol=1e-6)

@@ -499,3 +499,139 @@ def test_default_hyper_parameters_are_the_papers():
     assert repr(get_weighting("dwa")) == "DWA(temperature=2.0)"
     assert repr(get_weighting("cagrad")) == "CAGrad(shared=None, c=0.4, rescale=1)"
     assert repr(get_weighting("mgda")) == "MGDA(shared=None, normalize='none', mode='auto')"
+
+
+# ---------------------------------------------------------------- names, flags, shared model
+def test_get_weighting_errors_name_the_spec_and_what_is_wrong():
+    with pytest.raises(WeightingError, match=r"^unknown weighting 'sgd' \(built in: fixed, "
+                                             r"uncertainty, dwa, gradnorm, pcgrad, cagrad, "
+                                             r"mgda, imtlg; or pass a Weighting instance\)$"):
+        get_weighting("sgd")
+    with pytest.raises(WeightingError, match=r"^weighting 'dwa': .*got an unexpected "
+                                             r"keyword argument 'temp'$"):
+        get_weighting("dwa(temp=2)")
+    with pytest.raises(WeightingError, match=r"^weighting 'dwa\(2': "):
+        get_weighting("dwa(2")
+    with pytest.raises(WeightingError, match=r"^weighting must be a name, a Weighting or "
+                                             r"None, not int$"):
+        get_weighting(3)
+    w = DWA()
+    assert get_weighting(w) is w
+    assert isinstance(get_weighting(None), Fixed)
+
+
+def test_defined_flag_reads_the_counts_without_a_sync_when_it_can():
+    from catlearn_torch.weighting.base import defined_flag
+
+    class Plain:
+        last_defined: ClassVar[dict[str, int]] = {"e": 0, "f": 3}
+
+    assert defined_flag(Plain(), "e") is False
+    assert defined_flag(Plain(), "f") is True
+    assert defined_flag(Plain(), "g") is True  # not counted: no missing values
+    counts = Stub({"e": 1.0, "f": 1.0}, {"e": torch.tensor(0), "f": torch.tensor(2)})
+    flags = defined_flag(counts, "e"), defined_flag(counts, "f")
+    assert all(isinstance(f, torch.Tensor) for f in flags)
+    assert [bool(f) for f in flags] == [False, True]
+    assert defined_flag(Stub({"e": 1.0}), "e") is True
+
+
+def stop_gradient_diagram():
+    """m on the gradient side of all three equations, p of two, t of none."""
+    from catlearn.learning import Equation
+
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y")
+    g = g.model("m", "X", "F").model("p", "F", "Y").model("q", "F", "Y").model("t", "X", "Y")
+    D0 = LearningDiagram(g, [])
+    eqs = [Equation(D0.path("x ⋅ m ⋅ p"), D0.path("y"), name="e1"),
+           Equation(D0.path("x ⋅ m ⋅ q"), D0.path("x ⋅ t"), grad="lhs", name="e2"),
+           Equation(D0.path("x ⋅ t"), D0.path("x ⋅ m ⋅ p"), grad="rhs", name="e3")]
+    D = LearningDiagram(g, eqs)
+    mods = {k: nn.Linear(1, 1) for k in ("m", "p", "q", "t")}
+    return compile(D, Realisation(D, models=mods))
+
+
+def test_shared_model_and_active_equations_follow_the_gradient_sides():
+    from catlearn_torch.weighting.base import active_equations
+
+    L = stop_gradient_diagram()
+    terms = L({"x": torch.ones(2, 1), "y": torch.zeros(2, 1)}).terms
+    assert list(terms) == ["e1", "e2", "e3"]
+    assert shared_edges(L) == ("m",)
+    assert shared_edges(L, ["e1", "e3"]) == ("m", "p")
+    assert shared_edges(L, ["e2"]) == ()
+    assert active_equations(terms, L, ("t",)) == []  # t is on no gradient side
+    assert active_equations(terms, L, ("q",)) == [1]
+    assert active_equations(terms, L, ("p",)) == [0, 2]
+    assert active_equations({"e3": terms["e3"]}, L, ("p",)) == [0]  # by the terms' order
+    L.reweight({"e2": 0.0, "e3": 0.0})
+    assert shared_edges(L) == ()  # one weighted equation: nothing is shared
+    assert active_equations(terms, L, ("m",)) == [0]
+    L.reweight({"e1": 0.0, "e3": 1.0})
+    assert shared_edges(L) == ()
+    L.reweight({"e2": 1.0})
+    assert shared_edges(L) == ("m",)
+
+
+def test_shared_model_errors_name_the_strategy_and_the_learnable_edges():
+    from catlearn_torch import PCGrad
+    from catlearn_torch.weighting.base import resolve_shared
+
+    L = scalar_heads()
+    with pytest.raises(WeightingError, match=r"^PCGrad shared= names k, z, which are not "
+                                             r"trainable learnable edges \(those are: m, h0, "
+                                             r"h1\)$"):
+        resolve_shared(L, ["k", "m", "z"], "PCGrad")
+    assert resolve_shared(L, ["h1", "m"], "PCGrad") == ("h1", "m")
+    g = LearningGraph().data("x", "N", "X").data("y", "N", "Y").data("z", "N", "Z")
+    g = g.model("f", "X", "Y").model("k", "X", "Z")
+    D = LearningDiagram.from_graph(g)
+    L2 = compile(D, Realisation(D, models={"f": nn.Linear(1, 1), "k": nn.Linear(1, 1)}))
+    with pytest.raises(WeightingError, match=r"^PCGrad needs a learnable model on the paths "
+                                             r"of at least two weighted equations .* "
+                                             r"\(learnable edges: f, k\)$"):
+        resolve_shared(L2, None, "PCGrad")
+    L2.set_weighting(PCGrad())
+    total, terms = L2({"x": torch.ones(2, 1), "y": torch.ones(2, 1), "z": torch.ones(2, 1)})
+    with pytest.raises(WeightingError, match="PCGrad needs a learnable model"):
+        L2.weighting.backward(total, terms, L2)
+
+
+# ---------------------------------------------------------------- uncertainty, devices
+def test_uncertainty_leaves_out_equations_of_weight_zero_or_undefined():
+    u = Uncertainty()
+    u.reset(3)
+    with torch.no_grad():
+        u.log_var.copy_(torch.tensor([0.5, -1.0, 2.0]))
+    s = u.log_var.detach()
+    t = {"a": torch.tensor(2.0), "b": torch.tensor(3.0), "c": torch.tensor(5.0)}
+    part = [float(0.5 * torch.exp(-s[i]) * v * w + 0.5 * s[i])
+            for i, (v, w) in enumerate(((2.0, 1.0), (3.0, 2.0), (5.0, 1.0)))]
+    weights = {"a": 1.0, "b": 2.0, "c": 1.0}
+    assert float(u.combine(t, Stub(weights)).detach()) == pytest.approx(sum(part))
+    assert float(u.combine(t, Stub({**weights, "c": 0.0})).detach()) == pytest.approx(
+        part[0] + part[1])
+    for counts in ({"a": 3, "b": 0, "c": 1}, {"a": torch.tensor(3), "b": torch.tensor(0),
+                                             "c": torch.tensor(1)}):
+        total = u.combine(t, Stub(weights, counts))
+        assert float(total.detach()) == pytest.approx(part[0] + part[2])
+        total.backward()
+        assert u.log_var.grad[1] == 0.0  # b: undefined, no gradient
+        assert u.log_var.grad[0] != 0.0
+        u.log_var.grad = None
+    none = u.combine(t, Stub(weights, {"a": 0, "b": 0, "c": 0}))
+    assert none.shape == ()
+    assert float(none.detach()) == 0.0
+    assert u.multipliers().tolist() == pytest.approx([0.5 * math.exp(-v)
+                                                      for v in (0.5, -1.0, 2.0)])
+
+
+@pytest.mark.parametrize("make", [Uncertainty, GradNorm])
+def test_a_strategy_set_up_again_stays_on_its_device(make):
+    w = make()
+    w.reset(2)
+    w.to("meta")
+    w.reset(3)  # bound to a diagram with other equations
+    state = list(w.parameters()) + list(w.buffers())
+    assert {t.device.type for t in state} == {"meta"}
+    assert {tuple(t.shape) for t in state} == {(3,)}
