@@ -9,11 +9,14 @@ gradient ``g_i = ∇_W (w_i L_i)`` (weight > 0, a defined example, a gradient si
 rows), back-propagates the total to every *other* trainable parameter (the heads get
 their usual gradients, as in LibMTL) and adds ``d`` to ``W``'s gradients. With fewer than
 two active equations ``d = Σ g_i`` (plain ``backward``). Under a gradient scaler or
-accumulation the ``g_i`` carry the same factor as the loss (every direction here is
-positively homogeneous, so this is the scaled direction). ``effective_weights`` are the
-last step's implied weights ``d = Σ_i c_i g_i`` (times ``w_i``). Not for
-``DistributedDataParallel`` (it reduces gradients during ``backward``, before ``d`` is
-formed); ``torch.compile`` of the loss is fine (the manipulation runs after forward).
+accumulation (``scale`` ≠ 1) the ``g_i`` carry the same factor as the loss: the direction
+is found from the unscaled ``g_i / scale`` and multiplied by ``scale``, so the shared model's
+gradient carries the factor as every other gradient does, also for directions that are not
+positively homogeneous (MGDA's ``"l2"`` and ``"loss+"`` normalisations).
+``effective_weights`` are the last step's implied weights ``d = Σ_i c_i g_i`` (times
+``w_i``), the same at every scale. Not for ``DistributedDataParallel`` (it reduces
+gradients during ``backward``, before ``d`` is formed); ``torch.compile`` of the loss is
+fine (the manipulation runs after forward).
 Complexity per step: one extra backward per active equation (``autograd.grad`` at ``W``)
 and an ``O(K² n)`` Gram matrix for ``K`` equations and ``n`` shared parameters.
 
@@ -149,9 +152,9 @@ class GradientManipulation(Weighting):
         grads = self.equation_grads(terms, compiled, active, params, scale)
         names = list(terms)
         losses = torch.stack([terms[names[i]].detach().double() for i in active])
-        d, c = self.direction(grads, losses.to(grads.device))
+        d, c = self.direction(grads / scale, losses.to(grads.device))
         self._backward_rest(loss, compiled, params)
-        self._add(params, d)
+        self._add(params, d * scale)
         self._record(active, c)
 
     def _backward_rest(self, loss: Tensor, compiled: nn.Module,

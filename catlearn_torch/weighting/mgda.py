@@ -185,7 +185,7 @@ class MGDA(GradientManipulation):
             return
         grads = torch.stack([torch.cat([g.reshape(-1).double() for g in row]) for row in per])
         losses = torch.stack([terms[names[i]].detach().double() for i in active])
-        _, c = self.direction(grads, losses.to(grads.device))
+        _, c = self.direction(grads / scale, losses.to(grads.device))
         back: list[Tensor] = []
         for f in range(len(features)):
             acc = torch.zeros_like(per[0][f])

@@ -108,3 +108,17 @@ def test_cagrad_dual_is_minimised_and_direction_follows(grads, c):
     expected = g0 + sqrt_phi / (float(gw.norm()) + 1e-8) * gw
     assert torch.allclose(d, expected, atol=1e-5 * (1 + float(expected.norm())))
     assert torch.allclose(coef @ grads, d)
+
+
+def test_min_norm_of_one_or_of_identical_gradients():
+    assert min_norm_weights(torch.tensor([[4.0]], dtype=torch.float64)).tolist() == [1.0]
+    g = torch.tensor([1.0, -2.0], dtype=torch.float64)
+    grads = torch.stack([g, g])
+    alpha = min_norm_weights(grads @ grads.T)
+    assert bool(torch.isfinite(alpha).all())
+    assert abs(float(alpha.sum()) - 1) < 1e-12
+    d, _c = MGDA().direction(grads, torch.ones(2, dtype=torch.float64))
+    assert torch.allclose(d, g)  # every point of the hull is g
+    d, a = IMTLG().direction(grads, torch.ones(2, dtype=torch.float64))
+    assert torch.allclose(d, g)  # a singular system: the least-squares solution
+    assert abs(float(a.sum()) - 1) < 1e-12
