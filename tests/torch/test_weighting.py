@@ -635,3 +635,14 @@ def test_a_strategy_set_up_again_stays_on_its_device(make):
     state = list(w.parameters()) + list(w.buffers())
     assert {t.device.type for t in state} == {"meta"}
     assert {tuple(t.shape) for t in state} == {(3,)}
+
+
+@pytest.mark.parametrize("bad", [-0.5, True, "1", float("inf"), float("nan"), None])
+def test_gradnorm_rejects_an_alpha_that_is_not_a_finite_number_at_least_zero(bad):
+    with pytest.raises(WeightingError, match=r"^weighting 'gradnorm': alpha must be a "
+                                             r"finite number >= 0, not "):
+        GradNorm(alpha=bad)
+
+
+def test_gradnorm_alpha_zero_balances_the_gradient_norms_alone():
+    assert GradNorm(alpha=0).params() == {"alpha": 0.0, "shared": None}
