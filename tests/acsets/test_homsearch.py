@@ -1053,3 +1053,38 @@ def test_homomorphism_respects_its_options() -> None:
     assert is_homomorphic(two, two, predicates={"V": {0: [1]}, "E": {}})
     assert not is_homomorphic(two, two, predicates={"V": {0: []}})
     assert count_homomorphisms(two, two, predicates={"V": {0: [1]}}) == 2
+
+
+def test_isomorphism_options_and_errors() -> None:
+    with pytest.raises(SchemaError, match=r"^isomorphism: schemas differ \(SchGraph vs "
+                                          r"SchLabeledGraph\)$"):
+        isomorphisms(E, ACSet(SchLabeledGraph))
+    two = graph(2, [])
+    f = isomorphism(two, two, initial={"V": {0: 1}})
+    assert f is not None
+    assert f["V"].tolist() == [1, 0]
+    assert keys(isomorphisms(two, two, initial={"V": {0: 1}})) == [key(f)]
+    # the arguments are checked also when the invariants already rule isomorphisms out
+    three = graph(3, [])
+    for Y in (two, three):
+        with pytest.raises(HomSearchError, match=r"initial for V: 9 is not a part of V"):
+            isomorphisms(two, Y, initial={"V": {9: 0}})
+        with pytest.raises(HomSearchError, match=r"monic on V: parts 0 and 1 would both be "
+                                                 r"sent to 0"):
+            isomorphisms(two, Y, initial={"V": {0: 0, 1: 0}})
+
+
+def test_is_homomorphic_respects_initial_and_predicates() -> None:
+    assert is_homomorphic(E, E, initial={"V": {0: 0}})
+    assert not is_homomorphic(E, E, initial={"V": {0: 1}})  # no edge leaves vertex 1
+    assert not is_homomorphic(E, E, predicates={"V": {0: [1]}})
+    assert not is_homomorphic(E, E, initial={"V": {}}, predicates={"E": lambda x, y: False})
+
+
+def test_epic_on_an_attribute_type_covers_its_variables() -> None:
+    A = lset([AttrVar(0), AttrVar(1)], nvars=2)
+    found = sorted((f["X"].tolist(), f.var_components["D"])
+                   for f in homomorphisms(A, A, epic=["D"]))
+    assert found == [([0, 1], (AttrVar(0), AttrVar(1))), ([1, 0], (AttrVar(1), AttrVar(0)))]
+    assert count_homomorphisms(A, A, epic=["D"]) == 2
+    assert count_homomorphisms(A, A) == 4
