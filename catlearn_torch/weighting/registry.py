@@ -6,6 +6,8 @@ MGDA(shared=None, normalize='l2', mode='auto')
 
 from __future__ import annotations
 
+import re
+
 from catlearn_torch.errors import BAD_WEIGHTING_ARGS, UNKNOWN_WEIGHTING, WeightingError
 from catlearn_torch.weighting.base import Fixed, Weighting
 from catlearn_torch.weighting.cagrad import CAGrad
@@ -55,7 +57,7 @@ def get_weighting(spec: str | Weighting | None) -> Weighting:
             return WEIGHTINGS[name](**kwargs)
         except TypeError as err:
             raise WeightingError(BAD_WEIGHTING_ARGS.format(
-                name=name, why=str(err).replace("__init__() ", ""))) from None
+                name=name, why=re.sub(r"^[\w.]*__init__\(\) ", "", str(err)))) from None
     raise WeightingError(f"weighting must be a name, a Weighting or None, not "
                          f"{type(spec).__name__}")
 

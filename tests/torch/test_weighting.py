@@ -507,8 +507,8 @@ def test_get_weighting_errors_name_the_spec_and_what_is_wrong():
                                              r"uncertainty, dwa, gradnorm, pcgrad, cagrad, "
                                              r"mgda, imtlg; or pass a Weighting instance\)$"):
         get_weighting("sgd")
-    with pytest.raises(WeightingError, match=r"^weighting 'dwa': .*got an unexpected "
-                                             r"keyword argument 'temp'$"):
+    with pytest.raises(WeightingError, match=r"^weighting 'dwa': got an unexpected keyword "
+                                             r"argument 'temp'$"):
         get_weighting("dwa(temp=2)")
     with pytest.raises(WeightingError, match=r"^weighting 'dwa\(2': "):
         get_weighting("dwa(2")
