@@ -3,8 +3,8 @@
 Documents are valid specs mutated as text (tokens inserted, spans deleted or replaced,
 lines repeated), valid specs with a value replaced by a random one, random YAML and JSON
 values, and deep nestings. Only :class:`SpecError` may escape, and each document is read
-in well under a second of CPU time (a generous bound, not a benchmark). The number of
-examples is ten times the profile's (2,000 in CI).
+within 2 s of CPU time, the slowest in about 0.5 s (a generous bound, not a benchmark).
+The number of examples is ten times the profile's (2,000 in CI).
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ TOKENS = [
     "{a: " * 300,
 ]
 
-CPU_BOUND_S = 1.0
+#: CPU seconds per document: a bound on pathological blow-ups, not a benchmark (the slowest
+#: documents take about 0.5 s; a loaded 2-core machine once measured one above 1 s)
+CPU_BOUND_S = 2.0
 
 
 def _mutate(text: str, ops: list[tuple[int, int, int, int]]) -> str:
