@@ -105,6 +105,8 @@ def test_a_rerun_keeps_the_copy_only_while_the_sources_are_unchanged(tool, tmp_p
     assert not stale_test.exists()  # the tests are the current ones, not the copy's
     assert (where / "tests" / "learning").is_dir()
     assert (where / "conftest.py").exists()
+    changed = tool.Module(module.name, module.mutate, (*module.tests, "tests/test_docs.py"))
+    assert not tool.refresh_tests(changed, where)  # another test selection: a full run
     (where / tool.DIGEST).write_text("0" * 64, "utf-8")  # as if a source had changed
     assert not tool.refresh_tests(module, where)
     assert tool.sources_digest(tool.ROOT) == tool.sources_digest(tool.ROOT)

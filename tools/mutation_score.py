@@ -25,8 +25,8 @@ Usage (from the repository root, with the ``mutation`` extra installed)::
 the mutants that were not killed (mutmut keeps every other verdict and collects coverage for
 the new tests). It is sound when the sources are unchanged and tests were only added or
 strengthened: the script checks the sources (a digest of ``catlearn``, ``catlearn_torch``,
-``examples`` and ``benchmarks`` taken when the copy was made) and makes a full run when they
-differ.
+``examples`` and ``benchmarks`` taken when the copy was made) and the module's tests list, and
+makes a full run when either differs (mutmut itself resets every verdict on a new selection).
 
 ``--sample N`` runs a uniform random sample of N of the module's mutants (``--seed``, default
 0) instead of all of them, for modules too large to run whole on a small machine; the row then
@@ -189,6 +189,10 @@ def refresh_tests(module: Module, where: Path) -> bool:
     stamp = where / DIGEST
     if not stamp.exists() or stamp.read_text("utf-8") != sources_digest(ROOT):
         return False
+    # mutmut resets every verdict when the test selection changes: that needs a full run
+    table = tomllib.loads((where / "pyproject.toml").read_text("utf-8"))["tool"]["mutmut"]
+    if table.get("pytest_add_cli_args_test_selection") != list(module.tests):
+        return False
     for name in TESTS:
         target = where / name
         if target.is_dir():
@@ -338,7 +342,8 @@ def run_module(module: Module, base: dict, args: argparse.Namespace) -> int:
         print(f"{module.name}: re-running {len(again)} mutants not killed", file=sys.stderr)
         return run_mutmut(where, args.children, args.profile, again) if again else 0
     if args.again:
-        print(f"{module.name}: sources changed since the last run; a full run",
+        print(f"{module.name}: sources or the module's tests list changed since the last "
+              "run; a full run",
               file=sys.stderr)
     where = prepare(module, base, args.work)
     if not args.sample:
